@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform events to core events and replies back, nothing else."""

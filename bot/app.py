@@ -1,0 +1,77 @@
+"""Wiring: settings in, a ready engine, storage and conversation service out.
+
+Start-up refuses an invalid flow or content with every problem listed, so a broken YAML edit
+never reaches a person in pain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.content import load_catalog
+from bot.core.engine import Engine
+from bot.core.errors import BackcheckError, FlowError
+from bot.core.flow import load_flow
+from bot.core.redflags import RedFlagDetector
+from bot.core.validation import validate
+from bot.service import Conversations
+from bot.settings import Settings
+from bot.storage.base import Storage
+
+
+class InvalidFlow(BackcheckError):
+    """The flow or content failed validation; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[BackcheckError]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Load, validate and compile the flow; raise ``InvalidFlow`` listing every problem."""
+    flow = load_flow(settings.flow)
+    catalog = load_catalog(settings.content)
+    problems = validate(flow, catalog)
+    if problems:
+        raise InvalidFlow(problems)
+    if settings.locale not in catalog.locales:
+        raise FlowError(f"BACKCHECK_LOCALE={settings.locale!r} has no content folder")
+    detector = RedFlagDetector.load(settings.content, catalog.locales)
+    flow.machine  # noqa: B018 - compile the shared Machine now, not on the first message
+    return Engine(
+        flow,
+        catalog,
+        detector,
+        default_locale=settings.locale,
+        default_region=settings.region,
+    )
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """Redis when ``REDIS_URL`` is set, else the SQLite file."""
+    if settings.redis_url is not None:
+        from bot.storage.redis import RedisStorage
+
+        return await RedisStorage.open(
+            settings.redis_url.get_secret_value(), retention=settings.retention
+        )
+    from bot.storage.sqlite import SQLiteStorage
+
+    return await SQLiteStorage.open(settings.db, retention=settings.retention)
+
+
+@dataclass(slots=True)
+class App:
+    """What every adapter needs."""
+
+    settings: Settings
+    conversations: Conversations
+
+    @classmethod
+    async def open(cls, settings: Settings) -> App:
+        engine = build_engine(settings)
+        storage = await open_storage(settings)
+        return cls(settings, Conversations(engine, storage))
+
+    async def close(self) -> None:
+        await self.conversations.storage.close()

@@ -1,0 +1,45 @@
+"""The only conditions a flow may use.
+
+transitions would happily import any dotted name from YAML and call it. A flow file is data,
+so its condition names are looked up here and nowhere else; an unknown name is a FlowError at
+load time, never a surprise at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from bot.core.triage import Verdict
+
+Condition = Callable[[Verdict], bool]
+
+LEVELS = (
+    "emergency_ambulance",
+    "emergency_department",
+    "urgent_doctor",
+    "doctor",
+    "self_care",
+)
+
+
+def _level_is(level: str) -> Condition:
+    def check(verdict: Verdict) -> bool:
+        return verdict.level == level
+
+    check.__name__ = f"level_is_{level}"
+    return check
+
+
+def _has_red_flag(verdict: Verdict) -> bool:
+    return bool(verdict.red_flags)
+
+
+ALLOWED: Mapping[str, Condition] = MappingProxyType(
+    {f"level_is_{level}": _level_is(level) for level in LEVELS} | {"has_red_flag": _has_red_flag}
+)
+
+
+def lookup(name: str) -> Condition | None:
+    """The allowlisted condition called ``name``, or None when there is no such condition."""
+    return ALLOWED.get(name)

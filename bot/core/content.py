@@ -1,0 +1,140 @@
+"""Every word the bot says, per locale, from ``content/<locale>/*.yaml``.
+
+Each file is a namespace (``questions.yaml`` -> ``questions.<key>``); nested mappings become
+dotted keys. Flows refer to texts by key only, so adding a language is adding a folder, and
+``backcheck validate`` can prove that every key exists in every locale.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.errors import ContentError
+from bot.core.yamlfile import YamlSyntaxError, load_yaml
+
+Value = str | tuple[str, ...]
+DEFAULT_LOCALE = "en"
+# Phrase lists read by their own modules (the red-flag detector), not texts to show.
+NOT_TEXTS = frozenset({"redflags.yaml"})
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a key was defined, for error messages."""
+
+    file: Path
+    line: int | None
+
+
+@dataclass(slots=True)
+class Catalog:
+    """Texts of every locale; ``where`` remembers the file and line of each key."""
+
+    texts: dict[str, dict[str, Value]]
+    where: dict[str, dict[str, Located]] = field(default_factory=dict)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """Available locales, the default first."""
+        return tuple(sorted(self.texts, key=lambda loc: (loc != DEFAULT_LOCALE, loc)))
+
+    def has(self, key: str, locale: str) -> bool:
+        """Whether ``key`` exists in ``locale``."""
+        return key in self.texts.get(locale, {})
+
+    def raw(self, key: str, locale: str) -> Value:
+        """The value of ``key``: the locale's own, else the default locale's."""
+        for loc in (locale, DEFAULT_LOCALE):
+            value = self.texts.get(loc, {}).get(key)
+            if value is not None:
+                return value
+        raise ContentError("missing text", key=key, file=f"content/{locale}")
+
+    def text(self, key: str, locale: str, **values: object) -> str:
+        """Render ``key`` with ``{name}`` placeholders filled; a list becomes numbered lines."""
+        value = self.raw(key, locale)
+        if isinstance(value, tuple):
+            value = "\n".join(f"{i}. {line}" for i, line in enumerate(value, 1))
+        return value.format_map(_Blank(values)) if values or "{" in value else value
+
+    def items(self, key: str, locale: str) -> tuple[str, ...]:
+        """A list value as a tuple (a single string becomes a one-item tuple)."""
+        value = self.raw(key, locale)
+        return value if isinstance(value, tuple) else (value,)
+
+
+class _Blank(dict[str, object]):
+    """format_map helper: a missing placeholder renders as nothing instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def placeholders(value: Value) -> set[str]:
+    """The ``{names}`` a text expects, to check that translations agree."""
+    parts = value if isinstance(value, tuple) else (value,)
+    return {name for part in parts for _, name, _, _ in string.Formatter().parse(part) if name}
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load ``root/<locale>/*.yaml`` for every locale folder under ``root``."""
+    if not root.is_dir():
+        raise ContentError("content folder not found", file=root)
+    catalog = Catalog(texts={}, where={})
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        texts: dict[str, Value] = {}
+        where: dict[str, Located] = {}
+        for file in sorted(f for f in folder.glob("*.yaml") if f.name not in NOT_TEXTS):
+            _load_file(file, texts, where)
+        catalog.texts[folder.name] = texts
+        catalog.where[folder.name] = where
+    if DEFAULT_LOCALE not in catalog.texts:
+        raise ContentError(f"the default locale {DEFAULT_LOCALE!r} is missing", file=root)
+    return catalog
+
+
+def _load_file(file: Path, texts: dict[str, Value], where: dict[str, Located]) -> None:
+    try:
+        doc = load_yaml(file)
+    except YamlSyntaxError as exc:
+        raise ContentError(exc.problem, file=file, line=exc.line) from exc
+    if not isinstance(doc.data, Mapping):
+        raise ContentError("a content file must be a mapping of keys to texts", file=file, line=1)
+
+    def walk(node: object, keys: tuple[str, ...]) -> None:
+        dotted = ".".join((file.stem, *keys))
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                walk(v, (*keys, str(k)))
+            return
+        line = doc.line(*keys)
+        if isinstance(node, str) and node.strip():
+            texts[dotted] = node.strip()
+        elif isinstance(node, list) and node and all(isinstance(i, str) and i for i in node):
+            texts[dotted] = tuple(i.strip() for i in node)
+        else:
+            hint = (
+                " (YAML read it as a boolean: put the text in quotes)"
+                if isinstance(node, bool)
+                else ""
+            )
+            raise ContentError(
+                "must be a non-empty text or a list of non-empty texts" + hint,
+                file=file,
+                line=line,
+                key=dotted,
+            )
+        where[dotted] = Located(file=file, line=line)
+
+    walk(doc.data, ())
+
+
+def normalize_locale(tag: str | None, available: tuple[str, ...]) -> str | None:
+    """``ru-RU`` -> ``ru`` when we have it; None when the tag names no locale we speak."""
+    if not tag:
+        return None
+    base = tag.replace("_", "-").split("-")[0].lower()
+    return base if base in available else None

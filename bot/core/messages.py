@@ -1,0 +1,76 @@
+"""The platform-neutral vocabulary that adapters and the engine exchange.
+
+Adapters turn Telegram updates, Discord interactions or console lines into ``Event`` and turn
+``Reply`` back into platform messages. Keeping both small frozen dataclasses means no platform
+object ever reaches the core, and the same transcript test covers every platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """What the person did."""
+
+    START = "start"
+    CHOICE = "choice"
+    TEXT = "text"
+    BACK = "back"
+    RESTART = "restart"
+    HELP = "help"
+    LANGUAGE = "language"
+    REGION = "region"
+    ABOUT = "about"
+    FORGET = "forget"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One input from a person.
+
+    ``value`` is the choice id, the typed text, or the argument of a command (``ru`` for
+    ``/language ru``). ``question`` names the question a pressed button belonged to, so a press
+    on an old message can be told apart from an answer to the current one. ``locale`` is the
+    platform's language hint, used only while the person has not chosen a language.
+    """
+
+    kind: EventKind
+    value: str | None = None
+    question: str | None = None
+    locale: str | None = None
+
+
+class ReplyKind(StrEnum):
+    """How an adapter should present a reply."""
+
+    QUESTION = "question"
+    INFO = "info"
+    WARNING = "warning"
+    OUTCOME = "outcome"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: ``id`` is stable and short, ``label`` is rendered in the person's language."""
+
+    id: str
+    label: str
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to show.
+
+    ``key`` is the content key it was rendered from (handy in tests and logs, never the
+    person's answers); ``question`` is the id that buttons of this reply must carry back.
+    """
+
+    kind: ReplyKind
+    key: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    question: str | None = None
+    findings: tuple[str, ...] = field(default=())

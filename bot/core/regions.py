@@ -1,0 +1,78 @@
+"""Emergency numbers by region: every escalation names the number the person must call.
+
+The numbers are facts, not wording, so they live here as data; region names and the sentences
+around them are content. When the region is unknown the bot lists every number and offers
+``/region``; it never guesses a single number for someone it cannot place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where the person is, as far as emergency services go."""
+
+    id: str
+    emergency: str
+    urgent: str | None = None
+
+
+REGIONS: dict[str, Region] = {
+    r.id: r
+    for r in (
+        Region("eu", "112"),
+        Region("uk", "999", "111"),
+        Region("us", "911"),
+        Region("ca", "911"),
+        Region("ru", "112", "103"),
+        Region("au", "000"),
+    )
+}
+
+_BY_COUNTRY = {"gb": "uk", "uk": "uk", "us": "us", "ca": "ca", "ru": "ru", "au": "au"}
+_EU_LANGUAGES = frozenset(
+    [
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "ga",
+        "hr",
+        "hu",
+        "it",
+        "lt",
+        "lv",
+        "mt",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sv",
+    ]
+)
+
+
+def region_from_locale(tag: str | None) -> str | None:
+    """A region from a language tag such as ``en-GB`` or ``ru``; None when unsure.
+
+    A bare ``en`` could be anywhere, so it gives None and the bot shows every number.
+    """
+    if not tag:
+        return None
+    parts = tag.replace("_", "-").lower().split("-")
+    if len(parts) > 1 and parts[-1] in _BY_COUNTRY:
+        return _BY_COUNTRY[parts[-1]]
+    if parts[0] == "ru":
+        return "ru"
+    if parts[0] in _EU_LANGUAGES:
+        return "eu"
+    return None

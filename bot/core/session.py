@@ -1,0 +1,93 @@
+"""A conversation as a small plain record.
+
+One shared state machine serves every person; what differs between people is only this
+record. It holds no platform objects and serialises to a few hundred bytes of JSON, so a
+million sleeping conversations fit in a storage and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One button answer: the question, the choice id and the findings it asserted."""
+
+    question: str
+    choice: str
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Session:
+    """Where one person is in the flow and what they told us.
+
+    ``answers`` is the history that ``back`` rewinds; ``noted`` holds findings typed in free
+    text, which ``back`` never removes (a red flag, once said, stays said). ``pending`` is a
+    short-lived prompt outside the flow (a confirming question, the region or language menu).
+    ``version`` grows with every save and lets a storage refuse a save that lost a race.
+    """
+
+    user: str
+    state: str | None = None
+    answers: list[Answer] = field(default_factory=list)
+    noted: list[str] = field(default_factory=list)
+    locale: str | None = None
+    region: str | None = None
+    pending: str | None = None
+    level: str | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    version: int = 0
+
+    @property
+    def findings(self) -> list[str]:
+        """Every finding asserted so far, in the order given, without repeats."""
+        seen: dict[str, None] = {}
+        for answer in self.answers:
+            seen.update(dict.fromkeys(answer.findings))
+        seen.update(dict.fromkeys(self.noted))
+        return list(seen)
+
+    def to_json(self) -> str:
+        """Compact JSON; short keys keep a sleeping conversation well under a kilobyte."""
+        data: dict[str, Any] = {
+            "s": SCHEMA,
+            "u": self.user,
+            "st": self.state,
+            "a": [[a.question, a.choice, list(a.findings)] for a in self.answers],
+            "n": self.noted,
+            "l": self.locale,
+            "r": self.region,
+            "p": self.pending,
+            "lv": self.level,
+            "c": round(self.created_at, 3),
+            "t": round(self.updated_at, 3),
+            "v": self.version,
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Session:
+        """Inverse of :meth:`to_json`; raises ``ValueError`` on a record that is not ours."""
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("s") != SCHEMA:
+            raise ValueError("not a backcheck session record")
+        return cls(
+            user=str(data["u"]),
+            state=data.get("st"),
+            answers=[Answer(q, c, tuple(f)) for q, c, f in data.get("a", [])],
+            noted=list(data.get("n", [])),
+            locale=data.get("l"),
+            region=data.get("r"),
+            pending=data.get("p"),
+            level=data.get("lv"),
+            created_at=float(data.get("c", 0.0)),
+            updated_at=float(data.get("t", 0.0)),
+            version=int(data.get("v", 0)),
+        )

@@ -1,0 +1,92 @@
+"""``backcheck run``: start every configured adapter, purge old sessions, stop gracefully.
+
+SIGTERM and SIGINT stop the adapters first (no new events), let events in flight finish, then
+close the storage, so a restart continues every conversation where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Protocol
+
+from bot.app import App
+from bot.settings import Settings, mask
+
+log = logging.getLogger("backcheck")
+PURGE_EVERY = 3600.0
+
+
+class Adapter(Protocol):
+    """A platform connection that can be started and stopped."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def adapters_for(app: App) -> list[Adapter]:
+    """One adapter per configured token."""
+    found: list[Adapter] = []
+    if app.settings.telegram_token is not None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        found.append(TelegramAdapter(app.settings, app.conversations))
+    if app.settings.discord_token is not None:
+        from bot.adapters.discord import DiscordAdapter
+
+        found.append(DiscordAdapter(app.settings, app.conversations))
+    return found
+
+
+async def purge_forever(app: App, every: float = PURGE_EVERY) -> None:
+    """Delete sessions past the retention period, at start and then every ``every`` seconds."""
+    while True:
+        removed = await app.conversations.storage.purge()
+        if removed:
+            log.info("retention: removed %d expired session(s)", removed)
+        await asyncio.sleep(every)
+
+
+async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Serve until ``stop`` is set or a termination signal arrives."""
+    from bot.logs import setup_logging
+
+    setup_logging(settings)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    app = await App.open(settings)
+    adapters = adapters_for(app)
+    tasks = [asyncio.create_task(purge_forever(app))]
+    if settings.metrics_port is not None:
+        from bot.metrics import serve_metrics
+
+        tasks.append(asyncio.create_task(serve_metrics(app, stop)))
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            log.info("%s adapter started", adapter.name)
+        log.info(
+            "serving %s (telegram token %s, discord token %s)",
+            ", ".join(a.name for a in adapters),
+            mask(settings.telegram_token),
+            mask(settings.discord_token),
+        )
+        await stop.wait()
+    finally:
+        log.info("stopping: finishing events in flight")
+        for adapter in reversed(adapters):
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await app.close()
+    return 0

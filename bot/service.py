@@ -1,0 +1,139 @@
+"""Load, lock, step, save: the one path every adapter sends events through.
+
+Adapters know platforms; the engine knows the conversation; this module knows the order of
+operations that keeps a conversation whole: one event per user at a time, a duplicate
+platform event applied once, a save that lost a race retried on the fresh session, and a
+storage outage answered with a clear "try again" instead of a lost or corrupted session.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from bot.core.content import normalize_locale
+from bot.core.engine import Engine
+from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.messages import Event, EventKind, Reply, ReplyKind
+from bot.core.session import Session
+from bot.storage.base import Storage
+
+log = logging.getLogger("backcheck.service")
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one event produced: the replies and a read-only view of where the user is."""
+
+    replies: list[Reply]
+    state: str | None = None
+    level: str | None = None
+    findings: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    locale: str = "en"
+    done: bool = False
+    duplicate: bool = False
+    unavailable: bool = False
+    question: str | None = field(default=None)
+
+
+class Conversations:
+    """The application service shared by the console, Telegram and Discord adapters."""
+
+    def __init__(self, engine: Engine, storage: Storage, metrics: Metrics | None = None) -> None:
+        self.engine = engine
+        self.storage = storage
+        self.metrics = metrics or Metrics()
+        self._outage_logged = False
+
+    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+        """Apply ``event`` for ``user``; ``event_id`` makes a redelivered event a no-op."""
+        started = time.perf_counter()
+        try:
+            async with self.storage.lock(user):
+                if event_id is not None and await self.storage.seen(event_id):
+                    self.metrics.duplicates += 1
+                    return Turn(replies=[], duplicate=True)
+                turn = await self._step(user, event)
+                if event_id is not None:
+                    await self.storage.remember(event_id)
+        except StorageUnavailable as exc:
+            return self._unavailable(user, event, exc)
+        if self._outage_logged:
+            log.warning("storage is reachable again")
+            self._outage_logged = False
+        self.metrics.observe(event, turn, time.perf_counter() - started)
+        return turn
+
+    async def _step(self, user: str, event: Event) -> Turn:
+        for _ in range(MAX_ATTEMPTS):
+            session = await self.storage.load(user) or self.engine.new_session(user)
+            replies = self.engine.handle(session, event)
+            if event.kind is EventKind.FORGET:
+                await self.storage.delete(user)
+                return self._turn(session, replies)
+            try:
+                await self.storage.save(session)
+            except ConcurrentUpdate:
+                self.metrics.retries += 1
+                continue
+            return self._turn(session, replies)
+        raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    def _turn(self, session: Session, replies: list[Reply]) -> Turn:
+        done = (
+            session.level is not None
+            and self.engine.flow.states[session.state or self.engine.flow.start].outcome is not None
+        )
+        question = next((r.question for r in reversed(replies) if r.question), None)
+        return Turn(
+            replies=replies,
+            state=session.state,
+            level=session.level if done else None,
+            findings=tuple(session.findings),
+            red_flags=tuple(f for r in replies if r.kind is ReplyKind.WARNING for f in r.findings),
+            locale=session.locale or self.engine.default_locale,
+            done=done,
+            question=question,
+        )
+
+    def _unavailable(self, user: str, event: Event, exc: Exception) -> Turn:
+        """Tell the person to try again; log the outage once, not once per message."""
+        self.metrics.errors += 1
+        if not self._outage_logged:
+            log.error("storage unavailable, answering 'try again': %s", exc)
+            self._outage_logged = True
+        locale = normalize_locale(event.locale, self.engine.catalog.locales)
+        session = Session(user=user, locale=locale or self.engine.default_locale)
+        reply = self.engine.render.info("ui.unavailable", session, ReplyKind.WARNING)
+        return Turn(replies=[reply], unavailable=True, locale=session.locale or "en")
+
+    async def forget(self, user: str) -> None:
+        """Delete everything about ``user`` without producing a reply (platform hooks)."""
+        async with self.storage.lock(user):
+            await self.storage.delete(user)
+
+
+class Metrics:
+    """Counters the service keeps; the Prometheus exporter reads them (counts only)."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.outcomes: dict[str, int] = {}
+        self.red_flag_interrupts = 0
+        self.duplicates = 0
+        self.retries = 0
+        self.errors = 0
+        self.last_latency = 0.0
+
+    def observe(self, event: Event, turn: Turn, seconds: float) -> None:
+        if event.kind in (EventKind.START, EventKind.RESTART) and turn.state is not None:
+            self.started += 1
+        if turn.done and any(r.kind is ReplyKind.OUTCOME for r in turn.replies) and turn.level:
+            self.outcomes[turn.level] = self.outcomes.get(turn.level, 0) + 1
+        if turn.red_flags:
+            self.red_flag_interrupts += 1
+        self.last_latency = seconds

@@ -1,0 +1,1 @@
+"""Where sessions live: memory (tests), SQLite (the default) or Redis (many processes)."""

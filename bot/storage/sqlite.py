@@ -1,0 +1,128 @@
+"""Sessions in one SQLite file: the embedded default, no server needed.
+
+WAL mode lets reads go on while a write commits; every save is a single transaction with a
+version check, so a crash mid-write leaves the previous session intact, never half a one.
+One process owns the file: per-user locks and the handled-events record live in memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.session import Session
+from bot.storage.base import LocalLocks, SeenEvents, Storage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    user TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_updated ON sessions (updated_at);
+"""
+
+
+class SQLiteStorage(Storage):
+    """aiosqlite on a single file; open with :meth:`open`."""
+
+    def __init__(self, path: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._locks = LocalLocks()
+        self._seen = SeenEvents()
+
+    @classmethod
+    async def open(cls, path: Path, **kwargs: Any) -> SQLiteStorage:
+        """Create the folder, the file and the table if needed, and connect."""
+        storage = cls(path, **kwargs)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path, isolation_level=None)
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA secure_delete=ON")
+            await db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageUnavailable(f"cannot open SQLite database {path}: {exc}") from exc
+        storage._db = db
+        return storage
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StorageUnavailable("the SQLite storage is closed")
+        return self._db
+
+    async def load(self, user: str) -> Session | None:
+        try:
+            async with self.db.execute(
+                "SELECT version, data FROM sessions WHERE user = ? AND updated_at >= ?",
+                (user, self.clock() - self.retention),
+            ) as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
+        if row is None:
+            return None
+        session = Session.from_json(row[1])
+        session.version = int(row[0])
+        return session
+
+    async def save(self, session: Session) -> None:
+        new = session.version + 1
+        data = session.to_json()
+        try:
+            if session.version == 0:
+                # A new session may replace only a record that is past retention.
+                cursor = await self.db.execute(
+                    "INSERT INTO sessions (user, version, updated_at, data) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (user) DO UPDATE SET version = excluded.version, "
+                    "updated_at = excluded.updated_at, data = excluded.data "
+                    "WHERE sessions.updated_at < ?",
+                    (session.user, new, session.updated_at, data, self.clock() - self.retention),
+                )
+            else:
+                cursor = await self.db.execute(
+                    "UPDATE sessions SET version = ?, updated_at = ?, data = ? "
+                    "WHERE user = ? AND version = ?",
+                    (new, session.updated_at, data, session.user, session.version),
+                )
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite write failed: {exc}") from exc
+        if cursor.rowcount != 1:
+            raise ConcurrentUpdate(f"session changed underneath (expected v{session.version})")
+        session.version = new
+
+    async def delete(self, user: str) -> None:
+        try:
+            await self.db.execute("DELETE FROM sessions WHERE user = ?", (user,))
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite delete failed: {exc}") from exc
+
+    async def purge(self) -> int:
+        cursor = await self.db.execute(
+            "DELETE FROM sessions WHERE updated_at < ?", (self.clock() - self.retention,)
+        )
+        return max(cursor.rowcount, 0)
+
+    async def seen(self, event_id: str) -> bool:
+        return event_id in self._seen
+
+    async def remember(self, event_id: str) -> None:
+        self._seen.add(event_id)
+
+    def lock(self, user: str) -> AbstractAsyncContextManager[None]:
+        return self._locks(user)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()

@@ -1,0 +1,126 @@
+"""The console adapter: the JSON-lines protocol through a real subprocess, and the chat."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.console import parse_line, read_input, run_interactive
+from bot.core.engine import Engine
+from bot.core.messages import Choice, EventKind
+from bot.service import Conversations
+from bot.storage.memory import MemoryStorage
+from tests.conftest import ROOT
+from tests.core.walk import CALM
+
+
+class JsonBot:
+    """``python -m bot chat --json`` as a child process, one line in, one line out."""
+
+    def __init__(self, db: Path) -> None:
+        env = {**os.environ, "BACKCHECK_DB": str(db)}
+        env.pop("TELEGRAM_TOKEN", None)
+        env.pop("DISCORD_TOKEN", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat", "--json"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+
+    def send(self, obj: dict[str, Any] | str) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        line = obj if isinstance(obj, str) else json.dumps(obj)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        result: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        return result
+
+    def close(self) -> str:
+        _, err = self.proc.communicate(timeout=10)  # closes stdin: end of input
+        assert self.proc.returncode == 0, err
+        return err
+
+
+def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
+    bot = JsonBot(tmp_path / "b.db")
+    out = bot.send({"user": "u1", "command": "start"})
+    assert set(out) >= {"user", "replies", "choices", "state", "red_flags", "outcome", "done"}
+    assert out["user"] == "u1" and out["state"] == "rf_emergency" and out["outcome"] is None
+    assert {"id", "label", "findings"} <= set(out["choices"][0])
+    assert out["replies"][0]["kind"] == "info"
+
+    other = bot.send({"user": "u2", "command": "start", "locale": "ru"})
+    assert "врач" in other["replies"][0]["text"]  # users interleave, each in their language
+
+    assert "error" in bot.send("{not json")
+    assert "error" in bot.send({"user": "u1", "choice": "x", "text": "y"})
+    assert "error" in bot.send({"user": "u1", "command": "dance"})
+    assert "error" in bot.send({"choice": "x"})
+
+    red = bot.send({"user": "u2", "text": "не чувствую ног"})
+    assert red["red_flags"] and red["done"] and red["outcome"]["level"].startswith("emergency")
+
+    state = out["state"]
+    while not out["done"]:
+        out = bot.send({"user": "u1", "choice": CALM[state]})
+        state = out["state"]
+    assert out["outcome"] == {"level": "self_care", "findings": out["outcome"]["findings"]}
+    assert "onset_next_day" in out["outcome"]["findings"]
+    back = bot.send({"user": "u1", "command": "language", "arg": "ru"})
+    assert back["replies"][0]["text"].startswith("Язык")
+    err = bot.close()
+    assert "Traceback" not in err
+
+
+def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    first = JsonBot(db)
+    first.send({"user": "u1", "command": "start"})
+    first.send({"user": "u1", "choice": "none_of_these"})
+    first.close()
+    second = JsonBot(db)
+    out = second.send({"user": "u1", "command": "help"})
+    assert out["state"] == "rf_saddle"
+    assert out["choices"][0]["id"] == "saddle_numb"
+    second.close()
+
+
+def test_parse_line_builds_events() -> None:
+    user, event = parse_line('{"user": "a", "command": "language", "arg": "ru"}')
+    assert user == "a" and event.kind is EventKind.LANGUAGE and event.value == "ru"
+    _, event = parse_line('{"user": "a", "choice": "x", "question": "q", "locale": "ru"}')
+    assert (event.value, event.question, event.locale) == ("x", "q", "ru")
+
+
+def test_read_input_numbers_commands_and_text() -> None:
+    choices = (Choice("a", "A"), Choice("b", "B"))
+    choice = read_input("2", choices, "q")
+    assert choice is not None and (choice.kind, choice.value, choice.question) == (
+        EventKind.CHOICE,
+        "b",
+        "q",
+    )
+    lang = read_input("/language ru", choices, "q")
+    assert lang is not None and (lang.kind, lang.value) == (EventKind.LANGUAGE, "ru")
+    text = read_input("7", choices, "q")
+    assert text is not None and text.kind is EventKind.TEXT
+    assert read_input("", choices, "q") is None
+
+
+async def test_interactive_chat_transcript(engine: Engine) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=86400))
+    stdin = io.StringIO("7\n1\n/back\n/quit\n")
+    stdout = io.StringIO()
+    await run_interactive(conv, stdin, stdout)
+    screen = stdout.getvalue()
+    assert "1. Fall, crash or heavy blow" in screen
+    assert "Go to the emergency department" in screen and "Why: you said" in screen

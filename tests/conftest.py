@@ -1,0 +1,108 @@
+"""Shared fixtures: the real flow, content and red-flag detector, loaded once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.content import Catalog, load_catalog
+from bot.core.engine import Engine
+from bot.core.flow import Flow, load_flow
+from bot.core.messages import Event, EventKind, Reply
+from bot.core.redflags import RedFlagDetector
+from bot.core.session import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOW = ROOT / "flows" / "triage.yaml"
+CONTENT = ROOT / "content"
+
+# httpx honours proxy variables even for loopback; the fakes live on 127.0.0.1.
+os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def flow() -> Flow:
+    return load_flow(FLOW)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def detector() -> RedFlagDetector:
+    return RedFlagDetector.load(CONTENT)
+
+
+@pytest.fixture
+def engine(flow: Flow, catalog: Catalog, detector: RedFlagDetector) -> Engine:
+    return Engine(flow, catalog, detector, clock=lambda: 1_800_000_000.0)
+
+
+class Chat:
+    """Drives the engine like a person: press buttons by id, type text, send commands."""
+
+    def __init__(self, engine: Engine, user: str = "u1", locale: str | None = None) -> None:
+        self.engine = engine
+        self.session = engine.new_session(user)
+        self.locale = locale
+        self.replies: list[Reply] = []
+
+    def send(
+        self, kind: EventKind, value: str | None = None, question: str | None = None
+    ) -> list[Reply]:
+        self.replies = self.engine.handle(
+            self.session, Event(kind, value, question, locale=self.locale)
+        )
+        return self.replies
+
+    def start(self) -> list[Reply]:
+        return self.send(EventKind.START)
+
+    def press(self, choice: str) -> list[Reply]:
+        """Press a button of the current question (like a real client, naming the question)."""
+        return self.send(EventKind.CHOICE, choice, self.question)
+
+    def type(self, text: str) -> list[Reply]:
+        return self.send(EventKind.TEXT, text)
+
+    def answer(self, *choices: str) -> list[Reply]:
+        for choice in choices:
+            self.press(choice)
+        return self.replies
+
+    @property
+    def question(self) -> str | None:
+        for reply in reversed(self.replies):
+            if reply.question:
+                return reply.question
+        return None
+
+    @property
+    def choices(self) -> list[str]:
+        for reply in reversed(self.replies):
+            if reply.choices:
+                return [c.id for c in reply.choices]
+        return []
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    @property
+    def level(self) -> str | None:
+        return self.session.level
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Iterator[Chat]:
+    yield Chat(engine)
+
+
+def new_session(user: str = "u1") -> Session:
+    return Session(user=user)

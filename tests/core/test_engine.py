@@ -1,0 +1,242 @@
+"""Transcript tests: events in, replies out, through the real flow and content."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.messages import EventKind, ReplyKind
+from tests.conftest import Chat
+from tests.core.walk import CALM, walk
+
+
+def test_start_shows_disclaimer_then_red_flag_screen(chat: Chat) -> None:
+    replies = chat.start()
+    assert replies[0].kind is ReplyKind.INFO
+    assert "not a doctor" in replies[0].text
+    assert chat.question == "rf_emergency"
+    assert "none_of_these" in chat.choices and "not_sure" in chat.choices
+
+
+@pytest.mark.parametrize(
+    ("answers", "level"),
+    [
+        ({}, "self_care"),
+        ({"character": "sharp"}, "doctor"),
+        ({"rf_systemic": ["fever"]}, "urgent_doctor"),
+        ({"rf_saddle": "saddle_numb"}, "emergency_department"),
+        ({"rf_emergency": "chest_belly"}, "emergency_ambulance"),
+    ],
+)
+def test_every_outcome_is_reachable(chat: Chat, answers: dict[str, object], level: str) -> None:
+    assert walk(chat, answers) == level  # type: ignore[arg-type]
+    outcome = next(r for r in chat.replies if r.kind is ReplyKind.OUTCOME)
+    assert "not a diagnosis" in outcome.text
+    assert "112" in outcome.text  # the emergency number is always named
+    assert chat.choices[-1] == "restart"
+
+
+def test_emergency_stops_the_questionnaire_at_once(chat: Chat) -> None:
+    chat.start()
+    replies = chat.press("faint")
+    assert chat.level == "emergency_ambulance"
+    assert replies[0].kind is ReplyKind.OUTCOME
+    lines = [line for line in replies[0].text.splitlines() if line]
+    assert lines[0].startswith("🚩")
+    assert lines[1].startswith("📞 Call ")
+
+
+def test_self_care_outcome_gives_first_aid(chat: Chat) -> None:
+    walk(chat)
+    text = chat.replies[0].text
+    for needle in ("15 to 20 minutes", "No heat for the first 72 hours", "pillow", "pharmacist"):
+        assert needle in text
+    assert "Why: you said" in text and "When it started: Hours later or the next day" in text
+
+
+def test_outcome_says_why(chat: Chat) -> None:
+    walk(chat, {"character": "sharp"})
+    assert "Why: you said" in chat.replies[0].text
+    assert "Kind of pain: Sharp, stabbing or shooting" in chat.replies[0].text
+
+
+def test_not_sure_counts_as_yes(chat: Chat) -> None:
+    assert walk(chat, {"rf_saddle": "not_sure"}) == "emergency_department"
+
+
+def test_multi_question_asks_for_more_and_hides_picked(chat: Chat) -> None:
+    walk_to(chat, "rf_systemic")
+    chat.press("fever")
+    assert chat.question == "rf_systemic"
+    assert "fever" not in chat.choices
+    assert chat.replies[-1].text.startswith("Anything else")
+    chat.press("immune")  # fever + weak immunity: possible spinal infection (C3)
+    assert chat.level == "emergency_department"
+
+
+def walk_to(chat: Chat, question: str) -> None:
+    chat.start()
+    while chat.question != question:
+        chat.press(CALM[chat.question or ""])
+
+
+def test_back_rewinds_one_answer_and_its_findings(chat: Chat) -> None:
+    walk_to(chat, "rf_urine")
+    chat.press("burning")
+    assert "painful_urination" in chat.session.findings
+    chat.send(EventKind.BACK)
+    assert chat.question == "rf_urine"
+    assert "painful_urination" not in chat.session.findings
+    assert "burning" in chat.choices
+
+
+def test_back_at_the_first_question_says_so(chat: Chat) -> None:
+    chat.start()
+    replies = chat.send(EventKind.BACK)
+    assert "first question" in replies[0].text
+    assert chat.question == "rf_emergency"
+
+
+def test_restart_clears_answers(chat: Chat) -> None:
+    walk(chat, {"character": "sharp"})
+    chat.send(EventKind.RESTART)
+    assert chat.session.answers == [] and chat.session.level is None
+    assert chat.question == "rf_emergency"
+
+
+def test_restart_button_under_the_outcome(chat: Chat) -> None:
+    walk(chat)
+    chat.press("restart")
+    assert chat.question == "rf_emergency"
+
+
+def test_start_mid_flow_resumes(chat: Chat) -> None:
+    walk_to(chat, "rf_bladder")
+    replies = chat.start()
+    assert "/restart" in replies[0].text
+    assert chat.question == "rf_bladder"
+
+
+def test_text_where_a_button_is_expected_repeats_the_question(chat: Chat) -> None:
+    chat.start()
+    replies = chat.type("hello?")
+    assert replies[0].key == "ui.use_buttons"
+    assert chat.question == "rf_emergency"
+    assert chat.session.answers == []
+
+
+@pytest.mark.parametrize("question", ["rf_saddle", "nonsense", None])
+def test_stale_or_forged_buttons_never_move_the_flow(chat: Chat, question: str | None) -> None:
+    chat.start()
+    chat.press("none_of_these")
+    before = (chat.session.state, list(chat.session.answers))
+    replies = chat.send(EventKind.CHOICE, "accident" if question != "rf_saddle" else "x", question)
+    if question is None:  # the console sends no question id: unknown ids are still refused
+        replies = chat.send(EventKind.CHOICE, "'; drop table", None)
+    assert replies[0].key == "ui.already_answered"
+    assert (chat.session.state, chat.session.answers) == before
+
+
+def test_double_press_is_answered_once(chat: Chat) -> None:
+    chat.start()
+    chat.send(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    replies = chat.send(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    assert replies[0].key == "ui.already_answered"
+    assert [a.question for a in chat.session.answers] == ["rf_emergency"]
+
+
+def test_language_switch_keeps_the_place(chat: Chat) -> None:
+    walk_to(chat, "rf_bladder")
+    replies = chat.send(EventKind.LANGUAGE, "ru")
+    assert chat.session.locale == "ru"
+    assert chat.question == "rf_bladder"
+    assert replies[-1].text != chat.engine.catalog.text("questions.rf_bladder.text", "en")
+
+
+def test_language_menu_without_argument(chat: Chat) -> None:
+    chat.start()
+    chat.send(EventKind.LANGUAGE)
+    assert set(chat.choices) == {"en", "ru"}
+    chat.press("ru")
+    assert chat.session.locale == "ru" and chat.question == "rf_emergency"
+
+
+def test_platform_locale_picks_language_and_region(engine: Engine) -> None:
+    chat = Chat(engine, locale="ru-RU")
+    walk(chat, {"rf_emergency": "faint"})
+    assert chat.session.locale == "ru"
+    assert chat.session.region == "ru"
+    assert "112" in chat.replies[0].text and "103" not in chat.replies[0].text.split("\n")[0]
+
+
+def test_region_command_sets_the_number(chat: Chat) -> None:
+    chat.start()
+    chat.send(EventKind.REGION)
+    assert "uk" in chat.choices
+    chat.press("uk")
+    walk(chat, {"rf_emergency": "accident"})
+    assert "Call 999 now" in chat.replies[0].text
+
+
+def test_unknown_region_lists_every_number(chat: Chat) -> None:
+    walk(chat, {"rf_emergency": "accident"})
+    first = chat.replies[0].text
+    for number in ("112", "999", "911", "000"):
+        assert number in first
+
+
+def test_forget_resets_everything(chat: Chat) -> None:
+    walk_to(chat, "rf_walk")
+    replies = chat.send(EventKind.FORGET)
+    assert replies[0].key == "ui.forgotten"
+    assert chat.session.answers == [] and chat.session.state is None
+
+
+def test_followup_screens(chat: Chat) -> None:
+    walk(chat)
+    chat.press("doms_vs_injury")
+    assert "Muscle soreness or an injury?" in chat.replies[0].text
+    assert "lactic" not in chat.replies[0].text.lower()
+    chat.press("summary")
+    assert "Result: Self-care at home" in chat.replies[0].text
+    assert chat.choices[-1] == "restart"
+
+
+def test_typed_red_flag_mid_flow_goes_to_emergency(chat: Chat) -> None:
+    walk_to(chat, "onset")
+    replies = chat.type("I wet myself and can't feel my groin")
+    assert replies[0].kind is ReplyKind.WARNING
+    assert chat.level == "emergency_department"
+    assert any(r.kind is ReplyKind.OUTCOME for r in replies)
+
+
+def test_typed_lesser_red_flag_is_noted_and_flow_continues(chat: Chat) -> None:
+    walk_to(chat, "onset")
+    replies = chat.type("I have a fever")
+    assert replies[0].kind is ReplyKind.WARNING
+    assert "fever_or_chills" in chat.session.noted
+    assert chat.question == "onset"
+    assert walk(chat) == "urgent_doctor"
+
+
+def test_typed_doubt_asks_a_confirming_question(chat: Chat) -> None:
+    chat.start()
+    chat.type("not sure if it's numb down there")
+    assert chat.question == "confirm:saddle_numbness"
+    chat.press("not_sure")
+    assert chat.level == "emergency_department"
+
+
+def test_confirming_no_carries_on(chat: Chat) -> None:
+    chat.start()
+    chat.type("not sure if it's numb down there")
+    chat.press("confirm_no")
+    assert chat.question == "rf_emergency" and chat.level is None
+
+
+def test_engine_shares_one_machine_and_keeps_sessions_plain(engine: Engine) -> None:
+    a, b = Chat(engine, "a"), Chat(engine, "b")
+    walk(a, {"rf_emergency": "accident"})
+    b.start()
+    assert b.question == "rf_emergency"
+    assert not engine.machine.models  # no session was ever registered with the Machine

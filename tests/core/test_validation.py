@@ -1,0 +1,158 @@
+"""Each validation rule, proven on a deliberately broken copy of the real flow.
+
+Every error must name the file and the key (and the line where YAML gives one), because an
+operator fixes the file from this message alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.content import load_catalog
+from bot.core.errors import BackcheckError, ContentError, FlowError
+from bot.core.flow import load_flow
+from bot.core.validation import validate
+from tests.conftest import CONTENT, FLOW
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    shutil.copytree(FLOW.parent, tmp_path / "flows")
+    shutil.copytree(CONTENT, tmp_path / "content")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(tree: Path) -> list[BackcheckError]:
+    try:
+        flow = load_flow(tree / "flows" / "triage.yaml")
+        catalog = load_catalog(tree / "content")
+    except BackcheckError as exc:
+        return [exc]
+    return validate(flow, catalog)
+
+
+def only(tree: Path, kind: type[BackcheckError]) -> BackcheckError:
+    found = problems(tree)
+    assert found, "expected a validation problem"
+    assert isinstance(found[0], kind), found
+    return found[0]
+
+
+def test_the_real_flow_and_content_are_valid(tree: Path) -> None:
+    assert problems(tree) == []
+
+
+BROKEN_FLOWS: list[tuple[str, str, str, str]] = [
+    # (rule, old text, new text, key the message must name)
+    (
+        "unreachable",
+        "  rf_saddle:\n",
+        "  orphan:\n    choices: [{id: go, next: out_self_care}]\n  rf_saddle:\n",
+        "states.orphan",
+    ),
+    (
+        "no way forward",
+        "      - {id: can_walk}\n",
+        "      - {id: can_walk, next: dead_end}\n",
+        "states.dead_end",
+    ),
+    (
+        "no outcome at the end",
+        "      - {id: not_pregnant}\n",
+        "      - {id: not_pregnant, next: age}\n",
+        "states.age",
+    ),
+    (
+        "boolean choice id",
+        "      - {id: first_time}\n",
+        "      - {id: yes}\n",
+        "states.recurrence.choices.0.id",
+    ),
+    (
+        "unknown finding",
+        "findings: [sharp_pain]}",
+        "findings: [stabbing_agony]}",
+        "states.character.choices.0.findings",
+    ),
+    ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level.3.if"),
+    ("unknown level", "outcome: self_care", "outcome: relax", "states.out_self_care.outcome"),
+    ("unknown target", "    next: rf_bladder\n", "    next: rf_bladdr\n", "states.rf_saddle.next"),
+    (
+        "duplicate choice",
+        "      - {id: partly}\n",
+        "      - {id: eases}\n",
+        "states.rest.choices.1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "old", "new", "key"), BROKEN_FLOWS, ids=[b[0] for b in BROKEN_FLOWS]
+)
+def test_broken_flow_is_reported_with_file_and_key(
+    tree: Path, rule: str, old: str, new: str, key: str
+) -> None:
+    edit(tree / "flows" / "triage.yaml", old, new)
+    if rule == "no way forward":
+        edit(
+            tree / "flows" / "triage.yaml",
+            "  rf_urine:\n",
+            "  dead_end:\n    text: ui.help\n  rf_urine:\n",
+        )
+    error = only(tree, FlowError)
+    assert isinstance(error, FlowError)
+    assert error.file is not None and error.file.endswith("triage.yaml"), error
+    assert error.key is not None and error.key.startswith(key), error
+    assert error.line is not None, error
+    assert f"triage.yaml:{error.line}:" in str(error)
+
+
+def test_yaml_syntax_error_names_file_and_line(tree: Path) -> None:
+    edit(tree / "flows" / "triage.yaml", "  rest:\n", "  rest:\n   - broken: [\n")
+    error = only(tree, FlowError)
+    assert "triage.yaml" in str(error) and error.line is not None
+
+
+def test_unknown_finding_in_rules_combination(tree: Path) -> None:
+    edit(
+        tree / "flows" / "rules.yaml",
+        "all: [pain_below_knee, numbness_in_leg]",
+        "all: [pain_below_knee, numb]",
+    )
+    error = only(tree, FlowError)
+    assert "rules.yaml" in str(error) and "combinations[1]" in str(error)
+
+
+def test_missing_content_key_in_one_locale(tree: Path) -> None:
+    edit(tree / "content" / "ru" / "questions.yaml", "  gradual:", "  gradual_x:")
+    found = [str(p) for p in problems(tree)]
+    assert any("questions.onset.gradual" in p and "'ru'" in p for p in found), found
+    assert any("questions.onset.gradual_x" in p for p in found), found
+
+
+def test_empty_text_is_refused(tree: Path) -> None:
+    edit(tree / "content" / "en" / "levels.yaml", "self_care: Self-care at home", "self_care: ''")
+    error = only(tree, ContentError)
+    assert error.key == "levels.self_care" and error.line is not None
+
+
+def test_unquoted_boolean_text_is_explained(tree: Path) -> None:
+    edit(tree / "content" / "en" / "questions.yaml", 'pregnant: "Yes"', "pregnant: Yes")
+    error = only(tree, ContentError)
+    assert "quotes" in str(error) and error.key == "questions.pregnancy.pregnant"
+
+
+def test_placeholders_must_match_between_locales(tree: Path) -> None:
+    path = tree / "content" / "ru" / "ui.yaml"
+    text = path.read_text(encoding="utf-8").replace("звоните {number}.", "звоните {numbr}.", 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("placeholders differ" in str(p) for p in problems(tree))

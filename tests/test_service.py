@@ -1,0 +1,122 @@
+"""The service path every adapter uses: restart survival, duplicates, races, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.errors import StorageUnavailable
+from bot.core.messages import Event, EventKind, ReplyKind
+from bot.core.session import Session
+from bot.service import Conversations
+from bot.storage.memory import MemoryStorage
+from bot.storage.sqlite import SQLiteStorage
+from tests.core.walk import CALM
+
+RETENTION = 30 * 86400.0
+
+
+async def answer(conv: Conversations, user: str, choice: str, question: str | None) -> str | None:
+    turn = await conv.handle(user, Event(EventKind.CHOICE, choice, question))
+    return turn.question
+
+
+async def test_conversation_survives_a_restart_with_sqlite(engine: Engine, tmp_path: Path) -> None:
+    db = tmp_path / "backcheck.db"
+    first = Conversations(engine, await SQLiteStorage.open(db, retention=RETENTION))
+    turn = await first.handle("cli:u1", Event(EventKind.START))
+    question = turn.question
+    for _ in range(3):
+        question = await answer(first, "cli:u1", CALM[question or ""], question)
+    await first.storage.close()
+
+    second = Conversations(engine, await SQLiteStorage.open(db, retention=RETENTION))
+    turn = await second.handle("cli:u1", Event(EventKind.START))
+    assert turn.question == question == "rf_sexual"
+    assert turn.replies[0].key == "ui.resume"
+    await second.storage.close()
+
+
+async def test_duplicate_platform_event_is_applied_once(engine: Engine) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START))
+    first = await conv.handle(
+        "u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"), event_id="tg:7"
+    )
+    again = await conv.handle(
+        "u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"), event_id="tg:7"
+    )
+    assert first.question == "rf_saddle" and not first.duplicate
+    assert again.duplicate and again.replies == []
+    session = await conv.storage.load("u")
+    assert session is not None and len(session.answers) == 1
+
+
+async def test_concurrent_double_tap_is_serialised(engine: Engine) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START))
+    press = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    turns = await asyncio.gather(*(conv.handle("u", press) for _ in range(5)))
+    assert sum(t.replies[0].key != "ui.already_answered" for t in turns) == 1
+    session = await conv.storage.load("u")
+    assert session is not None and [a.question for a in session.answers] == ["rf_emergency"]
+
+
+class LosesFirstRace(MemoryStorage):
+    """A storage where another process saves first, once: the save must be retried fresh."""
+
+    def __init__(self) -> None:
+        super().__init__(retention=RETENTION)
+        self.raced = False
+
+    async def save(self, session: Session) -> None:
+        if not self.raced and session.version > 0:
+            self.raced = True
+            other = await self.load(session.user)
+            assert other is not None
+            other.region = "uk"
+            await super().save(other)
+        await super().save(session)
+
+
+async def test_lost_race_retries_on_the_fresh_session(engine: Engine) -> None:
+    storage = LosesFirstRace()
+    conv = Conversations(engine, storage)
+    await conv.handle("u", Event(EventKind.START))
+    turn = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert turn.question == "rf_saddle"
+    session = await storage.load("u")
+    assert session is not None
+    assert session.region == "uk"  # the other process's change was kept, not overwritten
+    assert [a.choice for a in session.answers] == ["none_of_these"]
+    assert conv.metrics.retries == 1
+
+
+class Down(MemoryStorage):
+    async def load(self, user: str) -> Session | None:
+        raise StorageUnavailable("Redis read failed: ConnectionError")
+
+
+async def test_outage_answers_try_again_and_logs_once(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    conv = Conversations(engine, Down(retention=RETENTION))
+    with caplog.at_level(logging.ERROR):
+        for _ in range(3):
+            turn = await conv.handle("u", Event(EventKind.START, locale="ru"))
+            assert turn.unavailable and turn.replies[0].kind is ReplyKind.WARNING
+            assert "112" in turn.replies[0].text
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_forget_deletes_the_stored_session(engine: Engine) -> None:
+    storage = MemoryStorage(retention=RETENTION)
+    conv = Conversations(engine, storage)
+    await conv.handle("u", Event(EventKind.START))
+    await conv.handle("u", Event(EventKind.FORGET))
+    assert storage.records == {}
