@@ -53,7 +53,9 @@ async def open_storage(settings: Settings) -> Storage:
         from bot.storage.redis import RedisStorage
 
         return await RedisStorage.open(
-            settings.redis_url.get_secret_value(), retention=settings.retention
+            settings.redis_url.get_secret_value(),
+            prefix=settings.redis_prefix,
+            retention=settings.retention,
         )
     from bot.storage.sqlite import SQLiteStorage
 

@@ -117,8 +117,11 @@ class Conversations:
             await self.storage.delete(user)
 
 
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
 class Metrics:
-    """Counters the service keeps; the Prometheus exporter reads them (counts only)."""
+    """Counts only, never user data; ``bot.metrics`` exports them to Prometheus on scrape."""
 
     def __init__(self) -> None:
         self.started = 0
@@ -127,7 +130,9 @@ class Metrics:
         self.duplicates = 0
         self.retries = 0
         self.errors = 0
-        self.last_latency = 0.0
+        self.latency_counts = [0] * len(LATENCY_BUCKETS)
+        self.latency_sum = 0.0
+        self.latency_total = 0
 
     def observe(self, event: Event, turn: Turn, seconds: float) -> None:
         if event.kind in (EventKind.START, EventKind.RESTART) and turn.state is not None:
@@ -136,4 +141,8 @@ class Metrics:
             self.outcomes[turn.level] = self.outcomes.get(turn.level, 0) + 1
         if turn.red_flags:
             self.red_flag_interrupts += 1
-        self.last_latency = seconds
+        self.latency_sum += seconds
+        self.latency_total += 1
+        for i, bound in enumerate(LATENCY_BUCKETS):
+            if seconds <= bound:
+                self.latency_counts[i] += 1

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     metrics_host: str = Field("127.0.0.1", alias="BACKCHECK_METRICS_HOST")
 
     redis_url: SecretStr | None = Field(None, alias="REDIS_URL")
+    redis_prefix: str = Field("backcheck:", alias="BACKCHECK_REDIS_PREFIX")
 
     telegram_token: SecretStr | None = Field(None, alias="TELEGRAM_TOKEN")
     telegram_base_url: str = Field("https://api.telegram.org/bot", alias="TELEGRAM_BASE_URL")

@@ -102,8 +102,11 @@ class SQLiteStorage(Storage):
         session.version = new
 
     async def delete(self, user: str) -> None:
+        """Delete and scrub: secure_delete zeroes the freed bytes, the checkpoint empties the
+        write-ahead log, so no copy of the answers is left in either file."""
         try:
             await self.db.execute("DELETE FROM sessions WHERE user = ?", (user,))
+            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"SQLite delete failed: {exc}") from exc
 
@@ -111,6 +114,8 @@ class SQLiteStorage(Storage):
         cursor = await self.db.execute(
             "DELETE FROM sessions WHERE updated_at < ?", (self.clock() - self.retention,)
         )
+        if cursor.rowcount > 0:
+            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return max(cursor.rowcount, 0)
 
     async def seen(self, event_id: str) -> bool:
