@@ -13,6 +13,7 @@ from bot.core.engine import Engine
 from bot.core.errors import BackcheckError, FlowError
 from bot.core.flow import load_flow
 from bot.core.redflags import RedFlagDetector
+from bot.core.reminders import QuietHours
 from bot.core.validation import validate
 from bot.service import Conversations
 from bot.settings import Settings
@@ -38,12 +39,15 @@ def build_engine(settings: Settings) -> Engine:
         raise FlowError(f"BACKCHECK_LOCALE={settings.locale!r} has no content folder")
     detector = RedFlagDetector.load(settings.content, catalog.locales)
     flow.machine  # noqa: B018 - compile the shared Machine now, not on the first message
+    start, _, end = settings.quiet_hours.partition("-")
     return Engine(
         flow,
         catalog,
         detector,
         default_locale=settings.locale,
         default_region=settings.region,
+        quiet_hours=QuietHours(settings.timezone, int(start), int(end or start)),
+        followups=settings.followups,
     )
 
 

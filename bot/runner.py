@@ -13,6 +13,7 @@ import signal
 from typing import Protocol
 
 from bot.app import App
+from bot.core.messages import Reply
 from bot.settings import Settings, mask
 
 log = logging.getLogger("backcheck")
@@ -23,10 +24,28 @@ class Adapter(Protocol):
     """A platform connection that can be started and stopped."""
 
     name: str
+    user_prefix: str  # "tg:" or "dc:": which user keys this adapter can message
 
     async def start(self) -> None: ...
 
+    async def deliver(self, user: str, replies: list[Reply]) -> bool:
+        """Send replies to ``user`` outside an incoming event (reminders)."""
+        ...
+
     async def stop(self) -> None: ...
+
+
+class Delivery:
+    """Send a reminder's replies through the adapter that owns the user key's platform."""
+
+    def __init__(self, adapters: list[Adapter]) -> None:
+        self.by_prefix = {a.user_prefix: a for a in adapters}
+
+    async def __call__(self, user: str, replies: list[Reply]) -> bool:
+        adapter = self.by_prefix.get(user.split(":", 1)[0] + ":")
+        if adapter is None:
+            return False  # e.g. a console user: nobody to message
+        return await adapter.deliver(user, replies)
 
 
 def adapters_for(app: App) -> list[Adapter]:
@@ -65,6 +84,11 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
     app = await App.open(settings)
     adapters = adapters_for(app)
     tasks = [asyncio.create_task(purge_forever(app))]
+    if settings.followups:
+        from bot.scheduler import Scheduler
+
+        deliver = Delivery(adapters)
+        tasks.append(asyncio.create_task(Scheduler(app.conversations, deliver).run(stop)))
     if settings.metrics_port is not None:
         from bot.metrics import serve_metrics
 

@@ -16,6 +16,7 @@ from bot.core.content import normalize_locale
 from bot.core.engine import Engine
 from bot.core.errors import ConcurrentUpdate, StorageUnavailable
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
+from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import Storage
 
@@ -70,7 +71,10 @@ class Conversations:
 
     async def _step(self, user: str, event: Event) -> Turn:
         for _ in range(MAX_ATTEMPTS):
-            session = await self.storage.load(user) or self.engine.new_session(user)
+            stored = await self.storage.load(user)
+            if stored is None and event.kind is EventKind.REMIND:
+                return Turn(replies=[])  # forgotten or expired: nobody to remind
+            session = stored or self.engine.new_session(user)
             replies = self.engine.handle(session, event)
             if event.kind is EventKind.FORGET:
                 await self.storage.delete(user)
@@ -80,8 +84,18 @@ class Conversations:
             except ConcurrentUpdate:
                 self.metrics.retries += 1
                 continue
+            await self._apply_outbox(session)
             return self._turn(session, replies)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    async def _apply_outbox(self, session: Session) -> None:
+        """Store or cancel the reminders the step asked for (after the session is saved)."""
+        for action, item in session.outbox:
+            if action == "schedule" and isinstance(item, Reminder):
+                await self.storage.schedule(item)
+            elif action == "cancel":
+                await self.storage.cancel(session.user, item if isinstance(item, str) else None)
+        session.outbox.clear()
 
     def _turn(self, session: Session, replies: list[Reply]) -> Turn:
         done = (

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     retention: Duration = Field(30 * 86400.0, alias="BACKCHECK_RETENTION")
     log_level: str = Field("INFO", alias="BACKCHECK_LOG_LEVEL")
     log_json: bool = Field(False, alias="BACKCHECK_LOG_JSON")
+    followups: bool = Field(True, alias="BACKCHECK_FOLLOWUPS")
+    timezone: str = Field("UTC", alias="BACKCHECK_TIMEZONE")
+    quiet_hours: str = Field("22-8", alias="BACKCHECK_QUIET_HOURS")
     metrics_port: int | None = Field(None, alias="BACKCHECK_METRICS_PORT")
     metrics_host: str = Field("127.0.0.1", alias="BACKCHECK_METRICS_HOST")
 

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from bot.core import conditions
+from bot.core.aftercare import (
+    PROMPT_CHECKIN,
+    PROMPT_COMPRESS,
+    REMINDER_FOLLOWUPS,
+    SPECIAL_FOLLOWUPS,
+    Aftercare,
+)
 from bot.core.content import Catalog, normalize_locale
 from bot.core.flow import Flow, FlowState, trigger_name
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.regions import REGIONS, region_from_locale
+from bot.core.reminders import QuietHours
 from bot.core.render import RESTART, SUMMARY, Renderer
 from bot.core.session import Answer, Session
 from bot.core.triage import Verdict
@@ -72,15 +80,18 @@ class Engine:
         default_locale: str = "en",
         default_region: str | None = None,
         clock: Callable[[], float] = time.time,
+        quiet_hours: QuietHours | None = None,
+        followups: bool = True,
     ) -> None:
         self.flow = flow
         self.catalog = catalog
-        self.render = Renderer(flow, catalog)
+        self.render = Renderer(flow, catalog, hide=() if followups else REMINDER_FOLLOWUPS)
         self.listener: TextListener = listener or _Silent()
         self.default_locale = default_locale
         self.default_region = default_region
         self.clock = clock
         self.machine = flow.machine
+        self.aftercare = Aftercare(self, quiet_hours or QuietHours())
 
     def new_session(self, user: str) -> Session:
         """A blank session; cheap (a small dataclass), no Machine involved."""
@@ -214,6 +225,11 @@ class Engine:
         EventKind.LANGUAGE: _language,
         EventKind.REGION: _region,
         EventKind.FORGET: _forget,
+        EventKind.STOP: lambda self, session, event: self.aftercare.stop(session),
+        EventKind.SUMMARY: lambda self, session, event: self.aftercare.summary(session),
+        EventKind.REMIND: lambda self, session, event: self.aftercare.remind(
+            session, event.value or ""
+        ),
     }
 
     # -- helpers ------------------------------------------------------------------------
@@ -248,18 +264,21 @@ class Engine:
         if target.outcome is None:
             return [self.render.question(session)]
         session.level = target.outcome
+        session.triaged_at = self.clock()
         return self.render.outcome(session, verdict)
 
     def _followup(self, session: Session, state: FlowState, choice: str) -> list[Reply]:
         if choice == RESTART:
             return self._begin(session)
-        if choice not in state.followups:
+        if choice not in state.followups or choice in self.render.hide:
             return self._stale(session)
         if choice == SUMMARY:
-            info = self.render.summary(session, self.verdict(session))
+            replies = self.aftercare.summary(session)
+        elif choice in SPECIAL_FOLLOWUPS:
+            replies = self.aftercare.followup(session, choice)
         else:
-            info = self.render.info(f"followups.{choice}.text", session)
-        return [info, self.render.followups(session, state)]
+            replies = [self.render.info(f"followups.{choice}.text", session)]
+        return [*replies, self.render.followups(session, state)]
 
     def _noted(self, session: Session, findings: list[str]) -> list[Reply]:
         """A red flag typed in free text: warn at once, record it, escalate if it must."""
@@ -328,6 +347,8 @@ class Engine:
             return self._language(session, Event(EventKind.LANGUAGE, value))
         if pending == REGION:
             return self._region(session, Event(EventKind.REGION, value))
+        if pending in (PROMPT_COMPRESS, PROMPT_CHECKIN):
+            return self.aftercare.answer(session, pending, value) or self._stale(session)
         finding = pending.removeprefix(CONFIRM)
         if value not in (CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE):
             return [self.render.info("ui.answer_this_first", session), self._pending(session)]

@@ -24,6 +24,9 @@ class EventKind(StrEnum):
     REGION = "region"
     ABOUT = "about"
     FORGET = "forget"
+    STOP = "stop"
+    SUMMARY = "summary"
+    REMIND = "remind"  # a stored reminder came due; value is its kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,10 @@ SUMMARY = "summary"
 class Renderer:
     """Renders replies for one flow and one content catalog."""
 
-    def __init__(self, flow: Flow, catalog: Catalog) -> None:
+    def __init__(self, flow: Flow, catalog: Catalog, hide: tuple[str, ...] = ()) -> None:
         self.flow = flow
         self.catalog = catalog
+        self.hide = hide
 
     def t(self, key: str, session: Session, **values: object) -> str:
         """A text in the session's locale with the emergency numbers always at hand."""
@@ -94,7 +95,11 @@ class Renderer:
     def followups(self, session: Session, state: FlowState) -> Reply:
         """The buttons under an outcome: optional info screens and a fresh start."""
         choices = (
-            *(Choice(f, self.t(f"followups.{f}.label", session)) for f in state.followups),
+            *(
+                Choice(f, self.t(f"followups.{f}.label", session))
+                for f in state.followups
+                if f not in self.hide
+            ),
             Choice(RESTART, self.t("choices.restart", session)),
         )
         return Reply(
@@ -145,7 +150,8 @@ class Renderer:
 
     def summary(self, session: Session, verdict: Verdict) -> Reply:
         """A card the person can show a doctor: date, level, every answer, typed red flags."""
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(session.updated_at or time.time()))
+        stamp = session.triaged_at or session.updated_at or time.time()
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
         lines = [
             self.t("ui.summary_title", session, date=when),
             self.t("ui.summary_level", session, level=self.t(f"levels.{verdict.level}", session)),

@@ -41,9 +41,13 @@ class Session:
     region: str | None = None
     pending: str | None = None
     level: str | None = None
+    triaged_at: float | None = None
+    checkins: list[tuple[float, str]] = field(default_factory=list)
     created_at: float = 0.0
     updated_at: float = 0.0
     version: int = 0
+    # Reminders to schedule or cancel, applied by the service after the save; never stored.
+    outbox: list[tuple[str, object]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def findings(self) -> list[str]:
@@ -56,20 +60,26 @@ class Session:
 
     def to_json(self) -> str:
         """Compact JSON; short keys keep a sleeping conversation well under a kilobyte."""
-        data: dict[str, Any] = {
+        data: dict[str, Any] = {  # short keys; empty fields are dropped below
             "s": SCHEMA,
             "u": self.user,
             "st": self.state,
-            "a": [[a.question, a.choice, list(a.findings)] for a in self.answers],
+            "a": [
+                [a.question, a.choice, *([list(a.findings)] if a.findings else [])]
+                for a in self.answers
+            ],
             "n": self.noted,
             "l": self.locale,
             "r": self.region,
             "p": self.pending,
             "lv": self.level,
+            "ta": self.triaged_at,
+            "ci": [[round(t, 1), a] for t, a in self.checkins],
             "c": round(self.created_at, 3),
             "t": round(self.updated_at, 3),
             "v": self.version,
         }
+        data = {k: v for k, v in data.items() if v not in (None, [], "")}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -81,12 +91,16 @@ class Session:
         return cls(
             user=str(data["u"]),
             state=data.get("st"),
-            answers=[Answer(q, c, tuple(f)) for q, c, f in data.get("a", [])],
+            answers=[
+                Answer(a[0], a[1], tuple(a[2]) if len(a) > 2 else ()) for a in data.get("a", [])
+            ],
             noted=list(data.get("n", [])),
             locale=data.get("l"),
             region=data.get("r"),
             pending=data.get("p"),
             level=data.get("lv"),
+            triaged_at=data.get("ta"),
+            checkins=[(float(t), str(a)) for t, a in data.get("ci", [])],
             created_at=float(data.get("c", 0.0)),
             updated_at=float(data.get("t", 0.0)),
             version=int(data.get("v", 0)),

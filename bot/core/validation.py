@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.core.aftercare import SPECIAL_FOLLOWUPS
 from bot.core.content import Catalog, placeholders
 from bot.core.errors import BackcheckError, ContentError, FlowError
 from bot.core.flow import Flow
@@ -22,7 +23,13 @@ UI_KEYS = (
     "ui.anything_else", "ui.followups", "ui.red_flag_banner", "ui.not_a_diagnosis",
     "ui.because", "ui.because_nothing", "ui.you_wrote", "ui.summary_title", "ui.summary_level",
     "ui.summary_footer", "ui.urgent_unknown_region", "ui.error", "ui.unavailable",
-    "ui.your_answer", "ui.private_only", "ui.open_private",
+    "ui.your_answer", "ui.private_only", "ui.open_private", "ui.checkins_on",
+    "ui.timer_started", "ui.compress_over", "ui.compress_off", "ui.compress_next",
+    "ui.next_compress_set", "ui.checkin_question", "ui.checkin_better", "ui.checkin_same_early",
+    "ui.checkin_same_late", "ui.checkin_worse", "ui.checkin_new", "ui.stopped", "ui.no_summary",
+    "ui.summary_checkins", "choices.better", "choices.same", "choices.worse",
+    "choices.new_symptom", "choices.start_timer", "choices.remind_next",
+    "choices.stop_reminders",
     "choices.nothing_else", "choices.restart", "choices.confirm_yes", "choices.confirm_no",
     "choices.not_sure",
 )  # fmt: skip
@@ -101,7 +108,7 @@ def flow_keys(flow: Flow) -> Iterator[tuple[str, tuple[str | int, ...]]]:
             yield key, ("states", name, "also")
         for followup in state.followups:
             yield f"followups.{followup}.label", ("states", name, "followups")
-            if followup != "summary":
+            if followup not in SPECIAL_FOLLOWUPS:
                 yield f"followups.{followup}.text", ("states", name, "followups")
     for finding in flow.rules.findings:
         yield f"findings.{finding}", ("rules",)

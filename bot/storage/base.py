@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from bot.core.reminders import Reminder
 from bot.core.session import Session
 
 
@@ -41,7 +42,7 @@ class Storage(ABC):
 
     @abstractmethod
     async def delete(self, user: str) -> None:
-        """Remove everything stored about ``user`` (``/forget``)."""
+        """Remove everything stored about ``user`` (``/forget``): session and reminders."""
 
     @abstractmethod
     async def purge(self) -> int:
@@ -54,6 +55,18 @@ class Storage(ABC):
     @abstractmethod
     async def remember(self, event_id: str) -> None:
         """Mark a platform event handled, for at least a day."""
+
+    @abstractmethod
+    async def schedule(self, reminder: Reminder) -> None:
+        """Store a reminder next to the user's session (idempotent by ``reminder.id``)."""
+
+    @abstractmethod
+    async def cancel(self, user: str, kind: str | None = None) -> None:
+        """Drop the user's reminders (of one kind, or all)."""
+
+    @abstractmethod
+    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
+        """Take reminders due by ``now``; each is handed to exactly one caller, once."""
 
     @abstractmethod
     def lock(self, user: str) -> AbstractAsyncContextManager[None]:

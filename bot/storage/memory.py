@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from bot.core.errors import ConcurrentUpdate
+from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import LocalLocks, SeenEvents, Storage
 
@@ -22,6 +23,7 @@ class MemoryStorage(Storage):
         self.records: dict[str, tuple[int, str]] = {}
         self._locks = LocalLocks()
         self._seen = SeenEvents()
+        self.reminders: dict[str, Reminder] = {}
 
     async def load(self, user: str) -> Session | None:
         record = self.records.get(user)
@@ -43,6 +45,7 @@ class MemoryStorage(Storage):
 
     async def delete(self, user: str) -> None:
         self.records.pop(user, None)
+        await self.cancel(user)
 
     async def purge(self) -> int:
         stale = [u for u in list(self.records) if await self.load(u) is None]
@@ -53,6 +56,20 @@ class MemoryStorage(Storage):
 
     async def remember(self, event_id: str) -> None:
         self._seen.add(event_id)
+
+    async def schedule(self, reminder: Reminder) -> None:
+        self.reminders[reminder.id] = reminder
+
+    async def cancel(self, user: str, kind: str | None = None) -> None:
+        for rid, r in list(self.reminders.items()):
+            if r.user == user and kind in (None, r.kind):
+                del self.reminders[rid]
+
+    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
+        due = sorted((r for r in self.reminders.values() if r.due <= now), key=lambda r: r.due)
+        for reminder in due[:limit]:
+            del self.reminders[reminder.id]
+        return due[:limit]
 
     def lock(self, user: str) -> AbstractAsyncContextManager[None]:
         return self._locks(user)

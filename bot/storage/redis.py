@@ -19,6 +19,7 @@ from redis import asyncio as aioredis
 from redis.exceptions import LockError, RedisError
 
 from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import LocalLocks, Storage
 
@@ -40,6 +41,13 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return new
 """
 
+# KEYS[1] due zset; ARGV: now, limit. Pops due ids atomically: one process gets each.
+_CLAIM = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
+return ids
+"""
+
 
 class RedisStorage(Storage):
     """redis-py asyncio; open with :meth:`open` (checks the connection once)."""
@@ -49,6 +57,7 @@ class RedisStorage(Storage):
         self.redis = client
         self.prefix = prefix
         self._save = client.register_script(_SAVE)
+        self._claim = client.register_script(_CLAIM)
         self._local = LocalLocks()
 
     @classmethod
@@ -95,7 +104,8 @@ class RedisStorage(Storage):
 
     async def delete(self, user: str) -> None:
         try:
-            await self.redis.delete(self._key("s", user), self._key("d", user))
+            await self.cancel(user)
+            await self.redis.delete(self._key("s", user))
         except RedisError as exc:
             raise StorageUnavailable(f"Redis delete failed: {type(exc).__name__}") from exc
 
@@ -119,6 +129,37 @@ class RedisStorage(Storage):
             await self.redis.set(self._key("e", event_id), 1, ex=SEEN_TTL, nx=True)
         except RedisError as exc:
             raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+
+    async def schedule(self, reminder: Reminder) -> None:
+        """The id (user|kind|due) goes into one due-time sorted set and the user's set."""
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(self._key("due", "all"), {reminder.id: reminder.due})
+                pipe.sadd(self._key("d", reminder.user), reminder.id)
+                pipe.pexpire(self._key("d", reminder.user), int(self.retention * 1000))
+                await pipe.execute()
+        except RedisError as exc:
+            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+
+    async def cancel(self, user: str, kind: str | None = None) -> None:
+        try:
+            ids = await self.redis.smembers(self._key("d", user))
+            drop = [str(i) for i in ids if kind is None or str(i).split("|")[1] == kind]
+            if drop:
+                await self.redis.zrem(self._key("due", "all"), *drop)
+                await self.redis.srem(self._key("d", user), *drop)
+        except RedisError as exc:
+            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+
+    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
+        try:
+            ids = await self._claim(keys=[self._key("due", "all")], args=[now, limit])
+        except RedisError as exc:
+            raise StorageUnavailable(f"Redis claim failed: {type(exc).__name__}") from exc
+        claimed = [_parse_reminder(i) for i in ids]
+        for reminder in claimed:
+            await self.redis.srem(self._key("d", reminder.user), reminder.id)
+        return claimed
 
     def lock(self, user: str) -> AbstractAsyncContextManager[None]:
         return self._both_locks(user)
@@ -145,3 +186,8 @@ class RedisStorage(Storage):
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+
+def _parse_reminder(reminder_id: str) -> Reminder:
+    user, kind, due = reminder_id.rsplit("|", 2)
+    return Reminder(user=user, kind=kind, due=float(due))

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import LocalLocks, SeenEvents, Storage
 
@@ -26,6 +27,14 @@ CREATE TABLE IF NOT EXISTS sessions (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_updated ON sessions (updated_at);
+CREATE TABLE IF NOT EXISTS reminders (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (due);
+CREATE INDEX IF NOT EXISTS reminders_user ON reminders (user);
 """
 
 
@@ -106,6 +115,7 @@ class SQLiteStorage(Storage):
         write-ahead log, so no copy of the answers is left in either file."""
         try:
             await self.db.execute("DELETE FROM sessions WHERE user = ?", (user,))
+            await self.db.execute("DELETE FROM reminders WHERE user = ?", (user,))
             await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"SQLite delete failed: {exc}") from exc
@@ -123,6 +133,39 @@ class SQLiteStorage(Storage):
 
     async def remember(self, event_id: str) -> None:
         self._seen.add(event_id)
+
+    async def schedule(self, reminder: Reminder) -> None:
+        await self._write(
+            "INSERT OR REPLACE INTO reminders (id, user, kind, due) VALUES (?, ?, ?, ?)",
+            (reminder.id, reminder.user, reminder.kind, reminder.due),
+        )
+
+    async def cancel(self, user: str, kind: str | None = None) -> None:
+        if kind is None:
+            await self._write("DELETE FROM reminders WHERE user = ?", (user,))
+        else:
+            await self._write("DELETE FROM reminders WHERE user = ? AND kind = ?", (user, kind))
+
+    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
+        """One DELETE ... RETURNING statement: atomic, so a reminder is handed out once."""
+        try:
+            async with self.db.execute(
+                "DELETE FROM reminders WHERE id IN "
+                "(SELECT id FROM reminders WHERE due <= ? ORDER BY due LIMIT ?) "
+                "RETURNING user, kind, due",
+                (now, limit),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite reminder claim failed: {exc}") from exc
+        claimed = [Reminder(user=r[0], kind=r[1], due=float(r[2])) for r in rows]
+        return sorted(claimed, key=lambda r: r.due)
+
+    async def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        try:
+            await self.db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite write failed: {exc}") from exc
 
     def lock(self, user: str) -> AbstractAsyncContextManager[None]:
         return self._locks(user)
