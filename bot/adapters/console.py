@@ -24,6 +24,8 @@ COMMANDS = {
     "language": EventKind.LANGUAGE,
     "region": EventKind.REGION,
     "about": EventKind.ABOUT,
+    "stop": EventKind.STOP,
+    "summary": EventKind.SUMMARY,
 }
 _MARK = {ReplyKind.WARNING: "! ", ReplyKind.OUTCOME: "» "}
 
