@@ -39,7 +39,7 @@ class Delivery:
     """Send a reminder's replies through the adapter that owns the user key's platform."""
 
     def __init__(self, adapters: list[Adapter]) -> None:
-        self.by_prefix = {a.user_prefix: a for a in adapters}
+        self.by_prefix = {a.user_prefix: a for a in adapters if hasattr(a, "user_prefix")}
 
     async def __call__(self, user: str, replies: list[Reply]) -> bool:
         adapter = self.by_prefix.get(user.split(":", 1)[0] + ":")

@@ -131,6 +131,8 @@ async def test_worse_reruns_the_red_flag_screen_and_escalates(rig: Rig) -> None:
     assert replies[-1].question == "rf_emergency"
     await rig.send("tg:1", EventKind.CHOICE, "none_of_these", "rf_emergency")
     replies = await rig.send("tg:1", EventKind.CHOICE, "saddle_numb", "rf_saddle")
+    assert "hospital check today" in replies[0].text
+    replies = await rig.send("tg:1", EventKind.CHOICE, "can_travel", "ed_transport")
     assert "emergency department" in replies[0].text
     session = await rig.conv.storage.load("tg:1")
     assert session is not None and session.level == "emergency_department"

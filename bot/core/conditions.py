@@ -35,8 +35,20 @@ def _has_red_flag(verdict: Verdict) -> bool:
     return bool(verdict.red_flags)
 
 
+def _hospital_transport_unknown(verdict: Verdict) -> bool:
+    """Hospital today, and we don't yet know whether the person can get there on their feet."""
+    return (
+        verdict.level == "emergency_department"
+        and "cannot_walk_or_care_for_self" not in verdict.findings
+    )
+
+
 ALLOWED: Mapping[str, Condition] = MappingProxyType(
-    {f"level_is_{level}": _level_is(level) for level in LEVELS} | {"has_red_flag": _has_red_flag}
+    {f"level_is_{level}": _level_is(level) for level in LEVELS}
+    | {
+        "has_red_flag": _has_red_flag,
+        "hospital_transport_unknown": _hospital_transport_unknown,
+    }
 )
 
 

@@ -21,9 +21,9 @@ def mermaid(flow: Flow) -> str:
         for choice in state.choices:
             target = state.target_of(choice)
             dest = f"route {target.route}" if target.route else (target.state or "?")
-            alone = flow.rules.verdict(choice.findings).level
-            if alone in flow.rules.stop_levels:  # this answer alone interrupts the flow
-                dest = flow.outcome_state(alone)
+            alone = flow.interrupt_target(flow.rules.verdict(choice.findings))
+            if alone is not None and state.interrupt:  # this answer alone interrupts the flow
+                dest = alone
             edges.setdefault(dest, []).append(choice.id)
         for dest, ids in edges.items():
             if dest.startswith("route "):

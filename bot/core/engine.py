@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from bot.core import conditions
 from bot.core.aftercare import (
     PROMPT_CHECKIN,
     PROMPT_COMPRESS,
@@ -308,15 +307,9 @@ class Engine:
             if self.flow.rules.rank(verdict.level) < self.flow.rules.rank(current.outcome):
                 return self.flow.outcome_state(verdict.level)
             return None
-        cursor = _Cursor(current.name, verdict)
-        for step in self.flow.interrupt:
-            if step.condition is None or self._holds(step.condition, cursor):
-                return step.to
-        return None
-
-    def _holds(self, condition: str, cursor: _Cursor) -> bool:
-        check = conditions.lookup(condition)
-        return bool(check and check(cursor.verdict))
+        if not current.interrupt:
+            return None
+        return self.flow.interrupt_target(verdict)
 
     def _pending(self, session: Session) -> Reply:
         pending = session.pending or ""

@@ -16,7 +16,7 @@ from transitions import Machine
 
 from bot.core import conditions
 from bot.core.errors import FlowError
-from bot.core.triage import TriageRules, load_rules
+from bot.core.triage import TriageRules, Verdict, load_rules
 from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
 
 BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "y", "n"})
@@ -61,6 +61,7 @@ class FlowState:
     outcome: str | None = None
     followups: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
+    interrupt: bool = True
 
     def choice(self, choice_id: str) -> FlowChoice | None:
         """The choice with this id, or None for a stale or forged id."""
@@ -112,7 +113,16 @@ class Flow:
 
     def transitions_of(self, state: FlowState, choice: FlowChoice) -> tuple[RouteStep, ...]:
         """The ordered candidate steps after ``choice``: emergency interrupts first."""
-        return (*self.interrupt, *self.steps(state.target_of(choice)))
+        interrupts = self.interrupt if state.interrupt else ()
+        return (*interrupts, *self.steps(state.target_of(choice)))
+
+    def interrupt_target(self, verdict: Verdict) -> str | None:
+        """Where the interrupt route sends ``verdict``, or None to carry on."""
+        for step in self.interrupt:
+            check = conditions.lookup(step.condition) if step.condition else None
+            if step.condition is None or (check is not None and check(verdict)):
+                return step.to
+        return None
 
     @cached_property
     def machine(self) -> Machine:
@@ -237,6 +247,7 @@ class _Parser:
             outcome=outcome,
             followups=tuple(str(f) for f in spec.get("followups") or []),
             also=tuple(str(k) for k in spec.get("also") or []),
+            interrupt=bool(spec.get("interrupt", True)),
         )
 
     def choice(self, state: str, index: int, spec: object) -> FlowChoice:

@@ -41,6 +41,7 @@ class Verdict:
     level: str
     because: tuple[str, ...]
     red_flags: tuple[str, ...]
+    findings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class TriageRules:
             elif combo.then == best:
                 because.update(dict.fromkeys(matched))
         red = tuple(f for f in present if self.findings[f].red_flag)
-        return Verdict(level=best, because=tuple(because), red_flags=red)
+        return Verdict(level=best, because=tuple(because), red_flags=red, findings=tuple(present))
 
     def _match(self, combo: Combination, present: list[str]) -> list[str] | None:
         if not all(f in present for f in combo.all):

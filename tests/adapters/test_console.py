@@ -118,7 +118,7 @@ def test_read_input_numbers_commands_and_text() -> None:
 
 async def test_interactive_chat_transcript(engine: Engine) -> None:
     conv = Conversations(engine, MemoryStorage(retention=86400))
-    stdin = io.StringIO("7\n1\n/back\n/quit\n")
+    stdin = io.StringIO("7\n1\n1\n/back\n/quit\n")
     stdout = io.StringIO()
     await run_interactive(conv, stdin, stdout)
     screen = stdout.getvalue()

@@ -71,6 +71,8 @@ def test_multi_question_asks_for_more_and_hides_picked(chat: Chat) -> None:
     assert "fever" not in chat.choices
     assert chat.replies[-1].text.startswith("Anything else")
     chat.press("immune")  # fever + weak immunity: possible spinal infection (C3)
+    assert chat.question == "ed_transport"  # hospital today: can they get there?
+    chat.press("can_travel")
     assert chat.level == "emergency_department"
 
 
@@ -206,7 +208,9 @@ def test_typed_red_flag_mid_flow_goes_to_emergency(chat: Chat) -> None:
     walk_to(chat, "onset")
     replies = chat.type("I wet myself and can't feel my groin")
     assert replies[0].kind is ReplyKind.WARNING
-    assert chat.level == "emergency_department"
+    assert chat.question == "ed_transport"
+    replies = chat.press("cannot_travel")  # can't get there: an ambulance (rule C1)
+    assert chat.level == "emergency_ambulance"
     assert any(r.kind is ReplyKind.OUTCOME for r in replies)
 
 
@@ -224,6 +228,8 @@ def test_typed_doubt_asks_a_confirming_question(chat: Chat) -> None:
     chat.type("not sure if it's numb down there")
     assert chat.question == "confirm:saddle_numbness"
     chat.press("not_sure")
+    assert chat.question == "ed_transport"
+    chat.press("can_travel")
     assert chat.level == "emergency_department"
 
 

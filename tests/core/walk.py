@@ -24,6 +24,7 @@ CALM: Mapping[str, str] = {
     "recurrence": "first_time",
     "age": "age_20_49",
     "pregnancy": "not_pregnant",
+    "ed_transport": "can_travel",
 }
 
 
