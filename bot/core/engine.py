@@ -307,9 +307,8 @@ class Engine:
             if self.flow.rules.rank(verdict.level) < self.flow.rules.rank(current.outcome):
                 return self.flow.outcome_state(verdict.level)
             return None
-        if not current.interrupt:
-            return None
-        return self.flow.interrupt_target(verdict)
+        target = self.flow.interrupt_target(verdict)
+        return None if target == current.name else target
 
     def _pending(self, session: Session) -> Reply:
         pending = session.pending or ""

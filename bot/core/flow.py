@@ -86,7 +86,7 @@ class Flow:
     interrupt: tuple[RouteStep, ...]
     rules: TriageRules
     doc: YamlDoc
-    meta: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -196,6 +196,7 @@ def load_flow(path: Path) -> Flow:
         interrupt=parser.route(raw.get("interrupt") or [], "interrupt"),
         rules=rules,
         doc=doc,
+        notes=parser.notes(raw.get("notes") or {}),
     )
     parser.check_references(flow)
     return flow
@@ -279,6 +280,14 @@ class _Parser:
             next=self.target(spec.get("next"), *where, "next"),
             done=bool(spec.get("done", False)),
         )
+
+    def notes(self, raw: object) -> dict[str, str]:
+        if not isinstance(raw, dict):
+            raise self.fail("notes must map a finding to a content key", "notes")
+        for finding in raw:
+            if finding not in self.rules.findings:
+                raise self.fail(f"unknown finding {finding!r}", "notes", str(finding))
+        return {str(k): str(v) for k, v in raw.items()}
 
     def target(self, raw: object, *where: str | int) -> Target | None:
         if raw is None:

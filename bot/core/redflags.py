@@ -4,17 +4,18 @@ Why: clinical policy says free text beats buttons. Someone who writes "I can't f
 halfway through the questionnaire must get the warning at once, not after six more questions.
 Gym talk shares words with red flags ("legs are dead after squats", "chest press"), so a finding
 only fires on a symptom-specific *combination* of words (numb word + saddle-area word, leg word +
-cannot-move word) inside a short window, never on a single common word.
+cannot-move word) close together, never on a single common word.
 
-The phrase lists are data (``content/<locale>/redflags.yaml``); the pattern language is
-documented at the top of those files. This module compiles them once at load, then ``detect``
-tokenises a message, finds the rule matches and judges each one:
+The phrase lists are our own data (``content/<locale>/redflags.yaml``); the pattern language is
+documented at the top of those files. ``load`` compiles them once; ``detect`` tokenises a
+message, finds every known term with a word trie, then judges each candidate rule:
 
-* negation shortly before a slot ("no numbness", "не немеет") or right after the match
-  ("онемения нет") in the same phrase drops it;
+* a negation shortly before a slot ("no numbness", "не немеет") or closing the phrase after the
+  match ("онемения нет", "fever: none") drops the match;
 * doubt in the same clause ("not sure if", "кажется", a question mark) keeps it but marks it
-  uncertain, so the engine asks a direct confirming question; doubt also beats negation;
-* a typo of one edit on a word of 5+ letters still matches ("numbnes", "онемениe").
+  uncertain, so the engine asks a direct confirming question; doubt beats negation;
+* a word of 5+ letters (a stem of 6+) still matches with one typo ("numbnes", "онимение"), and
+  a Latin look-alike inside a Cyrillic word is folded ("онемениe").
 
 Every loaded locale is checked on every message, because people mix languages.
 """
@@ -23,9 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from itertools import islice, pairwise, product
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,6 @@ MAX_NEGATION_REACH = 5
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
-MAX_OCCURRENCES = 6  # per slot, so a pathological message cannot explode the search
 _CACHE_LIMIT = 50_000
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
@@ -87,12 +87,15 @@ _RULE_RE = re.compile(
     r"^(?:(?P<mode>maybe|gym):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
-_TEXT_RE = re.compile(
-    r"(?P<num>\d+(?:[.,]\d+)?)|(?P<word>[^\W\d_]+(?:['\-][^\W\d_]+)*)|(?P<q>\?)"
-    r"|(?P<stop>[.!;…\n]+)|(?P<pause>[,:()\"«»/]+|\s[-–—]+\s)"
-)
+# A message splits into chunks at these marks: "?" and sentence stops end a sentence, the
+# rest ends a phrase. A dot between digits ("38.5") is part of a number, not a stop.
+_MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-–—]+\s)")
+_WORD_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*")  # hyphens split words
+_APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
+
+Occurrence = tuple[int, int]  # token span [start, end) of a term
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,33 +106,20 @@ class RedFlagHit:
     certain: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    finding: str
-    slots: tuple[tuple[int, ...], ...]  # per slot: ids of the alternative terms
-    excludes: tuple[int, ...]  # term ids that void a slot occurrence they overlap
-    window: int
-    mode: str  # "" (sure), "maybe" (always uncertain), "gym" (uncertain in gym context)
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
-    sentence: int
-    phrase: int  # commas, colons and dashes start a new phrase
-
-
 # --------------------------------------------------------------------------- text
 
 
 def normalise(text: str) -> str:
-    """Case, Unicode form, ё/е and apostrophes folded so that lists stay short."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-    return re.sub(r"[’‘`´ʼ]", "'", text)
+    """Case, Unicode form, ё/е and apostrophes folded so that the lists stay short."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    return text.casefold().replace("ё", "е")
 
 
 def _fix_mixed_script(word: str) -> str:
     """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
+    if word.isascii():
+        return word
     cyr = sum("а" <= ch <= "я" for ch in word)
     lat = sum("a" <= ch <= "z" for ch in word)
     if not cyr or not lat:
@@ -137,21 +127,34 @@ def _fix_mixed_script(word: str) -> str:
     return word.translate(_LATIN_TO_CYRILLIC if cyr >= lat else _CYRILLIC_TO_LATIN)
 
 
-def tokenise(text: str) -> list[_Token]:
-    """Words, numbers and '?' with sentence and phrase numbers; hyphens split words."""
-    tokens: list[_Token] = []
+@dataclass(slots=True)
+class _Tokens:
+    """Words, numbers and '?' of a message, with the sentence and phrase each belongs to."""
+
+    texts: list[str] = field(default_factory=list)
+    sentence: list[int] = field(default_factory=list)
+    phrase: list[int] = field(default_factory=list)  # commas, colons and dashes split phrases
+
+
+def tokenise(text: str) -> _Tokens:
+    """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
+    out = _Tokens()
     sentence = phrase = 0
-    for m in _TEXT_RE.finditer(normalise(text)):
-        kind = m.lastgroup
-        if kind in ("stop", "pause"):
-            phrase += 1
-            sentence += kind == "stop"
+    chunks = _MARK_RE.split(normalise(text))
+    for index, chunk in enumerate(chunks):
+        if index % 2 == 0:  # text between marks
+            words = _WORD_RE.findall(chunk)
+            out.texts += words
+            out.sentence += [sentence] * len(words)
+            out.phrase += [phrase] * len(words)
             continue
-        for part in m.group().split("-"):
-            tokens.append(_Token(_fix_mixed_script(part), sentence, phrase))
-        if kind == "q":
-            sentence, phrase = sentence + 1, phrase + 1
-    return tokens
+        if chunk == "?":  # a question mark is a token: doubt lists may use it
+            out.texts.append("?")
+            out.sentence.append(sentence)
+            out.phrase.append(phrase)
+        phrase += 1
+        sentence += chunk == "?" or chunk[0] in "!;…\n."
+    return out
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -170,69 +173,89 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 # --------------------------------------------------------------------------- lexicon
 
 
+@dataclass(slots=True)
+class _TrieNode:
+    children: dict[int, _TrieNode] = field(default_factory=dict)
+    terms: list[int] = field(default_factory=list)  # terms that end at this node
+
+
 class _Lexicon:
-    """Word patterns (exact words and stems) and the terms (word sequences) built from them."""
+    """Word patterns (exact words and stems), the terms built from them, and their lookup."""
 
     def __init__(self) -> None:
-        self.words: dict[tuple[str, bool, bool], int] = {}  # (text, stem, fuzzy)
+        self.words: dict[tuple[str, bool, bool], int] = {}  # (text, stem, fuzzy) -> id
         self.terms: dict[tuple[int, ...], int] = {}
-        self.terms_by_first: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self.not_typos: set[str] = set()
+        self.trie = _TrieNode()
+        self._lengths: dict[int, int] = {}
         self._exact: dict[str, list[int]] = {}
         self._stems: dict[str, list[int]] = {}
         self._stem_lengths: list[int] = []
         self._near: dict[str, list[tuple[str, bool, int]]] = {}  # deletion variant -> words
-        self._cache: dict[str, frozenset[int]] = {}
+        self._cache: dict[str, tuple[frozenset[int], tuple[_TrieNode, ...]]] = {}
 
     def term(self, phrase: str, *, fuzzy: bool) -> int:
         """Id of a term such as "can't feel" or "онемел*"; registers it on first use."""
         ids: list[int] = []
         for chunk in phrase.split():
             stem = chunk.endswith("*")
-            parts = [t.text for t in tokenise(chunk.rstrip("*"))]
+            parts = tokenise(chunk.rstrip("*")).texts
             if not parts:
                 raise ValueError(f"no letters or digits in {chunk!r}")
             for n, part in enumerate(parts):
                 ids.append(self._word(part, stem and n == len(parts) - 1, fuzzy=fuzzy))
-        key = tuple(ids)
-        if key not in self.terms:
-            self.terms[key] = len(self.terms)
-            self.terms_by_first.setdefault(key[0], []).append((self.terms[key], key))
-        return self.terms[key]
+        term_id = self.terms.setdefault(tuple(ids), len(self.terms))
+        self._lengths[term_id] = len(ids)
+        return term_id
+
+    def term_length(self, term_id: int) -> int:
+        """How many words a term has."""
+        return self._lengths[term_id]
 
     def _word(self, text: str, stem: bool, *, fuzzy: bool) -> int:
         """Typo-tolerant words get their own id, so "never" the negation stays exact."""
         min_len = MIN_FUZZY_STEM_LEN if stem else MIN_FUZZY_LEN
         fuzzy = fuzzy and text.isalpha() and len(text) >= min_len
-        wid = self.words.setdefault((text, stem, fuzzy), len(self.words))
-        return wid
+        return self.words.setdefault((text, stem, fuzzy), len(self.words))
 
     def finish(self) -> None:
         """Build the lookup tables once every term is known."""
-        self._exact, self._stems, self._near = {}, {}, {}
         for (text, stem, fuzzy), wid in self.words.items():
             (self._stems if stem else self._exact).setdefault(text, []).append(wid)
             for variant in {text, *_deletions(text)} if fuzzy else ():
                 self._near.setdefault(variant, []).append((text, stem, wid))
         self._stem_lengths = sorted({len(t) for t in self._stems})
+        for words, term_id in self.terms.items():
+            node = self.trie
+            for wid in words:
+                node = node.children.setdefault(wid, _TrieNode())
+            node.terms.append(term_id)
         self._cache.clear()
 
-    def classify(self, token: str) -> frozenset[int]:
-        """Ids of every word pattern this token matches (cached: chat reuses words)."""
+    def classify(self, token: str) -> tuple[frozenset[int], tuple[_TrieNode, ...]]:
+        """Word ids this token matches and the terms it can start (cached: chat reuses words)."""
         hit = self._cache.get(token)
         if hit is None:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            hit = self._cache[token] = frozenset(self._match(token))
+            ids = frozenset(self._match(_fix_mixed_script(token)))
+            starts = tuple(node for w in ids if (node := self.trie.children.get(w)))
+            hit = self._cache[token] = (ids, starts)
         return hit
 
     def _match(self, token: str) -> Iterator[int]:
         yield from self._exact.get(token, ())
         for n in self._stem_lengths:
-            yield from self._stems.get(token[:n], ()) if n <= len(token) else ()
+            if n > len(token):
+                break
+            yield from self._stems.get(token[:n], ())
         if len(token) >= MIN_FUZZY_LEN and token.isalpha() and not self._is_known(token):
             yield from self._typo_match(token)
 
@@ -253,9 +276,22 @@ class _Lexicon:
                     if first_ok and (stem or probe == token) and _within_one_edit(probe, text):
                         yield wid
 
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+    def find_terms(self, texts: list[str]) -> dict[int, list[Occurrence]]:
+        """Every occurrence of every known term, walking the word trie from each token."""
+        classified = [self.classify(t) for t in texts]
+        ids = [c[0] for c in classified]
+        spans: dict[int, list[Occurrence]] = {}
+        for start, (_, starts) in enumerate(classified):
+            frontier, end = list(starts), start + 1
+            while frontier:
+                for node in frontier:
+                    for term_id in node.terms:
+                        spans.setdefault(term_id, []).append((start, end))
+                if end == len(ids):
+                    break
+                frontier = [c for n in frontier for w in ids[end] if (c := n.children.get(w))]
+                end += 1
+        return spans
 
 
 # --------------------------------------------------------------------------- loading
@@ -263,10 +299,20 @@ def _deletions(word: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """One YAML value: the strings and the line each came from."""
+    """One top-level YAML key: its strings and the line each came from."""
 
     key: str
     items: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    finding: str
+    slots: tuple[frozenset[int], ...]  # per slot: ids of the alternative terms
+    excludes: frozenset[int]  # term ids that void a slot occurrence they overlap
+    window: int
+    reach: int  # window + longest term of each slot: no match spans more tokens
+    mode: str  # "" (sure), "maybe" (always uncertain), "gym" (uncertain in gym context)
 
 
 def _read_entries(path: Path) -> list[_Entry]:
@@ -303,9 +349,8 @@ def _strings(node: yaml.Node, path: Path, key: str) -> tuple[tuple[str, int], ..
             raise ContentError("expected a non-empty string", file=path, line=line, key=key)
         items.append((str(item.value), line))
     if not items:
-        raise ContentError(
-            "list must not be empty", file=path, line=node.start_mark.line + 1, key=key
-        )
+        line = node.start_mark.line + 1
+        raise ContentError("list must not be empty", file=path, line=line, key=key)
     return tuple(items)
 
 
@@ -328,16 +373,17 @@ def _parse_rule(text: str, finding: str, lexicon: _Lexicon) -> _Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> _Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
-        raise ValueError("expected 'slot + slot [~N] [! exclusion|...]'")
+        raise ValueError("expected '[maybe:|gym:] slot + slot [~N] [! exclusion|...]'")
     slots = tuple(
-        tuple(lexicon.term(alt, fuzzy=True) for alt in _alternatives(slot))
+        frozenset(lexicon.term(alt, fuzzy=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")
     )
     if not all(slots):
         raise ValueError("empty slot between '+' signs")
-    excludes = tuple(lexicon.term(alt, fuzzy=False) for alt in _alternatives(m["ex"] or ""))
+    excludes = frozenset(lexicon.term(alt, fuzzy=False) for alt in _alternatives(m["ex"] or ""))
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
-    return _Rule(finding, slots, excludes, window, m["mode"] or "")
+    longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
+    return _Rule(finding, slots, excludes, window, window + longest, m["mode"] or "")
 
 
 def _alternatives(slot: str) -> list[str]:
@@ -347,17 +393,25 @@ def _alternatives(slot: str) -> list[str]:
     return [a for a in alts if a]
 
 
-# --------------------------------------------------------------------------- detector
+def _parse_control(key: str, text: str, lexicon: _Lexicon) -> tuple[int, int]:
+    """A control-list entry -> (term id, negation reach); 'not ~2' sets a reach of 2."""
+    m = _REACH_RE.match(text)
+    if m is not None and key != "negation_before":
+        raise ValueError("~N is only allowed in negation_before")
+    phrase, reach = (m["term"], int(m["reach"])) if m else (text, NEGATION_BEFORE_REACH)
+    return lexicon.term(phrase, fuzzy=False), min(reach, MAX_NEGATION_REACH)
 
-Occurrence = tuple[int, int]  # token span [start, end) of a term
+
+# --------------------------------------------------------------------------- detector
 
 
 @dataclass(slots=True)
 class _Message:
     """One analysed message: tokens, term occurrences and the scopes derived from them."""
 
-    tokens: list[_Token]
+    tokens: _Tokens
     spans: dict[int, list[Occurrence]]  # term id -> occurrences
+    found: set[int]  # term ids that occur
     clause: list[int]
     phrase: list[int]
     marks: dict[str, set[int]]  # control list -> token indices it covers
@@ -369,14 +423,22 @@ class _Message:
 class RedFlagDetector:
     """Compiled phrase lists of one or more locales; ``detect`` is pure and thread-safe."""
 
-    def __init__(self, rules: list[_Rule], controls: dict[str, dict[int, int]], lexicon: _Lexicon):
+    def __init__(
+        self, rules: list[_Rule], controls: dict[str, dict[int, int]], lexicon: _Lexicon
+    ) -> None:
         self._rules = rules
-        self._controls = controls  # control list -> {term id: negation reach}
         self._lexicon = lexicon
-        self._rules_by_term: dict[int, list[int]] = {}
+        self._negation_reach = controls["negation_before"]
+        self._controls_of_term: dict[int, list[str]] = {}
+        for key, terms in controls.items():
+            for term in terms:
+                self._controls_of_term.setdefault(term, []).append(key)
+        self._slots_of_term: dict[int, list[tuple[int, int]]] = {}  # -> [(rule, slot bit)]
         for index, rule in enumerate(rules):
-            for term in {t for slot in rule.slots for t in slot}:
-                self._rules_by_term.setdefault(term, []).append(index)
+            for number, slot in enumerate(rule.slots):
+                for term in slot:
+                    self._slots_of_term.setdefault(term, []).append((index, 1 << number))
+        self._all_slots = [(1 << len(rule.slots)) - 1 for rule in rules]
 
     @classmethod
     def load(cls, content_dir: Path, locales: Sequence[str] = ("en", "ru")) -> RedFlagDetector:
@@ -394,8 +456,11 @@ class RedFlagDetector:
             for entry in entries:
                 for text, line in entry.items:
                     try:
-                        if entry.key in controls:
-                            _add_control(entry.key, text, controls, lexicon)
+                        if entry.key == "not_typos":
+                            lexicon.not_typos.add(normalise(text).strip())
+                        elif entry.key in controls:
+                            term, reach = _parse_control(entry.key, text, lexicon)
+                            controls[entry.key][term] = reach
                         else:
                             rules.append(_parse_rule(text, entry.key, lexicon))
                     except ValueError as exc:
@@ -408,9 +473,8 @@ class RedFlagDetector:
     def detect(self, text: str) -> list[RedFlagHit]:
         """Red-flag findings mentioned in ``text``: one hit per finding, negated ones left out."""
         message = self._analyse(text)
-        candidates = {i for term in message.spans for i in self._rules_by_term.get(term, ())}
         best: dict[str, bool] = {}
-        for index in sorted(candidates):
+        for index in self._candidates(message.found):
             rule = self._rules[index]
             if not best.get(rule.finding):
                 verdict = _judge_rule(rule, message)
@@ -418,66 +482,57 @@ class RedFlagDetector:
                     best[rule.finding] = best.get(rule.finding, False) or verdict
         return [RedFlagHit(finding, certain) for finding, certain in best.items()]
 
+    def _candidates(self, found: set[int]) -> list[int]:
+        """Rules with a term found for every slot, in file order."""
+        seen: dict[int, int] = {}
+        for term in found:
+            for index, bit in self._slots_of_term.get(term, ()):
+                seen[index] = seen.get(index, 0) | bit
+        return sorted(i for i, bits in seen.items() if bits == self._all_slots[i])
+
     def _analyse(self, text: str) -> _Message:
         tokens = tokenise(text)
-        spans = _find_terms(tokens, self._lexicon)
-
-        def occurrences(key: str) -> list[Occurrence]:
-            return [occ for term in self._controls[key] for occ in spans.get(term, ())]
-
-        marks = {key: {i for s, e in occurrences(key) for i in range(s, e)} for key in CONTROL_KEYS}
-        clause, phrase = _scopes(tokens, {s for s, _ in occurrences("clause_breaks")})
-        reach = self._controls["negation_before"]
-        negation_reach = {
-            e - 1: reach[term]
-            for term in reach
-            for s, e in spans.get(term, ())
-            if marks["doubt"].isdisjoint(range(s, e))
+        spans = self._lexicon.find_terms(tokens.texts)
+        marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
+        symptoms: set[int] = set()
+        for term, occurrences in spans.items():
+            covered = {i for s, e in occurrences for i in range(s, e)}
+            for key in self._controls_of_term.get(term, ()):
+                marks[key] |= covered
+            if term in self._slots_of_term:
+                symptoms |= covered
+        doubt = marks["doubt"]
+        reach = {
+            e - 1: self._negation_reach[term]
+            for term in spans.keys() & self._negation_reach.keys()
+            for s, e in spans[term]
+            if doubt.isdisjoint(range(s, e))
         }
-        after = [o for o in occurrences("negation_after") if marks["doubt"].isdisjoint(range(*o))]
-        symptoms = {
-            i for t in spans if t in self._rules_by_term for s, e in spans[t] for i in range(s, e)
-        }
-        return _Message(tokens, spans, clause, phrase, marks, negation_reach, after, symptoms)
+        after = [
+            occ
+            for term in spans.keys() & self._controls_of_term.keys()
+            if "negation_after" in self._controls_of_term[term]
+            for occ in spans[term]
+            if doubt.isdisjoint(range(*occ))
+        ]
+        clause, phrase = _scopes(tokens, marks["clause_breaks"])
+        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
 
 
-def _add_control(
-    key: str, text: str, controls: dict[str, dict[int, int]], lexicon: _Lexicon
-) -> None:
-    if key == "not_typos":
-        lexicon.not_typos.add(normalise(text).strip())
-        return
-    m = _REACH_RE.match(text)
-    if m is not None and key != "negation_before":
-        raise ValueError("~N is only allowed in negation_before")
-    phrase, reach = (m["term"], int(m["reach"])) if m else (text, NEGATION_BEFORE_REACH)
-    controls[key][lexicon.term(phrase, fuzzy=False)] = min(reach, MAX_NEGATION_REACH)
-
-
-def _find_terms(tokens: list[_Token], lexicon: _Lexicon) -> dict[int, list[Occurrence]]:
-    """Every occurrence of every known term in the token stream."""
-    ids = [lexicon.classify(t.text) for t in tokens]
-    spans: dict[int, list[Occurrence]] = {}
-    for start, first in enumerate(ids):
-        for wid in first:
-            for term_id, words in lexicon.terms_by_first.get(wid, ()):
-                end = start + len(words)
-                if end <= len(ids) and all(w in ids[start + k] for k, w in enumerate(words)):
-                    spans.setdefault(term_id, []).append((start, end))
-    return spans
-
-
-def _scopes(tokens: list[_Token], breaks: set[int]) -> tuple[list[int], list[int]]:
+def _scopes(tokens: _Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
     """Clause and phrase number per token; a clause break ("but", "но") opens both."""
+    if not break_words:
+        return tokens.sentence, tokens.phrase
+    starts = {i for i in break_words if i == 0 or i - 1 not in break_words}
     clause: list[int] = []
     phrase: list[int] = []
     c = p = 0
-    for i, token in enumerate(tokens):
-        if i and token.sentence != tokens[i - 1].sentence:
+    for i in range(len(tokens.texts)):
+        if i and tokens.sentence[i] != tokens.sentence[i - 1]:
             c += 1
-        if i and (token.phrase != tokens[i - 1].phrase or i in breaks):
+        if i and (tokens.phrase[i] != tokens.phrase[i - 1] or i in starts):
             p += 1
-        c += i in breaks
+        c += i in starts
         clause.append(c)
         phrase.append(p)
     return clause, phrase
@@ -488,11 +543,11 @@ def _scopes(tokens: list[_Token], breaks: set[int]) -> tuple[list[int], list[int
 
 def _judge_rule(rule: _Rule, message: _Message) -> bool | None:
     """True: a sure hit; False: a hit said with doubt; None: no un-negated match."""
-    per_slot = [_slot_occurrences(slot, rule.excludes, message) for slot in rule.slots]
-    if not all(per_slot):
-        return None
+    found = message.found
+    blocked = {i for t in found & rule.excludes for s, e in message.spans[t] for i in range(s, e)}
+    per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
     verdict: bool | None = None
-    for combo in product(*per_slot):
+    for combo in _nearby_combinations(per_slot, rule.reach):
         if _fits(combo, rule.window, message):
             result = _judge_combo(rule, combo, message)
             if result:
@@ -502,41 +557,65 @@ def _judge_rule(rule: _Rule, message: _Message) -> bool | None:
 
 
 def _slot_occurrences(
-    slot: tuple[int, ...], excludes: tuple[int, ...], message: _Message
+    slot: frozenset[int], blocked: set[int], message: _Message
 ) -> list[Occurrence]:
-    blocked = {i for t in excludes for s, e in message.spans.get(t, ()) for i in range(s, e)}
-    found = (
-        occ
-        for term in slot
-        for occ in message.spans.get(term, ())
-        if blocked.isdisjoint(range(*occ))
-    )
-    return list(islice(found, MAX_OCCURRENCES))
+    found = [occ for term in message.found & slot for occ in message.spans[term]]
+    if blocked:
+        found = [occ for occ in found if blocked.isdisjoint(range(*occ))]
+    return sorted(found)
+
+
+def _nearby_combinations(
+    per_slot: list[list[Occurrence]], reach: int
+) -> list[tuple[Occurrence, ...]]:
+    """One occurrence per slot, all within ``reach`` tokens: long messages stay linear."""
+    partial: list[tuple[tuple[Occurrence, ...], int, int]]
+    partial = [((occ,), occ[0], occ[1]) for occ in per_slot[0]]
+    for occurrences in per_slot[1:]:
+        starts = [s for s, _ in occurrences]
+        grown = []
+        for chosen, lo, hi in partial:
+            for s, e in occurrences[bisect_left(starts, hi - reach) :]:
+                if s > lo + reach:
+                    break
+                if max(hi, e) - min(lo, s) <= reach:
+                    grown.append(((*chosen, (s, e)), min(lo, s), max(hi, e)))
+        partial = grown
+    return [chosen for chosen, _, _ in partial]
 
 
 def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool:
     """Slots do not overlap, sit in one sentence, with at most ``window`` other words between."""
     ordered = sorted(combo)
-    if any(a[1] > b[0] for a, b in pairwise(ordered)):
-        return False
-    first, last = ordered[0][0], ordered[-1][1]
-    same_sentence = message.tokens[first].sentence == message.tokens[last - 1].sentence
-    between = last - first - sum(e - s for s, e in ordered)
-    return same_sentence and between <= window
+    words, previous_end = 0, -1
+    for start, end in ordered:
+        if start < previous_end:
+            return False
+        words += end - start
+        previous_end = end
+    first, last = ordered[0][0], previous_end
+    sentence = message.tokens.sentence
+    return last - first - words <= window and sentence[first] == sentence[last - 1]
 
 
 def _judge_combo(rule: _Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
     covered = {i for s, e in combo for i in range(s, e)}
-    clauses = {message.clause[i] for i in covered}
-    doubt = any(message.clause[i] in clauses for i in message.marks["doubt"] - covered)
-    if _negated(combo, covered, message):
+    doubt = bool(message.marks["doubt"]) and _has_doubt(covered, message)
+    if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
     if doubt or rule.mode == "maybe":
         return False
     if rule.mode == "gym":
-        sentence = message.tokens[combo[0][0]].sentence
-        return all(message.tokens[i].sentence != sentence for i in message.marks["gym_context"])
+        sentence = message.tokens.sentence
+        here = sentence[combo[0][0]]
+        return all(sentence[i] != here for i in message.marks["gym_context"])
     return True
+
+
+def _has_doubt(covered: set[int], message: _Message) -> bool:
+    """A doubt word in a clause of the match; words of the match itself do not count."""
+    clauses = {message.clause[i] for i in covered}
+    return any(message.clause[i] in clauses for i in message.marks["doubt"] - covered)
 
 
 def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message) -> bool:
@@ -565,14 +644,14 @@ def _negated_after(end: int, negation: Occurrence, message: _Message) -> bool:
     start, stop = negation
     if not end <= start < end + NEGATION_AFTER_REACH:
         return False
-    if message.tokens[start].sentence != message.tokens[end - 1].sentence:
+    if message.tokens.sentence[start] != message.tokens.sentence[end - 1]:
         return False
     links = message.marks["negation_links"] | message.symptom_words
     return links.issuperset(range(end, start)) and _closes_phrase(stop, message)
 
 
 def _closes_phrase(end: int, message: _Message) -> bool:
-    """'онемения нет' / 'температуры нет и ...': nothing but a link word follows in the phrase."""
-    if end >= len(message.tokens) or message.phrase[end] != message.phrase[end - 1]:
+    """Nothing but a link word ("и", "and") follows the negation in its phrase."""
+    if end >= len(message.phrase) or message.phrase[end] != message.phrase[end - 1]:
         return True
     return end in message.marks["negation_links"]

@@ -17,6 +17,12 @@ class Region:
     id: str
     emergency: str
     urgent: str | None = None
+    also: str | None = None  # a second emergency number people there also know
+
+    @property
+    def call(self) -> str:
+        """The number(s) to print in "call ... now"."""
+        return f"{self.emergency} / {self.also}" if self.also else self.emergency
 
 
 REGIONS: dict[str, Region] = {
@@ -26,8 +32,8 @@ REGIONS: dict[str, Region] = {
         Region("uk", "999", "111"),
         Region("us", "911"),
         Region("ca", "911"),
-        Region("ru", "112", "103"),
-        Region("au", "000"),
+        Region("ru", "112", "103", also="103"),
+        Region("au", "000", also="112"),
     )
 }
 

@@ -54,7 +54,7 @@ class Renderer:
                 "urgent": self.catalog.text("ui.urgent_unknown_region", locale),
             }
         urgent = self.catalog.text(f"regions.urgent.{region.id}", locale, number=region.urgent)
-        return {"number": region.emergency, "urgent": urgent}
+        return {"number": region.call, "urgent": urgent}
 
     def available(self, session: Session, state: FlowState) -> tuple[FlowChoice, ...]:
         """The choices still open: a multi question hides items already picked this visit."""
@@ -118,6 +118,10 @@ class Renderer:
             parts.append(self.t("ui.red_flag_banner", session))
         parts.append(self.t(state.text, session))
         parts.extend(self.t(key, session) for key in state.also)
+        if verdict.level not in self.flow.rules.stop_levels:
+            parts.extend(
+                self.t(key, session) for f, key in self.flow.notes.items() if f in verdict.findings
+            )
         parts.append(self.because(session, verdict))
         parts.append(self.t("ui.not_a_diagnosis", session))
         text = "\n\n".join(parts)

@@ -110,6 +110,8 @@ def flow_keys(flow: Flow) -> Iterator[tuple[str, tuple[str | int, ...]]]:
             yield f"followups.{followup}.label", ("states", name, "followups")
             if followup not in SPECIAL_FOLLOWUPS:
                 yield f"followups.{followup}.text", ("states", name, "followups")
+    for finding, key in flow.notes.items():
+        yield key, ("notes", finding)
     for finding in flow.rules.findings:
         yield f"findings.{finding}", ("rules",)
     for level in flow.rules.levels:
