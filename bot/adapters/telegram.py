@@ -1,0 +1,374 @@
+"""Telegram: updates in, core events to ``Conversations``, replies out as Telegram messages.
+
+Translation only. The conversation lives in the core and the storage, never in
+python-telegram-bot (no ConversationHandler), so a restart, a second process or a Discord
+user sees the same state. What this module adds is the Telegram feel: questions with inline
+keyboards, a pressed answer confirmed in place, HTML formatting, a command menu in the
+person's language, and health questions kept out of group chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import traceback
+import weakref
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeAlias
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters import telegram_format as fmt
+from bot.core.content import normalize_locale
+from bot.core.messages import Event, EventKind, Reply
+from bot.core.regions import region_from_locale
+from bot.core.session import Session
+from bot.logs import user_ref
+from bot.service import Conversations, Turn
+from bot.settings import Settings
+
+log = logging.getLogger("backcheck.telegram")
+_PACKAGE: Final = Path(__file__).resolve().parents[1]
+
+Context: TypeAlias = ContextTypes.DEFAULT_TYPE
+TelegramApp: TypeAlias = Application[
+    ExtBot[int], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+Callback: TypeAlias = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+COMMANDS: Final = {
+    "start": EventKind.START,
+    "help": EventKind.HELP,
+    "back": EventKind.BACK,
+    "restart": EventKind.RESTART,
+    "language": EventKind.LANGUAGE,
+    "region": EventKind.REGION,
+    "about": EventKind.ABOUT,
+    "summary": EventKind.SUMMARY,
+    "stop": EventKind.STOP,
+    "forget": EventKind.FORGET,
+}
+USER_PREFIX: Final = "tg:"
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
+#: Replies with these keys mean the core refused a press (stale, forged, double, or another
+#: question must be answered first): shown as the press's toast, the old message left alone.
+REFUSALS: Final = frozenset({"ui.already_answered", "ui.answer_this_first"})
+#: A turn that opens with the welcome began a new check (after /forget, or "start over"):
+#: the pressed button was not recorded as an answer, so its message is not marked answered.
+NOT_ANSWERS: Final = frozenset({"ui.welcome"})
+RATE_LIMIT_RETRIES: Final = 5
+PRIVATE: Final = filters.ChatType.PRIVATE
+SERVICE: Final = filters.StatusUpdate.ALL
+
+
+def build_application(settings: Settings) -> TelegramApp:
+    """PTB's Application for these settings: custom API server, flood-control retries, and
+    concurrent updates (the service serialises each user, so users never wait for each other).
+    """
+    if settings.telegram_token is None:
+        raise ValueError("TELEGRAM_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(True)
+        .job_queue(None)
+    )
+    files = fmt.file_url(settings.telegram_base_url)
+    if files is not None:
+        builder = builder.base_file_url(files)
+    return builder.build()
+
+
+class TelegramAdapter:
+    """Serves one bot token by long polling, or by webhook when ``TELEGRAM_WEBHOOK_URL`` is set."""
+
+    name = "telegram"
+    user_prefix = USER_PREFIX
+
+    def __init__(self, settings: Settings, conversations: Conversations) -> None:
+        self.settings = settings
+        self.conversations = conversations
+        self.application = build_application(settings)
+        self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._add_handlers()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the command menu, then poll or listen for the webhook."""
+        await self.application.initialize()
+        await self._publish_commands()
+        await self.application.start()
+        updater = self.application.updater
+        if updater is None:
+            return
+        url = self.settings.telegram_webhook_url
+        if url:
+            await updater.start_webhook(
+                listen=self.settings.telegram_webhook_listen,
+                port=self.settings.telegram_webhook_port,
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                secret_token=self._webhook_secret(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(poll_interval=0.0, allowed_updates=ALLOWED_UPDATES)
+
+    async def stop(self) -> None:
+        """Stop taking updates, let the ones in flight finish, close the HTTP clients."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def deliver(self, user: str, replies: list[Reply]) -> bool:
+        """Send replies nobody asked for just now (a reminder) to ``tg:<id>``'s private chat.
+
+        False when the key is not a Telegram user or the person has blocked the bot.
+        """
+        if not user.startswith(USER_PREFIX):
+            return False
+        chat_id = int(user.removeprefix(USER_PREFIX))
+        try:
+            async with self._chat_lock(chat_id):
+                await self._send(chat_id, replies)
+        except Forbidden:
+            log.info("telegram: user %s has blocked the bot; reminder not sent", user_ref(user))
+            return False
+        return True
+
+    def _webhook_secret(self) -> str:
+        """The configured secret, else a random one for this run: PTB answers 403 to any
+        request without it, so nobody who guesses the URL can inject updates."""
+        if self.settings.telegram_webhook_secret is not None:
+            return self.settings.telegram_webhook_secret.get_secret_value()
+        log.warning("TELEGRAM_WEBHOOK_SECRET is not set; using a random secret for this run")
+        return secrets.token_urlsafe(32)
+
+    async def _publish_commands(self) -> None:
+        """The command menu in every locale (English as the default), /start alone in groups."""
+        catalog = self.conversations.engine.catalog
+        bot = self.application.bot
+        try:
+            for locale in catalog.locales:
+                language = None if locale == catalog.locales[0] else locale
+                menu = [BotCommand(c, catalog.text(f"commands.{c}", locale)) for c in COMMANDS]
+                await bot.set_my_commands(menu, BotCommandScopeDefault(), language)
+                await bot.set_my_commands(menu[:1], BotCommandScopeAllGroupChats(), language)
+        except TelegramError as exc:
+            log.warning("could not publish the command menu: %s", type(exc).__name__)
+
+    # -- handlers ------------------------------------------------------------------------
+
+    def _add_handlers(self) -> None:
+        app = self.application
+        for name, kind in COMMANDS.items():
+            app.add_handler(CommandHandler(name, self._command(kind), filters=PRIVATE))
+        app.add_handler(
+            CommandHandler("start", self._on_group_start, filters=filters.ChatType.GROUPS)
+        )
+        app.add_handler(MessageHandler(PRIVATE & filters.TEXT, self._on_text))
+        app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT & ~SERVICE, self._on_other))
+        app.add_handler(CallbackQueryHandler(self._on_press))
+        app.add_error_handler(self._on_error)
+
+    def _command(self, kind: EventKind) -> Callback:
+        async def on_command(update: Update, context: Context) -> None:
+            argument = " ".join(context.args or ()) or None
+            if kind is EventKind.START:
+                argument = None  # the deep-link payload ("check") only opens the chat
+            await self._converse(update, Event(kind, argument, locale=_language(update)))
+
+        return on_command
+
+    async def _on_text(self, update: Update, context: Context) -> None:
+        """Typed text goes to the core as is: the red-flag detector listens there."""
+        text = update.effective_message.text if update.effective_message else None
+        await self._converse(update, Event(EventKind.TEXT, text or "", locale=_language(update)))
+
+    async def _on_other(self, update: Update, context: Context) -> None:
+        """A sticker, photo or voice note: the core answers "please tap" with the question."""
+        await self._converse(update, Event(EventKind.TEXT, "", locale=_language(update)))
+
+    async def _converse(self, update: Update, event: Event) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        async with self._chat_lock(chat.id):
+            turn = await self._turn(update, user.id, event)
+            await self._send(chat.id, turn.replies)
+
+    async def _on_press(self, update: Update, context: Context) -> None:
+        query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+        if query is None or user is None:
+            return
+        if chat is None or chat.type != chat.PRIVATE:
+            await _answer(query, self._say("telegram.group_press", update))
+            return
+        press = fmt.decode_callback(query.data)
+        event = Event(EventKind.CHOICE, press.choice, press.question, _language(update))
+        async with self._chat_lock(chat.id):
+            turn = await self._turn(update, user.id, event)
+            if not turn.duplicate:
+                await self._settle(query, turn, chat.id)
+
+    async def _settle(self, query: CallbackQuery, turn: Turn, chat_id: int) -> None:
+        """Answer the press and show the core's verdict on it.
+
+        A refusal becomes the press's toast and leaves the old message alone; an answer the
+        core recorded is confirmed in place; a fresh start or an outage confirms nothing.
+        """
+        replies = list(turn.replies)
+        first = replies[0].key if replies else None
+        if first in REFUSALS:
+            await _answer(query, fmt.toast(replies.pop(0).text))
+        else:
+            await _answer(query)
+            if not turn.unavailable and first not in NOT_ANSWERS:
+                await self._confirm(query, turn.locale)
+        await self._send(chat_id, replies)
+
+    async def _on_group_start(self, update: Update, context: Context) -> None:
+        """In a group: no health questions, only a button into the private chat."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        link = fmt.private_chat_link(self.application.bot.username)
+        button = fmt.link_button(self._say("ui.open_private", update), link)
+        text = fmt.escape(self._say("ui.private_only", update))
+        await self.application.bot.send_message(
+            chat.id, text, parse_mode=ParseMode.HTML, reply_markup=button
+        )
+
+    async def _on_error(self, update: object, context: Context) -> None:
+        """One log line without data, then a short apology to the person, if there is one."""
+        error = context.error
+        who = _who(update)
+        if isinstance(error, Forbidden):
+            log.warning("telegram: user %s has blocked the bot", who)
+            return
+        log.error("telegram: %s at %s, user %s", type(error).__name__, _where(error), who)
+        if isinstance(update, Update):
+            await self._apologize(update)
+
+    async def _apologize(self, update: Update) -> None:
+        with contextlib.suppress(Exception):  # already logged once; never a second line
+            if update.callback_query is not None:
+                await _answer(update.callback_query, self._say("telegram.error_toast", update))
+            if update.effective_chat is not None:
+                text = fmt.escape(self._say("ui.error", update))
+                await self.application.bot.send_message(
+                    update.effective_chat.id, text, parse_mode=ParseMode.HTML
+                )
+
+    # -- helpers -------------------------------------------------------------------------
+
+    async def _turn(self, update: Update, user_id: int, event: Event) -> Turn:
+        return await self.conversations.handle(
+            f"{USER_PREFIX}{user_id}", event, event_id=f"{USER_PREFIX}{update.update_id}"
+        )
+
+    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Each reply as one or more messages; the keyboard rides on the last part."""
+        bot = self.application.bot
+        for reply in replies:
+            parts = fmt.format_reply(reply)
+            markup = fmt.keyboard(reply.question or "", reply.choices)
+            for index, part in enumerate(parts, 1):
+                await bot.send_message(
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if index == len(parts) else None,
+                )
+
+    async def _confirm(self, query: CallbackQuery, locale: str) -> None:
+        """Mark the answered question: keyboard gone, "Your answer: …" appended."""
+        message = query.message
+        if not isinstance(message, Message):
+            return
+        label = fmt.pressed_label(message.reply_markup, query.data)
+        if label is None:
+            return
+        catalog = self.conversations.engine.catalog
+        answer = catalog.text("ui.your_answer", locale, answer=label)
+        text = fmt.answered(message.text_html or "", answer)
+        with contextlib.suppress(BadRequest):
+            if text is None:
+                await message.edit_reply_markup(reply_markup=None)
+            else:
+                await message.edit_text(text, parse_mode=ParseMode.HTML)
+
+    def _say(self, key: str, update: Update) -> str:
+        """A text outside the conversation, in the language the platform reports."""
+        engine = self.conversations.engine
+        hint = _language(update)
+        locale = normalize_locale(hint, engine.catalog.locales) or engine.default_locale
+        region = region_from_locale(hint) or engine.default_region
+        return engine.render.t(key, Session(user="", locale=locale, region=region))
+
+    @contextlib.asynccontextmanager
+    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        """One update per chat at a time, so replies arrive in the order of the updates."""
+        lock = self._chats.get(chat_id)
+        if lock is None:
+            lock = self._chats[chat_id] = asyncio.Lock()
+        async with lock:
+            yield
+
+
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner; a query that is already answered or too old is fine."""
+    with contextlib.suppress(BadRequest):
+        await query.answer(text)
+
+
+def _language(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user is not None else None
+
+
+def _who(update: object) -> str:
+    user = update.effective_user if isinstance(update, Update) else None
+    return user_ref(f"{USER_PREFIX}{user.id}") if user is not None else "-"
+
+
+def _where(error: BaseException | None) -> str:
+    """``adapters/telegram.py:123``: our innermost frame (else the library's), never data."""
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    ours = [f for f in frames if Path(f.filename).is_relative_to(_PACKAGE)]
+    if not (ours or frames):
+        return "?"
+    frame = (ours or frames)[-1]
+    path = Path(frame.filename)
+    shown = path.relative_to(_PACKAGE) if path.is_relative_to(_PACKAGE) else path.name
+    return f"{shown}:{frame.lineno}"

@@ -1,0 +1,477 @@
+"""The Telegram adapter end to end: real python-telegram-bot against the fake Bot API.
+
+Each test is something a person in Telegram would notice: the questions and buttons they get,
+what an old or forged button does, what a group sees, that a flood-control pause or a bot
+restart loses nothing, and that a crash ends in an apology rather than silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.engine import Engine
+from bot.core.messages import Choice, Event, Reply, ReplyKind
+from bot.service import Conversations, Turn
+from tests.adapters.conftest import (
+    Bot,
+    Person,
+    callback_buttons,
+    make_settings,
+    plain,
+    question_id,
+    running,
+)
+from tests.conftest import ROOT
+from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
+
+RED_FLAG_TEXT = "I wet myself and can't feel my groin"
+
+
+def text(bot: Bot, key: str, locale: str = "en", **values: object) -> str:
+    return bot.app.conversations.engine.catalog.text(key, locale, **values)
+
+
+@pytest.fixture
+def alice(tg: FakeTelegram) -> Person:
+    return Person(tg, tg.make_user(1001, "Alice", "alice", "en"))
+
+
+# -- the conversation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_full_triage_by_buttons_in_the_users_language(
+    bot: Bot, tg: FakeTelegram, language: str
+) -> None:
+    person = Person(tg, tg.make_user(2002, "Sam", "sam", language))
+    person.say("/start")
+    welcome, first = await person.replies()
+    assert plain(welcome).startswith(text(bot, "ui.welcome", language)[:40])
+    assert question_id(first) == "rf_emergency"
+    assert first.params["parse_mode"] == "HTML"
+
+    person.tap(first, "none_of_these")
+    _, edit = await person.answered()
+    label = text(bot, "choices.none_of_these", language)
+    assert edit.params["message_id"] == first.result["message_id"]
+    assert plain(edit).endswith(text(bot, "ui.your_answer", language, answer=label))
+    (second,) = await person.replies()
+    assert question_id(second) == "rf_saddle", "the next question arrives as a new message"
+
+    outcome, followups = (await person.walk_calm(second))[-2:]
+    assert plain(outcome).startswith(text(bot, "outcomes.self_care.text", language)[:30])
+    bold = outcome.result["entities"][0]
+    assert (bold["type"], bold["offset"]) == ("bold", 0), "an outcome leads with a bold line"
+    assert question_id(followups) == "out_self_care"
+    session = await bot.app.conversations.storage.load("tg:2002")
+    assert session is not None and session.level == "self_care" and session.locale == language
+
+
+async def test_typed_red_flag_mid_flow_escalates_at_once(bot: Bot, alice: Person) -> None:
+    alice.say("/start")
+    _, first = await alice.replies()
+    alice.tap(first, "none_of_these")
+    await alice.answered()
+    await alice.replies()
+
+    alice.say(RED_FLAG_TEXT)
+    typed = await alice.replies()
+    warning = typed[0]
+    assert plain(warning).startswith("⚠️")
+    assert warning.result["entities"][0]["type"] == "bold"
+    walked = await alice.walk_calm(typed[-1])  # the flow may ask how they can get to hospital
+    outcome, followups = (typed if walked == typed[-1:] else walked)[-2:]
+    assert "112" in plain(outcome) and "999" in plain(outcome), "every number while unplaced"
+    assert outcome.params["text"].count("&amp;") == plain(outcome).count("&"), "A&E escaped"
+    assert question_id(followups).startswith("out_emergency")
+
+
+async def test_back_restart_forget_language_and_region(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    _, first = await alice.replies()
+    alice.tap(first, "none_of_these")
+    await alice.answered()
+    await alice.replies()
+
+    alice.say("/back")
+    (again,) = await alice.replies()
+    assert question_id(again) == "rf_emergency"
+
+    alice.say("/language ru")
+    done, in_russian = await alice.replies()
+    assert plain(done) == text(bot, "ui.language_set", "ru")
+    assert plain(in_russian) == text(bot, "questions.rf_emergency.text", "ru")
+
+    alice.say("/region uk")
+    region, _ = await alice.replies()
+    assert "999" in plain(region)
+
+    alice.say("/language")
+    (menu,) = await alice.replies()
+    assert question_id(menu) == "language"
+    alice.tap(menu, "en")
+    await alice.answered()
+    english, _ = await alice.replies()
+    assert plain(english) == text(bot, "ui.language_set", "en")
+
+    alice.say("/restart")
+    _, restarted = await alice.replies()
+    assert question_id(restarted) == "rf_emergency"
+
+    alice.say("/forget")
+    forgotten = await alice.next_message()
+    assert plain(forgotten) == text(bot, "ui.forgotten", "en")
+    assert callback_buttons(forgotten) == []
+    assert await bot.app.conversations.storage.load("tg:1001") is None
+
+    alice.tap(restarted, "none_of_these")  # a keyboard from before /forget: a fresh start
+    ack = await tg.wait_for_call("answerCallbackQuery")
+    assert ack.params.get("text") is None
+    welcome, _ = await alice.replies()
+    assert plain(welcome).startswith(text(bot, "ui.welcome")[:30])
+    assert tg.message(1001, restarted.result["message_id"]).plain_text == plain(restarted)
+
+
+async def test_a_sticker_gets_a_nudge_and_the_question_again(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    update = tg.make_message_update("", user=alice.user)
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        **{"file_id": "CAAC", "file_unique_id": "AgAD", "type": "regular"},
+        **{"width": 512, "height": 512, "is_animated": False, "is_video": False},
+    }
+    tg.inject_update(update)
+    nudge, question = await alice.replies()
+    assert plain(nudge).startswith(text(bot, "ui.use_buttons")[:30])
+    assert question_id(question) == "rf_emergency"
+
+
+async def test_start_with_deep_link_payload_starts_normally(bot: Bot, alice: Person) -> None:
+    alice.say("/start check")
+    _, first = await alice.replies()
+    assert question_id(first) == "rf_emergency"
+
+
+# -- buttons that cannot go wrong -----------------------------------------------------------------
+
+
+async def test_stale_forged_and_double_presses_change_nothing(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    _, first = await alice.replies()
+    alice.tap(first, "none_of_these")
+    await alice.answered()
+    (second,) = await alice.replies()
+    refusal = text(bot, "ui.already_answered")
+
+    for payload in ("rf_emergency|accident", "rf_saddle|no_such_choice", "garbage", "x" * 64):
+        tg.press_button(first, force_data=payload)
+        ack = await tg.wait_for_call("answerCallbackQuery")
+        assert ack.params["text"] == refusal, payload
+        (current,) = await alice.replies()
+        assert question_id(current) == "rf_saddle", payload
+    assert tg.message(1001, first.result["message_id"]).plain_text == plain(first) + "\n\n" + (
+        text(bot, "ui.your_answer", answer=text(bot, "choices.none_of_these"))
+    )
+
+    alice.tap(second, "saddle_normal")
+    alice.tap(second, "saddle_normal")
+    await alice.answered()
+    (third,) = await alice.replies()
+    assert question_id(third) == "rf_bladder"
+    double = await tg.wait_for_call("answerCallbackQuery")
+    assert double.params["text"] == refusal
+    (resent,) = await alice.replies()
+    assert question_id(resent) == "rf_bladder"
+    assert [c.method for c in tg.calls].count("editMessageText") == 2, "only real answers edit"
+    session = await bot.app.conversations.storage.load("tg:1001")
+    assert session is not None
+    assert [a.choice for a in session.answers] == ["none_of_these", "saddle_normal"]
+
+
+async def test_duplicate_update_is_applied_once(bot: Bot, tg: FakeTelegram, alice: Person) -> None:
+    alice.say("/start")
+    _, first = await alice.replies()
+    update = alice.tap(first, "none_of_these")
+    tg.inject_update(update)  # Telegram delivers the same update_id again
+    await alice.answered()
+    await alice.replies()
+    alice.say("/help")
+    help_text, _ = await alice.replies()
+
+    assert plain(help_text).startswith(text(bot, "ui.help")[:30])
+    assert [c.method for c in tg.calls].count("answerCallbackQuery") == 1
+    assert [c.method for c in tg.calls].count("editMessageText") == 1
+    session = await bot.app.conversations.storage.load("tg:1001")
+    assert session is not None and len(session.answers) == 1
+
+
+# -- groups -------------------------------------------------------------------------------------
+
+
+async def test_group_gets_only_a_link_to_the_private_chat(bot: Bot, tg: FakeTelegram) -> None:
+    group = tg.group_chat(-1001234567890, "Gym friends")
+    member = tg.make_user(3003, "Bob", "bob", "ru")
+    tg.inject_message("my back hurts", user=member, chat=group)
+    tg.inject_message(f"/start@{tg.bot_username}", user=member, chat=group)
+    tg.inject_message("/start", user=member, chat=group)
+
+    for _ in range(2):
+        sent = await tg.wait_for_call("sendMessage", lambda c: c.params["chat_id"] == group.id)
+        assert plain(sent) == text(bot, "ui.private_only", "ru")
+        (button,) = sent.params["reply_markup"]["inline_keyboard"][0]
+        assert button == {
+            "text": text(bot, "ui.open_private", "ru"),
+            "url": f"https://t.me/{tg.bot_username}?start=check",
+        }
+    tg.press_button(sent, force_data="rf_emergency|none_of_these", user=member)
+    ack = await tg.wait_for_call("answerCallbackQuery")
+    assert ack.params["text"] == text(bot, "telegram.group_press", "ru")
+    assert [c for c in tg.calls if c.method == "sendMessage"] == [
+        c for c in tg.calls if c.method == "sendMessage" and c.params["chat_id"] == group.id
+    ]
+    assert await bot.app.conversations.storage.load("tg:3003") is None
+
+
+# -- delivery -------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_flood_control_delays_but_loses_nothing(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    tg.fail_next("sendMessage", code=429, retry_after=1)
+    alice.say("/start")
+    refused = await tg.wait_for_call("sendMessage", lambda c: not c.ok)
+    welcome, first = await alice.replies()
+    assert welcome.at - refused.at >= 1.0
+    assert plain(welcome).startswith(text(bot, "ui.welcome")[:30])
+    assert question_id(first) == "rf_emergency"
+
+
+async def test_different_users_are_served_concurrently(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    gate = asyncio.Event()
+
+    class SlowForAlice(Conversations):
+        async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+            if user == "tg:1001":
+                await gate.wait()
+            return await super().handle(user, event, event_id=event_id)
+
+    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
+        bot.adapter.conversations = SlowForAlice(
+            bot.app.conversations.engine, bot.app.conversations.storage
+        )
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        bob = Person(tg, tg.make_user(1002, "Bob", "bob"))
+        alice.say("/start")
+        bob.say("/start")
+        _, bobs_question = await bob.replies()
+        gate.set()
+        _, alices_question = await alice.replies()
+        assert bobs_question.at < alices_question.at
+
+
+async def test_restart_mid_conversation_continues_from_the_old_message(
+    tg: FakeTelegram, tmp_path: Path, alice: Person
+) -> None:
+    settings = make_settings(tg, tmp_path)
+    async with running(settings, tg):
+        alice.say("/start")
+        _, first = await alice.replies()
+        alice.tap(first, "none_of_these")
+        await alice.answered()
+        (second,) = await alice.replies()
+
+    async with running(settings, tg) as bot:
+        alice.tap(second, "saddle_normal")
+        ack, edit = await alice.answered()
+        assert ack.params.get("text") is None
+        assert edit.params["message_id"] == second.result["message_id"]
+        (third,) = await alice.replies()
+        assert question_id(third) == "rf_bladder"
+        session = await bot.app.conversations.storage.load("tg:1001")
+        assert session is not None and len(session.answers) == 2
+
+
+async def test_reminders_are_delivered_to_the_private_chat(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    choices = (Choice("better", "Better"), Choice("worse", "Worse"))
+    reminder = Reply(ReplyKind.QUESTION, "test.reminder", "How is your back?", choices, "checkin")
+    assert await bot.adapter.deliver("tg:1001", [reminder]) is True
+    (sent,) = await alice.replies()
+    assert plain(sent) == "How is your back?"
+    assert callback_buttons(sent) == ["checkin|better", "checkin|worse"]
+    assert await bot.adapter.deliver("dc:1001", [reminder]) is False
+    tg.blocked_chats.add(1001)
+    assert await bot.adapter.deliver("tg:1001", [reminder]) is False
+
+
+async def test_webhook_mode_checks_the_secret_token(
+    tg: FakeTelegram, tmp_path: Path, alice: Person, app_engine: Engine
+) -> None:
+    port = unused_tcp_port()
+    settings = make_settings(
+        tg,
+        tmp_path,
+        TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
+        TELEGRAM_WEBHOOK_PORT=port,
+        TELEGRAM_WEBHOOK_SECRET="s3cret_Token-1",
+    )
+    async with running(settings, tg, app_engine) as bot:
+        hook = await tg.wait_for_call("setWebhook")
+        assert hook.params["secret_token"] == "s3cret_Token-1"
+        assert hook.params["url"] == f"http://127.0.0.1:{port}/telegram/hook"
+
+        alice.say("/start")
+        _, first = await alice.replies()
+        assert question_id(first) == "rf_emergency"
+
+        forged = tg.make_message_update("/restart", user=alice.user)
+        assert await tg.post_to_webhook(forged, secret="wrong") == 403
+        assert await tg.post_to_webhook(forged, secret=None) == 403
+        genuine = tg.make_message_update("/help", user=alice.user)
+        assert await tg.post_to_webhook(genuine) == 200
+        help_text, _ = await alice.replies()
+        assert plain(help_text).startswith(text(bot, "ui.help")[:30])
+        assert not any(c.method == "getUpdates" for c in tg.calls)
+
+
+# -- presentation --------------------------------------------------------------------------------
+
+
+async def test_command_menu_in_english_and_russian(bot: Bot, tg: FakeTelegram) -> None:
+    names = [
+        *("start", "help", "back", "restart", "language", "region", "about"),
+        *("summary", "stop", "forget"),
+    ]
+    for scope, language, locale in (("default", "", "en"), ("default", "ru", "ru")):
+        menu = tg.commands[(scope, language)]
+        assert [c["command"] for c in menu] == names
+        assert [c["description"] for c in menu] == [
+            text(bot, f"commands.{n}", locale) for n in names
+        ]
+    assert [c["command"] for c in tg.commands[("all_group_chats", "")]] == ["start"]
+
+
+async def test_markup_in_content_is_escaped_and_long_texts_are_split(
+    tg: FakeTelegram, tmp_path: Path, alice: Person
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    lines = [f"Tip {i}: sets < reps > 0 & <b>no tags</b> &amp; A&E" for i in range(120)]
+    ui_file = content / "en" / "ui.yaml"
+    ui = yaml.safe_load(ui_file.read_text(encoding="utf-8"))
+    ui["help"] = "\n".join([*lines, "Emergency: {number}"])
+    ui_file.write_text(yaml.safe_dump(ui, allow_unicode=True), encoding="utf-8")
+
+    async with running(make_settings(tg, tmp_path, BACKCHECK_CONTENT=content), tg):
+        alice.say("/start")
+        await alice.replies()
+        alice.say("/help")
+        messages = await alice.replies()
+    parts, question = messages[:-1], messages[-1]
+    assert len(parts) >= 2, "over 4096 characters must be split"
+    assert all(len(p.params["text"]) <= 4096 for p in parts)
+    seen = "\n".join(plain(p) for p in parts).split("\n")
+    assert seen[:-1] == lines and seen[-1].startswith("Emergency: 112")
+    assert all(callback_buttons(p) == [] for p in parts), "the keyboard rides on the last part"
+    assert question_id(question) == "rf_emergency"
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+
+async def test_a_crash_in_the_handler_ends_in_an_apology_and_one_clean_log_line(
+    tg: FakeTelegram,
+    tmp_path: Path,
+    alice: Person,
+    app_engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Broken(Conversations):
+        async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+            raise RuntimeError(f"boom: {event.value}")
+
+    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
+        bot.adapter.conversations = Broken(
+            bot.app.conversations.engine, bot.app.conversations.storage
+        )
+        caplog.set_level(logging.INFO, logger="backcheck")
+        alice.say(RED_FLAG_TEXT)
+        apology = await alice.next_message()
+        assert plain(apology).startswith(text(bot, "ui.error")[:30])
+        assert "112" in plain(apology)
+
+        tg.press_button(apology, force_data="rf_emergency|none_of_these")
+        ack = await tg.wait_for_call("answerCallbackQuery")
+        assert ack.params["text"] == text(bot, "telegram.error_toast")
+        await alice.next_message()
+
+    errors = [r for r in caplog.records if r.name.startswith("backcheck") and r.levelno >= 40]
+    assert len(errors) == 2, "one line per failed update"
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError" in logged
+    for secret in ("groin", "boom", tg.token, tg.token.split(":")[1]):
+        assert secret not in logged
+
+
+async def test_backcheck_run_serves_telegram_and_stops_on_sigterm(
+    tg: FakeTelegram, tmp_path: Path, alice: Person
+) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "DISCORD_", "REDIS_", "BACKCHECK_"))
+    }
+    env |= {
+        "TELEGRAM_TOKEN": tg.token,
+        "TELEGRAM_BASE_URL": tg.base_url,
+        "BACKCHECK_DB": str(tmp_path / "run.db"),
+        "PYTHONPATH": str(ROOT),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        alice.say("/start")
+        _, first = await alice.replies(timeout=20)
+        assert question_id(first) == "rf_emergency"
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, err.decode()
+    output = (out + err).decode()
+    assert "telegram adapter started" in output
+    assert tg.token not in output and tg.token.split(":")[1] not in output

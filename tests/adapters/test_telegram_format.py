@@ -1,0 +1,140 @@
+"""Telegram presentation rules without a server: payloads, keyboards, HTML, message parts.
+
+HTML is checked with the fake's strict parser (a port of what the Bot API server runs), so a
+text that passes here is a text Telegram accepts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.adapters.telegram_format import (
+    MESSAGE_LIMIT,
+    UNREADABLE,
+    CallbackDataTooLong,
+    Press,
+    answered,
+    decode_callback,
+    encode_callback,
+    file_url,
+    format_reply,
+    keyboard,
+    layout,
+    pressed_label,
+    private_chat_link,
+    split_text,
+    toast,
+    utf16_len,
+)
+from bot.core.engine import CONFIRM, CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, LANGUAGE, REGION
+from bot.core.flow import Flow
+from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.redflags import RED_FLAG_FINDINGS
+from bot.core.regions import REGIONS
+from bot.core.render import RESTART
+from tests.fakes.telegram_api import parse_html
+
+
+def test_callback_data_names_the_question_and_survives_colons() -> None:
+    data = encode_callback("confirm:saddle_numbness", "confirm_yes")
+    assert data == "confirm:saddle_numbness|confirm_yes"
+    assert decode_callback(data) == Press("confirm:saddle_numbness", "confirm_yes")
+
+
+@pytest.mark.parametrize("data", [None, "", "garbage", "|x", "q|", "|", "\x00"])
+def test_unreadable_payloads_decode_to_a_question_no_flow_has(data: str | None) -> None:
+    assert decode_callback(data) == UNREADABLE
+
+
+def test_a_payload_over_64_bytes_is_refused_with_a_fix() -> None:
+    with pytest.raises(CallbackDataTooLong, match="shorten"):
+        encode_callback("q" * 40, "ч" * 12)  # 40 + 1 + 24 bytes
+
+
+def test_every_button_the_bot_can_show_fits_telegrams_64_bytes(flow: Flow) -> None:
+    buttons: list[tuple[str, str]] = []
+    for state in flow.states.values():
+        ids = [c.id for c in state.choices] + [*state.followups, RESTART]
+        buttons += [(state.name, choice) for choice in ids]
+    for finding in RED_FLAG_FINDINGS:
+        buttons += [(CONFIRM + finding, c) for c in (CONFIRM_YES, CONFIRM_UNSURE, CONFIRM_NO)]
+    buttons += [(LANGUAGE, locale) for locale in ("en", "ru")]
+    buttons += [(REGION, region) for region in REGIONS]
+    for question, choice in buttons:
+        assert len(encode_callback(question, choice).encode()) <= 64
+        assert decode_callback(encode_callback(question, choice)) == Press(question, choice)
+
+
+def test_short_labels_share_a_row_long_ones_stand_alone_in_order() -> None:
+    labels = ["Yes", "No", "Sharp, stabbing or shooting", "Not sure", "None of these", "Other"]
+    assert layout(labels) == [[0, 1], [2], [3, 4], [5]]
+
+
+def test_keyboard_has_one_button_per_choice_carrying_the_question() -> None:
+    markup = keyboard("rf_walk", (Choice("can_walk", "Yes, I can"), Choice("not_sure", "Not sure")))
+    assert markup is not None
+    rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    assert rows == [[("Yes, I can", "rf_walk|can_walk"), ("Not sure", "rf_walk|not_sure")]]
+    assert keyboard("rf_walk", ()) is None
+
+
+def test_the_pressed_label_is_read_from_the_keyboard() -> None:
+    markup = keyboard("age", (Choice("under_20", "Under 20"), Choice("over_50", "50 or over")))
+    assert pressed_label(markup, "age|over_50") == "50 or over"
+    assert pressed_label(markup, "age|forged") is None
+    assert pressed_label(None, "age|over_50") is None
+
+
+def test_text_is_escaped_and_warnings_lead_with_a_bold_line() -> None:
+    reply = Reply(ReplyKind.WARNING, "k", "Go to A&E <now>\nsets > reps")
+    (html,) = format_reply(reply)
+    assert html == "<b>Go to A&amp;E &lt;now&gt;</b>\nsets &gt; reps"
+    plain, entities = parse_html(html)
+    assert plain == reply.text
+    assert entities == [{"type": "bold", "offset": 0, "length": len("Go to A&E <now>")}]
+    assert format_reply(Reply(ReplyKind.INFO, "k", "<b>"))[0] == "&lt;b&gt;"
+
+
+def test_long_text_splits_at_line_boundaries_under_the_limit() -> None:
+    lines = [f"{i:04d} " + "x & y " * 20 for i in range(200)]
+    parts = split_text("\n".join(lines), budget=1000)
+    assert len(parts) > 1
+    assert "\n".join(parts).split("\n") == lines, "no line is cut when lines fit"
+    assert all(utf16_len(p.replace("&", "&amp;")) <= 1000 for p in parts)
+
+
+def test_a_line_or_word_too_long_for_a_message_is_cut() -> None:
+    words = " ".join(["word"] * 30)
+    assert split_text(words, budget=20) == ["word word word word"] * 7 + ["word word"]
+    assert split_text("&" * 12, budget=10) == ["&&", "&&", "&&", "&&", "&&", "&&"]
+
+
+@given(st.text(alphabet=st.sampled_from("ab <>&\n\"'😀ю"), max_size=400), st.booleans())
+def test_any_text_becomes_valid_telegram_html_within_the_limit(text: str, bold: bool) -> None:
+    kind = ReplyKind.OUTCOME if bold else ReplyKind.INFO
+    parts = format_reply(Reply(kind, "k", text), limit=60)
+    plains = [parse_html(part)[0] for part in parts]  # raises on invalid HTML
+    assert all(utf16_len(part) <= 60 for part in parts)
+    assert "".join("".join(plains).split()) == "".join(text.split()), "nothing lost or added"
+
+
+def test_answer_is_appended_to_the_question_unless_it_would_be_too_long() -> None:
+    assert answered("Can you walk?", "Your answer: <Yes>") == (
+        "Can you walk?\n\n<i>Your answer: &lt;Yes&gt;</i>"
+    )
+    assert answered("x" * MESSAGE_LIMIT, "Your answer: Yes") is None
+
+
+def test_toasts_fit_telegrams_200_characters() -> None:
+    assert toast("short") == "short"
+    assert len(toast("x" * 500)) == 200
+
+
+def test_links_and_urls() -> None:
+    assert private_chat_link("backcheck_bot") == "https://t.me/backcheck_bot?start=check"
+    assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url("http://127.0.0.1:5/bot") == "http://127.0.0.1:5/file/bot"
+    assert file_url("http://h/bot{token}") == "http://h/file/bot{token}"
+    assert file_url("http://h/api") is None
