@@ -109,7 +109,7 @@ class RedFlagHit:
 # --------------------------------------------------------------------------- text
 
 
-def normalise(text: str) -> str:
+def _normalise(text: str) -> str:
     """Case, Unicode form, ё/е and apostrophes folded so that the lists stay short."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
@@ -136,11 +136,11 @@ class _Tokens:
     phrase: list[int] = field(default_factory=list)  # commas, colons and dashes split phrases
 
 
-def tokenise(text: str) -> _Tokens:
+def _tokenise(text: str) -> _Tokens:
     """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
     out = _Tokens()
     sentence = phrase = 0
-    chunks = _MARK_RE.split(normalise(text))
+    chunks = _MARK_RE.split(_normalise(text))
     for index, chunk in enumerate(chunks):
         if index % 2 == 0:  # text between marks
             words = _WORD_RE.findall(chunk)
@@ -198,6 +198,7 @@ class _Lexicon:
         self._exact: dict[str, list[int]] = {}
         self._stems: dict[str, list[int]] = {}
         self._stem_lengths: list[int] = []
+        self._fuzzy_stem_lengths: dict[str, set[int]] = {}  # first letter -> stem lengths
         self._near: dict[str, list[tuple[str, bool, int]]] = {}  # deletion variant -> words
         self._cache: dict[str, tuple[frozenset[int], tuple[_TrieNode, ...]]] = {}
 
@@ -206,7 +207,7 @@ class _Lexicon:
         ids: list[int] = []
         for chunk in phrase.split():
             stem = chunk.endswith("*")
-            parts = tokenise(chunk.rstrip("*")).texts
+            parts = _tokenise(chunk.rstrip("*")).texts
             if not parts:
                 raise ValueError(f"no letters or digits in {chunk!r}")
             for n, part in enumerate(parts):
@@ -232,6 +233,9 @@ class _Lexicon:
             for variant in {text, *_deletions(text)} if fuzzy else ():
                 self._near.setdefault(variant, []).append((text, stem, wid))
         self._stem_lengths = sorted({len(t) for t in self._stems})
+        for text, stem, fuzzy in self.words:
+            if stem and fuzzy:
+                self._fuzzy_stem_lengths.setdefault(text[0], set()).add(len(text))
         for words, term_id in self.terms.items():
             node = self.trie
             for wid in words:
@@ -268,7 +272,8 @@ class _Lexicon:
         The first letter must be right: typos there are rare, and allowing them turns
         "never" into "fever" and "everything" into "fever*".
         """
-        lengths = {k for n in self._stem_lengths for k in (n - 1, n, n + 1) if k <= len(token)}
+        stems = self._fuzzy_stem_lengths.get(token[0], set())
+        lengths = {k for n in stems for k in (n - 1, n, n + 1) if k <= len(token)}
         for probe in {token, *(token[:k] for k in lengths)}:
             for variant in {probe, *_deletions(probe)}:
                 for text, stem, wid in self._near.get(variant, ()):
@@ -457,7 +462,7 @@ class RedFlagDetector:
                 for text, line in entry.items:
                     try:
                         if entry.key == "not_typos":
-                            lexicon.not_typos.add(normalise(text).strip())
+                            lexicon.not_typos.add(_normalise(text).strip())
                         elif entry.key in controls:
                             term, reach = _parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
@@ -491,7 +496,7 @@ class RedFlagDetector:
         return sorted(i for i, bits in seen.items() if bits == self._all_slots[i])
 
     def _analyse(self, text: str) -> _Message:
-        tokens = tokenise(text)
+        tokens = _tokenise(text)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         symptoms: set[int] = set()
