@@ -11,12 +11,32 @@ import hashlib
 import json
 import logging
 import re
+import traceback
+from pathlib import Path
 
 from bot.settings import Settings
 
 _TOKEN = re.compile(
     r"(bot)?\d{6,}:[A-Za-z0-9_-]{20,}|[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{6}\.[\w-]{27,}"
 )
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def error_site(error: BaseException | None) -> str:
+    """``adapters/telegram.py:123``: our innermost frame (else the library's), never data.
+
+    Enough to find a bug from one log line without a traceback full of user input.
+    """
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    ours = [f for f in frames if Path(f.filename).is_relative_to(_PACKAGE)]
+    if not (ours or frames):
+        return "?"
+    frame = (ours or frames)[-1]
+    path = Path(frame.filename)
+    shown = path.relative_to(_PACKAGE) if path.is_relative_to(_PACKAGE) else path.name
+    return f"{shown}:{frame.lineno}"
 
 
 def user_ref(user: str) -> str:

@@ -13,10 +13,8 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import traceback
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from pathlib import Path
 from typing import Any, Final, TypeAlias
 from urllib.parse import urlsplit
 
@@ -47,12 +45,11 @@ from bot.core.content import normalize_locale
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.regions import region_from_locale
 from bot.core.session import Session
-from bot.logs import user_ref
+from bot.logs import error_site, user_ref
 from bot.service import Conversations, Turn
 from bot.settings import Settings
 
 log = logging.getLogger("backcheck.telegram")
-_PACKAGE: Final = Path(__file__).resolve().parents[1]
 
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 TelegramApp: TypeAlias = Application[
@@ -276,7 +273,7 @@ class TelegramAdapter:
         if isinstance(error, Forbidden):
             log.warning("telegram: user %s has blocked the bot", who)
             return
-        log.error("telegram: %s at %s, user %s", type(error).__name__, _where(error), who)
+        log.error("telegram: %s at %s, user %s", type(error).__name__, error_site(error), who)
         if isinstance(update, Update):
             await self._apologize(update)
 
@@ -360,15 +357,3 @@ def _language(update: Update) -> str | None:
 def _who(update: object) -> str:
     user = update.effective_user if isinstance(update, Update) else None
     return user_ref(f"{USER_PREFIX}{user.id}") if user is not None else "-"
-
-
-def _where(error: BaseException | None) -> str:
-    """``adapters/telegram.py:123``: our innermost frame (else the library's), never data."""
-    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
-    ours = [f for f in frames if Path(f.filename).is_relative_to(_PACKAGE)]
-    if not (ours or frames):
-        return "?"
-    frame = (ours or frames)[-1]
-    path = Path(frame.filename)
-    shown = path.relative_to(_PACKAGE) if path.is_relative_to(_PACKAGE) else path.name
-    return f"{shown}:{frame.lineno}"

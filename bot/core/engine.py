@@ -129,10 +129,10 @@ class Engine:
         return [self.render.info("ui.welcome", session), self.render.question(session)]
 
     def _choice(self, session: Session, event: Event) -> list[Reply]:
-        if session.state is None:
-            return self._begin(session)
         if session.pending is not None and event.question == session.pending:
             return self._answer_pending(session, event.value or "")
+        if session.state is None:
+            return self._begin(session)
         if session.pending is not None and session.pending.startswith(CONFIRM):
             return [self.render.info("ui.answer_this_first", session), self._pending(session)]
         session.pending = None

@@ -246,3 +246,10 @@ def test_engine_shares_one_machine_and_keeps_sessions_plain(engine: Engine) -> N
     b.start()
     assert b.question == "rf_emergency"
     assert not engine.machine.models  # no session was ever registered with the Machine
+
+
+def test_language_menu_before_any_check(chat: Chat) -> None:
+    chat.send(EventKind.LANGUAGE)
+    replies = chat.press("ru")
+    assert chat.session.locale == "ru"
+    assert replies[0].text.startswith("Язык")

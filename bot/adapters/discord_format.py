@@ -1,0 +1,292 @@
+"""How core replies look on Discord: message parts, component layouts and ``custom_id``s.
+
+Pure functions, kept apart from the adapter so the limits Discord enforces (2000 characters a
+message, 5 rows of 5 buttons, 80-character button labels, 100-character ``custom_id``s, 25
+select options) are unit-tested without a server. Every text from content is escaped here, so a
+``*`` or ``_`` in a translation never turns half a message bold or italic.
+
+A button's ``custom_id`` is ``bc|<question>|<choice>``: short, stable across restarts and naming
+the question it answers, so the core can tell an old or forged press from a fresh answer. When
+a question has more choices than buttons fit, or a label is too long for a button, the choices
+go into select menus instead, with ``custom_id`` ``bs|<question>|<n>`` and choice ids as values.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from discord.utils import escape_markdown
+
+from bot.core.messages import Choice, EventKind, Reply, ReplyKind
+
+MESSAGE_LIMIT: Final = 2000
+CUSTOM_ID_LIMIT: Final = 100
+BUTTON_LABEL_LIMIT: Final = 80
+OPTION_LABEL_LIMIT: Final = 100
+PLACEHOLDER_LIMIT: Final = 150
+MAX_ROWS: Final = 5
+PER_ROW: Final = 5
+MAX_BUTTONS: Final = MAX_ROWS * PER_ROW
+MAX_OPTIONS: Final = 25
+#: Discord's component type numbers, as they arrive in ``interaction.data``.
+BUTTON: Final = 2
+STRING_SELECT: Final = 3
+
+BUTTON_TEMPLATE: Final = r"bc\|(?P<question>[^|]+)\|(?P<choice>[^|]+)"
+SELECT_TEMPLATE: Final = r"bs\|(?P<question>[^|]+)\|(?P<part>[0-9])"
+_BUTTON: Final = re.compile(BUTTON_TEMPLATE)
+_SELECT: Final = re.compile(SELECT_TEMPLATE)
+_BOLD_FIRST_LINE: Final = frozenset({ReplyKind.WARNING, ReplyKind.OUTCOME})
+#: Telegram-style command names in shared texts, and what they are called on Discord.
+_COMMAND_NAMES: Final = {"start": "backpain"}
+_COMMAND_MENTION: Final = re.compile(r"(?<![\w/])/(" + "|".join(_COMMAND_NAMES) + r")\b")
+#: Slash commands without an argument; ``/language`` and ``/region`` take an optional choice.
+COMMANDS: Final = {
+    "backpain": EventKind.START,
+    "back": EventKind.BACK,
+    "restart": EventKind.RESTART,
+    "help": EventKind.HELP,
+    "about": EventKind.ABOUT,
+    "summary": EventKind.SUMMARY,
+    "stop": EventKind.STOP,
+    "forget": EventKind.FORGET,
+}
+#: What people type in a DM as if it were a command (Discord sends it as a plain message
+#: when the command picker was not used), including Telegram's ``/start``.
+DM_COMMANDS: Final = {
+    "start": EventKind.START,
+    **COMMANDS,
+    "language": EventKind.LANGUAGE,
+    "region": EventKind.REGION,
+}
+
+
+class CustomIdTooLong(ValueError):
+    """A question id plus choice id does not fit Discord's 100-character ``custom_id``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A decoded component press: the question it belonged to and the chosen id."""
+
+    question: str
+    choice: str
+
+
+#: What an unreadable (foreign, truncated) ``custom_id`` decodes to. No flow state is named
+#: "?", so the core treats the press as stale and answers with the current question.
+UNREADABLE: Final = Press("?", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A button or select menu as it is on a message: enough to find what was pressed."""
+
+    type: int
+    custom_id: str
+    label: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    """One button to send: its id, its label and the row it goes in."""
+
+    custom_id: str
+    label: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class SelectSpec:
+    """One select menu to send; ``options`` are (choice id, label) pairs."""
+
+    custom_id: str
+    options: tuple[tuple[str, str], ...]
+    row: int
+
+
+# -- custom ids ---------------------------------------------------------------------------------
+
+
+def button_id(question: str, choice: str) -> str:
+    """``bc|<question>|<choice>``; raises :class:`CustomIdTooLong` for ids the flow must shorten."""
+    return _checked(f"bc|{question}|{choice}", _BUTTON)
+
+
+def select_id(question: str, part: int) -> str:
+    """``bs|<question>|<n>``: the n-th menu of a question whose choices did not fit buttons."""
+    return _checked(f"bs|{question}|{part}", _SELECT)
+
+
+def _checked(custom_id: str, template: re.Pattern[str]) -> str:
+    if len(custom_id) > CUSTOM_ID_LIMIT or template.fullmatch(custom_id) is None:
+        raise CustomIdTooLong(
+            f"custom_id {custom_id!r} is {len(custom_id)} characters or contains '|'; Discord "
+            f"allows {CUSTOM_ID_LIMIT}: shorten the question or choice id in the flow"
+        )
+    return custom_id
+
+
+def read_press(custom_id: str, values: Sequence[str] = ()) -> Press:
+    """The press a ``custom_id`` (and, for a select, its chosen value) stands for."""
+    button = _BUTTON.fullmatch(custom_id)
+    if button is not None:
+        return Press(button["question"], button["choice"])
+    select = _SELECT.fullmatch(custom_id)
+    if select is not None and len(values) == 1:
+        return Press(select["question"], values[0])
+    return UNREADABLE
+
+
+def handled_by_item(custom_id: str, component_type: int, controls: Sequence[Control]) -> bool:
+    """Whether discord.py routes this press to our dynamic items.
+
+    It does so only when the id matches a template *and* the message still carries a component
+    with that id and type; anything else (a forged id, a foreign one) it drops silently, so the
+    adapter's fallback must answer it instead.
+    """
+    template = _BUTTON if component_type == BUTTON else _SELECT
+    if template.fullmatch(custom_id) is None:
+        return False
+    return any(c.type == component_type and c.custom_id == custom_id for c in controls)
+
+
+def pressed_label(controls: Sequence[Control], custom_id: str, values: Sequence[str]) -> str | None:
+    """The label the person saw on what they pressed or picked, or None if it is not there."""
+    for control in controls:
+        if control.custom_id != custom_id:
+            continue
+        if control.type == BUTTON:
+            return control.label or None
+        chosen = dict(control.options)
+        labels = [chosen[v] for v in values if v in chosen]
+        return ", ".join(labels) or None
+    return None
+
+
+# -- components ---------------------------------------------------------------------------------
+
+
+def layout(question: str, choices: Sequence[Choice]) -> list[ButtonSpec] | list[SelectSpec]:
+    """Buttons when they fit (at most 25, labels up to 80 characters), else select menus.
+
+    Up to five choices stand one per row, so whole-sentence answers read as a list; more share
+    rows evenly.
+    """
+    fits = len(choices) <= MAX_BUTTONS and all(
+        0 < len(c.label) <= BUTTON_LABEL_LIMIT for c in choices
+    )
+    if fits:
+        per_row = max(1, math.ceil(len(choices) / MAX_ROWS))
+        return [
+            ButtonSpec(button_id(question, c.id), c.label, i // per_row)
+            for i, c in enumerate(choices)
+        ]
+    return _selects(question, choices)
+
+
+def _selects(question: str, choices: Sequence[Choice]) -> list[SelectSpec]:
+    chunks = [choices[i : i + MAX_OPTIONS] for i in range(0, len(choices), MAX_OPTIONS)]
+    if len(chunks) > MAX_ROWS:
+        raise ValueError(
+            f"question {question!r} has {len(choices)} choices; Discord shows at most "
+            f"{MAX_ROWS * MAX_OPTIONS} in one message"
+        )
+    return [
+        SelectSpec(
+            select_id(question, row),
+            tuple((c.id, shorten(c.label or c.id, OPTION_LABEL_LIMIT)) for c in chunk),
+            row,
+        )
+        for row, chunk in enumerate(chunks)
+    ]
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- texts --------------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Every markdown character escaped (Discord hides the backslashes); links stay whole."""
+    return escape_markdown(text)
+
+
+def discord_text(text: str) -> str:
+    """A shared text with command names as they are on Discord (``/start`` -> ``/backpain``)."""
+    return _COMMAND_MENTION.sub(lambda m: "/" + _COMMAND_NAMES[m.group(1)], text)
+
+
+def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A reply as message contents of at most ``limit`` characters each.
+
+    Warnings and outcomes lead with a bold line, like a headline.
+    """
+    lines = escape(discord_text(reply.text)).split("\n")
+    first = lines[0].strip()
+    if reply.kind in _BOLD_FIRST_LINE and first and len(first) + 4 <= limit:
+        lines[0] = f"**{first}**"
+    return split("\n".join(lines), limit)
+
+
+def split(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut at line ends where possible,
+    else at spaces, else anywhere. Never returns an empty list or an empty part."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        current = line
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()] or ["…"]
+
+
+def answered(content: str, answer: str, limit: int = MESSAGE_LIMIT) -> str:
+    """The question's message with the person's answer under it (within ``limit``)."""
+    tail = "\n\n" + escape(answer)
+    room = limit - len(tail)
+    if len(content) > room:
+        content = content[: max(room - 1, 0)].rstrip() + "…"
+    return (content + tail)[:limit]
+
+
+def locale_hint(locale: str) -> str:
+    """The language hint for the core from Discord's ``interaction.locale``.
+
+    ``en-US`` is what every English-speaking Discord user has unless they changed it, so it
+    says "English" but nothing about the country; passing the country on would show a person
+    in London or Sydney 911 as their emergency number. Other tags (``en-GB``, ``ru``) are
+    deliberate choices and go through as they are.
+    """
+    return "en" if locale == "en-US" else locale
+
+
+def dm_command(text: str) -> tuple[EventKind, str | None] | None:
+    """``/restart`` or ``/language ru`` typed as a DM: the command it names, if it is ours."""
+    match = re.fullmatch(r"\s*/(\w+)(?:\s+(.*?))?\s*", text)
+    if match is None:
+        return None
+    kind = DM_COMMANDS.get(match.group(1).lower())
+    if kind is None:
+        return None
+    argument = match.group(2) or None
+    return kind, None if kind is EventKind.START else argument
