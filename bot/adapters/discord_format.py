@@ -21,6 +21,7 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
+from bot.adapters.text import split_text
 from bot.core.messages import Choice, EventKind, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 2000
@@ -238,26 +239,8 @@ def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def split(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut at line ends where possible,
-    else at spaces, else anywhere. Never returns an empty list or an empty part."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit + 1)
-            cut = cut if cut > 0 else limit
-            parts.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        current = line
-    if current.strip():
-        parts.append(current)
-    return [p for p in parts if p.strip()] or ["…"]
+    """``text`` in parts of at most ``limit`` characters; never an empty list."""
+    return split_text(text, limit) or ["…"]
 
 
 def answered(content: str, answer: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.adapters.text import split_text as text_parts
 from bot.core.messages import Choice, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 4096
@@ -178,56 +179,9 @@ def toast(text: str, limit: int = CALLBACK_ANSWER_LIMIT) -> str:
 
 
 def split_text(text: str, budget: int = MESSAGE_LIMIT) -> list[str]:
-    """Plain text cut at line boundaries into parts whose escaped HTML fits ``budget``.
-
-    A line too long for one message is cut at spaces, and a word too long at any character.
-    Blank lines at the edges of a part are dropped, since Telegram refuses empty messages.
-    """
-    parts: list[str] = []
-    current: list[str] = []
-    for line in _lines(text, budget):
-        candidate = "\n".join([*current, line])
-        if current and _size(candidate) > budget:
-            parts.append("\n".join(current))
-            current = [line]
-        else:
-            current.append(line)
-    parts.append("\n".join(current))
-    return [part.strip("\n") for part in parts if part.strip()]
+    """Plain text in parts whose escaped HTML fits ``budget`` (Telegram counts UTF-16)."""
+    return text_parts(text, budget, _size)
 
 
 def _size(text: str) -> int:
     return utf16_len(html.escape(text, quote=False))
-
-
-def _lines(text: str, budget: int) -> Iterator[str]:
-    for line in text.split("\n"):
-        if _size(line) <= budget:
-            yield line
-        else:
-            yield from _cut_line(line, budget)
-
-
-def _cut_line(line: str, budget: int) -> Iterator[str]:
-    piece = ""
-    for word in line.split(" "):
-        candidate = f"{piece} {word}" if piece else word
-        if _size(candidate) <= budget:
-            piece = candidate
-            continue
-        if piece:
-            yield piece
-        while _size(word) > budget:
-            cut = _longest_prefix(word, budget)
-            yield word[:cut]
-            word = word[cut:]
-        piece = word
-    if piece:
-        yield piece
-
-
-def _longest_prefix(word: str, budget: int) -> int:
-    cut = min(len(word), budget)
-    while cut > 1 and _size(word[:cut]) > budget:
-        cut -= 1
-    return cut
