@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(None, alias="DISCORD_GUILD_ID")
     discord_shards: int | None = Field(None, alias="DISCORD_SHARDS")
+    discord_shard_ids: str | None = Field(None, alias="DISCORD_SHARD_IDS")
+
+    @property
+    def discord_shard_id_list(self) -> list[int] | None:
+        """``DISCORD_SHARD_IDS=0,1`` -> [0, 1]: the shards this process runs."""
+        if not self.discord_shard_ids:
+            return None
+        return [int(part) for part in self.discord_shard_ids.split(",") if part.strip()]
 
 
 def mask(secret: SecretStr | str | None) -> str:

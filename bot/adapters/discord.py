@@ -78,6 +78,7 @@ class DiscordAdapter:
         self.client = views.build_client(
             self,
             shards=settings.discord_shards,
+            shard_ids=settings.discord_shard_id_list,
             guild_ready_timeout=(
                 GUILD_READY_TIMEOUT if guild_ready_timeout is None else guild_ready_timeout
             ),

@@ -80,9 +80,16 @@ class ShardedClient(Client, discord.AutoShardedClient):
     """The same client over several gateway shards (``DISCORD_SHARDS``)."""
 
 
-def build_client(handlers: Handlers, *, shards: int | None, guild_ready_timeout: float) -> Client:
+def build_client(
+    handlers: Handlers,
+    *,
+    shards: int | None,
+    guild_ready_timeout: float,
+    shard_ids: list[int] | None = None,
+) -> Client:
     """A client with no privileged intents: DMs always carry their text, and guild messages are
-    not read at all. ``shards`` None means one connection; 0 lets Discord pick the count."""
+    not read at all. ``shards`` None means one connection; 0 lets Discord pick the count.
+    ``shard_ids`` runs only those shards here, so several processes can split one bot."""
     intents = discord.Intents.default()
     intents.dm_messages = True
     intents.guild_messages = False
@@ -94,6 +101,8 @@ def build_client(handlers: Handlers, *, shards: int | None, guild_ready_timeout:
     }
     if shards is None:
         return Client(handlers, **options)
+    if shard_ids:
+        return ShardedClient(handlers, shard_count=shards, shard_ids=shard_ids, **options)
     return ShardedClient(handlers, shard_count=shards or None, **options)
 
 

@@ -594,6 +594,16 @@ async def test_sharded_client(fake: FakeDiscord, tmp_path: Path, engine: Engine)
         assert question_of(first) == "rf_emergency"
 
 
+async def test_a_process_runs_only_its_shard_ids(
+    fake: FakeDiscord, tmp_path: Path, engine: Engine
+) -> None:
+    """Two processes split one bot: this one identifies only as shard 1 of 2."""
+    settings = make_settings(fake, tmp_path, DISCORD_SHARDS=2, DISCORD_SHARD_IDS="1")
+    async with running(settings, fake, engine) as started:
+        assert isinstance(started.adapter.client, discord.AutoShardedClient)
+        assert [p["shard"] for p in fake.identify_payloads] == [[1, 2]]
+
+
 # -- the runner -----------------------------------------------------------------------------------
 
 

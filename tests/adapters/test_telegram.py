@@ -251,7 +251,6 @@ async def test_group_gets_only_a_link_to_the_private_chat(bot: Bot, tg: FakeTele
 # -- delivery -------------------------------------------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
 async def test_flood_control_delays_but_loses_nothing(
     bot: Bot, tg: FakeTelegram, alice: Person
 ) -> None:

@@ -187,7 +187,6 @@ async def test_group_command_addressed_to_another_bot_is_ignored(fake: FakeTeleg
     assert len(fake.sent_messages(group.id)) == 1
 
 
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB-internal
 async def test_429_is_retried_by_the_rate_limiter(fake: FakeTelegram) -> None:
     fake.fail_next("sendMessage", code=429, retry_after=1)
     async with polling(build_app(fake, rate_limiter=AIORateLimiter(max_retries=2))):
