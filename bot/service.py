@@ -125,10 +125,6 @@ class Conversations:
         reply = self.engine.render.info("ui.unavailable", session, ReplyKind.WARNING)
         return Turn(replies=[reply], unavailable=True, locale=session.locale or "en")
 
-    async def forget(self, user: str) -> None:
-        """Delete everything about ``user`` without producing a reply (platform hooks)."""
-        async with self.storage.lock(user):
-            await self.storage.delete(user)
 
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
