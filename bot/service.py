@@ -126,7 +126,6 @@ class Conversations:
         return Turn(replies=[reply], unavailable=True, locale=session.locale or "en")
 
 
-
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 

@@ -7,8 +7,11 @@ only fires on a symptom-specific *combination* of words (numb word + saddle-area
 cannot-move word) close together, never on a single common word.
 
 The phrase lists are our own data (``content/<locale>/redflags.yaml``); the pattern language is
-documented at the top of those files. ``load`` compiles them once; ``detect`` tokenises a
-message, finds every known term with a word trie, then judges each candidate rule:
+documented at the top of those files. This module reads and checks them, parses the rules and
+judges them; turning text into known word and term ids (normalising, tokenising, typo and
+mixed-script tolerance, the word trie) lives in :mod:`bot.core.redflag_words`. ``load``
+compiles the lists once; ``detect`` tokenises a message, finds every known term, then judges
+each candidate rule:
 
 * a negation shortly before a slot ("no numbness", "не немеет") or closing the phrase after the
   match ("онемения нет", "fever: none") drops the match;
@@ -23,16 +26,16 @@ Every loaded locale is checked on every message, because people mix languages.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.core.errors import ContentError
+from bot.core.redflag_words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
 RED_FLAG_FINDINGS: tuple[str, ...] = (
     "major_trauma",
@@ -78,24 +81,12 @@ DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rul
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
 MAX_NEGATION_REACH = 5
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
-MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
-MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
-_CACHE_LIMIT = 50_000
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
     r"^(?:(?P<mode>maybe|gym):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
-# A message splits into chunks at these marks: "?" and sentence stops end a sentence, the
-# rest ends a phrase. A dot between digits ("38.5") is part of a number, not a stop.
-_MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-–—]+\s)")
-_WORD_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*")  # hyphens split words
-_APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
-_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
-_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
-
-Occurrence = tuple[int, int]  # token span [start, end) of a term
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,199 +95,6 @@ class RedFlagHit:
 
     finding: str
     certain: bool
-
-
-# --------------------------------------------------------------------------- text
-
-
-def _normalise(text: str) -> str:
-    """Case, Unicode form, ё/е and apostrophes folded so that the lists stay short."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    return text.casefold().replace("ё", "е")
-
-
-def _fix_mixed_script(word: str) -> str:
-    """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
-    if word.isascii():
-        return word
-    cyr = sum("а" <= ch <= "я" for ch in word)
-    lat = sum("a" <= ch <= "z" for ch in word)
-    if not cyr or not lat:
-        return word
-    return word.translate(_LATIN_TO_CYRILLIC if cyr >= lat else _CYRILLIC_TO_LATIN)
-
-
-@dataclass(slots=True)
-class _Tokens:
-    """Words, numbers and '?' of a message, with the sentence and phrase each belongs to."""
-
-    texts: list[str] = field(default_factory=list)
-    sentence: list[int] = field(default_factory=list)
-    phrase: list[int] = field(default_factory=list)  # commas, colons and dashes split phrases
-
-
-def _tokenise(text: str) -> _Tokens:
-    """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
-    out = _Tokens()
-    sentence = phrase = 0
-    chunks = _MARK_RE.split(_normalise(text))
-    for index, chunk in enumerate(chunks):
-        if index % 2 == 0:  # text between marks
-            words = _WORD_RE.findall(chunk)
-            out.texts += words
-            out.sentence += [sentence] * len(words)
-            out.phrase += [phrase] * len(words)
-            continue
-        if chunk == "?":  # a question mark is a token: doubt lists may use it
-            out.texts.append("?")
-            out.sentence.append(sentence)
-            out.phrase.append(phrase)
-        phrase += 1
-        sentence += chunk == "?" or chunk[0] in "!;…\n."
-    return out
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance <= 1, also counting one swap of neighbouring letters."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        swapped = i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
-    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-# --------------------------------------------------------------------------- lexicon
-
-
-@dataclass(slots=True)
-class _TrieNode:
-    children: dict[int, _TrieNode] = field(default_factory=dict)
-    terms: list[int] = field(default_factory=list)  # terms that end at this node
-
-
-class _Lexicon:
-    """Word patterns (exact words and stems), the terms built from them, and their lookup."""
-
-    def __init__(self) -> None:
-        self.words: dict[tuple[str, bool, bool], int] = {}  # (text, stem, fuzzy) -> id
-        self.terms: dict[tuple[int, ...], int] = {}
-        self.not_typos: set[str] = set()
-        self.trie = _TrieNode()
-        self._lengths: dict[int, int] = {}
-        self._exact: dict[str, list[int]] = {}
-        self._stems: dict[str, list[int]] = {}
-        self._stem_lengths: list[int] = []
-        self._fuzzy_stem_lengths: dict[str, set[int]] = {}  # first letter -> stem lengths
-        self._near: dict[str, list[tuple[str, bool, int]]] = {}  # deletion variant -> words
-        self._cache: dict[str, tuple[frozenset[int], tuple[_TrieNode, ...]]] = {}
-
-    def term(self, phrase: str, *, fuzzy: bool) -> int:
-        """Id of a term such as "can't feel" or "онемел*"; registers it on first use."""
-        ids: list[int] = []
-        for chunk in phrase.split():
-            stem = chunk.endswith("*")
-            parts = _tokenise(chunk.rstrip("*")).texts
-            if not parts:
-                raise ValueError(f"no letters or digits in {chunk!r}")
-            for n, part in enumerate(parts):
-                ids.append(self._word(part, stem and n == len(parts) - 1, fuzzy=fuzzy))
-        term_id = self.terms.setdefault(tuple(ids), len(self.terms))
-        self._lengths[term_id] = len(ids)
-        return term_id
-
-    def term_length(self, term_id: int) -> int:
-        """How many words a term has."""
-        return self._lengths[term_id]
-
-    def _word(self, text: str, stem: bool, *, fuzzy: bool) -> int:
-        """Typo-tolerant words get their own id, so "never" the negation stays exact."""
-        min_len = MIN_FUZZY_STEM_LEN if stem else MIN_FUZZY_LEN
-        fuzzy = fuzzy and text.isalpha() and len(text) >= min_len
-        return self.words.setdefault((text, stem, fuzzy), len(self.words))
-
-    def finish(self) -> None:
-        """Build the lookup tables once every term is known."""
-        for (text, stem, fuzzy), wid in self.words.items():
-            (self._stems if stem else self._exact).setdefault(text, []).append(wid)
-            for variant in {text, *_deletions(text)} if fuzzy else ():
-                self._near.setdefault(variant, []).append((text, stem, wid))
-        self._stem_lengths = sorted({len(t) for t in self._stems})
-        for text, stem, fuzzy in self.words:
-            if stem and fuzzy:
-                self._fuzzy_stem_lengths.setdefault(text[0], set()).add(len(text))
-        for words, term_id in self.terms.items():
-            node = self.trie
-            for wid in words:
-                node = node.children.setdefault(wid, _TrieNode())
-            node.terms.append(term_id)
-        self._cache.clear()
-
-    def classify(self, token: str) -> tuple[frozenset[int], tuple[_TrieNode, ...]]:
-        """Word ids this token matches and the terms it can start (cached: chat reuses words)."""
-        hit = self._cache.get(token)
-        if hit is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            ids = frozenset(self._match(_fix_mixed_script(token)))
-            starts = tuple(node for w in ids if (node := self.trie.children.get(w)))
-            hit = self._cache[token] = (ids, starts)
-        return hit
-
-    def _match(self, token: str) -> Iterator[int]:
-        yield from self._exact.get(token, ())
-        for n in self._stem_lengths:
-            if n > len(token):
-                break
-            yield from self._stems.get(token[:n], ())
-        if len(token) >= MIN_FUZZY_LEN and token.isalpha() and not self._is_known(token):
-            yield from self._typo_match(token)
-
-    def _is_known(self, token: str) -> bool:
-        return token in self._exact or token in self.not_typos
-
-    def _typo_match(self, token: str) -> Iterator[int]:
-        """Words (whole token) and stems (token prefix) one edit away, via deletion variants.
-
-        The first letter must be right: typos there are rare, and allowing them turns
-        "never" into "fever" and "everything" into "fever*".
-        """
-        stems = self._fuzzy_stem_lengths.get(token[0], set())
-        lengths = {k for n in stems for k in (n - 1, n, n + 1) if k <= len(token)}
-        for probe in {token, *(token[:k] for k in lengths)}:
-            for variant in {probe, *_deletions(probe)}:
-                for text, stem, wid in self._near.get(variant, ()):
-                    first_ok = probe[0] == text[0]
-                    if first_ok and (stem or probe == token) and _within_one_edit(probe, text):
-                        yield wid
-
-    def find_terms(self, texts: list[str]) -> dict[int, list[Occurrence]]:
-        """Every occurrence of every known term, walking the word trie from each token."""
-        classified = [self.classify(t) for t in texts]
-        ids = [c[0] for c in classified]
-        spans: dict[int, list[Occurrence]] = {}
-        for start, (_, starts) in enumerate(classified):
-            frontier, end = list(starts), start + 1
-            while frontier:
-                for node in frontier:
-                    for term_id in node.terms:
-                        spans.setdefault(term_id, []).append((start, end))
-                if end == len(ids):
-                    break
-                frontier = [c for n in frontier for w in ids[end] if (c := n.children.get(w))]
-                end += 1
-        return spans
 
 
 # --------------------------------------------------------------------------- loading
@@ -374,7 +172,7 @@ def _check_keys(entries: list[_Entry], path: Path) -> None:
             raise ContentError("missing key", file=path, key=key)
 
 
-def _parse_rule(text: str, finding: str, lexicon: _Lexicon) -> _Rule:
+def _parse_rule(text: str, finding: str, lexicon: Lexicon) -> _Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> _Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
@@ -398,7 +196,7 @@ def _alternatives(slot: str) -> list[str]:
     return [a for a in alts if a]
 
 
-def _parse_control(key: str, text: str, lexicon: _Lexicon) -> tuple[int, int]:
+def _parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:
     """A control-list entry -> (term id, negation reach); 'not ~2' sets a reach of 2."""
     m = _REACH_RE.match(text)
     if m is not None and key != "negation_before":
@@ -414,7 +212,7 @@ def _parse_control(key: str, text: str, lexicon: _Lexicon) -> tuple[int, int]:
 class _Message:
     """One analysed message: tokens, term occurrences and the scopes derived from them."""
 
-    tokens: _Tokens
+    tokens: Tokens
     spans: dict[int, list[Occurrence]]  # term id -> occurrences
     found: set[int]  # term ids that occur
     clause: list[int]
@@ -429,7 +227,7 @@ class RedFlagDetector:
     """Compiled phrase lists of one or more locales; ``detect`` is pure and thread-safe."""
 
     def __init__(
-        self, rules: list[_Rule], controls: dict[str, dict[int, int]], lexicon: _Lexicon
+        self, rules: list[_Rule], controls: dict[str, dict[int, int]], lexicon: Lexicon
     ) -> None:
         self._rules = rules
         self._lexicon = lexicon
@@ -451,7 +249,7 @@ class RedFlagDetector:
 
         Raises ContentError naming the file, line and key of anything malformed.
         """
-        lexicon = _Lexicon()
+        lexicon = Lexicon()
         rules: list[_Rule] = []
         controls: dict[str, dict[int, int]] = {key: {} for key in CONTROL_KEYS}
         for locale in locales:
@@ -462,7 +260,7 @@ class RedFlagDetector:
                 for text, line in entry.items:
                     try:
                         if entry.key == "not_typos":
-                            lexicon.not_typos.add(_normalise(text).strip())
+                            lexicon.not_typos.add(normalise(text).strip())
                         elif entry.key in controls:
                             term, reach = _parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
@@ -496,7 +294,7 @@ class RedFlagDetector:
         return sorted(i for i, bits in seen.items() if bits == self._all_slots[i])
 
     def _analyse(self, text: str) -> _Message:
-        tokens = _tokenise(text)
+        tokens = tokenise(text)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         symptoms: set[int] = set()
@@ -524,7 +322,7 @@ class RedFlagDetector:
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
 
 
-def _scopes(tokens: _Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
+def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
     """Clause and phrase number per token; a clause break ("but", "но") opens both."""
     if not break_words:
         return tokens.sentence, tokens.phrase
