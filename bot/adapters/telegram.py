@@ -50,6 +50,9 @@ from bot.service import Conversations, Turn
 from bot.settings import Settings
 
 log = logging.getLogger("backcheck.telegram")
+# Updates handled at once. Per-user order is kept by locks; more than this only adds
+# HTTP-pool contention (PTB's True means 256), measured in benchmarks/.
+CONCURRENT_UPDATES: Final = 16
 
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 TelegramApp: TypeAlias = Application[
@@ -93,7 +96,7 @@ def build_application(settings: Settings) -> TelegramApp:
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
     )
     files = fmt.file_url(settings.telegram_base_url)

@@ -27,6 +27,7 @@ class Renderer:
         self.flow = flow
         self.catalog = catalog
         self.hide = hide
+        self._numbers: dict[tuple[str, str], dict[str, str]] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
         """A text in the session's locale with the emergency numbers always at hand."""
@@ -39,9 +40,18 @@ class Renderer:
         return Reply(kind=kind, key=key, text=self.t(key, session))
 
     def numbers(self, session: Session) -> dict[str, str]:
-        """``{number}`` (one region, or every region) and ``{urgent}`` for the templates."""
-        region = REGIONS.get(session.region or "")
-        locale = self.locale(session)
+        """``{number}`` (one region, or every region) and ``{urgent}`` for the templates.
+
+        Rendered once per (region, locale): every text of every reply asks for them.
+        """
+        key = (session.region or "", self.locale(session))
+        cached = self._numbers.get(key)
+        if cached is None:
+            cached = self._numbers[key] = self._render_numbers(*key)
+        return cached
+
+    def _render_numbers(self, region_id: str, locale: str) -> dict[str, str]:
+        region = REGIONS.get(region_id)
         if region is None:
             by_number: dict[str, list[str]] = {}
             for r in REGIONS.values():

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA = 1
+# One encoder for every save: json.dumps with options builds a new encoder on each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class Session:
             "v": self.version,
         }
         data = {k: v for k, v in data.items() if v not in (None, [], "")}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return _ENCODE(data)
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Session:

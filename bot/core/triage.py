@@ -8,7 +8,7 @@ level comes with the findings that caused it, so every outcome can say "because 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.errors import FlowError
@@ -52,13 +52,26 @@ class TriageRules:
     stop_levels: frozenset[str]
     findings: dict[str, FindingRule]
     combinations: tuple[Combination, ...]
+    _cache: dict[tuple[str, ...], Verdict] = field(default_factory=dict, compare=False, repr=False)
 
     def rank(self, level: str) -> int:
         """0 for the most urgent level; lower is more urgent."""
         return self.levels.index(level)
 
     def verdict(self, findings: Iterable[str]) -> Verdict:
-        """The most urgent level implied by ``findings``; self-care when nothing is known."""
+        """The most urgent level implied by ``findings``; self-care when nothing is known.
+
+        Memoised: people give the same few answer sets over and over.
+        """
+        key = tuple(findings)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            cached = self._cache[key] = self._verdict(key)
+        return cached
+
+    def _verdict(self, findings: tuple[str, ...]) -> Verdict:
         present = [f for f in dict.fromkeys(findings) if f in self.findings]
         best = self.levels[-1]
         because: dict[str, None] = {}

@@ -87,7 +87,8 @@ class LocalLocks:
 
     @asynccontextmanager
     async def __call__(self, user: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(user, (asyncio.Lock(), 0))
+        entry = self._locks.get(user)
+        lock, users = entry if entry is not None else (asyncio.Lock(), 0)
         self._locks[user] = (lock, users + 1)
         try:
             async with lock:

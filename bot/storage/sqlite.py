@@ -72,13 +72,13 @@ class SQLiteStorage(Storage):
 
     async def load(self, user: str) -> Session | None:
         try:
-            async with self.db.execute(
+            rows = await self.db.execute_fetchall(  # one thread hop instead of three
                 "SELECT version, data FROM sessions WHERE user = ? AND updated_at >= ?",
                 (user, self.clock() - self.retention),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
+        row = next(iter(rows), None)
         if row is None:
             return None
         session = Session.from_json(row[1])
