@@ -124,3 +124,28 @@ async def test_interactive_chat_transcript(engine: Engine) -> None:
     screen = stdout.getvalue()
     assert "1. Fall, crash or heavy blow" in screen
     assert "Go to the emergency department" in screen and "Why: you said" in screen
+
+
+def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_TOKEN", "DISCORD_TOKEN")}
+    env["BACKCHECK_DB"] = str(tmp_path / "r.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="7\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env here
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
+    assert "Is any of this happening?" in done.stdout
+    assert "numbness" in done.stdout  # the answer "7" (none of these) moved on
+
+
+def test_validate_command_reports_ok() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "validate"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0 and done.stdout.startswith("ok: triage.yaml")
