@@ -28,6 +28,7 @@ class Renderer:
         self.catalog = catalog
         self.hide = hide
         self._numbers: dict[tuple[str, str], dict[str, str]] = {}
+        self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
         """A text in the session's locale with the emergency numbers always at hand."""
@@ -83,11 +84,24 @@ class Renderer:
         return tail
 
     def question(self, session: Session) -> Reply:
-        """The current question with its buttons."""
+        """The current question with its buttons.
+
+        A question depends only on the state, the language, the region and the items already
+        picked, and replies are immutable, so each variant is rendered once and reused.
+        """
         state = self.flow.states[session.state or self.flow.start]
         if state.outcome is not None:
             return self.followups(session, state)
-        again = state.multi and bool(self.visit(session, state.name))
+        picked = tuple(a.choice for a in self.visit(session, state.name)) if state.multi else ()
+        key = (state.name, self.locale(session), session.region or "", picked)
+        cached = self._questions.get(key)
+        if cached is None:
+            if len(self._questions) > 10_000:
+                self._questions.clear()
+            cached = self._questions[key] = self._question(session, state, bool(picked))
+        return cached
+
+    def _question(self, session: Session, state: FlowState, again: bool) -> Reply:
         text = self.t(state.text, session)
         if again:
             text = f"{self.t('ui.anything_else', session)}\n{text}"
