@@ -1,0 +1,104 @@
+"""The benchmarks still run: a tiny workload, every row present, every number sane.
+
+No timing is asserted (the machine may be busy); what this guards is that a change to the bot
+does not silently break ``python -m benchmarks`` or make a row measure nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import e2e
+from benchmarks.run import main
+
+ROWS = {
+    "core.service_memory",
+    "core.engine",
+    "baseline_b.process_update",
+    "baseline_b.de_json",
+    "core.trigger_shared",
+    "baseline_a.trigger",
+    "core.session_new",
+    "baseline_a.create",
+    "memory.json",
+    "memory.resident",
+    "baseline_a.memory",
+    "storage.sqlite.load_save",
+    "storage.sqlite.service_1",
+    "storage.sqlite.service_n",
+    "storage.redis.load_save",
+    "storage.redis.service_1",
+    "storage.redis.service_n",
+    "e2e.telegram.polling",
+    "e2e.telegram.webhook",
+    "e2e.telegram.limited",
+    "e2e.discord",
+    "startup.process",
+    "startup.build_engine",
+}
+ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(("e2e.", "storage.redis."))}
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """One quick run for the whole module (it takes a few seconds): the JSON and the table."""
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    args = ["--quick", "--json", str(out)]
+    if e2e.adapter_ready("telegram") is None:
+        args += ["--e2e-rows", "polling", "--e2e-seconds", "2"]
+    else:
+        args += ["--skip-e2e"]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(args) == 0
+    return json.loads(Path(out).read_text()), printed.getvalue()
+
+
+def test_every_row_is_reported(result: tuple[dict[str, Any], str]) -> None:
+    rows = {row["key"]: row for row in result[0]["rows"]}
+    assert rows.keys() == ROWS
+    measured = {key for key, row in rows.items() if not row["skipped"]}
+    assert measured >= ALWAYS_MEASURED
+    for row in rows.values():
+        if row["skipped"]:
+            assert row["notes"] and row["notes"][0].startswith("not measured")
+
+
+def test_numbers_are_sane(result: tuple[dict[str, Any], str]) -> None:
+    for row in result[0]["rows"]:
+        if row["skipped"]:
+            continue
+        for name in ("rate", "p50_us", "p99_us", "value", "ratio"):
+            value = row[name]
+            assert value is None or (math.isfinite(value) and value > 0), (row["key"], name)
+        if row["p50_us"] is not None:
+            assert row["p99_us"] >= row["p50_us"], row["key"]
+        assert row["n"] is None or row["n"] > 0, row["key"]
+
+
+def test_telegram_end_to_end_runs_when_the_adapter_exists(
+    result: tuple[dict[str, Any], str],
+) -> None:
+    if e2e.adapter_ready("telegram") is not None:
+        pytest.skip("bot/adapters/telegram.py is not importable yet")
+    polling = next(r for r in result[0]["rows"] if r["key"] == "e2e.telegram.polling")
+    assert not polling["skipped"], polling["notes"]
+    assert polling["n"] > 0
+
+
+def test_table_machine_and_targets_are_printed(result: tuple[dict[str, Any], str]) -> None:
+    data, printed = result
+    assert printed.startswith("Machine: ")
+    for row in data["rows"]:
+        assert f"| {row['label']} |" in printed
+    assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    statuses = {r["key"]: r["met"] for r in data["rows"]}
+    assert statuses["core.session_new"] is not None  # a target was evaluated
+    assert data["headlines"]
