@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import time
 import tracemalloc
-from typing import Any
 
 from transitions import Machine
 
@@ -23,8 +22,7 @@ from benchmarks.core import fires
 from benchmarks.memory import rss_bytes
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Workload
-from bot.core import conditions
-from bot.core.flow import Flow
+from bot.core.flow import Flow, compile_machine
 
 
 class User:
@@ -36,34 +34,8 @@ class User:
 
 
 def build_machine(flow: Flow, user: User) -> Machine:
-    """The same states, transitions and conditions as ``compile_machine``, bound to ``user``."""
-    machine = Machine(
-        model=user,
-        states=list(flow.states),
-        initial=flow.start,
-        auto_transitions=False,
-        send_event=True,
-        ignore_invalid_triggers=False,
-    )
-    for state in flow.states.values():
-        for choice in state.choices:
-            for step in flow.transitions_of(state, choice):
-                cond = []
-                if step.condition is not None:
-                    check = conditions.lookup(step.condition)
-                    assert check is not None  # the flow was validated at load
-                    cond.append(_bind(check))
-                machine.add_transition(
-                    f"{state.name}:{choice.id}", state.name, step.to, conditions=cond
-                )
-    return machine
-
-
-def _bind(check: conditions.Condition) -> Any:
-    def condition(event: Any) -> bool:
-        return check(event.model.verdict)
-
-    return condition
+    """The same states, transitions and conditions as the shared Machine, bound to ``user``."""
+    return compile_machine(flow, model=user)
 
 
 def measure(flow: Flow, workload: Workload, sessions: int, traced: int) -> list[Row]:

@@ -1,4 +1,4 @@
-"""Follow-ups with a controllable clock: compress timer, check-ins, escalation, stop, forget."""
+"""Follow-ups end to end (engine, service, storage, scheduler) with a controllable clock."""
 
 from __future__ import annotations
 

@@ -135,10 +135,14 @@ def trigger_name(state: str, choice: str) -> str:
     return f"{state}:{choice}"
 
 
-def compile_machine(flow: Flow) -> Machine:
-    """Build the Machine; conditions come from the allowlist, never from imports."""
+def compile_machine(flow: Flow, model: object = None) -> Machine:
+    """Build the Machine; conditions come from the allowlist, never from imports.
+
+    ``model`` is None for the one shared Machine; the benchmarks pass a per-user object to
+    measure the design we avoid (a Machine per person) with exactly the same transitions.
+    """
     machine = Machine(
-        model=None,
+        model=model,
         states=list(flow.states),
         initial=flow.start,
         auto_transitions=False,
