@@ -26,7 +26,7 @@ from bot.core.flow import Flow, FlowState, trigger_name
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.regions import REGIONS, region_from_locale
 from bot.core.reminders import QuietHours
-from bot.core.render import RESTART, SUMMARY, Renderer
+from bot.core.render import RESTART, SET_REGION, SUMMARY, Renderer
 from bot.core.session import Answer, Session
 from bot.core.triage import Verdict
 
@@ -202,7 +202,10 @@ class Engine:
             return [self._pending(session)]
         session.region = value
         session.pending = None
-        return self._with_current(session, self.render.info("ui.region_set", session))
+        done = self.render.info("ui.region_set", session)
+        if self._is_done(session):  # show the result again, now with the exact number
+            return [done, *self.render.outcome(session, self.verdict(session))]
+        return self._with_current(session, done)
 
     def _forget(self, session: Session, event: Event) -> list[Reply]:
         locale = session.locale
@@ -269,6 +272,8 @@ class Engine:
     def _followup(self, session: Session, state: FlowState, choice: str) -> list[Reply]:
         if choice == RESTART:
             return self._begin(session)
+        if choice == SET_REGION:
+            return self._region(session, Event(EventKind.REGION))
         if choice not in state.followups or choice in self.render.hide:
             return self._stale(session)
         if choice == SUMMARY:

@@ -17,6 +17,7 @@ from bot.core.session import Answer, Session
 from bot.core.triage import Verdict
 
 RESTART = "restart"
+SET_REGION = "set_region"
 SUMMARY = "summary"
 
 
@@ -117,8 +118,16 @@ class Renderer:
         return self.t(choice.label, session)
 
     def followups(self, session: Session, state: FlowState) -> Reply:
-        """The buttons under an outcome: optional info screens and a fresh start."""
+        """The buttons under an outcome: optional info screens and a fresh start.
+
+        While the region is unknown the outcome lists every emergency number; the first
+        button then offers to set the country so the screen can name the exact one.
+        """
+        region = (
+            () if session.region else (Choice(SET_REGION, self.t("choices.set_region", session)),)
+        )
         choices = (
+            *region,
             *(
                 Choice(f, self.t(f"followups.{f}.label", session))
                 for f in state.followups

@@ -253,3 +253,13 @@ def test_language_menu_before_any_check(chat: Chat) -> None:
     replies = chat.press("ru")
     assert chat.session.locale == "ru"
     assert replies[0].text.startswith("Язык")
+
+
+def test_unknown_region_offers_to_set_it_and_shows_the_exact_number(chat: Chat) -> None:
+    walk(chat, {"rf_emergency": "accident"})
+    assert chat.choices[0] == "set_region"
+    chat.press("set_region")
+    replies = chat.press("uk")
+    assert replies[1].kind is ReplyKind.OUTCOME
+    assert "Call 999 now" in replies[1].text and "911" not in replies[1].text
+    assert "set_region" not in chat.choices
