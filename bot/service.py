@@ -40,6 +40,11 @@ class Turn:
     unavailable: bool = False
     question: str | None = field(default=None)
 
+    @property
+    def refused(self) -> bool:
+        """The event was a button press the core did not apply (its first reply says why)."""
+        return bool(self.replies) and self.replies[0].refused
+
 
 class Conversations:
     """The application service shared by the console, Telegram and Discord adapters."""

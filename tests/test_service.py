@@ -120,3 +120,12 @@ async def test_forget_deletes_the_stored_session(engine: Engine) -> None:
     await conv.handle("u", Event(EventKind.START))
     await conv.handle("u", Event(EventKind.FORGET))
     assert storage.records == {}
+
+
+async def test_turn_says_when_a_press_was_refused(engine: Engine) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START))
+    applied = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    again = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert not applied.refused and again.refused
+    assert again.replies[0].key == "ui.already_answered" and again.question == "rf_saddle"

@@ -49,9 +49,6 @@ Send: TypeAlias = Callable[[str, discord.ui.View | None], Awaitable[None]]
 Apology: TypeAlias = Callable[[str], Awaitable[None]]
 
 USER_PREFIX: Final = "dc:"
-#: Replies with these keys mean the core refused a press (stale, forged, double, or another
-#: question must be answered first): the pressed message is left as it is.
-REFUSALS: Final = frozenset({"ui.already_answered", "ui.answer_this_first"})
 #: discord.py's default wait for guilds before ``on_ready``; tests use a few milliseconds.
 GUILD_READY_TIMEOUT = 2.0
 START_TIMEOUT: Final = 60.0
@@ -189,7 +186,7 @@ class DiscordAdapter:
             turn = await self._turn(interaction.user.id, event, f"dc:{interaction.id}")
             if turn.duplicate:
                 return
-            if not turn.unavailable and turn.replies and turn.replies[0].key not in REFUSALS:
+            if not turn.unavailable and turn.replies and not turn.refused:
                 await self._mark_answered(interaction, turn.locale)
             await self._send(self._followup(interaction), turn.replies, turn.locale)
 

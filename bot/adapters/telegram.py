@@ -74,9 +74,6 @@ COMMANDS: Final = {
 }
 USER_PREFIX: Final = "tg:"
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
-#: Replies with these keys mean the core refused a press (stale, forged, double, or another
-#: question must be answered first): shown as the press's toast, the old message left alone.
-REFUSALS: Final = frozenset({"ui.already_answered", "ui.answer_this_first"})
 #: A turn that opens with the welcome began a new check (after /forget, or "start over"):
 #: the pressed button was not recorded as an answer, so its message is not marked answered.
 NOT_ANSWERS: Final = frozenset({"ui.welcome"})
@@ -249,7 +246,7 @@ class TelegramAdapter:
         """
         replies = list(turn.replies)
         first = replies[0].key if replies else None
-        if first in REFUSALS:
+        if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
             await _answer(query, fmt.toast(replies.pop(0).text))
         else:
             await _answer(query)

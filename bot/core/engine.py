@@ -134,7 +134,7 @@ class Engine:
         if session.state is None:
             return self._begin(session)
         if session.pending is not None and session.pending.startswith(CONFIRM):
-            return [self.render.info("ui.answer_this_first", session), self._pending(session)]
+            return [self._refusal("ui.answer_this_first", session), self._pending(session)]
         session.pending = None
         state = self.flow.states[session.state]
         if event.question is not None and event.question != state.name:
@@ -255,10 +255,11 @@ class Engine:
         return [reply, self.render.question(session)]
 
     def _stale(self, session: Session) -> list[Reply]:
-        return [
-            self.render.info("ui.already_answered", session, ReplyKind.WARNING),
-            self.render.question(session),
-        ]
+        return [self._refusal("ui.already_answered", session), self.render.question(session)]
+
+    def _refusal(self, key: str, session: Session) -> Reply:
+        text = self.render.t(key, session)
+        return Reply(ReplyKind.WARNING, key, text, refused=True)
 
     def _arrive(self, session: Session, state: str, verdict: Verdict) -> list[Reply]:
         session.state = state
@@ -348,7 +349,7 @@ class Engine:
             return self.aftercare.answer(session, pending, value) or self._stale(session)
         finding = pending.removeprefix(CONFIRM)
         if value not in (CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE):
-            return [self.render.info("ui.answer_this_first", session), self._pending(session)]
+            return [self._refusal("ui.answer_this_first", session), self._pending(session)]
         session.pending = None
         if value == CONFIRM_NO:
             return [self.render.info("ui.confirm_thanks", session), self.render.question(session)]

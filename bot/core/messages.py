@@ -69,6 +69,8 @@ class Reply:
 
     ``key`` is the content key it was rendered from (handy in tests and logs, never the
     person's answers); ``question`` is the id that buttons of this reply must carry back.
+    ``refused`` marks the notice that a button press changed nothing, so adapters can show it
+    as the press's own answer and leave the pressed message alone.
     """
 
     kind: ReplyKind
@@ -77,3 +79,4 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     question: str | None = None
     findings: tuple[str, ...] = field(default=())
+    refused: bool = False  # the press was not applied (stale, forged, double, or blocked)
