@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.core.messages import Event, EventKind, Reply
-from bot.core.reminders import Reminder, is_stale
+from bot.core.reminders import Reminder, is_stale, late_substitute
 from bot.logs import user_ref
 from bot.service import Conversations
 
@@ -52,7 +52,10 @@ class Scheduler:
                 log.info(
                     "dropped a stale %s reminder for %s", reminder.kind, user_ref(reminder.user)
                 )
-                continue
+                substitute = late_substitute(reminder)
+                if substitute is None:
+                    continue
+                reminder = Reminder(reminder.user, substitute, reminder.due)
             sent += await self._send(reminder)
         self.sent += sent
         return sent

@@ -166,11 +166,21 @@ async def test_forget_removes_due_items(rig: Rig) -> None:
     assert isinstance(rig.conv.storage, MemoryStorage) and rig.conv.storage.reminders == {}
 
 
-async def test_stale_compress_reminder_is_dropped_after_downtime(rig: Rig) -> None:
+async def test_stale_compress_reminder_becomes_an_apology_after_downtime(rig: Rig) -> None:
     await rig.finish_triage("tg:1")
     await rig.send("tg:1", EventKind.CHOICE, "compress_timer", "out_self_care")
-    assert await rig.advance(5 * HOUR) == 0  # the bot was down for hours
+    assert await rig.advance(5 * HOUR) == 1  # the bot was down for hours
     assert rig.scheduler.dropped == 1
+    late = rig.inbox.last("tg:1")
+    assert "still on" in late.text and not late.choices  # no "next one" offer hours late
+
+
+async def test_stale_checkin_is_dropped(rig: Rig) -> None:
+    await rig.finish_triage("tg:1")
+    await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    assert await rig.advance(24 * HOUR + 40 * HOUR) == 0  # the 24 h one is 40 h late
+    assert rig.scheduler.dropped == 1
+    assert await rig.advance(8 * HOUR) == 1  # the 72 h one still comes
 
 
 async def test_summary_shows_triage_and_checkins(rig: Rig) -> None:

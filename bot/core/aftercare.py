@@ -20,6 +20,7 @@ from bot.core.reminders import (
     COMPRESS_OFF,
     HOUR,
     MINUTE,
+    MISSED_COMPRESS,
     QuietHours,
     Reminder,
     compress_allowed,
@@ -75,6 +76,8 @@ class Aftercare:
         """The message for a reminder that came due."""
         if kind == COMPRESS_OFF:
             return [self._prompt(session, "ui.compress_off", PROMPT_COMPRESS, (REMIND_NEXT, STOP))]
+        if kind == MISSED_COMPRESS:
+            return [self.engine.render.info("ui.compress_missed", session, ReplyKind.WARNING)]
         if kind == COMPRESS_NEXT:
             return [self._prompt(session, "ui.compress_next", PROMPT_COMPRESS, (START_TIMER, STOP))]
         return [

@@ -15,6 +15,7 @@ MINUTE, HOUR = 60.0, 3600.0
 
 COMPRESS_OFF = "compress_off"  # take the cold pack off: 15 minutes after it went on
 COMPRESS_NEXT = "compress_next"  # the next cold pack: every 2-3 hours while awake
+MISSED_COMPRESS = "missed_compress"  # a take-it-off reminder too late to send as it was
 CHECKIN = "checkin"  # how is your back: at about 24 h and 72 h, only with consent
 
 COMPRESS_MINUTES = 15.0  # 15-20 minutes, never longer: remind at the start of the window
@@ -67,6 +68,15 @@ class QuietHours:
 def is_stale(reminder: Reminder, now: float) -> bool:
     """Whether a reminder came due so long ago that sending it would confuse more than help."""
     return now - reminder.due > STALE_AFTER.get(reminder.kind, 24 * HOUR)
+
+
+def late_substitute(reminder: Reminder) -> str | None:
+    """What to send instead of a stale reminder, or None to drop it.
+
+    A cold pack may still be on the skin (the person fell asleep): whatever the delay, they
+    still hear "take it off now", with an apology. Other stale reminders are just dropped.
+    """
+    return MISSED_COMPRESS if reminder.kind == COMPRESS_OFF else None
 
 
 def compress_allowed(first_start: float | None, now: float) -> bool:
