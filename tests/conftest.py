@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.content import Catalog, load_catalog
 from bot.core.engine import Engine
-from bot.core.flow import Flow, load_flow
+from bot.core.flow import Flow
+from bot.core.flow_parser import load_flow
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.redflags import RedFlagDetector
 from bot.core.session import Session

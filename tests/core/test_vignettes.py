@@ -26,7 +26,7 @@ import pytest
 
 from bot.core.content import load_catalog
 from bot.core.engine import Engine
-from bot.core.flow import load_flow
+from bot.core.flow_parser import load_flow
 from bot.core.redflags import RedFlagDetector
 from bot.core.triage import Combination, TriageRules
 from tests.conftest import CONTENT, FLOW, Chat
