@@ -7,11 +7,11 @@ only fires on a symptom-specific *combination* of words (numb word + saddle-area
 cannot-move word) close together, never on a single common word.
 
 The phrase lists are our own data (``content/<locale>/redflags.yaml``); the pattern language is
-documented at the top of those files. This module reads and checks them, parses the rules and
-judges them; turning text into known word and term ids (normalising, tokenising, typo and
-mixed-script tolerance, the word trie) lives in :mod:`bot.core.redflag_words`. ``load``
-compiles the lists once; ``detect`` tokenises a message, finds every known term, then judges
-each candidate rule:
+documented at the top of those files. Reading and checking them and parsing the rules lives
+in :mod:`bot.core.redflag_rules`; turning text into known word and term ids (normalising,
+tokenising, typo and mixed-script tolerance, the word trie) in :mod:`bot.core.redflag_words`.
+This module judges the rules: ``load`` compiles the lists once; ``detect`` tokenises a message,
+finds every known term, then judges each candidate rule:
 
 * a negation shortly before a slot ("no numbness", "не немеет") or closing the phrase after the
   match ("онемения нет", "fever: none") drops the match;
@@ -25,68 +25,24 @@ Every loaded locale is checked on every message, because people mix languages.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot.core.errors import ContentError
+from bot.core.redflag_rules import (
+    CONTROL_KEYS,
+    MAX_NEGATION_REACH,
+    Rule,
+    check_keys,
+    parse_control,
+    parse_rule,
+    read_entries,
+)
 from bot.core.redflag_words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
-RED_FLAG_FINDINGS: tuple[str, ...] = (
-    "major_trauma",
-    "chest_or_abdominal_pain",
-    "faint_dizzy_or_clammy",
-    "confused_or_drowsy",
-    "sudden_leg_paralysis",
-    "saddle_numbness",
-    "bladder_or_bowel_dysfunction",
-    "sexual_dysfunction_new",
-    "bilateral_leg_symptoms",
-    "leg_weakness_progressive",
-    "foot_drop",
-    "cannot_walk_or_care_for_self",
-    "dark_urine_after_exercise",
-    "fever_or_chills",
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "immunosuppression_or_iv_drug_use",
-    "night_pain_not_eased_by_rest",
-    "constant_pain_unrelieved_by_any_position",
-    "flank_pain_or_blood_in_urine",
-    "minor_trauma_with_osteoporosis_risk",
-    "leg_weakness_one_side",
-    "back_deformity_or_lump",
-    "pain_worse_on_cough_or_sneeze",
-)
-"""Findings with red flag = yes (clinical.md section 3) that free text can reveal."""
-
-CONTROL_KEYS: tuple[str, ...] = (
-    "clause_breaks",
-    "negation_before",
-    "negation_after",
-    "negation_links",
-    "negation_stops",
-    "doubt",
-    "gym_context",
-    "not_typos",
-)
-"""Per-locale word lists that steer matching; every redflags.yaml has all of them."""
-
-DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
-NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
-MAX_NEGATION_REACH = 5
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
-
-_RULE_RE = re.compile(
-    r"^(?:(?P<mode>maybe|gym):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
-)
-_REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,114 +51,6 @@ class RedFlagHit:
 
     finding: str
     certain: bool
-
-
-# --------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One top-level YAML key: its strings and the line each came from."""
-
-    key: str
-    items: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    finding: str
-    slots: tuple[frozenset[int], ...]  # per slot: ids of the alternative terms
-    excludes: frozenset[int]  # term ids that void a slot occurrence they overlap
-    window: int
-    reach: int  # window + longest term of each slot: no match spans more tokens
-    mode: str  # "" (sure), "maybe" (always uncertain), "gym" (uncertain in gym context)
-
-
-def _read_entries(path: Path) -> list[_Entry]:
-    """Top-level keys of a redflags.yaml with string / list-of-string values and lines.
-
-    Scalars are taken verbatim, so an unquoted ``no`` stays the word "no" (not False).
-    """
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except OSError as exc:
-        raise ContentError(f"cannot read red-flag phrases: {exc}", file=path) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ContentError(f"invalid YAML: {exc}", file=path, line=line) from exc
-    if not isinstance(root, yaml.MappingNode):
-        raise ContentError("top level must be a mapping of finding ids and lists", file=path)
-    entries: list[_Entry] = []
-    for key_node, value in root.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        if any(e.key == key for e in entries):
-            raise ContentError("duplicate key", file=path, line=line, key=key)
-        entries.append(_Entry(key, _strings(value, path, key)))
-    return entries
-
-
-def _strings(node: yaml.Node, path: Path, key: str) -> tuple[tuple[str, int], ...]:
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    items: list[tuple[str, int]] = []
-    for item in nodes:
-        line = item.start_mark.line + 1
-        if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
-            raise ContentError("expected a non-empty string", file=path, line=line, key=key)
-        items.append((str(item.value), line))
-    if not items:
-        line = node.start_mark.line + 1
-        raise ContentError("list must not be empty", file=path, line=line, key=key)
-    return tuple(items)
-
-
-def _check_keys(entries: list[_Entry], path: Path) -> None:
-    expected = set(RED_FLAG_FINDINGS) | set(CONTROL_KEYS)
-    for entry in entries:
-        if entry.key not in expected:
-            raise ContentError(
-                "unknown key: use a red-flag finding id or one of " + ", ".join(CONTROL_KEYS),
-                file=path,
-                line=entry.items[0][1],
-                key=entry.key,
-            )
-    for key in (*RED_FLAG_FINDINGS, *CONTROL_KEYS):
-        if not any(e.key == key for e in entries):
-            raise ContentError("missing key", file=path, key=key)
-
-
-def _parse_rule(text: str, finding: str, lexicon: Lexicon) -> _Rule:
-    """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> _Rule (see YAML header)."""
-    m = _RULE_RE.match(" ".join(text.split()))
-    if m is None:
-        raise ValueError("expected '[maybe:|gym:] slot + slot [~N] [! exclusion|...]'")
-    slots = tuple(
-        frozenset(lexicon.term(alt, fuzzy=True) for alt in _alternatives(slot))
-        for slot in m["slots"].split("+")
-    )
-    if not all(slots):
-        raise ValueError("empty slot between '+' signs")
-    excludes = frozenset(lexicon.term(alt, fuzzy=False) for alt in _alternatives(m["ex"] or ""))
-    window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
-    longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
-    return _Rule(finding, slots, excludes, window, window + longest, m["mode"] or "")
-
-
-def _alternatives(slot: str) -> list[str]:
-    alts = [a.strip() for a in slot.split("|")]
-    if any(not a for a in alts) and slot.strip():
-        raise ValueError(f"empty alternative in {slot.strip()!r}")
-    return [a for a in alts if a]
-
-
-def _parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:
-    """A control-list entry -> (term id, negation reach); 'not ~2' sets a reach of 2."""
-    m = _REACH_RE.match(text)
-    if m is not None and key != "negation_before":
-        raise ValueError("~N is only allowed in negation_before")
-    phrase, reach = (m["term"], int(m["reach"])) if m else (text, NEGATION_BEFORE_REACH)
-    return lexicon.term(phrase, fuzzy=False), min(reach, MAX_NEGATION_REACH)
 
 
 # --------------------------------------------------------------------------- detector
@@ -227,7 +75,7 @@ class RedFlagDetector:
     """Compiled phrase lists of one or more locales; ``detect`` is pure and thread-safe."""
 
     def __init__(
-        self, rules: list[_Rule], controls: dict[str, dict[int, int]], lexicon: Lexicon
+        self, rules: list[Rule], controls: dict[str, dict[int, int]], lexicon: Lexicon
     ) -> None:
         self._rules = rules
         self._lexicon = lexicon
@@ -250,22 +98,22 @@ class RedFlagDetector:
         Raises ContentError naming the file, line and key of anything malformed.
         """
         lexicon = Lexicon()
-        rules: list[_Rule] = []
+        rules: list[Rule] = []
         controls: dict[str, dict[int, int]] = {key: {} for key in CONTROL_KEYS}
         for locale in locales:
             path = Path(content_dir) / locale / "redflags.yaml"
-            entries = _read_entries(path)
-            _check_keys(entries, path)
+            entries = read_entries(path)
+            check_keys(entries, path)
             for entry in entries:
                 for text, line in entry.items:
                     try:
                         if entry.key == "not_typos":
                             lexicon.not_typos.add(normalise(text).strip())
                         elif entry.key in controls:
-                            term, reach = _parse_control(entry.key, text, lexicon)
+                            term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
                         else:
-                            rules.append(_parse_rule(text, entry.key, lexicon))
+                            rules.append(parse_rule(text, entry.key, lexicon))
                     except ValueError as exc:
                         raise ContentError(
                             f"{exc}: {text!r}", file=path, line=line, key=entry.key
@@ -344,7 +192,7 @@ def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]
 # --------------------------------------------------------------------------- judging
 
 
-def _judge_rule(rule: _Rule, message: _Message) -> bool | None:
+def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     """True: a sure hit; False: a hit said with doubt; None: no un-negated match."""
     found = message.found
     blocked = {i for t in found & rule.excludes for s, e in message.spans[t] for i in range(s, e)}
@@ -401,7 +249,7 @@ def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool
     return last - first - words <= window and sentence[first] == sentence[last - 1]
 
 
-def _judge_combo(rule: _Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
+def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
     covered = {i for s, e in combo for i in range(s, e)}
     doubt = bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):

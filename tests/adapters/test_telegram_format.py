@@ -31,7 +31,7 @@ from bot.adapters.telegram_format import (
 from bot.core.engine import CONFIRM, CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, LANGUAGE, REGION
 from bot.core.flow import Flow
 from bot.core.messages import Choice, Reply, ReplyKind
-from bot.core.redflags import RED_FLAG_FINDINGS
+from bot.core.redflag_rules import RED_FLAG_FINDINGS
 from bot.core.regions import REGIONS
 from bot.core.render import RESTART
 from tests.fakes.telegram_api import parse_html

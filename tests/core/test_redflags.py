@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
-from bot.core.redflags import CONTROL_KEYS, RED_FLAG_FINDINGS, RedFlagDetector, RedFlagHit
+from bot.core.redflag_rules import CONTROL_KEYS, RED_FLAG_FINDINGS
+from bot.core.redflags import RedFlagDetector, RedFlagHit
 
 CONTENT = Path(__file__).parents[2] / "content"
 LOCALES = ("en", "ru")
