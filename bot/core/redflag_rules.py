@@ -51,7 +51,7 @@ RED_FLAG_FINDINGS: tuple[str, ...] = (
     "back_deformity_or_lump",
     "pain_worse_on_cough_or_sneeze",
 )
-"""Findings with red flag = yes (clinical.md section 3) that free text can reveal."""
+"""Findings with ``red_flag: true`` in flows/rules.yaml that free text can reveal."""
 
 CONTROL_KEYS: tuple[str, ...] = (
     "clause_breaks",
