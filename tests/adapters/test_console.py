@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from bot.adapters.console import parse_line, read_input, run_interactive
 from bot.core.engine import Engine
@@ -17,41 +15,11 @@ from bot.service import Conversations
 from bot.storage.memory import MemoryStorage
 from tests.conftest import ROOT
 from tests.core.walk import CALM
-
-
-class JsonBot:
-    """``python -m bot chat --json`` as a child process, one line in, one line out."""
-
-    def __init__(self, db: Path) -> None:
-        env = {**os.environ, "BACKCHECK_DB": str(db)}
-        env.pop("TELEGRAM_TOKEN", None)
-        env.pop("DISCORD_TOKEN", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "chat", "--json"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-
-    def send(self, obj: dict[str, Any] | str) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        line = obj if isinstance(obj, str) else json.dumps(obj)
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        result: dict[str, Any] = json.loads(self.proc.stdout.readline())
-        return result
-
-    def close(self) -> str:
-        _, err = self.proc.communicate(timeout=10)  # closes stdin: end of input
-        assert self.proc.returncode == 0, err
-        return err
+from tests.json_chat import JsonBot
 
 
 def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
-    bot = JsonBot(tmp_path / "b.db")
+    bot = JsonBot(BACKCHECK_DB=str(tmp_path / "b.db"))
     out = bot.send({"user": "u1", "command": "start"})
     assert set(out) >= {"user", "replies", "choices", "state", "red_flags", "outcome", "done"}
     assert out["user"] == "u1" and out["state"] == "rf_emergency" and out["outcome"] is None
@@ -83,11 +51,11 @@ def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
 
 def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
-    first = JsonBot(db)
+    first = JsonBot(BACKCHECK_DB=str(db))
     first.send({"user": "u1", "command": "start"})
     first.send({"user": "u1", "choice": "none_of_these"})
     first.close()
-    second = JsonBot(db)
+    second = JsonBot(BACKCHECK_DB=str(db))
     out = second.send({"user": "u1", "command": "help"})
     assert out["state"] == "rf_saddle"
     assert out["choices"][0]["id"] == "saddle_numb"

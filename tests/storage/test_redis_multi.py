@@ -5,17 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import random
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,8 +20,8 @@ from bot.core.engine import Engine
 from bot.core.messages import Event, EventKind
 from bot.service import Conversations
 from bot.storage.redis import RedisStorage
-from tests.conftest import ROOT
 from tests.core.walk import CALM
+from tests.json_chat import JsonBot
 from tests.storage.redis_server import REDIS_URL, open_test_redis
 
 RETENTION = 30 * 86400.0
@@ -89,30 +86,10 @@ async def test_forget_leaves_nothing_in_redis(
     assert not [k for k in keys if "tg:42" in k]
 
 
-class JsonBot:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "chat", "--json"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-
-    def send(self, obj: dict[str, Any]) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(obj) + "\n")
-        self.proc.stdin.flush()
-        out: dict[str, Any] = json.loads(self.proc.stdout.readline())
-        return out
-
-
 def test_killed_process_and_another_one_continues(tmp_path: Path) -> None:
     prefix = f"backcheck-test:{uuid.uuid4().hex[:8]}:"
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "BACKCHECK_REDIS_PREFIX": prefix}
-    first = JsonBot(env)
+    env = {"REDIS_URL": REDIS_URL, "BACKCHECK_REDIS_PREFIX": prefix}
+    first = JsonBot(**env)
     try:
         out = first.send({"user": "k", "command": "start"})
     except json.JSONDecodeError:
@@ -122,7 +99,7 @@ def test_killed_process_and_another_one_continues(tmp_path: Path) -> None:
         out = first.send({"user": "k", "choice": CALM[out["state"]]})
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait(5)
-    second = JsonBot(env)
+    second = JsonBot(**env)
     again = second.send({"user": "k", "command": "help"})
     assert again["state"] == out["state"] == "rf_sexual"
     transport = second.send({"user": "k", "choice": "sexual_change"})
