@@ -104,8 +104,31 @@ class Engine:
         """Apply ``event`` to ``session`` (in place) and return what to say."""
         self._adopt_platform_hints(session, event)
         session.updated_at = self.clock()
+        notice = self._fit_to_flow(session)
         handler = self._handlers[event.kind]
-        return handler(self, session, event)
+        replies = handler(self, session, event)
+        return [notice, *replies] if notice else replies
+
+    def _fit_to_flow(self, session: Session) -> Reply | None:
+        """A session saved under an older flow (a deploy changed the questions) keeps every
+        answer that still exists; if its question is gone it starts over, and says so. What
+        the person already told us keeps counting: findings of dropped answers are kept."""
+        states = self.flow.states
+
+        def known(a: Answer) -> bool:
+            return a.question in states and states[a.question].choice(a.choice) is not None
+
+        state_known = session.state is None or session.state in states
+        if state_known and all(known(a) for a in session.answers):
+            return None
+        dropped = [a for a in session.answers if not known(a) or not state_known]
+        session.answers[:] = [a for a in session.answers if a not in dropped]
+        for finding in (f for a in dropped for f in a.findings):
+            if finding in self.flow.rules.findings and finding not in session.noted:
+                session.noted.append(finding)
+        if not state_known:
+            session.state, session.level, session.pending = self.flow.start, None, None
+        return self.render.info("ui.flow_updated", session)
 
     # -- events -------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ UI_KEYS = (
     "ui.checkin_same_late", "ui.checkin_worse", "ui.checkin_new", "ui.stopped", "ui.no_summary",
     "ui.summary_checkins", "choices.better", "choices.same", "choices.worse",
     "choices.new_symptom", "choices.start_timer", "choices.remind_next",
-    "choices.stop_reminders", "choices.set_region", "ui.compress_missed",
+    "choices.stop_reminders", "choices.set_region", "ui.compress_missed", "ui.flow_updated",
     "choices.nothing_else", "choices.restart", "choices.confirm_yes", "choices.confirm_no",
     "choices.not_sure",
 )  # fmt: skip

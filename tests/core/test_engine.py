@@ -263,3 +263,23 @@ def test_unknown_region_offers_to_set_it_and_shows_the_exact_number(chat: Chat) 
     assert replies[1].kind is ReplyKind.OUTCOME
     assert "Call 999 now" in replies[1].text and "911" not in replies[1].text
     assert "set_region" not in chat.choices
+
+
+def test_a_session_from_an_older_flow_starts_over_politely(chat: Chat) -> None:
+    walk_to(chat, "rf_walk")
+    chat.session.state = "a_question_that_was_removed"
+    replies = chat.press("can_walk")
+    assert replies[0].key == "ui.flow_updated"
+    assert chat.question == "rf_emergency" and chat.session.answers == []
+
+
+def test_answers_to_removed_choices_are_dropped_not_fatal(chat: Chat) -> None:
+    from bot.core.session import Answer
+
+    walk_to(chat, "rf_walk")
+    chat.session.answers.insert(0, Answer("rf_saddle", "a_removed_choice", ("saddle_numbness",)))
+    replies = chat.press("can_walk")
+    assert replies[0].key == "ui.flow_updated"
+    assert chat.question == "ed_transport"  # the kept red flag still escalates
+    assert all(a.choice != "a_removed_choice" for a in chat.session.answers)
+    assert "saddle_numbness" in chat.session.noted  # a red flag once said keeps counting
