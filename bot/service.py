@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from bot.core.content import normalize_locale
 from bot.core.engine import Engine
-from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
 from bot.core.reminders import Reminder
 from bot.core.session import Session
+from bot.logs import user_ref
 from bot.storage.base import Storage
 
 log = logging.getLogger("backcheck.service")
@@ -76,7 +77,7 @@ class Conversations:
 
     async def _step(self, user: str, event: Event) -> Turn:
         for _ in range(MAX_ATTEMPTS):
-            stored = await self.storage.load(user)
+            stored = await self._load(user)
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             session = stored or self.engine.new_session(user)
@@ -92,6 +93,15 @@ class Conversations:
             await self._apply_outbox(session)
             return self._turn(session, replies)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    async def _load(self, user: str) -> Session | None:
+        """The stored session; an unreadable record is replaced by a fresh start, once."""
+        try:
+            return await self.storage.load(user)
+        except CorruptRecord:
+            log.warning("unreadable session for %s: starting a new one", user_ref(user))
+            await self.storage.delete(user)
+            return None
 
     async def _apply_outbox(self, session: Session) -> None:
         """Store or cancel the reminders the step asked for (after the session is saved)."""

@@ -129,3 +129,17 @@ async def test_turn_says_when_a_press_was_refused(engine: Engine) -> None:
     again = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
     assert not applied.refused and again.refused
     assert again.replies[0].key == "ui.already_answered" and again.question == "rf_saddle"
+
+
+async def test_an_unreadable_session_starts_fresh_with_one_warning(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    storage = MemoryStorage(retention=RETENTION)
+    storage.records["u"] = (4, "not json at all")
+    conv = Conversations(engine, storage)
+    with caplog.at_level(logging.WARNING, logger="backcheck.service"):
+        turn = await conv.handle("u", Event(EventKind.START))
+    assert turn.question == "rf_emergency"
+    assert len(caplog.records) == 1 and "not json" not in caplog.text
+    session = await storage.load("u")
+    assert session is not None and session.version == 1

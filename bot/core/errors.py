@@ -54,5 +54,9 @@ class StorageUnavailable(StorageError):
     """The backend cannot be reached right now (Redis down, database locked)."""
 
 
+class CorruptRecord(StorageError):
+    """A stored session cannot be read (hand-edited, truncated, from a future schema)."""
+
+
 class ConcurrentUpdate(StorageError):
     """A save lost an optimistic-version race: reload the session and apply the event again."""

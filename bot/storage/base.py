@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from bot.core.errors import CorruptRecord
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 
@@ -77,6 +78,16 @@ class Storage(ABC):
 
     def expired(self, session: Session) -> bool:
         return session.updated_at < self.clock() - self.retention
+
+
+def decode(user: str, raw: str | bytes, version: int) -> Session:
+    """A stored record as a Session with its stored version, or ``CorruptRecord``."""
+    try:
+        session = Session.from_json(raw)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise CorruptRecord(f"unreadable session record ({type(exc).__name__})") from exc
+    session.version = version
+    return session
 
 
 class LocalLocks:

@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.errors import ConcurrentUpdate
 from bot.core.reminders import Reminder
 from bot.core.session import Session
-from bot.storage.base import LocalLocks, SeenEvents, Storage
+from bot.storage.base import LocalLocks, SeenEvents, Storage, decode
 
 
 class MemoryStorage(Storage):
@@ -29,8 +29,7 @@ class MemoryStorage(Storage):
         record = self.records.get(user)
         if record is None:
             return None
-        session = Session.from_json(record[1])
-        session.version = record[0]
+        session = decode(user, record[1], record[0])
         if self.expired(session):
             del self.records[user]
             return None

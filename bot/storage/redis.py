@@ -21,7 +21,7 @@ from redis.exceptions import LockError, RedisError
 from bot.core.errors import ConcurrentUpdate, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
-from bot.storage.base import LocalLocks, Storage
+from bot.storage.base import LocalLocks, Storage, decode
 
 SEEN_TTL = 86400
 LOCK_TIMEOUT = 30.0
@@ -82,8 +82,7 @@ class RedisStorage(Storage):
             raise StorageUnavailable(f"Redis read failed: {type(exc).__name__}") from exc
         if not record:
             return None
-        session = Session.from_json(record["d"])
-        session.version = int(record["v"])
+        session = decode(user, record["d"], int(record["v"]))
         return None if self.expired(session) else session
 
     async def save(self, session: Session) -> None:

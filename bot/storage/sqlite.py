@@ -17,7 +17,7 @@ import aiosqlite
 from bot.core.errors import ConcurrentUpdate, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
-from bot.storage.base import LocalLocks, SeenEvents, Storage
+from bot.storage.base import LocalLocks, SeenEvents, Storage, decode
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -81,8 +81,7 @@ class SQLiteStorage(Storage):
         row = next(iter(rows), None)
         if row is None:
             return None
-        session = Session.from_json(row[1])
-        session.version = int(row[0])
+        session = decode(user, row[1], int(row[0]))
         return session
 
     async def save(self, session: Session) -> None:

@@ -123,3 +123,30 @@ async def test_saved_record_is_small(storage: Storage, clock: Clock) -> None:
     session = make(clock=clock)
     assert len(session.to_json().encode()) < 1024
     await storage.save(session)
+
+
+async def plant_garbage(storage: Storage, user: str) -> None:
+    """Write an unreadable record the way each backend stores one (a hand edit, a bad disk)."""
+    from bot.storage.memory import MemoryStorage
+    from bot.storage.redis import RedisStorage
+    from bot.storage.sqlite import SQLiteStorage
+
+    if isinstance(storage, MemoryStorage):
+        storage.records[user] = (3, '{"s": 1, "u": "x", "a": [[')
+    elif isinstance(storage, SQLiteStorage):
+        await storage.db.execute(
+            "INSERT INTO sessions (user, version, updated_at, data) VALUES (?, 3, ?, 'garbage')",
+            (user, storage.clock()),
+        )
+    elif isinstance(storage, RedisStorage):
+        await storage.redis.hset(storage._key("s", user), mapping={"v": 3, "d": "[]", "t": 0})
+
+
+async def test_an_unreadable_record_is_reported_not_crashed_on(storage: Storage) -> None:
+    from bot.core.errors import CorruptRecord
+
+    await plant_garbage(storage, "tg:13")
+    with pytest.raises(CorruptRecord):
+        await storage.load("tg:13")
+    await storage.delete("tg:13")
+    assert await storage.load("tg:13") is None
