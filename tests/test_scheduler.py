@@ -256,3 +256,14 @@ def test_followups_can_be_disabled(flow: Flow, catalog: Catalog, detector: RedFl
     assert "compress_timer" not in chat.choices and "checkins" not in chat.choices
     replies = chat.press("checkins")
     assert replies[0].key == "ui.already_answered"
+
+
+async def test_quiet_hours_follow_the_region_time_zone(rig: Rig) -> None:
+    # 19:00 UTC is 22:00 in Moscow: a check-in due then waits for 08:00 Moscow (05:00 UTC).
+    rig.clock.now = datetime(2027, 3, 1, 19, 0, tzinfo=UTC).timestamp()
+    await rig.send("tg:1", EventKind.REGION, "ru")
+    await rig.finish_triage("tg:1")
+    await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    assert await rig.advance(24 * HOUR) == 0
+    assert await rig.advance(10 * HOUR - 1) == 0
+    assert await rig.advance(1) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.regions import REGIONS
 from bot.core.reminders import (
     CHECKIN,
     CHECKIN_AFTER,
@@ -60,10 +61,15 @@ class Aftercare:
         if choice == COMPRESS_TIMER:
             return [self._start_timer(session, now)]
         session.outbox.extend(
-            ("schedule", Reminder(session.user, CHECKIN, self.quiet.shift(now + after)))
+            ("schedule", Reminder(session.user, CHECKIN, self._quiet(session, now + after)))
             for after in CHECKIN_AFTER
         )
         return [self.engine.render.info("ui.checkins_on", session)]
+
+    def _quiet(self, session: Session, when: float) -> float:
+        """Out of quiet hours in the person's region's time zone, else the configured one."""
+        region = REGIONS.get(session.region or "")
+        return self.quiet.shift(when, region.zone if region else None)
 
     def _start_timer(self, session: Session, now: float) -> Reply:
         if not compress_allowed(session.triaged_at, now):
@@ -97,7 +103,7 @@ class Aftercare:
         if prompt == PROMPT_COMPRESS and value == REMIND_NEXT:
             if not compress_allowed(session.triaged_at, now + COMPRESS_EVERY):
                 return [self.engine.render.info("ui.compress_over", session)]
-            due = self.quiet.shift(now + COMPRESS_EVERY)
+            due = self._quiet(session, now + COMPRESS_EVERY)
             session.outbox.append(("schedule", Reminder(session.user, COMPRESS_NEXT, due)))
             return [self.engine.render.info("ui.next_compress_set", session)]
         if prompt == PROMPT_CHECKIN and value in (BETTER, SAME, WORSE, NEW_SYMPTOM):

@@ -18,6 +18,7 @@ class Region:
     emergency: str
     urgent: str | None = None
     also: str | None = None  # a second emergency number people there also know
+    zone: str | None = None  # the time zone most people there live in (None: too many)
 
     @property
     def call(self) -> str:
@@ -28,12 +29,12 @@ class Region:
 REGIONS: dict[str, Region] = {
     r.id: r
     for r in (
-        Region("eu", "112"),
-        Region("uk", "999", "111"),
+        Region("eu", "112", zone="Europe/Berlin"),
+        Region("uk", "999", "111", zone="Europe/London"),
         Region("us", "911"),
         Region("ca", "911"),
-        Region("ru", "112", "103", also="103"),
-        Region("au", "000", also="112"),
+        Region("ru", "112", "103", also="103", zone="Europe/Moscow"),
+        Region("au", "000", also="112", zone="Australia/Sydney"),
     )
 }
 

@@ -49,9 +49,9 @@ class QuietHours:
     start: int = 22
     end: int = 8
 
-    def shift(self, when: float) -> float:
-        """``when``, or the end of the quiet period it falls into."""
-        tz = ZoneInfo(self.zone)
+    def shift(self, when: float, zone: str | None = None) -> float:
+        """``when``, or the end of the quiet period it falls into (in ``zone`` if given)."""
+        tz = ZoneInfo(zone or self.zone)
         local = datetime.fromtimestamp(when, tz)
         if self.start > self.end:
             quiet = local.hour >= self.start or local.hour < self.end
