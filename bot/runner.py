@@ -39,7 +39,7 @@ class Delivery:
     """Send a reminder's replies through the adapter that owns the user key's platform."""
 
     def __init__(self, adapters: list[Adapter]) -> None:
-        self.by_prefix = {a.user_prefix: a for a in adapters if hasattr(a, "user_prefix")}
+        self.by_prefix = {a.user_prefix: a for a in adapters}
 
     async def __call__(self, user: str, replies: list[Reply]) -> bool:
         adapter = self.by_prefix.get(user.split(":", 1)[0] + ":")
@@ -65,9 +65,13 @@ def adapters_for(app: App) -> list[Adapter]:
 async def purge_forever(app: App, every: float = PURGE_EVERY) -> None:
     """Delete sessions past the retention period, at start and then every ``every`` seconds."""
     while True:
-        removed = await app.conversations.storage.purge()
-        if removed:
-            log.info("retention: removed %d expired session(s)", removed)
+        try:
+            removed = await app.conversations.storage.purge()
+        except Exception as exc:  # an outage must not end retention for good
+            log.warning("retention purge failed (%s); retrying later", type(exc).__name__)
+        else:
+            if removed:
+                log.info("retention: removed %d expired session(s)", removed)
         await asyncio.sleep(every)
 
 
@@ -84,11 +88,6 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
     app = await App.open(settings)
     adapters = adapters_for(app)
     tasks = [asyncio.create_task(purge_forever(app))]
-    if settings.followups:
-        from bot.scheduler import Scheduler
-
-        deliver = Delivery(adapters)
-        tasks.append(asyncio.create_task(Scheduler(app.conversations, deliver).run(stop)))
     if settings.metrics_port is not None:
         from bot.metrics import serve_metrics
 
@@ -97,6 +96,11 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         for adapter in adapters:
             await adapter.start()
             log.info("%s adapter started", adapter.name)
+        if settings.followups:  # only once the adapters can deliver
+            from bot.scheduler import Scheduler
+
+            deliver = Delivery(adapters)
+            tasks.append(asyncio.create_task(Scheduler(app.conversations, deliver).run(stop)))
         log.info(
             "serving %s (telegram token %s, discord token %s)",
             ", ".join(a.name for a in adapters),
