@@ -60,11 +60,6 @@ class Catalog:
             value = "\n".join(f"{i}. {line}" for i, line in enumerate(value, 1))
         return value.format_map(_Blank(values)) if values or "{" in value else value
 
-    def items(self, key: str, locale: str) -> tuple[str, ...]:
-        """A list value as a tuple (a single string becomes a one-item tuple)."""
-        value = self.raw(key, locale)
-        return value if isinstance(value, tuple) else (value,)
-
 
 class _Blank(dict[str, object]):
     """format_map helper: a missing placeholder renders as nothing instead of raising."""

@@ -150,3 +150,22 @@ async def test_an_unreadable_record_is_reported_not_crashed_on(storage: Storage)
         await storage.load("tg:13")
     await storage.delete("tg:13")
     assert await storage.load("tg:13") is None
+
+
+async def test_local_locks_forget_users_nobody_holds() -> None:
+    """A lock entry per user ever seen would grow forever: entries go when released."""
+    from bot.storage.base import LocalLocks
+
+    locks = LocalLocks()
+    async with locks("a"):
+        async with asyncio.timeout(1):
+            waiter = asyncio.create_task(_hold(locks, "a"))
+            await asyncio.sleep(0)
+            assert len(locks) == 1
+    await waiter
+    assert len(locks) == 0
+
+
+async def _hold(locks: object, user: str) -> None:
+    async with locks(user):  # type: ignore[operator]
+        pass
