@@ -22,7 +22,7 @@ from benchmarks.core import fires
 from benchmarks.memory import rss_bytes
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Workload
-from bot.core.flow import Flow, compile_machine
+from bot.core.flow.model import Flow, compile_machine
 
 
 class User:

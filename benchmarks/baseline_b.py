@@ -34,10 +34,10 @@ from telegram.warnings import PTBUserWarning
 from benchmarks.core import WARMUP_STEPS
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Step, Workload
-from bot.core import conditions
 from bot.core.content import normalize_locale
 from bot.core.engine import Engine
-from bot.core.flow import FlowState
+from bot.core.flow import conditions
+from bot.core.flow.model import FlowState
 from bot.core.messages import EventKind, Reply
 from bot.core.regions import region_from_locale
 from bot.core.session import Answer, Session

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Step, Workload
 from bot.core.engine import Engine
-from bot.core.flow import Flow, trigger_name
+from bot.core.flow.model import Flow, trigger_name
+from bot.core.flow.rules import Verdict
 from bot.core.messages import EventKind
-from bot.core.triage import Verdict
 from bot.service import Conversations
 from bot.storage.memory import MemoryStorage
 

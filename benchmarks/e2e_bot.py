@@ -42,7 +42,7 @@ async def serve(spec: dict[str, Any]) -> None:
 
 def _adapter(spec: dict[str, Any], settings: Any, app: Any) -> Any:
     if spec["platform"] == "telegram":
-        import bot.adapters.telegram as telegram
+        import bot.adapters.telegram.adapter as telegram
 
         if not spec.get("rate_limit", True):
             _lift_rate_limit(telegram)
@@ -51,7 +51,7 @@ def _adapter(spec: dict[str, Any], settings: Any, app: Any) -> Any:
     import discord.http
     import yarl
 
-    from bot.adapters.discord import DiscordAdapter
+    from bot.adapters.discord.adapter import DiscordAdapter
 
     discord.http.Route.BASE = spec["api_base"]  # what FakeDiscord.patch_discord does
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(spec["gateway_url"])

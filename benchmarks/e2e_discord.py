@@ -16,7 +16,7 @@ from typing import Any
 from benchmarks.e2e import REPLY_TIMEOUT, Outcome, bot_process, drive, row
 from benchmarks.stats import Row
 from benchmarks.workload import Step, Workload
-from bot.adapters.discord_format import COMMANDS, button_id, read_press
+from bot.adapters.discord.format import COMMANDS, button_id, read_press
 from bot.core.messages import EventKind
 from tests.fakes.discord_api import FakeDiscord, FakeMessage
 

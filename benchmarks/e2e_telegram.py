@@ -14,7 +14,7 @@ from typing import Any
 from benchmarks.e2e import REPLY_TIMEOUT, Outcome, bot_process, drive, row
 from benchmarks.stats import Row
 from benchmarks.workload import Step, Workload
-from bot.adapters.telegram_format import decode_callback
+from bot.adapters.telegram.format import decode_callback
 from bot.core.messages import EventKind
 from tests.fakes.telegram_api import ApiError, FakeTelegram, unused_tcp_port
 

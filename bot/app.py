@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from bot.core.content import load_catalog
 from bot.core.engine import Engine
 from bot.core.errors import BackcheckError, FlowError
-from bot.core.flow_parser import load_flow
-from bot.core.redflags import RedFlagDetector
+from bot.core.flow.parser import load_flow
+from bot.core.redflags.detector import RedFlagDetector
 from bot.core.reminders import QuietHours
 from bot.core.validation import validate
 from bot.service import Conversations

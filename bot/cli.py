@@ -27,7 +27,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from bot.core.content import load_catalog
-    from bot.core.flow_parser import load_flow
+    from bot.core.flow.parser import load_flow
     from bot.core.validation import validate
 
     settings = _settings(args)
@@ -48,8 +48,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from bot.core.diagram import mermaid_document
-    from bot.core.flow_parser import load_flow
+    from bot.core.flow.diagram import mermaid_document
+    from bot.core.flow.parser import load_flow
 
     settings = _settings(args)
     flow = load_flow(settings.flow)

@@ -25,7 +25,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def error_site(error: BaseException | None) -> str:
-    """``adapters/telegram.py:123``: our innermost frame (else the library's), never data.
+    """``adapters/telegram/adapter.py:123``: our innermost frame (else the library's), never data.
 
     Enough to find a bug from one log line without a traceback full of user input.
     """

@@ -52,11 +52,11 @@ def adapters_for(app: App) -> list[Adapter]:
     """One adapter per configured token."""
     found: list[Adapter] = []
     if app.settings.telegram_token is not None:
-        from bot.adapters.telegram import TelegramAdapter
+        from bot.adapters.telegram.adapter import TelegramAdapter
 
         found.append(TelegramAdapter(app.settings, app.conversations))
     if app.settings.discord_token is not None:
-        from bot.adapters.discord import DiscordAdapter
+        from bot.adapters.discord.adapter import DiscordAdapter
 
         found.append(DiscordAdapter(app.settings, app.conversations))
     return found

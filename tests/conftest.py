@@ -10,10 +10,10 @@ import pytest
 
 from bot.core.content import Catalog, load_catalog
 from bot.core.engine import Engine
-from bot.core.flow import Flow
-from bot.core.flow_parser import load_flow
+from bot.core.flow.model import Flow
+from bot.core.flow.parser import load_flow
 from bot.core.messages import Event, EventKind, Reply
-from bot.core.redflags import RedFlagDetector
+from bot.core.redflags.detector import RedFlagDetector
 from bot.core.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]

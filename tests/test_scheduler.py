@@ -10,9 +10,9 @@ import pytest
 
 from bot.core.content import Catalog
 from bot.core.engine import Engine
-from bot.core.flow import Flow
+from bot.core.flow.model import Flow
 from bot.core.messages import Event, EventKind, Reply
-from bot.core.redflags import RedFlagDetector
+from bot.core.redflags.detector import RedFlagDetector
 from bot.core.reminders import HOUR, MINUTE, QuietHours, Reminder
 from bot.scheduler import Scheduler
 from bot.service import Conversations

@@ -22,13 +22,13 @@ from bot.core.aftercare import (
     Aftercare,
 )
 from bot.core.content import Catalog, normalize_locale
-from bot.core.flow import Flow, FlowState, trigger_name
+from bot.core.flow.model import Flow, FlowState, trigger_name
+from bot.core.flow.rules import Verdict
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.regions import REGIONS, region_from_locale
 from bot.core.reminders import QuietHours
 from bot.core.render import RESTART, SET_REGION, SUMMARY, Renderer
 from bot.core.session import Answer, Session
-from bot.core.triage import Verdict
 
 CONFIRM = "confirm:"
 LANGUAGE = "language"
@@ -37,7 +37,7 @@ CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE = "confirm_yes", "confirm_no", "not_sure
 
 
 class Hit(Protocol):
-    """A red flag found in typed text (see :mod:`bot.core.redflags`)."""
+    """A red flag found in typed text (see :mod:`bot.core.redflags.detector`)."""
 
     @property
     def finding(self) -> str: ...

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 
 from bot.core.content import Catalog
-from bot.core.flow import Flow, FlowChoice, FlowState
+from bot.core.flow.model import Flow, FlowChoice, FlowState
+from bot.core.flow.rules import Verdict
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.regions import REGIONS
 from bot.core.session import Answer, Session
-from bot.core.triage import Verdict
 
 RESTART = "restart"
 SET_REGION = "set_region"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from bot.core.aftercare import SPECIAL_FOLLOWUPS
 from bot.core.content import Catalog, placeholders
 from bot.core.errors import BackcheckError, ContentError, FlowError
-from bot.core.flow import Flow
+from bot.core.flow.model import Flow
 from bot.core.regions import REGIONS
 
 # Texts the engine, the renderer and the adapters use directly (not through the flow).

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram.adapter import TelegramAdapter
 from bot.app import App, build_engine, open_storage
 from bot.core.engine import Engine
 from bot.service import Conversations

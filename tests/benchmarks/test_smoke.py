@@ -87,7 +87,7 @@ def test_telegram_end_to_end_runs_when_the_adapter_exists(
     result: tuple[dict[str, Any], str],
 ) -> None:
     if e2e.adapter_ready("telegram") is not None:
-        pytest.skip("bot/adapters/telegram.py is not importable yet")
+        pytest.skip("bot.adapters.telegram is not importable yet")
     polling = next(r for r in result[0]["rows"] if r["key"] == "e2e.telegram.polling")
     assert not polling["skipped"], polling["notes"]
     assert polling["n"] > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.content import Catalog, placeholders
-from bot.core.flow import Flow
+from bot.core.flow.model import Flow
 from bot.core.validation import check_content
 
 

@@ -26,9 +26,9 @@ import pytest
 
 from bot.core.content import load_catalog
 from bot.core.engine import Engine
-from bot.core.flow_parser import load_flow
-from bot.core.redflags import RedFlagDetector
-from bot.core.triage import Combination, TriageRules
+from bot.core.flow.parser import load_flow
+from bot.core.flow.rules import Combination, TriageRules
+from bot.core.redflags.detector import RedFlagDetector
 from tests.conftest import CONTENT, FLOW, Chat
 from tests.core.walk import CALM, walk
 

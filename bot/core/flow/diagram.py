@@ -6,7 +6,7 @@ picture did not.
 
 from __future__ import annotations
 
-from bot.core.flow import Flow
+from bot.core.flow.model import Flow
 
 
 def mermaid(flow: Flow) -> str:

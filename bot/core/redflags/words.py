@@ -1,6 +1,7 @@
 """Turn message text into the ids of known words and terms, for the red-flag detector.
 
-Why: :mod:`bot.core.redflags` judges phrase rules, but first it has to know which of its words
+Why: the detector (:mod:`bot.core.redflags.detector`) judges phrase rules, but first it has to
+know which of its words
 a message contains, and people type fast: mixed case, "ё", curly apostrophes, a Latin letter
 inside a Cyrillic word ("онемениe"), a typo ("numbnes", "онимение"). This module owns all of
 that, so the rules and the judging never see raw text:

@@ -1,6 +1,6 @@
 """Reading a flow file: YAML -> checked dataclasses, one precise FlowError at a time.
 
-Kept apart from :mod:`bot.core.flow` (the model and the Machine) because parsing is where
+Kept apart from :mod:`bot.core.flow.model` (the model and the Machine) because parsing is where
 untrusted text becomes data: every shape is checked here, with the file, line and key of the
 first thing that is wrong, so the model and the Machine can rely on what they receive.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import conditions
 from bot.core.errors import FlowError
-from bot.core.flow import Flow, FlowChoice, FlowState, RouteStep, Target
-from bot.core.triage import TriageRules, load_rules
+from bot.core.flow import conditions
+from bot.core.flow.model import Flow, FlowChoice, FlowState, RouteStep, Target
+from bot.core.flow.rules import TriageRules, load_rules
 from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
 
 # Words YAML 1.1 may read as booleans: never a choice id (has_numbness, not yes).

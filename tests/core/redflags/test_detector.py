@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
-from bot.core.redflag_rules import CONTROL_KEYS, RED_FLAG_FINDINGS
-from bot.core.redflags import RedFlagDetector, RedFlagHit
+from bot.core.redflags.detector import RedFlagDetector, RedFlagHit
+from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS
 
-CONTENT = Path(__file__).parents[2] / "content"
+CONTENT = Path(__file__).parents[3] / "content"
 LOCALES = ("en", "ru")
 
 # (message, finding that must be among the hits, expected certainty)

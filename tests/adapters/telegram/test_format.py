@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.adapters.telegram_format import (
+from bot.adapters.telegram.format import (
     MESSAGE_LIMIT,
     UNREADABLE,
     CallbackDataTooLong,
@@ -29,9 +29,9 @@ from bot.adapters.telegram_format import (
     utf16_len,
 )
 from bot.core.engine import CONFIRM, CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, LANGUAGE, REGION
-from bot.core.flow import Flow
+from bot.core.flow.model import Flow
 from bot.core.messages import Choice, Reply, ReplyKind
-from bot.core.redflag_rules import RED_FLAG_FINDINGS
+from bot.core.redflags.phrases import RED_FLAG_FINDINGS
 from bot.core.regions import REGIONS
 from bot.core.render import RESTART
 from tests.fakes.telegram_api import parse_html

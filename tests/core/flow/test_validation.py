@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.content import load_catalog
 from bot.core.errors import BackcheckError, ContentError, FlowError
-from bot.core.flow_parser import load_flow
+from bot.core.flow.parser import load_flow
 from bot.core.validation import validate
 from tests.conftest import CONTENT, FLOW
 

@@ -16,7 +16,7 @@ from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.adapters.text import split_text as text_parts
+from bot.adapters.common import split_text as text_parts
 from bot.core.messages import Choice, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 4096

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.adapters.text import split_text
+from bot.adapters.common import split_text
 
 
 @given(st.text(alphabet=st.sampled_from("ab &\n<й"), max_size=400), st.integers(5, 60))

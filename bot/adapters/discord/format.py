@@ -21,7 +21,7 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from bot.adapters.text import split_text
+from bot.adapters.common import split_text
 from bot.core.messages import Choice, EventKind, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 2000

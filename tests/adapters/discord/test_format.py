@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters import discord_format as fmt
+from bot.adapters.discord import format as fmt
 from bot.core.engine import Engine
 from bot.core.messages import Choice, EventKind, Reply, ReplyKind
 from bot.core.session import Session

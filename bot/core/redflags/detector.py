@@ -8,8 +8,8 @@ cannot-move word) close together, never on a single common word.
 
 The phrase lists are our own data (``content/<locale>/redflags.yaml``); the pattern language is
 documented at the top of those files. Reading and checking them and parsing the rules lives
-in :mod:`bot.core.redflag_rules`; turning text into known word and term ids (normalising,
-tokenising, typo and mixed-script tolerance, the word trie) in :mod:`bot.core.redflag_words`.
+in :mod:`bot.core.redflags.phrases`; turning text into known word and term ids (normalising,
+tokenising, typo and mixed-script tolerance, the word trie) in :mod:`bot.core.redflags.words`.
 This module judges the rules: ``load`` compiles the lists once; ``detect`` tokenises a message,
 finds every known term, then judges each candidate rule:
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import ContentError
-from bot.core.redflag_rules import (
+from bot.core.redflags.phrases import (
     CONTROL_KEYS,
     MAX_NEGATION_REACH,
     Rule,
@@ -40,7 +40,7 @@ from bot.core.redflag_rules import (
     parse_rule,
     read_entries,
 )
-from bot.core.redflag_words import Lexicon, Occurrence, Tokens, normalise, tokenise
+from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 

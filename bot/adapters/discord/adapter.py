@@ -12,7 +12,7 @@ What this module adds is the Discord feel, within Discord's rules:
 
 * Private in servers: in a guild channel every reply is ephemeral (only the person sees it); in
   DMs replies are plain messages, and typed DM text goes to the core's red-flag listener.
-* Buttons carry ``bc|<question>|<choice>`` (see :mod:`bot.adapters.discord_format`) and are
+* Buttons carry ``bc|<question>|<choice>`` (see :mod:`bot.adapters.discord.format`) and are
   handled by dynamic items registered at start, so buttons sent before a restart keep working.
   A press discord.py would drop (a forged or foreign ``custom_id``) reaches the core through
   the ``on_interaction`` fallback and gets the core's "already answered" and the current
@@ -33,8 +33,8 @@ from typing import Any, Final, TypeAlias
 
 import discord
 
-from bot.adapters import discord_format as fmt
-from bot.adapters import discord_views as views
+from bot.adapters.discord import components as views
+from bot.adapters.discord import format as fmt
 from bot.core.content import Catalog, normalize_locale
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.regions import region_from_locale

@@ -1,7 +1,7 @@
 """The discord.py objects the Discord adapter is made of: client, buttons, menus, commands.
 
 They hold no conversation and no I/O of their own: every event goes straight to the adapter
-(:class:`Handlers`), and every layout decision comes from :mod:`bot.adapters.discord_format`.
+(:class:`Handlers`), and every layout decision comes from :mod:`bot.adapters.discord.format`.
 Kept apart from the adapter so that ``discord.py`` reads as "what happens" and this module as
 "what it is made of".
 
@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol, Self, TypeAlias
 import discord
 from discord import app_commands
 
-from bot.adapters import discord_format as fmt
+from bot.adapters.discord import format as fmt
 from bot.core.content import Catalog, normalize_locale
 from bot.core.messages import EventKind, Reply
 from bot.core.regions import REGIONS

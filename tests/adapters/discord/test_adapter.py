@@ -19,9 +19,9 @@ from typing import Any
 import discord
 import pytest
 
-import bot.adapters.discord as discord_adapter
-from bot.adapters import discord_format as fmt
-from bot.adapters.discord import DiscordAdapter
+import bot.adapters.discord.adapter as discord_adapter
+from bot.adapters.discord import format as fmt
+from bot.adapters.discord.adapter import DiscordAdapter
 from bot.app import App, build_engine, open_storage
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
@@ -29,7 +29,6 @@ from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.session import Session
 from bot.service import Conversations, Turn
 from bot.settings import Settings
-from tests.conftest import ROOT
 from tests.core.walk import CALM
 from tests.fakes.discord_api import FakeDiscord, FakeMessage, FakeUser
 
@@ -634,9 +633,6 @@ async def test_runner_serves_discord(
 
 
 @pytest.mark.usefixtures("_restore_logging")
-@pytest.mark.skipif(
-    not (ROOT / "bot" / "adapters" / "telegram.py").exists(), reason="no Telegram adapter yet"
-)
 async def test_telegram_and_discord_in_one_process(
     fake: FakeDiscord, tmp_path: Path, alice: Person, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import telegram_format as fmt
+from bot.adapters.telegram import format as fmt
 from bot.core.content import normalize_locale
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.regions import region_from_locale

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.diagram import mermaid_document
-from bot.core.flow import Flow
+from bot.core.flow.diagram import mermaid_document
+from bot.core.flow.model import Flow
 from tests.conftest import FLOW
 
 

@@ -3,7 +3,7 @@
 The Machine is built once per flow with ``model=None`` and ``auto_transitions=False`` (no
 ``to_<state>`` shortcuts that could skip the red-flag questions). Sessions stay plain records;
 the engine binds one to a throwaway cursor only for the duration of a step. Reading the YAML
-is :mod:`bot.core.flow_parser`'s job; checking the graph and the texts is
+is :mod:`bot.core.flow.parser`'s job; checking the graph and the texts is
 :mod:`bot.core.validation`'s.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 
 from transitions import Machine
 
-from bot.core import conditions
 from bot.core.errors import FlowError
-from bot.core.triage import TriageRules, Verdict
+from bot.core.flow import conditions
+from bot.core.flow.rules import TriageRules, Verdict
 from bot.core.yamlfile import YamlDoc
 
 

@@ -1,10 +1,11 @@
 """Read and check the per-locale red-flag phrase files and compile their rule language.
 
-Why: :mod:`bot.core.redflags` should only judge rules against a message. Everything about the
-phrase lists themselves lives here instead: reading ``content/<locale>/redflags.yaml`` (its
+Why: the detector (:mod:`bot.core.redflags.detector`) should only judge rules against a message.
+Everything about the phrase lists themselves lives here instead: reading
+``content/<locale>/redflags.yaml`` (its
 scalars verbatim, with file and line for every error), checking that each file has exactly the
 finding ids and control lists, and parsing the rule and control-list syntax documented at the
-top of those files into term ids of a :class:`~bot.core.redflag_words.Lexicon`:
+top of those files into term ids of a :class:`~bot.core.redflags.words.Lexicon`:
 
 * ``read_entries`` and ``check_keys`` read a file and check its top-level keys;
 * ``parse_rule`` turns ``[maybe:|gym:] slot + slot [~N] [! exclusion|...]`` into a ``Rule``;
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 
 from bot.core.errors import ContentError
-from bot.core.redflag_words import Lexicon
+from bot.core.redflags.words import Lexicon
 
 RED_FLAG_FINDINGS: tuple[str, ...] = (
     "major_trauma",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from bot.core.triage import Verdict
+from bot.core.flow.rules import Verdict
 
 Condition = Callable[[Verdict], bool]
 
