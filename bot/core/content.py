@@ -19,6 +19,8 @@ Value = str | tuple[str, ...]
 DEFAULT_LOCALE = "en"
 # Phrase lists read by their own modules (the red-flag detector), not texts to show.
 NOT_TEXTS = frozenset({"redflags.yaml"})
+# Folders beside the locales that hold no texts: the pictures every language shares.
+NOT_LOCALES = frozenset({"pictures"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def load_catalog(root: Path) -> Catalog:
     if not root.is_dir():
         raise ContentError("content folder not found", file=root)
     catalog = Catalog(texts={}, where={})
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in NOT_LOCALES):
         texts: dict[str, Value] = {}
         where: dict[str, Located] = {}
         for file in sorted(f for f in folder.glob("*.yaml") if f.name not in NOT_TEXTS):
