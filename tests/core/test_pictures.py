@@ -8,6 +8,7 @@ the standard library, so it needs no cairo.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import struct
 import xml.etree.ElementTree as ET
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import bot
 from bot.core.content import Catalog
 from bot.core.pictures import FOLDER, Picture, alt_key, caption_key, picture_card, picture_path
 from tests.conftest import CONTENT
@@ -94,3 +96,15 @@ def test_every_picture_has_a_caption_and_alt_text_in_every_language(catalog: Cat
 
 def test_the_pictures_folder_is_not_taken_for_a_language(catalog: Catalog) -> None:
     assert FOLDER not in catalog.locales
+
+
+def test_the_bot_never_imports_the_renderer() -> None:
+    """CairoSVG needs the system cairo library; only the developers' render script may use it."""
+    offenders = []
+    for path in sorted(Path(bot.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "cairosvg"]
+    assert offenders == []
