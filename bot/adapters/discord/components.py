@@ -22,10 +22,12 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord import format as fmt
-from bot.core.content import Catalog, normalize_locale
+from bot.core.content import normalize_locale
+from bot.core.hints import Hints
 from bot.core.messages import EventKind, Reply
 from bot.core.regions import REGIONS
 from bot.logs import error_site
+from bot.service import Conversations
 
 log = logging.getLogger("backcheck.discord")
 
@@ -214,8 +216,8 @@ class CommandTexts(app_commands.Translator):
     Names stay ASCII in every language, so ``/backpain`` is the same word everywhere.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+    def __init__(self, conversations: Conversations) -> None:
+        self.conversations = conversations
 
     async def translate(
         self,
@@ -224,18 +226,20 @@ class CommandTexts(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         key = string.extras.get("key")
-        ours = normalize_locale(locale.value, self.catalog.locales)
-        if key is None or ours is None or ours == self.catalog.locales[0]:
+        locales = self.conversations.locales
+        ours = normalize_locale(locale.value, locales)
+        if key is None or ours is None or ours == locales[0]:
             return None
-        return self.catalog.text(key, ours) if self.catalog.has(key, ours) else None
+        return self.conversations.say(key, Hints(ours))
 
 
-def build_commands(catalog: Catalog, on_command: OnCommand) -> list[Command]:
+def build_commands(conversations: Conversations, on_command: OnCommand) -> list[Command]:
     """``/backpain``, ``/back``, ``/restart``, ``/help``, ``/about``, ``/summary``, ``/stop``,
     ``/forget``, ``/language [en|ru]`` and ``/region [eu|uk|…]``, each calling ``on_command``."""
 
     def described(key: str) -> app_commands.locale_str:
-        return app_commands.locale_str(catalog.text(key, catalog.locales[0]), key=key)
+        default = Hints(conversations.locales[0])
+        return app_commands.locale_str(conversations.say(key, default), key=key)
 
     def command(name: str, callback: Callable[..., Coroutine[Any, Any, None]]) -> Command:
         return app_commands.Command(
@@ -255,8 +259,8 @@ def build_commands(catalog: Catalog, on_command: OnCommand) -> list[Command]:
     @app_commands.describe(language=described("discord.option_language"))
     @app_commands.choices(
         language=[
-            app_commands.Choice(name=catalog.text("ui.language_name", loc), value=loc)
-            for loc in catalog.locales
+            app_commands.Choice(name=conversations.say("ui.language_name", Hints(loc)), value=loc)
+            for loc in conversations.locales
         ]
     )
     async def language(interaction: discord.Interaction, language: str | None = None) -> None:

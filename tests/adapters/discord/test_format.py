@@ -176,13 +176,6 @@ def test_the_answer_goes_under_the_question_within_the_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "hint"), [("en-US", "en"), ("en-GB", "en-GB"), ("ru", "ru"), ("de", "de")]
-)
-def test_the_default_english_says_nothing_about_the_country(locale: str, hint: str) -> None:
-    assert fmt.locale_hint(locale) == hint
-
-
-@pytest.mark.parametrize(
     ("text", "command"),
     [
         ("/start", (EventKind.START, None)),
