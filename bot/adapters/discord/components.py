@@ -111,8 +111,33 @@ def build_client(
 # -- buttons and menus --------------------------------------------------------------------------
 
 
+class _Persistent:
+    """What every button and menu we send shares: discord.py rebuilds it from the pressed
+    component's ``custom_id`` (:meth:`rebuild`), and a press goes to the adapter."""
+
+    @classmethod
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls.rebuild(item, match.group(0))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if isinstance(interaction.client, Client):
+            await interaction.client.handlers.on_press(interaction)
+
+
 class QuestionButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=fmt.BUTTON_TEMPLATE
+    _Persistent,
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=fmt.BUTTON_TEMPLATE,
 ):
     """A choice button; rebuilt from its ``custom_id`` on every press, even after a restart."""
 
@@ -123,22 +148,14 @@ class QuestionButton(
         super().__init__(button, row=spec.row)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        label = getattr(item, "label", None) or "?"
-        return cls(fmt.ButtonSpec(match.group(0), label, 0))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _route_press(interaction)
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
+        return cls(fmt.ButtonSpec(custom_id, getattr(item, "label", None) or "?", 0))
 
 
 class QuestionSelect(
-    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=fmt.SELECT_TEMPLATE
+    _Persistent,
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+    template=fmt.SELECT_TEMPLATE,
 ):
     """A menu of choices, for a question whose choices don't fit as buttons."""
 
@@ -150,24 +167,9 @@ class QuestionSelect(
         super().__init__(menu, row=spec.row)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
         options = getattr(item, "options", [])
-        spec = fmt.SelectSpec(match.group(0), tuple((o.value, o.label) for o in options), 0)
-        return cls(spec)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _route_press(interaction)
-
-
-async def _route_press(interaction: discord.Interaction[Any]) -> None:
-    if isinstance(interaction.client, Client):
-        await interaction.client.handlers.on_press(interaction)
+        return cls(fmt.SelectSpec(custom_id, tuple((o.value, o.label) for o in options), 0))
 
 
 def register_items(client: discord.Client) -> None:
