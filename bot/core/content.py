@@ -112,7 +112,8 @@ def _load_file(file: Path, texts: dict[str, Value], where: dict[str, Located]) -
     try:
         doc = load_yaml(file)
     except YamlSyntaxError as exc:
-        raise ContentError(exc.problem, file=file, line=exc.line) from exc
+        key = f"{file.stem}.{exc.key}" if exc.key else None
+        raise ContentError(exc.problem, file=file, line=exc.line, key=key) from exc
     if not isinstance(doc.data, Mapping):
         raise ContentError("a content file must be a mapping of keys to texts", file=file, line=1)
     try:

@@ -51,12 +51,14 @@ class YamlDoc:
 
 
 class YamlSyntaxError(ValueError):
-    """The file is not valid YAML; ``line`` is where the parser gave up."""
+    """The file is not valid YAML, or repeats a key; ``line`` is where the problem is and
+    ``key`` the repeated key path, dotted (None for a syntax error)."""
 
-    def __init__(self, problem: str, line: int | None) -> None:
+    def __init__(self, problem: str, line: int | None, key: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.line = line
+        self.key = key
 
 
 def load_yaml(path: Path, *, verbatim: bool = False) -> YamlDoc:
@@ -89,7 +91,10 @@ def _build(
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             key = key if isinstance(key, str | int) else str(key)
-            doc.lines[(*where, key)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key in result:  # PyYAML keeps the last silently; a lost text is a bug
+                raise YamlSyntaxError("duplicate key", line, dotted((*where, key)))
+            doc.lines[(*where, key)] = line
             result[key] = _build(value_node, (*where, key), doc, loader, verbatim)
         return result
     if isinstance(node, yaml.SequenceNode):

@@ -110,3 +110,12 @@ def test_a_missing_key_names_the_locale_that_lacks_it(content: Path, flow: Flow)
     edit(content / "ru" / "ui.yaml", "your_answer:", "your_answer_gone:")
     keys = {(e.key, e.message.split(" ")[0]) for e in check_content(flow, load_catalog(content))}
     assert ("ui.your_answer", "missing") in keys
+
+
+def test_a_repeated_key_names_its_line(content: Path) -> None:
+    path = content / "en" / "levels.yaml"
+    edit(path, "self_care:", "self_care: Twice\nself_care:")
+    with pytest.raises(ContentError) as caught:
+        load_catalog(content)
+    assert caught.value.key == "levels.self_care" and "duplicate" in caught.value.message
+    assert caught.value.line == line_of(path, "self_care: Twice") + 1

@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from bot.core.errors import FlowError
-from bot.core.yamlfile import dotted, load_yaml, parse
+from bot.core.yamlfile import YamlSyntaxError, dotted, load_yaml, parse
 
 
 class Step(BaseModel):
@@ -61,3 +61,10 @@ def test_verbatim_keeps_the_words_as_written(tmp_path: Path) -> None:
 def test_dotted_keys() -> None:
     assert dotted(("combinations", 2, "then")) == "combinations[2].then"
     assert dotted(()) == ""
+
+
+def test_a_repeated_key_is_an_error_not_a_lost_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "steps:\n  a: []\n  b: []\n  a: []\n")
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_yaml(path)
+    assert (caught.value.line, caught.value.key) == (4, "steps.a")

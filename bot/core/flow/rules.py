@@ -152,7 +152,7 @@ def load_rules(path: Path) -> TriageRules:
     try:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
-        raise FlowError(exc.problem, file=path, line=exc.line) from exc
+        raise FlowError(exc.problem, file=path, line=exc.line, key=exc.key) from exc
     spec = parse(RulesFile, doc, FlowError)
     levels = tuple(spec.levels)
     for name, finding in spec.findings.items():
