@@ -21,6 +21,7 @@ from typing import Any, Final, Protocol, Self, TypeAlias
 import discord
 from discord import app_commands
 
+from bot.adapters.common import shorten
 from bot.adapters.discord import format as fmt
 from bot.core.content import normalize_locale
 from bot.core.hints import Hints
@@ -189,7 +190,7 @@ def build_view(reply: Reply, placeholder: str) -> discord.ui.View | None:
         if isinstance(spec, fmt.ButtonSpec):
             view.add_item(QuestionButton(spec))
         else:
-            view.add_item(QuestionSelect(spec, fmt.shorten(placeholder, fmt.PLACEHOLDER_LIMIT)))
+            view.add_item(QuestionSelect(spec, shorten(placeholder, fmt.PLACEHOLDER_LIMIT)))
     return view
 
 

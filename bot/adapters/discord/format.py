@@ -61,9 +61,6 @@ class CustomIdTooLong(ValueError):
     """A question id plus choice id does not fit Discord's 100-character ``custom_id``."""
 
 
-__all__ = ["UNREADABLE", "Press", "shorten"]  # read_press's results, re-exported for callers
-
-
 @dataclass(frozen=True, slots=True)
 class Control:
     """A button or select menu as it is on a message: enough to find what was pressed."""

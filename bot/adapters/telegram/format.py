@@ -30,9 +30,6 @@ _BOLD_TAGS: Final = len("<b></b>")
 _BOT_PATH: Final = re.compile(r"/bot(\{token\})?$")
 
 
-__all__ = ["UNREADABLE", "Press"]  # decode_callback's results, re-exported for callers
-
-
 class CallbackDataTooLong(ValueError):
     """A question id plus choice id does not fit (or cannot be told apart in) Telegram's
     64-byte ``callback_data``."""

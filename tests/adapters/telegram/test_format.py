@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.telegram.format import (
     MESSAGE_LIMIT,
-    UNREADABLE,
     CallbackDataTooLong,
-    Press,
     answered,
     decode_callback,
     encode_callback,
