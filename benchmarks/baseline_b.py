@@ -121,7 +121,7 @@ class EquivalentFlow:
         target = next(
             step.to
             for step in self.flow.transitions_of(state, choice)
-            if step.condition is None or _holds(step.condition, verdict)
+            if step.condition is None or _holds(step.condition, verdict, self.flow.rules.levels)
         )
         session.state = target
         if self.flow.states[target].outcome is None:
@@ -142,8 +142,8 @@ class EquivalentFlow:
         self.replies += len(replies)
 
 
-def _holds(condition: str, verdict: Any) -> bool:
-    check = conditions.lookup(condition)
+def _holds(condition: str, verdict: Any, levels: tuple[str, ...]) -> bool:
+    check = conditions.lookup(condition, levels)
     return bool(check and check(verdict))
 
 

@@ -12,21 +12,10 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
+from bot.adapters.common import COMMANDS
 from bot.core.messages import Choice, Event, EventKind, ReplyKind
 from bot.service import Conversations, Turn
 
-COMMANDS = {
-    "start": EventKind.START,
-    "back": EventKind.BACK,
-    "restart": EventKind.RESTART,
-    "help": EventKind.HELP,
-    "forget": EventKind.FORGET,
-    "language": EventKind.LANGUAGE,
-    "region": EventKind.REGION,
-    "about": EventKind.ABOUT,
-    "stop": EventKind.STOP,
-    "summary": EventKind.SUMMARY,
-}
 _MARK = {ReplyKind.WARNING: "! ", ReplyKind.OUTCOME: "» "}
 
 

@@ -10,6 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.flow.vocabulary import (
+    BETTER,
+    COMPRESS_TIMER,
+    NEW_SYMPTOM,
+    PROMPT_CHECKIN,
+    PROMPT_COMPRESS,
+    REMIND_NEXT,
+    SAME,
+    START_TIMER,
+    STOP,
+    WORSE,
+)
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.regions import REGIONS
 from bot.core.reminders import (
@@ -31,12 +43,6 @@ from bot.core.session import Session
 if TYPE_CHECKING:
     from bot.core.engine import Engine
 
-COMPRESS_TIMER, CHECKINS = "compress_timer", "checkins"
-REMINDER_FOLLOWUPS = (COMPRESS_TIMER, CHECKINS)  # hidden when BACKCHECK_FOLLOWUPS=false
-SPECIAL_FOLLOWUPS = frozenset({"summary", *REMINDER_FOLLOWUPS})
-PROMPT_COMPRESS, PROMPT_CHECKIN = "compress", "checkin"
-BETTER, SAME, WORSE, NEW_SYMPTOM = "better", "same", "worse", "new_symptom"
-START_TIMER, REMIND_NEXT, STOP = "start_timer", "remind_next", "stop_reminders"
 LATE_CHECKIN = 60 * HOUR  # a check-in this long after the triage is the "3 days" one
 
 

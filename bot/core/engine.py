@@ -14,26 +14,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from bot.core.aftercare import (
-    PROMPT_CHECKIN,
-    PROMPT_COMPRESS,
-    REMINDER_FOLLOWUPS,
-    SPECIAL_FOLLOWUPS,
-    Aftercare,
-)
+from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import (
+    CONFIRM,
+    CONFIRM_NO,
+    CONFIRM_UNSURE,
+    CONFIRM_YES,
+    LANGUAGE,
+    PROMPT_CHECKIN,
+    PROMPT_COMPRESS,
+    REGION,
+    REMINDER_FOLLOWUPS,
+    RESTART,
+    SET_REGION,
+    SPECIAL_FOLLOWUPS,
+    SUMMARY,
+)
+from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
-from bot.core.regions import REGIONS, region_from_locale
+from bot.core.regions import REGIONS
 from bot.core.reminders import QuietHours
-from bot.core.render import RESTART, SET_REGION, SUMMARY, Renderer
+from bot.core.render import Renderer
 from bot.core.session import Answer, Session
-
-CONFIRM = "confirm:"
-LANGUAGE = "language"
-REGION = "region"
-CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE = "confirm_yes", "confirm_no", "not_sure"
 
 
 class Hit(Protocol):
@@ -260,12 +265,11 @@ class Engine:
     # -- helpers ------------------------------------------------------------------------
 
     def _adopt_platform_hints(self, session: Session, event: Event) -> None:
+        hints = Hints(event.locale)
         if session.locale is None:
-            session.locale = (
-                normalize_locale(event.locale, self.catalog.locales) or self.default_locale
-            )
+            session.locale = hints.locale(self.catalog.locales, self.default_locale)
         if session.region is None:
-            session.region = region_from_locale(event.locale) or self.default_region
+            session.region = hints.region(self.default_region)
 
     def _is_done(self, session: Session) -> bool:
         return self.flow.states[session.state or self.flow.start].outcome is not None

@@ -12,13 +12,10 @@ import time
 from bot.core.content import Catalog
 from bot.core.flow.model import Flow, FlowChoice, FlowState
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.regions import REGIONS
 from bot.core.session import Answer, Session
-
-RESTART = "restart"
-SET_REGION = "set_region"
-SUMMARY = "summary"
 
 
 class Renderer:

@@ -158,9 +158,10 @@ class _Parser:
             if not isinstance(step, dict) or not isinstance(step.get("to"), str):
                 raise self.fail("each step needs a target state in 'to'", *where, i)
             condition = step.get("if")
-            if condition is not None and conditions.lookup(str(condition)) is None:
+            allowed = conditions.allowed(self.rules.levels)
+            if condition is not None and str(condition) not in allowed:
                 raise self.fail(
-                    f"unknown condition {condition!r}; allowed: {', '.join(conditions.ALLOWED)}",
+                    f"unknown condition {condition!r}; allowed: {', '.join(allowed)}",
                     *where,
                     i,
                     "if",
