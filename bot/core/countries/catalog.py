@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from bot.core.countries.model import Country, CountryData, ZoneChoice, load_country_data
-from bot.core.countries.names import NameIndex
+from bot.core.countries.names import NameClash, NameIndex
+from bot.core.errors import ContentError
 
 FILE_NAME = "countries.yaml"
 
@@ -24,8 +25,18 @@ class CountryCatalog:
 
     @classmethod
     def load(cls, content: Path) -> CountryCatalog:
-        """Read ``<content>/countries.yaml`` (the content folder holds it next to en/ru)."""
-        return cls(load_country_data(content / FILE_NAME))
+        """Read ``<content>/countries.yaml`` (the content folder holds it next to en/ru).
+
+        Any problem raises ContentError naming the file, the line and the key.
+        """
+        path = content / FILE_NAME
+        data = load_country_data(path)
+        try:
+            return cls(data)
+        except NameClash as exc:
+            raise ContentError(
+                str(exc), file=path, line=data.lines.get(exc.second), key=f"countries.{exc.second}"
+            ) from exc
 
     def __len__(self) -> int:
         return len(self._data.countries)

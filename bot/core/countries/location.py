@@ -11,8 +11,6 @@ import math
 from functools import cache
 from importlib import resources
 
-import tzfpy
-
 # Zones the tz database assigns to more than one country in dispute: we ask instead.
 _CONTESTED = frozenset({"Europe/Simferopol"})
 # South of 60°S (the Antarctic Treaty area) the boundary data names the zones of claimants'
@@ -30,6 +28,8 @@ def from_location(lat: float, lon: float) -> tuple[str | None, str | None]:
     """
     if not _valid(lat, lon) or lat < _ANTARCTIC:
         return None, None
+    import tzfpy  # on first use: its boundary data costs ~30 MB and ~1 s to load
+
     zone = tzfpy.get_tz(lon, lat)
     if not zone or zone.startswith("Etc/"):  # open sea: nautical zones only
         return None, None

@@ -130,6 +130,7 @@ class CountryData:
     likely: Mapping[str, tuple[str, ...]]
     fallback: tuple[str, ...]
     sources: Mapping[str, Mapping[str, str]]  # code -> number -> where it comes from
+    lines: Mapping[str, int]  # code -> the line of its key, for errors found later
 
 
 def load_country_data(path: Path) -> CountryData:
@@ -155,6 +156,7 @@ def load_country_data(path: Path) -> CountryData:
         likely={lang: tuple(codes) for lang, codes in raw.likely.items()},
         fallback=tuple(raw.fallback),
         sources={code: dict(spec.sources) for code, spec in raw.countries.items()},
+        lines={code: doc.line("countries", code) or 1 for code in raw.countries},
     )
 
 

@@ -74,6 +74,14 @@ def russian_forms(name: str) -> set[str]:
     return forms
 
 
+class NameClash(ValueError):
+    """One typed form would name two countries; the file must say which."""
+
+    def __init__(self, form: str, first: str, second: str) -> None:
+        super().__init__(f"{form!r} names both {first} and {second}: keep it for one of them")
+        self.form, self.first, self.second = form, first, second
+
+
 class NameIndex:
     """Every form of every country's name, each pointing at exactly one country."""
 
@@ -84,7 +92,7 @@ class NameIndex:
             for form in _forms_of(country):
                 other = self._forms.setdefault(form, country.code)
                 if other != country.code:
-                    raise ValueError(f"{form!r} names both {other} and {country.code}")
+                    raise NameClash(form, other, country.code)
         self._choices = list(self._forms)
 
     def resolve(self, text: str, *, from_command: bool = False) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.countries import load_country_data
+from bot.core.countries import CountryCatalog, load_country_data
 from bot.core.errors import ContentError
 
 GOOD = """\
@@ -94,14 +94,13 @@ def test_a_lower_case_code(tmp_path: Path) -> None:
 
 
 def test_a_name_shared_by_two_countries(tmp_path: Path) -> None:
-    from bot.core.countries import CountryCatalog
-    from bot.core.countries.model import load_country_data as load
-
-    text = GOOD + GOOD.split("countries:\n")[1].replace("DE:", "AT:").replace("Germany", "germany")
-    path = tmp_path / "countries.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match="names both"):
-        CountryCatalog(load(path))
+    second = GOOD.split("countries:\n")[1].replace("DE:", "AT:").replace("Germany", "germany")
+    (tmp_path / "countries.yaml").write_text(GOOD + second, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        CountryCatalog.load(tmp_path)
+    assert str(info.value).removeprefix(str(tmp_path) + "/") == (
+        "countries.yaml:12: countries.AT: 'germany' names both DE and AT: keep it for one of them"
+    )
 
 
 def test_invalid_yaml(tmp_path: Path) -> None:
