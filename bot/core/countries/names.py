@@ -24,6 +24,8 @@ _NOT_WORD = re.compile(r"[^\w#]+")
 # Two-letter codes that are also everyday words: as a bare answer "no" means no, not Norway.
 _WORD_CODES = frozenset({"no", "me", "my", "is", "it", "in", "at", "be", "by", "am", "id"})
 _RI_A, _RI_Z = 0x1F1E6, 0x1F1FF
+# Shorter words are too close to everyday ones ("state", "walks") to forgive a typo in.
+_FUZZY_FROM = 6
 _TAG_FLAGS = {"gbeng": "GB", "gbsct": "GB", "gbwls": "GB"}  # 🏴 England, Scotland, Wales
 
 
@@ -88,12 +90,17 @@ class NameIndex:
     def __init__(self, countries: Mapping[str, Country]) -> None:
         self._codes = {code.lower(): code for code in countries}
         self._forms: dict[str, str] = {}
+        bases: set[str] = set()
         for country in countries.values():
-            for form in _forms_of(country):
+            for form, base in _forms_of(country):
                 other = self._forms.setdefault(form, country.code)
                 if other != country.code:
                     raise NameClash(form, other, country.code)
-        self._choices = list(self._forms)
+                if base:
+                    bases.add(form)
+        # Typos are matched against names as written, not the generated case forms: those
+        # sit one letter from everyday words ("Польше" / "больше").
+        self._choices = sorted(bases)
 
     def resolve(self, text: str, *, from_command: bool = False) -> str | None:
         """The code of the country ``text`` names, or None when unknown or unclear.
@@ -118,16 +125,17 @@ class NameIndex:
         return self._closest(key)
 
     def _closest(self, key: str) -> str | None:
-        allowed = 1 if len(key) <= 7 else 2
-        if len(key) < 5:
+        """A typo of one name: close enough, same first letter, and no rival country near."""
+        if len(key) < _FUZZY_FROM:
             return None
+        allowed = 1 if len(key) <= 7 else 2
         hits = process.extract(
             key, self._choices, scorer=OSA.distance, limit=12, score_cutoff=allowed + 1
         )
         if not hits:
             return None
         best_form, best, _ = min(hits, key=lambda hit: hit[1])
-        if best > allowed:
+        if best > allowed or best_form[0] != key[0]:  # "while" is not Chile
             return None
         code = self._forms[best_form]
         # Another country within one more edit makes the guess unsafe.
@@ -136,10 +144,10 @@ class NameIndex:
         return code
 
 
-def _forms_of(country: Country) -> Iterable[str]:
-    names = (*country.names.values(), *country.aliases)
-    for name in names:
-        yield from russian_forms(name)
-        lead = _LEAD.sub("", normalize(name))
-        if lead:
-            yield lead
+def _forms_of(country: Country) -> Iterable[tuple[str, bool]]:
+    """Every exact form of the country's names, and whether it is a name as written."""
+    for name in (*country.names.values(), *country.aliases):
+        written = _LEAD.sub("", normalize(name)) or normalize(name)
+        yield written, True
+        for form in russian_forms(name) - {written}:
+            yield form, False

@@ -62,6 +62,7 @@ def _code(countries: CountryCatalog, text: str, *, from_command: bool = False) -
         ("в Мексике", "MX"),
         ("в Китае", "CN"),
         ("в Египте", "EG"),
+        ("Польше", "PL"),
         ("на Бали", None),  # "на" is not a preposition we strip: better to ask again
         ("Bali", "ID"),
         ("Côte", None),
@@ -85,7 +86,7 @@ def test_resolves_codes_flags_and_names_in_both_languages(
         ("kazakstan", "KZ"),
         ("казахтан", "KZ"),
         ("switzerlnd", "CH"),
-        ("swedn", "SE"),
+        ("swedenn", "SE"),
         ("австия", "AT"),
         ("isreal", "IL"),
     ],
@@ -129,6 +130,16 @@ def test_a_typo_between_two_countries_is_not_guessed(countries: CountryCatalog, 
 )
 def test_unknown_text_is_none(countries: CountryCatalog, text: str) -> None:
     assert _code(countries, text) is None
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["while", "walks", "wakes", "state", "больше", "дольше", "диване", "скорее", "чиле", "yes",
+     "нет", "skip", "пропустить", "at home", "в зале", "I'm in pain", "болит спина"],
+)  # fmt: skip
+def test_everyday_words_are_not_countries(countries: CountryCatalog, word: str) -> None:
+    """One letter from a name is not enough for a short word: "while" is not Chile."""
+    assert _code(countries, word) is None
 
 
 def test_a_code_that_is_a_word_counts_only_as_a_command_argument(
