@@ -130,7 +130,7 @@ class NameIndex:
             return None
         allowed = 1 if len(key) <= 7 else 2
         hits = process.extract(
-            key, self._choices, scorer=OSA.distance, limit=12, score_cutoff=allowed + 1
+            key, self._choices, scorer=OSA.distance, limit=None, score_cutoff=allowed + 1
         )
         if not hits:
             return None
