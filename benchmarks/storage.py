@@ -149,7 +149,7 @@ async def _per_op(store: Storage, workload: Workload, path: Path) -> list[Row]:
         for op, stats in (await _load_then_save(store.sessions, users)).items()
     ]
     try:
-        import aiosqlite
+        import aiosqlite  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         why = "not measured: aiosqlite is not installed (pip install aiosqlite)"
         return rows + [

@@ -26,7 +26,7 @@ from typing import Any
 from redis import asyncio as aioredis
 from redis.exceptions import LockError, RedisError, ResponseError
 
-from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import (
@@ -100,7 +100,10 @@ class RedisSessions(_Keys, SessionStore):
             raise _unavailable("read", exc) from exc
         if not record:
             return None
-        session = decode(user, record.get("d", ""), int(record.get("v", 0)))
+        version = record.get("v", "")
+        if not version.isdigit():
+            raise CorruptRecord("session record without a readable version")
+        session = decode(user, record.get("d", ""), int(version))
         return None if session.updated_at < self.cutoff() else session
 
     async def save(self, session: Session) -> None:
@@ -130,8 +133,8 @@ class RedisSessions(_Keys, SessionStore):
         removed = 0
         try:
             async for key in self.redis.scan_iter(match=self._key("s", "*"), count=500):
-                stamp = await self.redis.hget(key, "t")
-                if stamp is not None and float(stamp) < self.cutoff():
+                stamp = _number(await self.redis.hget(key, "t"))
+                if stamp is not None and stamp < self.cutoff():
                     removed += int(await self.redis.delete(key))
         except RedisError as exc:
             raise _unavailable("purge", exc) from exc
@@ -355,3 +358,11 @@ async def open_redis(
 def _parse_reminder(reminder_id: str) -> Reminder:
     user, kind, due = reminder_id.rsplit("|", 2)
     return Reminder(user=user, kind=kind, due=float(due))
+
+
+def _number(text: str | None) -> float | None:
+    """A stored timestamp, or None when it is missing or not a number (left to ``load``)."""
+    try:
+        return None if text is None else float(text)
+    except ValueError:
+        return None

@@ -56,7 +56,7 @@ CREATE INDEX IF NOT EXISTS reminders_user ON reminders (user);
 CHECKPOINT_EVERY = 200  # writes between background checkpoints: a WAL of a few hundred KB
 BUSY_RETRY = 0.002  # seconds between tries when a checkpoint holds the write lock
 BUSY_PATIENCE = 2.0  # seconds of a locked file before "try again" (another process on it)
-PURGE_BATCH = 200  # rows per purge statement, with the loop free between batches
+PURGE_BATCH = 100  # rows per purge statement, with the loop free between batches
 
 
 class Database:

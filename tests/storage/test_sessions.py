@@ -125,3 +125,15 @@ async def test_a_record_filed_under_another_users_key_is_corrupt(
     await plant(storage, "tg:15", _record(clock, user="tg:16"))
     with pytest.raises(CorruptRecord, match="another user"):
         await storage.sessions.load("tg:15")
+
+
+async def test_a_record_with_an_unreadable_version_is_corrupt(storage: Storage) -> None:
+    from bot.storage.redis import RedisSessions
+
+    if not isinstance(storage.sessions, RedisSessions):
+        pytest.skip("only Redis keeps the version as text beside the record")
+    key = storage.sessions._key("s", "tg:17")
+    await storage.sessions.redis.hset(key, mapping={"v": "x", "d": "{}", "t": "soon"})
+    with pytest.raises(CorruptRecord):
+        await storage.sessions.load("tg:17")
+    assert await storage.sessions.purge() == 0  # a bad timestamp is not a crash either
