@@ -360,7 +360,7 @@ def _parse_reminder(reminder_id: str) -> Reminder:
     return Reminder(user=user, kind=kind, due=float(due))
 
 
-def _number(text: str | None) -> float | None:
+def _number(text: str | bytes | None) -> float | None:
     """A stored timestamp, or None when it is missing or not a number (left to ``load``)."""
     try:
         return None if text is None else float(text)
