@@ -260,7 +260,9 @@ async def _stall(engine: Engine, store: Storage, workload: Workload, concurrency
         unit="µs",
         notes=[
             f"longest callback {worst:,.0f} µs wall, {worst_cpu:,.0f} µs of the loop's own CPU"
-            f" (wall beyond CPU is the OS running other processes, load average {load:.1f});"
+            " (wall beyond CPU: the loop thread was not running, because other processes"
+            " ran or the kernel held a write behind the checkpoint thread's fsync;"
+            f" load average {load:.1f});"
             f" {stats.n:,} callbacks over {timer.seconds:.1f} s of service steps, forgets with"
             " checkpoints, a purge of 3,000 sessions and reminder claims"
         ],

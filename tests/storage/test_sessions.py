@@ -127,13 +127,19 @@ async def test_a_record_filed_under_another_users_key_is_corrupt(
         await storage.sessions.load("tg:15")
 
 
-async def test_a_record_with_an_unreadable_version_is_corrupt(storage: Storage) -> None:
+async def test_a_redis_record_with_an_unreadable_version_is_corrupt() -> None:
+    """Only Redis keeps the version and the time as text beside the record."""
     from bot.storage.redis import RedisSessions
+    from tests.storage.redis_server import open_test_redis
 
-    if not isinstance(storage.sessions, RedisSessions):
-        pytest.skip("only Redis keeps the version as text beside the record")
-    key = storage.sessions._key("s", "tg:17")
-    await storage.sessions.redis.hset(key, mapping={"v": "x", "d": "{}", "t": "soon"})
-    with pytest.raises(CorruptRecord):
-        await storage.sessions.load("tg:17")
-    assert await storage.sessions.purge() == 0  # a bad timestamp is not a crash either
+    storage = await open_test_redis(retention=3600.0)
+    try:
+        sessions = storage.sessions
+        assert isinstance(sessions, RedisSessions)
+        key = sessions._key("s", "tg:17")
+        await sessions.redis.hset(key, mapping={"v": "x", "d": "{}", "t": "soon"})
+        with pytest.raises(CorruptRecord):
+            await sessions.load("tg:17")
+        assert await sessions.purge() == 0  # a bad timestamp is not a crash either
+    finally:
+        await storage.close()
