@@ -12,7 +12,7 @@ from bot.adapters.console import parse_line, read_input, run_interactive
 from bot.core.engine import Engine
 from bot.core.messages import Choice, EventKind
 from bot.service import Conversations
-from bot.storage.memory import MemoryStorage
+from bot.storage.memory import open_memory
 from tests.conftest import ROOT
 from tests.core.walk import CALM
 from tests.json_chat import JsonBot
@@ -85,7 +85,7 @@ def test_read_input_numbers_commands_and_text() -> None:
 
 
 async def test_interactive_chat_transcript(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=86400))
+    conv = Conversations(engine, open_memory(retention=86400))
     stdin = io.StringIO("7\n1\n1\n/back\n/quit\n")
     stdout = io.StringIO()
     await run_interactive(conv, stdin, stdout)
