@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.content import load_catalog
 from bot.core.engine import Engine
-from bot.core.errors import BackcheckError, FlowError
+from bot.core.errors import BackcheckError
 from bot.core.flow.parser import load_flow
 from bot.core.redflags.detector import RedFlagDetector
 from bot.core.reminders import QuietHours
@@ -41,17 +41,20 @@ def build_engine(settings: Settings) -> Engine:
     if problems:
         raise InvalidFlow(problems)
     if settings.locale not in catalog.locales:
-        raise FlowError(f"BACKCHECK_LOCALE={settings.locale!r} has no content folder")
+        raise BackcheckError(
+            f"BACKCHECK_LOCALE: no content for {settings.locale!r}; "
+            f"available languages: {', '.join(catalog.locales)}"
+        )
     detector = RedFlagDetector.load(settings.content, catalog.locales)
     flow.machine  # noqa: B018 - compile the shared Machine now, not on the first message
-    start, _, end = settings.quiet_hours.partition("-")
+    start, end = settings.quiet_window
     return Engine(
         flow,
         catalog,
         detector,
         default_locale=settings.locale,
         default_region=settings.region,
-        quiet_hours=QuietHours(settings.timezone, int(start), int(end or start)),
+        quiet_hours=QuietHours(settings.timezone, start, end),
         followups=settings.followups,
     )
 

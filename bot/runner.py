@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from typing import Protocol
 
 from bot.app import App
+from bot.core.errors import BackcheckError
 from bot.core.messages import Reply
 from bot.settings import Settings, mask
 
@@ -45,6 +47,36 @@ class Delivery:
         if adapter is None:
             return False  # e.g. a console user: nobody to message
         return await adapter.deliver(user, replies)
+
+
+class TokenRejected(BackcheckError):
+    """The platform refused the token at start-up: one line for the operator, no traceback."""
+
+
+def _rejected_token(error: BaseException) -> str | None:
+    """The operator's line when ``error`` is a platform refusing our token, else None.
+
+    Looked up in the loaded modules so that neither library is imported for this check; the
+    libraries' own messages (and tracebacks) quote the token, so they are never shown.
+    """
+    telegram = sys.modules.get("telegram.error")
+    if telegram is not None and isinstance(error, telegram.InvalidToken):
+        return "Telegram rejected the token: check TELEGRAM_TOKEN"
+    discord = sys.modules.get("discord.errors")
+    if discord is not None and isinstance(error, discord.LoginFailure):
+        return "Discord rejected the token: check DISCORD_TOKEN"
+    return None
+
+
+async def start_adapter(adapter: Adapter) -> None:
+    """``adapter.start()``, with a rejected token turned into :class:`TokenRejected`."""
+    try:
+        await adapter.start()
+    except Exception as exc:
+        line = _rejected_token(exc)
+        if line is None:
+            raise
+        raise TokenRejected(line) from None
 
 
 def adapters_for(app: App) -> list[Adapter]:
@@ -80,7 +112,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         tasks.append(asyncio.create_task(serve_metrics(app, stop)))
     try:
         for adapter in adapters:
-            await adapter.start()
+            await start_adapter(adapter)
             log.info("%s adapter started", adapter.name)
         if settings.followups:  # only once the adapters can deliver
             from bot.scheduler import Scheduler

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import AsyncIterator, Callable
+from typing import IO, Annotated, Any, Final
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.adapters.common import COMMANDS
 from bot.core.messages import Choice, Event, EventKind, ReplyKind
+from bot.logs import error_site
 from bot.service import Conversations, Turn
 
+log = logging.getLogger("backcheck")
 _MARK = {ReplyKind.WARNING: "! ", ReplyKind.OUTCOME: "» "}
 
 
@@ -23,32 +35,79 @@ class ProtocolError(ValueError):
     """A JSON line that does not follow the protocol; the message says what is wrong."""
 
 
-def parse_line(line: str) -> tuple[str, Event]:
-    """One JSON-lines input object -> (user, Event)."""
+#: Longest input line read; Telegram's own message limit is 4,096 characters.
+MAX_LINE: Final = 64 * 1024
+MAX_TEXT: Final = 4096
+_Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+_LOCALE: Final = r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}$"
+
+
+class Line(BaseModel):
+    """One input line of the protocol. Strict: JSON strings only, no unknown fields.
+
+    Parsed from the raw bytes by pydantic's JSON parser, which refuses what would crash or
+    stall the standard one (invalid UTF-8, lone surrogates, nesting past 200 levels, numbers
+    past its range) with an error instead of an exception.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    user: _Id
+    command: _Id | None = None
+    choice: _Id | None = None
+    text: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    arg: _Id | None = None
+    question: _Id | None = None
+    locale: Annotated[str, StringConstraints(pattern=_LOCALE)] | None = None
+
+    @field_validator("user")
+    @classmethod
+    def _printable(cls, user: str) -> str:
+        if not user.isprintable():
+            raise ValueError("must be printable text")
+        return user
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Line:
+        given = [k for k in ("command", "choice", "text") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError('give exactly one of "command", "choice" or "text"')
+        if self.command is not None and self.command not in COMMANDS:
+            raise ValueError(f"unknown command; use one of {'|'.join(COMMANDS)}")
+        return self
+
+    def event(self) -> Event:
+        if self.command is not None:
+            return Event(COMMANDS[self.command], self.arg, locale=self.locale)
+        if self.choice is not None:
+            return Event(EventKind.CHOICE, self.choice, self.question, self.locale)
+        return Event(EventKind.TEXT, self.text, locale=self.locale)
+
+
+def parse_line(line: str | bytes) -> tuple[str, Event]:
+    """One JSON-lines input object -> (user, Event); :class:`ProtocolError` says what is wrong."""
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ProtocolError(f"not JSON: {exc.msg} at column {exc.colno}") from exc
-    if not isinstance(data, dict):
-        raise ProtocolError("each line must be a JSON object")
-    user = data.get("user")
-    if not isinstance(user, str) or not user:
-        raise ProtocolError('"user" must be a non-empty string')
-    given = [k for k in ("command", "choice", "text") if k in data]
-    if len(given) != 1:
-        raise ProtocolError('give exactly one of "command", "choice" or "text"')
-    for key in ("locale", "arg", "question", *given):
-        if key in data and not isinstance(data[key], str):
-            raise ProtocolError(f'"{key}" must be a string')
-    locale, question = data.get("locale"), data.get("question")
-    if given[0] == "command":
-        kind = COMMANDS.get(data["command"])
-        if kind is None:
-            raise ProtocolError(f"unknown command; use one of {'|'.join(COMMANDS)}")
-        return user, Event(kind, data.get("arg"), locale=locale)
-    if given[0] == "choice":
-        return user, Event(EventKind.CHOICE, data["choice"], question, locale)
-    return user, Event(EventKind.TEXT, data["text"], locale=locale)
+        parsed = Line.model_validate_json(line)
+    except ValidationError as exc:
+        raise ProtocolError(_problem(exc)) from None
+    return parsed.user, parsed.event()
+
+
+def _problem(exc: ValidationError) -> str:
+    """The first error, without the input (which may be long or hold anything)."""
+    error = exc.errors(include_url=False, include_input=False)[0]
+    context = error.get("ctx") or {}
+    kind, loc = error["type"], ".".join(str(p) for p in error["loc"])[:40]
+    if kind == "json_invalid":
+        return "not JSON: " + str(error["msg"]).removeprefix("Invalid JSON: ")
+    if kind == "model_type":
+        return "each line must be a JSON object"
+    if kind == "extra_forbidden":
+        return f'unknown field "{loc}"; use user, command, choice, text, arg, question, locale'
+    message = str(context["error"]) if "error" in context else str(error["msg"])
+    if kind == "string_pattern_mismatch":
+        message = "must be a language tag such as en or ru-RU"
+    return f'"{loc}" {message[0].lower()}{message[1:]}' if loc else message
 
 
 def turn_json(user: str, turn: Turn) -> dict[str, Any]:
@@ -69,26 +128,55 @@ def turn_json(user: str, turn: Turn) -> dict[str, Any]:
     }
 
 
-async def _lines(stream: IO[str]) -> Any:
+def encode(out: dict[str, Any]) -> bytes:
+    """One output line: UTF-8 JSON, with U+2028/U+2029 escaped (JavaScript readers split on
+    them) and, should a lone surrogate ever reach a reply, ASCII escapes for that line."""
+    text = json.dumps(out, ensure_ascii=False)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    try:
+        return text.encode() + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(out).encode() + b"\n"
+
+
+async def answer(conversations: Conversations, line: bytes) -> bytes:
+    """The protocol's one reply to one input line, whatever the line holds."""
+    if not line.strip():
+        return encode({"error": "empty line; send one JSON object per line"})
+    if len(line) > MAX_LINE:
+        return encode({"error": f"line too long (over {MAX_LINE} bytes)"})
+    try:
+        user, event = parse_line(line)
+    except ProtocolError as exc:
+        return encode({"error": str(exc)})
+    try:
+        turn = await conversations.handle(f"cli:{user}", event)
+    except Exception as exc:  # one bad line must not end the stream for every other user
+        log.error("json chat: line not applied: %s at %s", type(exc).__name__, error_site(exc))
+        return encode({"error": "internal error; the line was not applied"})
+    return encode(turn_json(user, turn))
+
+
+async def _lines(stream: IO[bytes]) -> AsyncIterator[bytes]:
+    """Input lines of at most ``MAX_LINE + 1`` bytes; the rest of a longer line is skipped."""
     while True:
-        line = await asyncio.to_thread(stream.readline)
+        line = await asyncio.to_thread(stream.readline, MAX_LINE + 1)
         if not line:
             return
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            rest = line
+            while rest and not rest.endswith(b"\n"):
+                rest = await asyncio.to_thread(stream.readline, MAX_LINE)
         yield line
 
 
-async def run_json(conversations: Conversations, stdin: IO[str], stdout: IO[str]) -> None:
-    """One output line per input line, flushed; a bad line gets ``{"error"}`` and we go on."""
+async def run_json(conversations: Conversations, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """Exactly one output line per input line (blank ones included), flushed.
+
+    Byte streams, so that invalid UTF-8 is one line's error rather than the end of the stream.
+    """
     async for line in _lines(stdin):
-        if not line.strip():
-            continue
-        try:
-            user, event = parse_line(line)
-        except ProtocolError as exc:
-            out: dict[str, Any] = {"error": str(exc)}
-        else:
-            out = turn_json(user, await conversations.handle(f"cli:{user}", event))
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.write(await answer(conversations, line))
         stdout.flush()
 
 

@@ -26,6 +26,11 @@ NOT_TEXTS = frozenset({"redflags.yaml"})
 NOT_LOCALES = frozenset({"pictures"})
 
 
+def locale_names(root: Path) -> list[str]:
+    """The languages a content folder has texts for: its subfolders, except picture folders."""
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in NOT_LOCALES)
+
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """Where a key was defined, for error messages."""
@@ -84,7 +89,7 @@ def load_catalog(root: Path) -> Catalog:
     if not root.is_dir():
         raise ContentError("content folder not found", file=root)
     catalog = Catalog(texts={}, where={})
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in NOT_LOCALES):
+    for folder in (root / name for name in locale_names(root)):
         texts: dict[str, Value] = {}
         where: dict[str, Located] = {}
         for file in sorted(f for f in folder.glob("*.yaml") if f.name not in NOT_TEXTS):

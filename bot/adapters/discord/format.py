@@ -45,6 +45,7 @@ _SELECT: Final = re.compile(SELECT_TEMPLATE)
 #: Shared command names that are called differently on Discord (``/start`` is too generic
 #: a name among every bot's slash commands in a server).
 _COMMAND_NAMES: Final = {"start": "backpain"}
+_DM_COMMAND: Final = re.compile(r"/(\w++)(?:\s++(\S.*+))?+")
 _COMMAND_MENTION: Final = re.compile(r"(?<![\w/])/(" + "|".join(_COMMAND_NAMES) + r")\b")
 #: Slash commands without an argument; ``/language`` and ``/region`` take an optional choice.
 COMMANDS: Final = {
@@ -227,7 +228,9 @@ def answered(content: str, answer: str, limit: int = MESSAGE_LIMIT) -> str:
 
 def dm_command(text: str) -> tuple[EventKind, str | None] | None:
     """``/restart`` or ``/language ru`` typed as a DM: the command it names, if it is ours."""
-    match = re.fullmatch(r"\s*/(\w+)(?:\s+(.*?))?\s*", text)
+    # Possessive repeats on the stripped text: linear, where ``\s*/(\w+)(?:\s+(.*?))?\s*``
+    # retried every split of a long run of spaces (quadratic on a 40,000-character DM).
+    match = _DM_COMMAND.fullmatch(text.strip())
     if match is None:
         return None
     kind = DM_COMMANDS.get(match.group(1).lower())
