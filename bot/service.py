@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass, field
 
 from bot.core.content import normalize_locale
+from bot.core.effects import Cancel, Effect, Schedule
 from bot.core.engine import Engine
 from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
-from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.logs import user_ref
 from bot.storage.base import Storage
@@ -81,17 +81,17 @@ class Conversations:
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             session = stored or self.engine.new_session(user)
-            replies = self.engine.handle(session, event)
+            step = self.engine.step(session, event)
             if event.kind is EventKind.FORGET:
                 await self.storage.delete(user)
-                return self._turn(session, replies)
+                return self._turn(session, step.replies)
             try:
                 await self.storage.save(session)
             except ConcurrentUpdate:
                 self.metrics.retries += 1
                 continue
-            await self._apply_outbox(session)
-            return self._turn(session, replies)
+            await self._apply(step.effects)
+            return self._turn(session, step.replies)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
 
     async def _load(self, user: str) -> Session | None:
@@ -103,14 +103,13 @@ class Conversations:
             await self.storage.delete(user)
             return None
 
-    async def _apply_outbox(self, session: Session) -> None:
+    async def _apply(self, effects: tuple[Effect, ...]) -> None:
         """Store or cancel the reminders the step asked for (after the session is saved)."""
-        for action, item in session.outbox:
-            if action == "schedule" and isinstance(item, Reminder):
-                await self.storage.schedule(item)
-            elif action == "cancel":
-                await self.storage.cancel(session.user, item if isinstance(item, str) else None)
-        session.outbox.clear()
+        for effect in effects:
+            if isinstance(effect, Schedule):
+                await self.storage.schedule(effect.reminder)
+            elif isinstance(effect, Cancel):
+                await self.storage.cancel(effect.user, effect.kind)
 
     def _turn(self, session: Session, replies: list[Reply]) -> Turn:
         done = (

@@ -36,7 +36,7 @@ async def test_conversation_survives_a_restart_with_sqlite(engine: Engine, tmp_p
 
     second = Conversations(engine, await SQLiteStorage.open(db, retention=RETENTION))
     turn = await second.handle("cli:u1", Event(EventKind.START))
-    assert turn.question == question == "rf_sexual"
+    assert turn.question == question == "rf_general"
     assert turn.replies[0].key == "ui.resume"
     await second.storage.close()
 
@@ -50,7 +50,7 @@ async def test_duplicate_platform_event_is_applied_once(engine: Engine) -> None:
     again = await conv.handle(
         "u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"), event_id="tg:7"
     )
-    assert first.question == "rf_saddle" and not first.duplicate
+    assert first.question == "rf_urine" and not first.duplicate
     assert again.duplicate and again.replies == []
     session = await conv.storage.load("u")
     assert session is not None and len(session.answers) == 1
@@ -88,7 +88,7 @@ async def test_lost_race_retries_on_the_fresh_session(engine: Engine) -> None:
     conv = Conversations(engine, storage)
     await conv.handle("u", Event(EventKind.START))
     turn = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
-    assert turn.question == "rf_saddle"
+    assert turn.question == "rf_urine"
     session = await storage.load("u")
     assert session is not None
     assert session.region == "uk"  # the other process's change was kept, not overwritten
@@ -128,7 +128,7 @@ async def test_turn_says_when_a_press_was_refused(engine: Engine) -> None:
     applied = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
     again = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
     assert not applied.refused and again.refused
-    assert again.replies[0].key == "ui.already_answered" and again.question == "rf_saddle"
+    assert again.replies[0].key == "ui.already_answered" and again.question == "rf_urine"
 
 
 async def test_an_unreadable_session_starts_fresh_with_one_warning(

@@ -30,10 +30,10 @@ REGIONS: dict[str, Region] = {
     r.id: r
     for r in (
         Region("eu", "112", zone="Europe/Berlin"),
-        Region("uk", "999", "111", zone="Europe/London"),
+        Region("uk", "999", zone="Europe/London"),
         Region("us", "911"),
         Region("ca", "911"),
-        Region("ru", "112", "103", also="103", zone="Europe/Moscow"),
+        Region("ru", "112", also="103", zone="Europe/Moscow"),
         Region("au", "000", also="112", zone="Australia/Sydney"),
     )
 }

@@ -31,7 +31,21 @@ UI_KEYS = (
     "choices.new_symptom", "choices.start_timer", "choices.remind_next",
     "choices.stop_reminders", "choices.set_region", "ui.compress_missed", "ui.flow_updated",
     "choices.nothing_else", "choices.restart", "choices.confirm_yes", "choices.confirm_no",
-    "choices.not_sure",
+    "choices.not_sure", "choices.present", "choices.absent", "choices.still_true",
+    "choices.change", "ui.number_unknown", "ui.profile_confirm", "ui.profile_nothing",
+    "ui.picked", "console.hello", "ui.because_typed",
+    # The result screens (bot/core/render.py): action lines, tailored steps, medicines.
+    "outcomes.emergency_ambulance.text", "outcomes.emergency_department.text",
+    "outcomes.emergency_department.call", "outcomes.emergency_department.dark_urine",
+    "outcomes.emergency_department.pregnancy", "outcomes.urgent_doctor.action",
+    "outcomes.urgent_doctor.line", "outcomes.urgent_doctor.muscles", "outcomes.doctor.action",
+    "outcomes.doctor.line", "outcomes.self_care.action", "outcomes.self_care.line",
+    "outcomes.steps.stop", "outcomes.steps.positions", "outcomes.steps.positions_pregnant",
+    "outcomes.steps.cold", "outcomes.steps.no_heat", "outcomes.steps.after_72h",
+    "outcomes.steps.move", "outcomes.steps.move_muscles", "outcomes.medicines",
+    "outcomes.medicines_avoid", "outcomes.medicines_pregnancy", "outcomes.pregnancy",
+    "outcomes.safety_net", "followups.alt.cold_pack_wrapped",
+    "followups.alt.rest_back_calves_on_chair", "followups.alt.rest_side_pillow_knees",
 )  # fmt: skip
 
 
@@ -99,19 +113,15 @@ def _cycles(flow: Flow, edges: dict[str, set[str]]) -> Iterator[FlowError]:
 def flow_keys(flow: Flow) -> Iterator[tuple[str, tuple[str | int, ...]]]:
     """Every content key the flow uses, with where in the flow file it is used."""
     for name, state in flow.states.items():
-        yield state.text, ("states", name)
         if state.outcome is None:
-            yield f"questions.{name}.short", ("states", name)
+            yield state.text, ("states", state.group or name)
+            yield state.short, ("states", state.group or name)
         for i, choice in enumerate(state.choices):
-            yield choice.label, ("states", name, "choices", i)
-        for key in state.also:
-            yield key, ("states", name, "also")
+            yield choice.label, ("states", state.group or name, "choices", i)
         for followup in state.followups:
             yield f"followups.{followup}.label", ("states", name, "followups")
             if followup not in SPECIAL_FOLLOWUPS:
                 yield f"followups.{followup}.text", ("states", name, "followups")
-    for finding, key in flow.notes.items():
-        yield key, ("notes", finding)
     for finding in flow.rules.findings:
         yield f"findings.{finding}", ("rules",)
     for level in flow.rules.levels:

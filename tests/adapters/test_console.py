@@ -57,8 +57,8 @@ def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     first.close()
     second = JsonBot(BACKCHECK_DB=str(db))
     out = second.send({"user": "u1", "command": "help"})
-    assert out["state"] == "rf_saddle"
-    assert out["choices"][0]["id"] == "saddle_numb"
+    assert out["state"] == "rf_urine"
+    assert out["choices"][0]["id"] == "none_of_these"
     second.close()
 
 
@@ -86,12 +86,14 @@ def test_read_input_numbers_commands_and_text() -> None:
 
 async def test_interactive_chat_transcript(engine: Engine) -> None:
     conv = Conversations(engine, MemoryStorage(retention=86400))
-    stdin = io.StringIO("7\n1\n1\n/back\n/quit\n")
+    stdin = io.StringIO("1\nno\n2\nyes I can get there\n/back\n/quit\n")
     stdout = io.StringIO()
-    await run_interactive(conv, stdin, stdout)
+    await run_interactive(conv, stdin, stdout, reminders=False)
     screen = stdout.getvalue()
-    assert "1. Fall, crash or heavy blow" in screen
+    assert "1. None of these" in screen and "2. Fall, crash or blow" in screen
+    assert "type the number" in screen
     assert "Go to the emergency department" in screen and "Why: you said" in screen
+    assert all(len(line) <= 100 for line in screen.splitlines()), "wrapped at the width"
 
 
 def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
@@ -99,7 +101,7 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     env["BACKCHECK_DB"] = str(tmp_path / "r.db")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="7\n/quit\n",
+        input="1\n/quit\n",
         capture_output=True,
         text=True,
         cwd=tmp_path,  # no .env here
@@ -108,8 +110,8 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
-    assert "Is any of this happening?" in done.stdout
-    assert "numbness" in done.stdout  # the answer "7" (none of these) moved on
+    assert "Any of these right now?" in done.stdout
+    assert "Since training" in done.stdout  # the answer "1" (none of these) moved on
 
 
 def test_validate_command_reports_ok() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.content import Catalog, placeholders
 from bot.core.flow.model import Flow
 from bot.core.validation import check_content
@@ -37,7 +39,7 @@ def test_russian_is_really_russian(catalog: Catalog) -> None:
     same = [
         k
         for k, v in catalog.texts["en"].items()
-        if v == catalog.texts["ru"][k] and not str(v).strip("{}0123456789 ").isdigit()
+        if v == catalog.texts["ru"][k] and any(c.isalpha() for c in _without_placeholders(v))
     ]
     assert same == [], same
 
@@ -48,3 +50,8 @@ def test_button_labels_fit_on_a_phone(flow: Flow, catalog: Catalog) -> None:
             for locale in catalog.locales:
                 label = catalog.text(choice.label, locale)
                 assert len(label) <= 40, f"{locale} {choice.label}: {label!r}"
+
+
+def _without_placeholders(value: object) -> str:
+    """The words of a text, its ``{placeholders}`` left out ("✓ {label}" has none)."""
+    return re.sub(r"\{[a-z_]+\}", "", str(value))

@@ -43,11 +43,17 @@ def _hospital_transport_unknown(verdict: Verdict) -> bool:
     )
 
 
+def _pregnancy_possible(verdict: Verdict) -> bool:
+    """Pregnant or unsure: the maternity warning signs must be asked (clinical.md 3.1)."""
+    return "pregnancy" in verdict.findings
+
+
 ALLOWED: Mapping[str, Condition] = MappingProxyType(
     {f"level_is_{level}": _level_is(level) for level in LEVELS}
     | {
         "has_red_flag": _has_red_flag,
         "hospital_transport_unknown": _hospital_transport_unknown,
+        "pregnancy_possible": _pregnancy_possible,
     }
 )
 
