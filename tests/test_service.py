@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
+from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, ReplyKind
 from bot.core.session import Session
 from bot.service import Conversations
@@ -143,3 +144,27 @@ async def test_an_unreadable_session_starts_fresh_with_one_warning(
     assert len(caplog.records) == 1 and "not json" not in caplog.text
     session = await storage.load("u")
     assert session is not None and session.version == 1
+
+
+async def test_a_turn_says_whether_a_press_was_recorded_and_words_the_receipt(
+    engine: Engine,
+) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    start = await conv.handle("u", Event(EventKind.START, locale="ru"))
+    assert not start.recorded and start.receipt is None, "a command is not an answer"
+    press = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    answered = await conv.handle("u", press, label="Ничего из этого")
+    assert answered.recorded and answered.receipt == "Ваш ответ: Ничего из этого"
+    stale = await conv.handle("u", press, label="Ничего из этого")
+    assert stale.refused and not stale.recorded and stale.receipt is None
+    await conv.handle("u", Event(EventKind.FORGET))
+    fresh = await conv.handle("u", press, label="Ничего из этого")
+    assert fresh.replies[0].key == "ui.welcome" and not fresh.recorded, "a new check began"
+
+
+async def test_say_uses_the_platforms_hints(engine: Engine) -> None:
+    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    assert conv.say("ui.your_answer", Hints("ru-RU"), answer="x") == "Ваш ответ: x"
+    # an en-GB phone may be anywhere: the language never picks the country's number
+    assert "112 or your local emergency number" in conv.say("ui.error", Hints("en-GB"))
+    assert conv.say("ui.your_answer", answer="x") == "Your answer: x"

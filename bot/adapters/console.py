@@ -16,25 +16,14 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from bot.core.content import normalize_locale
+from bot.adapters.common import COMMANDS
+from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.scheduler import Scheduler
 from bot.service import Conversations, Turn
 
 PICTURES_DIR = Path(__file__).resolve().parents[2] / "content" / "pictures"
 
-COMMANDS = {
-    "start": EventKind.START,
-    "back": EventKind.BACK,
-    "restart": EventKind.RESTART,
-    "help": EventKind.HELP,
-    "forget": EventKind.FORGET,
-    "language": EventKind.LANGUAGE,
-    "region": EventKind.REGION,
-    "about": EventKind.ABOUT,
-    "stop": EventKind.STOP,
-    "summary": EventKind.SUMMARY,
-}
 _MARK = {ReplyKind.WARNING: "! ", ReplyKind.OUTCOME: "» "}
 
 
@@ -133,7 +122,7 @@ async def run_interactive(
     """
     screen = _Screen(stdout)
     current: list[Reply] = []
-    screen.say(screen.wrap(_t(conversations, "console.hello", locale)))
+    screen.say(screen.wrap(conversations.say("console.hello", Hints(locale))))
     stop = asyncio.Event()
     lines = _LineReader(stdin)
 
@@ -171,11 +160,6 @@ async def run_interactive(
         stop.set()
         if ticker is not None:
             ticker.cancel()
-
-
-def _t(conversations: Conversations, key: str, locale: str | None) -> str:
-    catalog = conversations.engine.catalog
-    return catalog.text(key, normalize_locale(locale, catalog.locales) or catalog.locales[0])
 
 
 class _Screen:

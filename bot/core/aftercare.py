@@ -13,6 +13,16 @@ from collections.abc import Callable
 
 from bot.core.effects import Cancel, Effect, Schedule
 from bot.core.flow.model import Flow
+from bot.core.flow.vocabulary import (
+    BETTER,
+    COMPRESS_TIMER,
+    NEW_SYMPTOM,
+    REMIND_NEXT,
+    SAME,
+    START_TIMER,
+    STOP,
+    WORSE,
+)
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.prompts import CheckIn, Compress, Prompt, encode
 from bot.core.regions import REGIONS
@@ -33,11 +43,6 @@ from bot.core.reminders import (
 from bot.core.render import Renderer
 from bot.core.session import Session
 
-COMPRESS_TIMER, CHECKINS = "compress_timer", "checkins"
-REMINDER_FOLLOWUPS = (COMPRESS_TIMER, CHECKINS)  # hidden when BACKCHECK_FOLLOWUPS=false
-SPECIAL_FOLLOWUPS = frozenset({"summary", *REMINDER_FOLLOWUPS})
-BETTER, SAME, WORSE, NEW_SYMPTOM = "better", "same", "worse", "new_symptom"
-START_TIMER, REMIND_NEXT, STOP = "start_timer", "remind_next", "stop_reminders"
 LATE_CHECKIN = 60 * HOUR  # a check-in this long after the triage is the "3 days" one
 
 

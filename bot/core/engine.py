@@ -16,11 +16,22 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from bot.core import answers
-from bot.core.aftercare import REMINDER_FOLLOWUPS, SPECIAL_FOLLOWUPS, Aftercare
+from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
 from bot.core.effects import Effect
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import (
+    CONFIRM_NO,
+    CONFIRM_UNSURE,
+    CONFIRM_YES,
+    REMINDER_FOLLOWUPS,
+    RESTART,
+    SET_REGION,
+    SPECIAL_FOLLOWUPS,
+    SUMMARY,
+)
+from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.prompts import (
     CheckIn,
@@ -34,10 +45,9 @@ from bot.core.prompts import (
 )
 from bot.core.regions import REGIONS
 from bot.core.reminders import QuietHours
-from bot.core.render import RESTART, SET_REGION, SUMMARY, Renderer
+from bot.core.render import Renderer
 from bot.core.session import Answer, Session
 
-CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE = "confirm_yes", "confirm_no", "not_sure"
 STILL_TRUE, CHANGE = "still_true", "change"
 
 
@@ -304,12 +314,11 @@ class Engine:
     def _adopt_platform_hints(self, session: Session, event: Event) -> None:
         """The platform's language hint sets the language. The country is never guessed from
         it: until the person names one, every screen says "112 or your local number"."""
+        hints = Hints(event.locale)
         if session.locale is None:
-            session.locale = (
-                normalize_locale(event.locale, self.catalog.locales) or self.default_locale
-            )
-        if session.region is None and self.default_region is not None:
-            session.region = self.default_region
+            session.locale = hints.locale(self.catalog.locales, self.default_locale)
+        if session.region is None:
+            session.region = hints.region(self.default_region)
 
     def _is_done(self, session: Session) -> bool:
         return self.flow.states[session.state or self.flow.start].outcome is not None

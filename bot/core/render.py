@@ -13,21 +13,20 @@ import time
 from bot.core.content import Catalog
 from bot.core.flow.model import Flow, FlowChoice, FlowState
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.pictures import Picture, alt_key, caption_key
 from bot.core.regions import REGIONS
 from bot.core.session import Answer, Session
 
-RESTART = "restart"
-SET_REGION = "set_region"
-SUMMARY = "summary"
 NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
 AMBULANCE, DEPARTMENT = "emergency_ambulance", "emergency_department"
-# Pictures shown before a detail screen (content/pictures/<key>.png, bot/core/pictures.py).
-PICTURES: dict[str, tuple[str, ...]] = {
-    "cold": ("cold_pack_wrapped",),
-    "positions": ("rest_back_calves_on_chair", "rest_side_pillow_knees"),
+# Pictures shown before a detail screen (bot/core/pictures.py).
+PICTURES: dict[str, tuple[Picture, ...]] = {
+    "cold": (Picture.COLD_PACK_LOWER_BACK,),
+    "positions": (Picture.BACK_CALVES_ON_CHAIR, Picture.SIDE_PILLOW_BETWEEN_KNEES),
 }
-SIDE_ONLY = ("rest_side_pillow_knees",)  # pregnancy after 28 weeks: never flat on the back
+SIDE_ONLY = (Picture.SIDE_PILLOW_BETWEEN_KNEES,)  # pregnancy after 28 weeks: not on the back
 # Answers of the "how is it going" question that tailor the first aid.
 STARTED_TODAY = ("course", "today")
 PAST_72_HOURS = frozenset({("course", "over_three_improving"), ("course", "over_three_days")})
@@ -262,12 +261,12 @@ class Renderer:
         replies = [
             Reply(
                 ReplyKind.IMAGE,
-                f"followups.alt.{key}",
-                self.t(f"followups.alt.{key}", session),
-                image=key,
-                alt=self.t(f"followups.alt.{key}", session),
+                caption_key(picture),
+                self.t(caption_key(picture), session),
+                image=picture.value,
+                alt=self.t(alt_key(picture), session),
             )
-            for key in pictures
+            for picture in pictures
         ]
         replies.append(self.info(f"followups.{followup}.text", session))
         return replies

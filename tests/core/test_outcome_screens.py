@@ -196,7 +196,7 @@ def test_pregnancy_changes_positions_and_medicines(engine: Engine) -> None:
     assert "no anti-inflammatory painkillers, including gels" in text
     chat.press("positions")
     pictures = [r.image for r in chat.replies if r.kind is ReplyKind.IMAGE]
-    assert pictures == ["rest_side_pillow_knees"]
+    assert pictures == ["side_pillow_between_knees"]
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
@@ -207,8 +207,8 @@ def test_details_are_one_tap_away_pictures_first(engine: Engine, locale: str) ->
         assert detail in offered
     assert offered[0] == "set_region" and offered[-1] == "restart"
     replies = chat.press("cold")
-    assert replies[0].kind is ReplyKind.IMAGE and replies[0].image == "cold_pack_wrapped"
-    assert replies[0].alt and replies[0].text == replies[0].alt
+    assert replies[0].kind is ReplyKind.IMAGE and replies[0].image == "cold_pack_lower_back"
+    assert replies[0].alt and replies[0].text and replies[0].text != replies[0].alt
     assert replies[1].kind is ReplyKind.INFO and "15" in replies[1].text
     assert chat.choices == offered, "the menu stays"
     avoid = chat.press("avoid")[0].text

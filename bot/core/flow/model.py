@@ -123,7 +123,7 @@ class Flow:
     def interrupt_target(self, verdict: Verdict) -> str | None:
         """Where the interrupt route sends ``verdict``, or None to carry on."""
         for step in self.interrupt:
-            check = conditions.lookup(step.condition) if step.condition else None
+            check = conditions.lookup(step.condition, self.rules.levels) if step.condition else None
             if step.condition is None or (check is not None and check(verdict)):
                 return step.to
         return None
@@ -158,7 +158,7 @@ def compile_machine(flow: Flow, model: object = None) -> Machine:
             for step in flow.transitions_of(state, choice):
                 cond = []
                 if step.condition is not None:
-                    check = conditions.lookup(step.condition)
+                    check = conditions.lookup(step.condition, flow.rules.levels)
                     if check is None:  # validated at load; defensive for hand-built flows
                         raise flow.error(f"unknown condition {step.condition!r}", "routes")
                     cond.append(_bind(check))

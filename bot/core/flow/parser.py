@@ -3,30 +3,27 @@
 Kept apart from :mod:`bot.core.flow.model` (the model and the Machine) because parsing is where
 untrusted text becomes data. Pydantic checks the shapes (a wrong type, an unknown key, a missing
 key); each error's location is mapped back to the file, line and key it came from, so an
-operator reads ``flows/triage.yaml:42 (states.onset.choices.1.findings)`` and not a traceback.
+operator reads ``flows/triage.yaml:42: states.onset.choices[1].findings`` and not a traceback.
 The checks pydantic cannot know (findings from rules.yaml, conditions from the allowlist,
 references between states) follow, with the same precision.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.core.errors import FlowError
 from bot.core.flow import conditions
 from bot.core.flow.model import Flow, FlowChoice, FlowState, RouteStep, Target
 from bot.core.flow.rules import TriageRules, load_rules
-from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
+from bot.core.yamlfile import YamlDoc, YamlSyntaxError, dotted, load_yaml, parse
 
 # Words YAML 1.1 may read as booleans: never a choice id (has_numbness, not yes).
 BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "y", "n"})
 # The three answers of an unfolded single question (see ``unfold`` in flows/triage.yaml).
 PRESENT, ABSENT, NOT_SURE = "present", "absent", "not_sure"
-# Names pydantic adds to an error location for a member of a union; never keys of the file.
-_UNION_TAGS = frozenset({"str", "RouteSpec", "StepSpec", "ChoiceSpec", "StateSpec"})
 
 
 class _Strict(BaseModel):
@@ -96,30 +93,6 @@ class FlowSpec(_Strict):
     states: dict[str, StateSpec] = Field(min_length=1)
 
 
-def yaml_location(doc: YamlDoc, loc: Sequence[str | int]) -> tuple[int | None, str]:
-    """The line and dotted key of a pydantic error location inside ``doc``.
-
-    Pydantic adds the name of a union member (``str``, ``RouteSpec``) to a location; those are
-    not keys of the file and are skipped, so the key is always a path the operator can find.
-    """
-    path = [part for part in loc if part not in _UNION_TAGS]
-    return doc.line(*path), ".".join(str(p) for p in path)
-
-
-def _first_error(doc: YamlDoc, exc: ValidationError) -> FlowError:
-    error = exc.errors()[0]
-    loc = tuple(error["loc"])
-    line, key = yaml_location(doc, loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        message = f"unknown key {loc[-1]!r}"
-    elif kind == "missing":
-        message = f"missing key {loc[-1]!r}"
-    else:
-        message = str(error["msg"]).removeprefix("Value error, ")
-    return FlowError(message, file=doc.path, line=line, key=key or None)
-
-
 def load_flow(path: Path) -> Flow:
     """Parse ``path`` (and the rules file it names) into a Flow, checking its structure.
 
@@ -139,12 +112,9 @@ def load_flow(path: Path) -> Flow:
                 "has_numbness / no_numbness",
                 file=path,
                 line=doc.line(*where),
-                key=".".join(str(k) for k in where),
+                key=dotted(where),
             )
-    try:
-        spec = FlowSpec.model_validate(doc.data)
-    except ValidationError as exc:
-        raise _first_error(doc, exc) from None
+    spec = parse(FlowSpec, doc, FlowError)
     rules = load_rules(path.parent / spec.rules)
     parser = _Parser(doc, rules)
     states: dict[str, FlowState] = {}
@@ -175,7 +145,7 @@ class _Parser:
         self.rules = rules
 
     def fail(self, message: str, *keys: str | int) -> FlowError:
-        key = ".".join(str(k) for k in keys) if keys else None
+        key = dotted(keys) if keys else None
         return FlowError(message, file=self.doc.path, line=self.doc.line(*keys), key=key)
 
     def state(self, name: str, spec: StateSpec) -> FlowState:
@@ -267,9 +237,10 @@ class _Parser:
     def route(self, raw: list[StepSpec], *where: str) -> tuple[RouteStep, ...]:
         steps: list[RouteStep] = []
         for i, step in enumerate(raw):
-            if step.when is not None and conditions.lookup(step.when) is None:
+            allowed = conditions.allowed(self.rules.levels)
+            if step.when is not None and step.when not in allowed:
                 raise self.fail(
-                    f"unknown condition {step.when!r}; allowed: {', '.join(conditions.ALLOWED)}",
+                    f"unknown condition {step.when!r}; allowed: {', '.join(allowed)}",
                     *where,
                     i,
                     "if",

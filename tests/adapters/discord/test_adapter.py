@@ -229,6 +229,19 @@ async def test_full_triage_in_a_server_is_private(
     assert all(i.responded and i.error is None for i in fake.interactions.values())
 
 
+async def test_start_a_new_check_is_not_marked_as_an_answer(
+    bot: Bot, fake: FakeDiscord, alice: Person
+) -> None:
+    _, first = await alice.replies(await alice.command("backpain"))
+    followups = (await alice.walk_calm(first))[-1]
+    welcome, again = await alice.replies(await alice.press(followups, "restart"))
+    assert welcome.content.startswith(bot.text("ui.welcome")[:40])
+    assert question_of(again) == "rf_emergency"
+    kept = fake.message(followups)
+    assert kept.content == followups.content, "a fresh start is no answer: no 'Your answer'"
+    assert kept.components == followups.components
+
+
 async def test_full_triage_in_a_dm_uses_plain_messages(bot: Bot, fake: FakeDiscord) -> None:
     person = Person(fake, fake.default_user, dm=True)
     welcome, first = await person.replies(await person.command("backpain"))
@@ -385,10 +398,15 @@ class ManyChoices(Conversations):
         super().__init__(*args, **kwargs)
         self.picked: list[Event] = []
 
-    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
         if event.kind is EventKind.CHOICE:
             self.picked.append(event)
-            return Turn(replies=[Reply(ReplyKind.INFO, "t", "Noted.")])
+            receipt = f"Your answer: {label}"  # the service words it; the adapter shows it
+            return Turn(
+                replies=[Reply(ReplyKind.INFO, "t", "Noted.")], recorded=True, receipt=receipt
+            )
         choices = tuple(Choice(f"c{i}", f"Answer {i}") for i in range(30))
         question = Reply(ReplyKind.QUESTION, "q", "Which one?", choices, question="many")
         return Turn(replies=[question], question="many")
@@ -443,15 +461,19 @@ class SlowConversations(Conversations):
 
     delay = 0.35
 
-    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
         await asyncio.sleep(self.delay)
-        return await super().handle(user, event, event_id=event_id)
+        return await super().handle(user, event, event_id=event_id, label=label)
 
 
 class BrokenConversations(Conversations):
     """A service with a bug in it; the exception text must never reach a log."""
 
-    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
         raise RuntimeError(f"secret health detail of {user}")
 
 

@@ -269,10 +269,12 @@ async def test_different_users_are_served_concurrently(
     gate = asyncio.Event()
 
     class SlowForAlice(Conversations):
-        async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+        async def handle(
+            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+        ) -> Turn:
             if user == "tg:1001":
                 await gate.wait()
-            return await super().handle(user, event, event_id=event_id)
+            return await super().handle(user, event, event_id=event_id, label=label)
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         bot.adapter.conversations = SlowForAlice(
@@ -409,7 +411,9 @@ async def test_a_crash_in_the_handler_ends_in_an_apology_and_one_clean_log_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Broken(Conversations):
-        async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+        async def handle(
+            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+        ) -> Turn:
             raise RuntimeError(f"boom: {event.value}")
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
@@ -474,3 +478,18 @@ async def test_backcheck_run_serves_telegram_and_stops_on_sigterm(
     output = (out + err).decode()
     assert "telegram adapter started" in output
     assert tg.token not in output and tg.token.split(":")[1] not in output
+
+
+async def test_start_a_new_check_is_not_marked_as_an_answer(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    _, first = await alice.replies()
+    followups = (await alice.walk_calm(first))[-1]
+    before = len(tg.calls)
+    alice.tap(followups, "restart")
+    welcome, again = await alice.replies()
+    assert plain(welcome).startswith(text(bot, "ui.welcome")[:40])
+    assert question_id(again) == "rf_emergency"
+    edits = [c for c in tg.calls[before:] if c.method.startswith("editMessage")]
+    assert edits == [], "a fresh start is no answer: the outcome's buttons stay as they were"

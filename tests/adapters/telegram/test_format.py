@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.telegram.format import (
     MESSAGE_LIMIT,
-    UNREADABLE,
     CallbackDataTooLong,
-    Press,
     answered,
     decode_callback,
     encode_callback,
@@ -28,13 +27,12 @@ from bot.adapters.telegram.format import (
     toast,
     utf16_len,
 )
-from bot.core.engine import CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES
 from bot.core.flow.model import Flow
+from bot.core.flow.vocabulary import CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, RESTART
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.prompts import ChooseLanguage, ChooseRegion, Confirm, encode
 from bot.core.redflags.phrases import RED_FLAG_FINDINGS
 from bot.core.regions import REGIONS
-from bot.core.render import RESTART
 from tests.fakes.telegram_api import parse_html
 
 

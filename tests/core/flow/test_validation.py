@@ -75,22 +75,22 @@ BROKEN_FLOWS: list[tuple[str, str, str, str]] = [
         "boolean choice id",
         "      - {id: today}\n",
         "      - {id: yes}\n",
-        "states.course.choices.0.id",
+        "states.course.choices[0].id",
     ),
     (
         "unknown finding",
         "findings: [sharp_pain]}",
         "findings: [stabbing_agony]}",
-        "states.rf_general.choices.11.findings",
+        "states.rf_general.choices[11].findings",
     ),
-    ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level.3.if"),
+    ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level[3].if"),
     ("unknown level", "outcome: self_care", "outcome: relax", "states.out_self_care.outcome"),
     ("unknown target", "    next: rf_hospital\n", "    next: rf_hospitl\n", "states.rf_urine.next"),
     (
         "duplicate choice",
         "      - {id: improving}\n",
         "      - {id: today}\n",
-        "states.course.choices.1",
+        "states.course.choices[1]",
     ),
     # Shapes, checked by the pydantic models of the flow file.
     (
@@ -109,13 +109,13 @@ BROKEN_FLOWS: list[tuple[str, str, str, str]] = [
         "missing key",
         "  - {if: level_is_emergency_ambulance, to: out_emergency_ambulance}\n  - {if: hospital",
         "  - {if: level_is_emergency_ambulance}\n  - {if: hospital",
-        "interrupt.0.to",
+        "interrupt[0].to",
     ),
     (
         "wrong type in a list",
         "      - {id: today}\n",
         "      - {id: today, findings: sharp_pain}\n",
-        "states.course.choices.0.findings",
+        "states.course.choices[0].findings",
     ),
 ]
 
