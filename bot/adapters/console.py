@@ -13,6 +13,8 @@ import shutil
 import sys
 import textwrap
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -114,6 +116,8 @@ async def run_interactive(
     user: str = "console:local",
     locale: str | None = None,
     reminders: bool = True,
+    clock: Callable[[], float] = time.time,
+    tick: float = 1.0,
 ) -> None:
     """A chat in the terminal: numbers (or the words) answer, ``/command`` as in the messengers.
 
@@ -137,7 +141,8 @@ async def run_interactive(
 
     ticker = None
     if reminders:
-        ticker = asyncio.create_task(Scheduler(conversations, deliver, interval=1.0).run(stop))
+        scheduler = Scheduler(conversations, deliver, clock=clock, interval=tick)
+        ticker = asyncio.create_task(scheduler.run(stop))
     event: Event | None = Event(EventKind.START, locale=locale)
     try:
         while True:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.flow.vocabulary import CONFIRM, LANGUAGE, PROMPT_CHECKIN, PROMPT_COMPRESS, REGION
+
 
 @dataclass(frozen=True, slots=True)
 class Confirm:
@@ -45,12 +47,11 @@ class ProfileCheck:
 
 Prompt = Confirm | ChooseLanguage | ChooseRegion | Compress | CheckIn | ProfileCheck
 
-_CONFIRM = "confirm:"
 _NAMES: dict[str, Prompt] = {
-    "language": ChooseLanguage(),
-    "region": ChooseRegion(),
-    "compress": Compress(),
-    "checkin": CheckIn(),
+    LANGUAGE: ChooseLanguage(),
+    REGION: ChooseRegion(),
+    PROMPT_COMPRESS: Compress(),
+    PROMPT_CHECKIN: CheckIn(),
     "profile": ProfileCheck(),
 }
 _IDS = {type(p): name for name, p in _NAMES.items()}
@@ -59,7 +60,7 @@ _IDS = {type(p): name for name, p in _NAMES.items()}
 def encode(prompt: Prompt) -> str:
     """The stored form, also the question id of the prompt's buttons."""
     if isinstance(prompt, Confirm):
-        return _CONFIRM + prompt.finding
+        return CONFIRM + prompt.finding
     return _IDS[type(prompt)]
 
 
@@ -67,7 +68,7 @@ def decode(raw: str | None) -> Prompt | None:
     """Inverse of :func:`encode`; None for nothing stored or a form we no longer know."""
     if not raw:
         return None
-    if raw.startswith(_CONFIRM):
-        finding = raw.removeprefix(_CONFIRM)
+    if raw.startswith(CONFIRM):
+        finding = raw.removeprefix(CONFIRM)
         return Confirm(finding) if finding else None
     return _NAMES.get(raw)
