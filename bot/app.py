@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.content import load_catalog
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.errors import BackcheckError, FlowError
 from bot.core.flow.parser import load_flow
@@ -48,6 +49,7 @@ def build_engine(settings: Settings) -> Engine:
         default_region=settings.region,
         quiet_hours=QuietHours(settings.timezone, int(start), int(end or start)),
         followups=settings.followups,
+        countries=CountryCatalog.load(settings.content),
     )
 
 

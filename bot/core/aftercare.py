@@ -84,8 +84,10 @@ class Aftercare:
 
     def _quiet(self, session: Session, when: float) -> float:
         """Out of quiet hours in the person's region's time zone, else the configured one."""
+        country = self.render.country(session)
         region = REGIONS.get(session.region or "")
-        return self.quiet.shift(when, region.zone if region else None)
+        zone = country.zone if country else region.zone if region else None
+        return self.quiet.shift(when, zone)
 
     def _start_timer(self, session: Session, now: float, effects: list[Effect]) -> Reply:
         if not compress_allowed(session.triaged_at, now):

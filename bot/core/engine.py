@@ -18,6 +18,7 @@ from typing import ClassVar, Protocol
 from bot.core import answers
 from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
+from bot.core.countries import CountryCatalog
 from bot.core.effects import Effect
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
@@ -100,10 +101,13 @@ class Engine:
         clock: Callable[[], float] = time.time,
         quiet_hours: QuietHours | None = None,
         followups: bool = True,
+        countries: CountryCatalog | None = None,
     ) -> None:
         self.flow = flow
         self.catalog = catalog
-        self.render = Renderer(flow, catalog, hide=() if followups else REMINDER_FOLLOWUPS)
+        self.countries = countries
+        hide = () if followups else REMINDER_FOLLOWUPS
+        self.render = Renderer(flow, catalog, hide, countries)
         self.listener = listener
         self.default_locale = default_locale
         self.default_region = default_region
@@ -264,11 +268,21 @@ class Engine:
         return self._with_current(session, self.render.info("ui.language_set", session))
 
     def _region(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
-        value = (event.value or "").strip().lower()
-        if value not in REGIONS:
+        """``/region`` (or its menu): a country code, name or flag, or one of the old regions.
+
+        Nothing stored changes for a name we don't know; the person is asked again.
+        """
+        value = (event.value or "").strip()
+        country = self.countries.resolve(value, from_command=True) if self.countries else None
+        if country is None and value.lower() not in REGIONS:
             session.pending = ChooseRegion()
+            if value and self.countries is not None:
+                return [self.render.info("country.unknown", session), self._prompt(session)]
             return [self._prompt(session)]
-        session.region = value
+        if country is not None:
+            session.country, session.region = country.code, None
+        else:
+            session.country, session.region = None, value.lower()
         session.pending = None
         done = self.render.info("ui.region_set", session)
         if self._is_done(session):  # show the result again, now with the exact number
@@ -433,10 +447,24 @@ class Engine:
             return self.aftercare.remind(session, kind)[0]
         else:
             text = t("ui.choose_region", session)
-            choices = tuple(Choice(r, t(f"regions.{r}", session)) for r in REGIONS)
+            choices = self._region_choices(session)
         key = f"ui.pending.{encode(prompt)}" if prompt else "ui.pending"
         question = encode(prompt) if prompt else None
         return Reply(ReplyKind.QUESTION, key, text, choices, question=question)
+
+    def _region_choices(self, session: Session) -> tuple[Choice, ...]:
+        """The likeliest countries for the person's language first (hints order, never
+        decide); without country data, the old regions."""
+        if self.countries is None:
+            t = self.render.t
+            return tuple(Choice(r, t(f"regions.{r}", session)) for r in REGIONS)
+        locale = self.render.locale(session)
+        choices = []
+        for code in self.countries.likely([locale]):
+            country = self.countries.get(code)
+            if country is not None:
+                choices.append(Choice(code, f"{country.flag} {country.name(locale)}"))
+        return tuple(choices)
 
     def _facts(self, session: Session) -> str:
         """The remembered answers in a few words: the age band and any fact ticked."""

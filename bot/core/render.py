@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from bot.core.content import Catalog
+from bot.core.countries import Country, CountryCatalog, Numbers
 from bot.core.flow.model import Flow, FlowChoice, FlowState
 from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import RESTART, SET_REGION
@@ -33,16 +34,25 @@ PAST_72_HOURS = frozenset({("course", "over_three_improving"), ("course", "over_
 NO_NSAIDS = frozenset({"dark_urine_after_exercise", "muscle_swelling_after_training"})
 MAX_STEPS = 5
 MAX_REASONS = 2  # the summary card for a doctor lists every answer
+SCREEN = 900  # characters of the first result message: one phone screen
 
 
 class Renderer:
     """Renders replies for one flow and one content catalog."""
 
-    def __init__(self, flow: Flow, catalog: Catalog, hide: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        catalog: Catalog,
+        hide: tuple[str, ...] = (),
+        countries: CountryCatalog | None = None,
+    ) -> None:
         self.flow = flow
         self.catalog = catalog
         self.hide = hide
-        self._numbers: dict[tuple[str, str], dict[str, str]] = {}
+        self.countries = countries
+        self._lines = Numbers(catalog)
+        self._numbers: dict[tuple[str, str, str], dict[str, str]] = {}
         self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
@@ -60,15 +70,30 @@ class Renderer:
 
         The number follows the person's country, never their language: with no country known
         it is "112 or your local emergency number" (112 reaches emergency services from
-        mobile phones in most countries). Rendered once per (region, locale).
+        mobile phones in most countries). A country (``session.country``, from
+        ``content/countries.yaml``) wins over the older regions. Rendered once per
+        (country, region, locale).
         """
-        key = (session.region or "", self.locale(session))
+        key = (session.country or "", session.region or "", self.locale(session))
         cached = self._numbers.get(key)
         if cached is None:
             cached = self._numbers[key] = self._render_numbers(*key)
         return cached
 
-    def _render_numbers(self, region_id: str, locale: str) -> dict[str, str]:
+    def country(self, session: Session) -> Country | None:
+        """The person's country, when they named one we have data for."""
+        return self.countries.get(session.country) if self.countries else None
+
+    def _render_numbers(self, code: str, region_id: str, locale: str) -> dict[str, str]:
+        country = self.countries.get(code) if self.countries and code else None
+        if country is not None:
+            line = self._lines.non_urgent(country)
+            urgent = (
+                self.catalog.text("ui.non_urgent", locale, line=line.text(locale))
+                if line is not None
+                else self.catalog.text("ui.urgent_unknown_region", locale)
+            )
+            return {"number": self._lines.emergency_line(country, locale), "urgent": urgent}
         region = REGIONS.get(region_id)
         if region is None:
             return {
@@ -108,7 +133,8 @@ class Renderer:
         if state.outcome is not None:
             return self.followups(session, state)
         picked = tuple(a.choice for a in self.visit(session, state.name)) if state.multi else ()
-        key = (state.name, self.locale(session), session.region or "", picked)
+        place = session.country or session.region or ""
+        key = (state.name, self.locale(session), place, picked)
         cached = self._questions.get(key)
         if cached is None:
             if len(self._questions) > 10_000:
@@ -143,9 +169,8 @@ class Renderer:
 
     def followups(self, session: Session, state: FlowState) -> Reply:
         """The buttons under a result: the details, the country while unknown, a new check."""
-        region = (
-            () if session.region else (Choice(SET_REGION, self.t("choices.set_region", session)),)
-        )
+        known = session.region or self.country(session)
+        region = () if known else (Choice(SET_REGION, self.t("choices.set_region", session)),)
         choices = (
             *region,
             *(
@@ -173,12 +198,14 @@ class Renderer:
             parts = self._department(session, verdict)
         else:
             parts = self._home(session, verdict, level)
-        parts.append(self.because(session, verdict))
-        parts.append(self.t("ui.not_a_diagnosis", session))
+        closing = self.t("ui.not_a_diagnosis", session)
+        text = "\n".join([*parts, self.because(session, verdict), closing])
+        if len(text) > SCREEN:  # a long country line: one reason is enough, the card has all
+            text = "\n".join([*parts, self.because(session, verdict, 1), closing])
         outcome = Reply(
             ReplyKind.OUTCOME,
             state.text,
-            "\n".join(parts),
+            text,
             question=state.name,
             findings=verdict.because,
         )
@@ -236,12 +263,12 @@ class Renderer:
             for i, step in enumerate(steps[:MAX_STEPS], 1)
         )
 
-    def because(self, session: Session, verdict: Verdict) -> str:
+    def because(self, session: Session, verdict: Verdict, most: int = MAX_REASONS) -> str:
         """ "Why: you said ..." in one line, from the findings behind the level."""
         if not verdict.because:
             return self.t("ui.because_nothing", session)
         tapped = {f for a in session.answers for f in a.findings}
-        reasons = verdict.because[:MAX_REASONS]
+        reasons = verdict.because[:most]
         said = [self.finding(session, f) for f in reasons if f in tapped]
         typed = [self.finding(session, f) for f in reasons if f not in tapped]
         parts = [f"{self.t('ui.because', session)} {'; '.join(said)}"] if said else []

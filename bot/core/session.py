@@ -45,6 +45,7 @@ class Session:
     noted: list[str] = field(default_factory=list)
     locale: str | None = None
     region: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, once the person names one
     pending: Prompt | None = None
     level: str | None = None
     triaged_at: float | None = None
@@ -74,6 +75,7 @@ class Session:
             "n": self.noted,
             "l": self.locale,
             "r": self.region,
+            "co": self.country,
             "p": encode(self.pending) if self.pending is not None else None,
             "lv": self.level,
             "ta": self.triaged_at,
@@ -99,6 +101,7 @@ class Session:
             noted=list(data.get("n", [])),
             locale=data.get("l"),
             region=data.get("r"),
+            country=data.get("co"),
             pending=decode(data.get("p")),
             level=data.get("lv"),
             triaged_at=data.get("ta"),

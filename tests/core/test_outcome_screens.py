@@ -49,7 +49,7 @@ FIRST_LINE = {
         ED: "🏥 Поезжайте в приёмное отделение больницы сегодня. Если не можете добраться "
         "безопасно, звоните {n}.",
         URGENT: "🩺 Запишитесь к врачу в ближайшие 24 часа.",
-        DOCTOR: "🏠 Начните первую помощь дома; к врачу — в ближайшие дни.",
+        DOCTOR: "🏠 Первая помощь дома; в ближайшие дни — к терапевту или неврологу в поликлинике.",
         SELF: "🏠 С этим можно справиться дома.",
     },
 }
@@ -153,8 +153,9 @@ def test_an_older_lifter_with_a_next_day_ache_gets_first_aid_first(engine: Engin
     assert walk(chat, {"age": "over_50"}) == DOCTOR  # age alone is still "doctor"
     lines = outcome(chat).text.split("\n")
     assert lines[1].startswith("1. ")
-    doctor = next(i for i, line in enumerate(lines) if line.startswith("🩺 Book a doctor"))
-    assert doctor > 1
+    assert lines[0].endswith("book a doctor in the coming days.")
+    doctor = next(i for i, line in enumerate(lines) if line.startswith("🩺"))
+    assert doctor > 4, "the doctor line comes after the first-aid steps"
 
 
 @pytest.mark.parametrize(("region", "line"), NON_URGENT.items())

@@ -13,6 +13,7 @@ import statistics
 import pytest
 
 from benchmarks.conversation import DANGER_LEVELS, Measures, measure
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.messages import ReplyKind
 from bot.core.session import Answer, Session
@@ -100,3 +101,23 @@ def test_the_walker_sees_every_level_and_every_danger_level() -> None:
     assert {p.level for p in m.calm} == {"urgent_doctor", "doctor", "self_care"}
     assert {p.level for p in m.danger} >= set(DANGER_LEVELS)
     assert all(p.result.kind is ReplyKind.OUTCOME for p in m.calm)
+
+
+@pytest.mark.parametrize("code", ["RU", "GB", "DE", "IT", "CA", "AU", "US", "IL", "KZ", "DK"])
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_first_result_fits_with_the_countrys_lines(
+    countries: CountryCatalog, code: str, locale: str
+) -> None:
+    base = _default_engine()
+    engine = Engine(base.flow, base.catalog, base.listener, clock=base.clock, countries=countries)
+    blank = engine.new_session
+
+    def in_country(user: str) -> Session:
+        session = blank(user)
+        session.country = code
+        return session
+
+    engine.new_session = in_country  # type: ignore[method-assign]
+    walked_there = measure(engine, locale)
+    longest = max(len(p.result.text) for p in walked_there.calm + walked_there.danger)
+    assert longest <= 900, (code, locale, longest)
