@@ -169,8 +169,14 @@ class Renderer:
 
     def followups(self, session: Session, state: FlowState) -> Reply:
         """The buttons under a result: the details, the country while unknown, a new check."""
-        known = session.region or self.country(session)
-        region = () if known else (Choice(SET_REGION, self.t("choices.set_region", session)),)
+        country = self.country(session)
+        if country is not None:  # shown, with a way to change it
+            label = f"{country.flag} {self.t('choices.change_country', session)}"
+            region: tuple[Choice, ...] = (Choice(SET_REGION, label),)
+        elif session.region:
+            region = ()
+        else:
+            region = (Choice(SET_REGION, self.t("choices.set_region", session)),)
         choices = (
             *region,
             *(

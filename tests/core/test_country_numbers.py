@@ -74,3 +74,15 @@ def test_the_country_survives_storage(engine: Engine) -> None:
     chat = Chat(engine)
     chat.send(EventKind.REGION, "de")
     assert Session.from_json(chat.session.to_json()).country == "DE"
+
+
+def test_the_result_shows_the_country_with_a_change_button(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.send(EventKind.REGION, "de")
+    walk(chat)
+    labels = {c.id: c.label for c in chat.replies[-1].choices}
+    assert labels["set_region"] == "🇩🇪 Change country"
+    chat.press("set_region")
+    chat.press("AT")
+    assert chat.session.country == "AT"
+    assert any(r.kind is ReplyKind.OUTCOME for r in chat.replies), "the result, renumbered"

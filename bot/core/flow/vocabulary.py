@@ -38,7 +38,7 @@ START_TIMER, REMIND_NEXT, STOP = "start_timer", "remind_next", "stop_reminders"
 LABELLED_CHOICES: Final = (
     BETTER, SAME, WORSE, NEW_SYMPTOM, START_TIMER, REMIND_NEXT, STOP, SET_REGION, RESTART,
     CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE, "nothing_else", "present", "absent", "still_true",
-    "change",
+    "change", "change_country",
 )  # fmt: skip
 
 #: Texts the engine, the renderer, the service and the adapters use directly.
