@@ -6,6 +6,8 @@ never reaches a person in pain.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 
 from bot.core.content import load_catalog
@@ -19,6 +21,9 @@ from bot.core.validation import validate
 from bot.service import Conversations
 from bot.settings import Settings
 from bot.storage.base import Storage
+
+log = logging.getLogger("backcheck")
+PURGE_EVERY = 3600.0
 
 
 class InvalidFlow(BackcheckError):
@@ -56,30 +61,49 @@ def build_engine(settings: Settings) -> Engine:
 async def open_storage(settings: Settings) -> Storage:
     """Redis when ``REDIS_URL`` is set, else the SQLite file."""
     if settings.redis_url is not None:
-        from bot.storage.redis import RedisStorage
+        from bot.storage.redis import open_redis
 
-        return await RedisStorage.open(
+        return await open_redis(
             settings.redis_url.get_secret_value(),
             prefix=settings.redis_prefix,
             retention=settings.retention,
         )
-    from bot.storage.sqlite import SQLiteStorage
+    from bot.storage.sqlite import open_sqlite
 
-    return await SQLiteStorage.open(settings.db, retention=settings.retention)
+    return await open_sqlite(settings.db, retention=settings.retention)
+
+
+async def purge_forever(app: App, every: float = PURGE_EVERY) -> None:
+    """Delete sessions past the retention period, at start and then every ``every`` seconds."""
+    while True:
+        try:
+            removed = await app.conversations.storage.purge()
+        except Exception as exc:  # an outage must not end retention for good
+            log.warning("retention purge failed (%s); retrying later", type(exc).__name__)
+        else:
+            if removed:
+                log.info("retention: removed %d expired session(s)", removed)
+        await asyncio.sleep(every)
 
 
 @dataclass(slots=True)
 class App:
-    """What every adapter needs."""
+    """What every adapter needs; while open, expired sessions are purged in every mode."""
 
     settings: Settings
     conversations: Conversations
+    retention: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, settings: Settings) -> App:
         engine = build_engine(settings)
         storage = await open_storage(settings)
-        return cls(settings, Conversations(engine, storage))
+        app = cls(settings, Conversations(engine, storage))
+        app.retention = asyncio.create_task(purge_forever(app))
+        return app
 
     async def close(self) -> None:
+        if self.retention is not None:
+            self.retention.cancel()
+            await asyncio.gather(self.retention, return_exceptions=True)
         await self.conversations.storage.close()

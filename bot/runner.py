@@ -1,4 +1,4 @@
-"""``backcheck run``: start every configured adapter, purge old sessions, stop gracefully.
+"""``backcheck run``: start every configured adapter, deliver reminders, stop gracefully.
 
 SIGTERM and SIGINT stop the adapters first (no new events), let events in flight finish, then
 close the storage, so a restart continues every conversation where it was.
@@ -17,7 +17,6 @@ from bot.core.messages import Reply
 from bot.settings import Settings, mask
 
 log = logging.getLogger("backcheck")
-PURGE_EVERY = 3600.0
 
 
 class Adapter(Protocol):
@@ -62,19 +61,6 @@ def adapters_for(app: App) -> list[Adapter]:
     return found
 
 
-async def purge_forever(app: App, every: float = PURGE_EVERY) -> None:
-    """Delete sessions past the retention period, at start and then every ``every`` seconds."""
-    while True:
-        try:
-            removed = await app.conversations.storage.purge()
-        except Exception as exc:  # an outage must not end retention for good
-            log.warning("retention purge failed (%s); retrying later", type(exc).__name__)
-        else:
-            if removed:
-                log.info("retention: removed %d expired session(s)", removed)
-        await asyncio.sleep(every)
-
-
 async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Serve until ``stop`` is set or a termination signal arrives."""
     from bot.logs import setup_logging
@@ -87,7 +73,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
             loop.add_signal_handler(sig, stop.set)
     app = await App.open(settings)
     adapters = adapters_for(app)
-    tasks = [asyncio.create_task(purge_forever(app))]
+    tasks: list[asyncio.Task[None]] = []  # the retention purge runs inside App
     if settings.metrics_port is not None:
         from bot.metrics import serve_metrics
 

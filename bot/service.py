@@ -92,13 +92,13 @@ class Conversations:
         """
         started = time.perf_counter()
         try:
-            async with self.storage.lock(user):
-                if event_id is not None and await self.storage.seen(event_id):
+            async with self.storage.isolation.lock(user):
+                if event_id is not None and await self.storage.events.seen(event_id):
                     self.metrics.duplicates += 1
                     return Turn(replies=[], duplicate=True)
                 turn = await self._step(user, event, label)
                 if event_id is not None:
-                    await self.storage.remember(event_id)
+                    await self.storage.events.remember(event_id)
         except StorageUnavailable as exc:
             return self._unavailable(user, event, exc)
         if self._outage_logged:
@@ -115,10 +115,10 @@ class Conversations:
             session = stored or self.engine.new_session(user)
             step = self.engine.step(session, event)
             if event.kind is EventKind.FORGET:
-                await self.storage.delete(user)
+                await self.storage.forget(user)
                 return self._turn(session, event, step.replies, label)
             try:
-                await self.storage.save(session)
+                await self.storage.sessions.save(session)
             except ConcurrentUpdate:
                 self.metrics.retries += 1
                 continue
@@ -129,19 +129,22 @@ class Conversations:
     async def _load(self, user: str) -> Session | None:
         """The stored session; an unreadable record is replaced by a fresh start, once."""
         try:
-            return await self.storage.load(user)
-        except CorruptRecord:
-            log.warning("unreadable session for %s: starting a new one", user_ref(user))
-            await self.storage.delete(user)
+            session = await self.storage.sessions.load(user)
+            if session and not self.engine.flow.rules.findings.keys() >= set(session.noted):
+                raise CorruptRecord("session record holds a typed finding the rules do not know")
+            return session
+        except CorruptRecord as exc:
+            log.warning("%s for %s: starting a new one", exc, user_ref(user))
+            await self.storage.forget(user)
             return None
 
     async def _apply(self, effects: tuple[Effect, ...]) -> None:
         """Store or cancel the reminders the step asked for (after the session is saved)."""
         for effect in effects:
             if isinstance(effect, Schedule):
-                await self.storage.schedule(effect.reminder)
+                await self.storage.reminders.schedule(effect.reminder)
             elif isinstance(effect, Cancel):
-                await self.storage.cancel(effect.user, effect.kind)
+                await self.storage.reminders.cancel(effect.user, effect.kind)
 
     def _turn(
         self, session: Session, event: Event, replies: list[Reply], label: str | None

@@ -64,10 +64,15 @@ def encode(prompt: Prompt) -> str:
     return _IDS[type(prompt)]
 
 
-def decode(raw: str | None) -> Prompt | None:
-    """Inverse of :func:`encode`; None for nothing stored or a form we no longer know."""
-    if not raw:
+def decode(raw: object) -> Prompt | None:
+    """Inverse of :func:`encode`; None for nothing stored or a form we no longer know.
+
+    A stored value that is not a string at all is a broken record: ``ValueError``.
+    """
+    if raw is None or raw == "":
         return None
+    if not isinstance(raw, str):
+        raise ValueError("a stored prompt must be a string")
     if raw.startswith(CONFIRM):
         finding = raw.removeprefix(CONFIRM)
         return Confirm(finding) if finding else None

@@ -17,7 +17,7 @@ from bot.core.flow.model import Flow
 from bot.core.messages import Choice, Event, EventKind
 from bot.core.redflags.detector import RedFlagDetector
 from bot.service import Conversations
-from bot.storage.memory import MemoryStorage
+from bot.storage.memory import open_memory
 from tests.conftest import ROOT
 from tests.core.walk import CALM, CALM_PATH
 from tests.json_chat import JsonBot
@@ -90,7 +90,7 @@ def test_read_input_numbers_commands_and_text() -> None:
 
 
 async def test_interactive_chat_transcript(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=86400))
+    conv = Conversations(engine, open_memory(retention=86400))
     stdin = io.StringIO("1\nno\n2\nyes I can get there\n/back\n/quit\n")
     stdout = io.StringIO()
     await run_interactive(conv, stdin, stdout, reminders=False)
@@ -152,7 +152,7 @@ async def test_the_cold_pack_timer_rings_in_the_open_terminal(
 ) -> None:
     now = [1_800_000_000.0]
     engine = Engine(flow, catalog, detector, clock=lambda: now[0])
-    conv = Conversations(engine, MemoryStorage(retention=86400))
+    conv = Conversations(engine, open_memory(retention=86400))
     keys, stdout = _Keyboard(), io.StringIO()
     chat = asyncio.create_task(
         run_interactive(conv, keys, stdout, clock=lambda: now[0], tick=0.01)  # type: ignore[arg-type]
@@ -181,7 +181,7 @@ async def test_the_cold_pack_timer_rings_in_the_open_terminal(
 
 
 async def test_json_carries_pictures_as_path_and_caption(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=86400))
+    conv = Conversations(engine, open_memory(retention=86400))
     await conv.handle("u", Event(EventKind.START))
     for question, choice in CALM_PATH:
         await conv.handle("u", Event(EventKind.CHOICE, choice, question))

@@ -88,7 +88,7 @@ class Bot:
     adapter: DiscordAdapter
 
     async def state(self, user: FakeUser) -> str | None:
-        session = await self.app.conversations.storage.load(f"dc:{user.id}")
+        session = await self.app.conversations.storage.sessions.load(f"dc:{user.id}")
         return None if session is None else session.state
 
     def text(self, key: str, locale: str = "en", **values: object) -> str:
@@ -374,7 +374,7 @@ async def test_forget_deletes_the_session(bot: Bot, fake: FakeDiscord, alice: Pe
     done = await fake.wait_for("followup", lambda e: e.interaction_id == iid)
     assert done.message is not None and done.message.ephemeral
     assert done.message.content == bot.text("ui.forgotten").replace("/start", "/backpain")
-    assert await bot.app.conversations.storage.load(f"dc:{alice.user.id}") is None
+    assert await bot.app.conversations.storage.sessions.load(f"dc:{alice.user.id}") is None
     welcome, first_again = await alice.replies(await alice.command("backpain"))
     assert welcome.content.startswith(bot.text("ui.welcome")[:40])
     assert question_of(first_again) == "rf_emergency"
@@ -436,7 +436,7 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     session = bot.app.conversations.engine.new_session(f"dc:{alice.user.id}")
     session.state, session.locale = "rf_urine", "en"
     question = bot.app.conversations.engine.render.question(session)
-    await bot.app.conversations.storage.save(session)
+    await bot.app.conversations.storage.sessions.save(session)
     note = Reply(ReplyKind.INFO, "k", "How is your back today?")
     assert await bot.adapter.deliver(f"dc:{alice.user.id}", [note, question])
     dm = Person(fake, alice.user, dm=True)
@@ -519,7 +519,7 @@ async def test_a_storage_outage_says_try_again(
     async def down(event_id: str) -> bool:
         raise StorageUnavailable("the storage is down")
 
-    monkeypatch.setattr(bot.app.conversations.storage, "seen", down)
+    monkeypatch.setattr(bot.app.conversations.storage.events, "seen", down)
     sorry = await alice.reply(await alice.press(first, "none_of_these"))
     assert sorry.content == f"**{bot.text('ui.unavailable')}**" and sorry.ephemeral
     assert fake.message(first).custom_ids, "the unanswered question keeps its buttons"

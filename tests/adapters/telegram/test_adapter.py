@@ -72,7 +72,7 @@ async def test_full_triage_by_buttons_in_the_users_language(
     bold = outcome.result["entities"][0]
     assert (bold["type"], bold["offset"]) == ("bold", 0), "an outcome leads with a bold line"
     assert question_id(followups) == "out_self_care"
-    session = await bot.app.conversations.storage.load("tg:2002")
+    session = await bot.app.conversations.storage.sessions.load("tg:2002")
     assert session is not None and session.level == "self_care" and session.locale == language
 
 
@@ -133,7 +133,7 @@ async def test_back_restart_forget_language_and_region(
     forgotten = await alice.next_message()
     assert plain(forgotten) == text(bot, "ui.forgotten", "en")
     assert callback_buttons(forgotten) == []
-    assert await bot.app.conversations.storage.load("tg:1001") is None
+    assert await bot.app.conversations.storage.sessions.load("tg:1001") is None
 
     alice.tap(restarted, "none_of_these")  # a keyboard from before /forget: a fresh start
     ack = await tg.wait_for_call("answerCallbackQuery")
@@ -199,7 +199,7 @@ async def test_stale_forged_and_double_presses_change_nothing(
     (resent,) = await alice.replies()
     assert question_id(resent) == "rf_hospital"
     assert [c.method for c in tg.calls].count("editMessageText") == 2, "only real answers edit"
-    session = await bot.app.conversations.storage.load("tg:1001")
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None
     assert [a.choice for a in session.answers] == ["none_of_these", "none_of_these"]
 
@@ -217,7 +217,7 @@ async def test_duplicate_update_is_applied_once(bot: Bot, tg: FakeTelegram, alic
     assert plain(help_text).startswith(text(bot, "ui.help")[:30])
     assert [c.method for c in tg.calls].count("answerCallbackQuery") == 1
     assert [c.method for c in tg.calls].count("editMessageText") == 1
-    session = await bot.app.conversations.storage.load("tg:1001")
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None and len(session.answers) == 1
 
 
@@ -245,7 +245,7 @@ async def test_group_gets_only_a_link_to_the_private_chat(bot: Bot, tg: FakeTele
     assert [c for c in tg.calls if c.method == "sendMessage"] == [
         c for c in tg.calls if c.method == "sendMessage" and c.params["chat_id"] == group.id
     ]
-    assert await bot.app.conversations.storage.load("tg:3003") is None
+    assert await bot.app.conversations.storage.sessions.load("tg:3003") is None
 
 
 # -- delivery -------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
         assert edit.params["message_id"] == second.result["message_id"]
         (third,) = await alice.replies()
         assert question_id(third) == "rf_hospital"
-        session = await bot.app.conversations.storage.load("tg:1001")
+        session = await bot.app.conversations.storage.sessions.load("tg:1001")
         assert session is not None and len(session.answers) == 2
 
 
