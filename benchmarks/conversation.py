@@ -21,7 +21,7 @@ from bot.core.session import Session
 
 MAX_TAPS = 40
 DANGER_LEVELS = ("emergency_ambulance", "emergency_department", "urgent_doctor")
-CALM_IDS = ("none_of_these", "nothing_else")
+CALM_IDS = ("none_of_these",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ UNSURE_WORDS = frozenset(
 )  # fmt: skip
 # Which button a plain yes or no means, first one on screen wins.
 YES_IDS = ("present", "confirm_yes", "still_true", "can_travel", "signs")
-NO_IDS = ("absent", "confirm_no", "none_of_these", "nothing_else", "cannot_travel")
+NO_IDS = ("absent", "confirm_no", "none_of_these", "cannot_travel")
 UNSURE_IDS = ("not_sure",)
 AGE_BANDS = ((20, "under_20"), (50, "age_20_49"), (200, "over_50"))
 _PUNCT = re.compile(r"[^\w\s'/()]+")
