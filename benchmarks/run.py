@@ -18,6 +18,7 @@ from pathlib import Path
 from benchmarks import (
     baseline_a,
     baseline_b,
+    conversation,
     core,
     e2e,
     memory,
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(rows))
     print()
     print("\n".join(f"- {line}" for line in headlines))
+    print()
+    print(conversation.summary(engine()))
     if args.profile:
         from benchmarks.profile import hot_path
 

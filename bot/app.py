@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.core.content import load_catalog
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.errors import BackcheckError
 from bot.core.flow.parser import load_flow
@@ -56,6 +57,7 @@ def build_engine(settings: Settings) -> Engine:
         default_region=settings.region,
         quiet_hours=QuietHours(settings.timezone, start, end),
         followups=settings.followups,
+        countries=CountryCatalog.load(settings.content),
     )
 
 
@@ -99,7 +101,7 @@ class App:
     async def open(cls, settings: Settings) -> App:
         engine = build_engine(settings)
         storage = await open_storage(settings)
-        app = cls(settings, Conversations(engine, storage))
+        app = cls(settings, Conversations(engine, storage, content=settings.content))
         app.retention = asyncio.create_task(purge_forever(app))
         return app
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bot.core.effects import Cancel, Effect, Schedule
 from bot.core.engine import Engine
 from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.flow.vocabulary import WELCOME
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
-from bot.core.reminders import Reminder
+from bot.core.pictures import Picture, picture_path
 from bot.core.session import Session
 from bot.logs import user_ref
 from bot.storage.base import Storage
@@ -60,11 +62,25 @@ class Turn:
 class Conversations:
     """The application service shared by the console, Telegram and Discord adapters."""
 
-    def __init__(self, engine: Engine, storage: Storage, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        storage: Storage,
+        metrics: Metrics | None = None,
+        *,
+        content: Path | None = None,
+    ) -> None:
         self.engine = engine
         self.storage = storage
+        self.content = content
         self.metrics = metrics or Metrics()
         self._outage_logged = False
+
+    def picture(self, key: str | None) -> Path | None:
+        """The PNG file of an IMAGE reply's picture key (None when unknown or not configured)."""
+        if self.content is None or key not in {p.value for p in Picture}:
+            return None
+        return picture_path(self.content, Picture(key))
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -113,17 +129,17 @@ class Conversations:
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             session = stored or self.engine.new_session(user)
-            replies = self.engine.handle(session, event)
+            step = self.engine.step(session, event)
             if event.kind is EventKind.FORGET:
                 await self.storage.forget(user)
-                return self._turn(session, event, replies, label)
+                return self._turn(session, event, step.replies, label)
             try:
                 await self.storage.sessions.save(session)
             except ConcurrentUpdate:
                 self.metrics.retries += 1
                 continue
-            await self._apply_outbox(session)
-            return self._turn(session, event, replies, label)
+            await self._apply(step.effects)
+            return self._turn(session, event, step.replies, label)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
 
     async def _load(self, user: str) -> Session | None:
@@ -138,16 +154,13 @@ class Conversations:
             await self.storage.forget(user)
             return None
 
-    async def _apply_outbox(self, session: Session) -> None:
+    async def _apply(self, effects: tuple[Effect, ...]) -> None:
         """Store or cancel the reminders the step asked for (after the session is saved)."""
-        for action, item in session.outbox:
-            if action == "schedule" and isinstance(item, Reminder):
-                await self.storage.reminders.schedule(item)
-            elif action == "cancel":
-                await self.storage.reminders.cancel(
-                    session.user, item if isinstance(item, str) else None
-                )
-        session.outbox.clear()
+        for effect in effects:
+            if isinstance(effect, Schedule):
+                await self.storage.reminders.schedule(effect.reminder)
+            elif isinstance(effect, Cancel):
+                await self.storage.reminders.cancel(effect.user, effect.kind)
 
     def _turn(
         self, session: Session, event: Event, replies: list[Reply], label: str | None

@@ -18,7 +18,7 @@ def broken_copy(tmp_path: Path) -> Path:
     shutil.copytree(FLOW.parent, tmp_path / "flows")
     flow = tmp_path / "flows" / "triage.yaml"
     text = flow.read_text(encoding="utf-8")
-    text = text.replace("    - {if: level_is_doctor, to: out_doctor}\n", "", 1)
+    text = text.replace("    - {if: level_is_doctor, to: out_doctor}\n", "")
     flow.write_text(text, encoding="utf-8")
     return flow
 

@@ -130,7 +130,8 @@ async def test_worse_reruns_the_red_flag_screen_and_escalates(rig: Rig) -> None:
     replies = await rig.send("tg:1", EventKind.CHOICE, "worse", "checkin")
     assert replies[-1].question == "rf_emergency"
     await rig.send("tg:1", EventKind.CHOICE, "none_of_these", "rf_emergency")
-    replies = await rig.send("tg:1", EventKind.CHOICE, "saddle_numb", "rf_saddle")
+    await rig.send("tg:1", EventKind.CHOICE, "none_of_these", "rf_urine")
+    replies = await rig.send("tg:1", EventKind.CHOICE, "saddle_numb", "rf_hospital")
     assert "hospital check today" in replies[0].text
     replies = await rig.send("tg:1", EventKind.CHOICE, "can_travel", "ed_transport")
     assert "emergency department" in replies[0].text
@@ -187,12 +188,12 @@ async def test_stale_checkin_is_dropped(rig: Rig) -> None:
 async def test_summary_shows_triage_and_checkins(rig: Rig) -> None:
     replies = await rig.send("tg:1", EventKind.SUMMARY)
     assert "no finished check" in replies[0].text
-    await rig.finish_triage("tg:1", {"character": "sharp"})
+    await rig.finish_triage("tg:1", {"course": "over_three_days"})
     await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_doctor")
     await rig.advance(24 * HOUR)
     await rig.send("tg:1", EventKind.CHOICE, "better", "checkin")
     text = (await rig.send("tg:1", EventKind.SUMMARY))[0].text
-    assert "Result: See a doctor" in text and "Kind of pain: Sharp" in text
+    assert "Result: See a doctor" in text and "How it is going: Over 3 days, not better" in text
     assert "+24 h: Better" in text
 
 

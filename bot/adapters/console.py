@@ -9,8 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+import shutil
 import sys
+import textwrap
+import threading
+import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import IO, Annotated, Any, Final
 
 from pydantic import (
@@ -23,11 +29,14 @@ from pydantic import (
 )
 
 from bot.adapters.common import COMMANDS
-from bot.core.messages import Choice, Event, EventKind, ReplyKind
+from bot.core.hints import Hints
+from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.logs import error_site
+from bot.scheduler import Scheduler
 from bot.service import Conversations, Turn
 
 log = logging.getLogger("backcheck")
+
 _MARK = {ReplyKind.WARNING: "! ", ReplyKind.OUTCOME: "» "}
 
 
@@ -110,15 +119,18 @@ def _problem(exc: ValidationError) -> str:
     return f'"{loc}" {message[0].lower()}{message[1:]}' if loc else message
 
 
-def turn_json(user: str, turn: Turn) -> dict[str, Any]:
-    """The protocol's output object for one input line."""
+PictureFile = Callable[[str | None], Path | None]
+
+
+def turn_json(user: str, turn: Turn, picture: PictureFile = lambda key: None) -> dict[str, Any]:
+    """The protocol's output object for one input line; ``picture`` finds an image's file."""
     choices: tuple[Choice, ...] = ()
     for reply in turn.replies:
         if reply.choices:
             choices = reply.choices
     return {
         "user": user,
-        "replies": [{"kind": r.kind.value, "text": r.text} for r in turn.replies],
+        "replies": [_reply_json(r, picture) for r in turn.replies],
         "choices": [{"id": c.id, "label": c.label, "findings": list(c.findings)} for c in choices],
         "question": turn.question,
         "state": turn.state,
@@ -154,7 +166,14 @@ async def answer(conversations: Conversations, line: bytes) -> bytes:
     except Exception as exc:  # one bad line must not end the stream for every other user
         log.error("json chat: line not applied: %s at %s", type(exc).__name__, error_site(exc))
         return encode({"error": "internal error; the line was not applied"})
-    return encode(turn_json(user, turn))
+    return encode(turn_json(user, turn, conversations.picture))
+
+
+def _reply_json(reply: Reply, picture: PictureFile) -> dict[str, Any]:
+    if reply.kind is ReplyKind.IMAGE:
+        path = picture(reply.image)
+        return {"kind": "image", "path": str(path) if path else None, "caption": reply.text}
+    return {"kind": reply.kind.value, "text": reply.text}
 
 
 async def _lines(stream: IO[bytes]) -> AsyncIterator[bytes]:
@@ -187,35 +206,123 @@ async def run_interactive(
     *,
     user: str = "console:local",
     locale: str | None = None,
+    reminders: bool = True,
+    clock: Callable[[], float] = time.time,
+    tick: float = 1.0,
 ) -> None:
-    """A chat in the terminal: numbers pick answers, ``/command`` as in the messengers."""
-    say: Callable[[str], None] = lambda text: print(text, file=stdout, flush=True)  # noqa: E731
-    choices: tuple[Choice, ...] = ()
-    question: str | None = None
-    say("backcheck: type a number to answer, /help for commands, /quit to leave.\n")
+    """A chat in the terminal: numbers (or the words) answer, ``/command`` as in the messengers.
+
+    Text is wrapped at the terminal's width; Ctrl-C leaves at once; while the chat is open the
+    reminder scheduler runs too, so the cold-pack timer and the check-ins arrive here.
+    """
+    screen = _Screen(stdout, conversations.picture)
+    current: list[Reply] = []
+    screen.say(screen.wrap(conversations.say("console.hello", Hints(locale))))
+    stop = asyncio.Event()
+    lines = _LineReader(stdin)
+
+    async def deliver(to: str, replies: list[Reply]) -> bool:
+        if to != user:
+            return False
+        screen.say("")
+        screen.show(replies)
+        current[:] = [r for r in replies if r.choices] or current
+        screen.prompt()
+        return True
+
+    ticker = None
+    if reminders:
+        scheduler = Scheduler(conversations, deliver, clock=clock, interval=tick)
+        ticker = asyncio.create_task(scheduler.run(stop))
     event: Event | None = Event(EventKind.START, locale=locale)
-    while True:
-        if event is not None:
-            turn = await conversations.handle(user, event)
-            for reply in turn.replies:
-                say(_MARK.get(reply.kind, "") + reply.text)
-                if reply.choices:
-                    choices = reply.choices
-                    question = reply.question
-                    for i, choice in enumerate(reply.choices, 1):
-                        say(f"  {i}. {choice.label}")
-                say("")
-        stdout.write("> ")
-        stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line or line.strip() in ("/quit", "/exit"):
-            say("")
-            return
-        event = read_input(line.strip(), choices, question)
+    try:
+        while True:
+            if event is not None:
+                turn = await conversations.handle(user, event)
+                screen.show(turn.replies)
+                current[:] = [r for r in turn.replies if r.choices] or current
+            screen.prompt()
+            line = await lines.next()
+            if line is None or line.strip() in ("/quit", "/exit"):
+                screen.say("")
+                return
+            last = current[-1] if current else None
+            event = read_input(
+                line.strip(), last.choices if last else (), last.question if last else None
+            )
+    except asyncio.CancelledError:  # Ctrl-C: leave now, without waiting for Enter
+        screen.say("")
+    finally:
+        stop.set()
+        if ticker is not None:
+            ticker.cancel()
+
+
+class _Screen:
+    """Prints replies wrapped at the terminal's width, buttons numbered from 1."""
+
+    def __init__(self, stdout: IO[str], picture: PictureFile) -> None:
+        self.stdout = stdout
+        self.picture = picture
+        self.width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100) - 1)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def prompt(self) -> None:
+        self.stdout.write("> ")
+        self.stdout.flush()
+
+    def show(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            if reply.kind is ReplyKind.IMAGE:
+                path = self.picture(reply.image)
+                self.say(self.wrap(f"[{reply.text}]" + (f" ({path})" if path else "")))
+                continue
+            self.say(self.wrap(_MARK.get(reply.kind, "") + reply.text))
+            for i, choice in enumerate(reply.choices, 1):
+                self.say(self.wrap(f"  {i}. {choice.label}", indent="     "))
+            self.say("")
+
+    def wrap(self, text: str, indent: str = "") -> str:
+        out = []
+        for line in text.splitlines() or [""]:
+            lead = re.match(r"\s*(?:[•\-]|\d+\.)?\s*", line)
+            hang = indent or " " * (lead.end() if lead else 0)
+            out.append(
+                textwrap.fill(line, self.width, subsequent_indent=hang, break_long_words=False)
+                if line
+                else ""
+            )
+        return "\n".join(out)
+
+
+class _LineReader:
+    """stdin read on a daemon thread: Ctrl-C never waits for a line that may never come."""
+
+    def __init__(self, stdin: IO[str]) -> None:
+        self.stdin = stdin
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read, daemon=True, name="console-stdin").start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                line = self.stdin.readline()
+            except (OSError, ValueError):
+                line = ""
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, line or None)
+            if not line:
+                return
+
+    async def next(self) -> str | None:
+        return await self.queue.get()
 
 
 def read_input(line: str, choices: tuple[Choice, ...], question: str | None) -> Event | None:
-    """A typed line -> an Event: a number picks a choice, ``/cmd arg`` is a command."""
+    """A typed line -> an Event: a number picks a choice, ``/cmd arg`` is a command; other
+    text goes to the bot, which reads labels and yes / no words itself."""
     if not line:
         return None
     if line.isdigit() and 1 <= int(line) <= len(choices):

@@ -1,7 +1,7 @@
 """What a platform tells us about a person before they say anything: their app's language.
 
 Telegram and Discord report a language tag (``en-GB``, ``ru``). It picks the language of a new
-conversation and, when it names a country, the region whose emergency number to show. The
+conversation, never the country whose emergency number to show (that is asked). The
 engine (for a new session) and the service (for texts outside a conversation) both read a tag
 through :class:`Hints`, so they can never disagree about a person.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.content import normalize_locale
-from bot.core.regions import region_from_locale
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,5 +36,6 @@ class Hints:
         return normalize_locale(self.tag, available) or default
 
     def region(self, default: str | None) -> str | None:
-        """The region the tag places the person in, else ``default`` (None: unknown)."""
-        return region_from_locale(self.tag) or default
+        """The operator's configured region, else None (unknown). A language tag never decides
+        the country: a Russian speaker may be in Israel, an en-GB phone in Spain."""
+        return default

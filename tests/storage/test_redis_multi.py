@@ -21,12 +21,12 @@ from bot.core.messages import Event, EventKind
 from bot.service import Conversations
 from bot.storage.base import Storage
 from bot.storage.redis import RedisSessions, open_redis
-from tests.core.walk import CALM
+from tests.core.walk import CALM, CALM_PATH
 from tests.json_chat import JsonBot
 from tests.storage.redis_server import REDIS_URL, open_test_redis, redis_prefix
 
 RETENTION = 30 * 86400.0
-SCRIPT = [(q, c) for q, c in CALM.items() if q != "ed_transport"]  # the calm path, in order
+SCRIPT = list(CALM_PATH)  # the calm path, in order
 
 
 @pytest.fixture
@@ -96,14 +96,14 @@ def test_killed_process_and_another_one_continues(tmp_path: Path) -> None:
     except json.JSONDecodeError:
         first.proc.kill()
         pytest.skip("Redis not reachable for the subprocess")
-    for _ in range(3):
+    for _ in range(2):
         out = first.send({"user": "k", "choice": CALM[out["state"]]})
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait(5)
     second = JsonBot(**env)
     again = second.send({"user": "k", "command": "help"})
-    assert again["state"] == out["state"] == "rf_sexual"
-    transport = second.send({"user": "k", "choice": "sexual_change"})
+    assert again["state"] == out["state"] == "rf_hospital"
+    transport = second.send({"user": "k", "choice": "erection"})
     assert transport["state"] == "ed_transport"
     done = second.send({"user": "k", "choice": "can_travel"})
     assert done["outcome"]["level"] == "emergency_department"
@@ -152,7 +152,7 @@ async def test_redis_restart_loses_nothing_and_logs_once(
         with caplog.at_level(logging.WARNING, logger="backcheck.service"):
             for _ in range(3):
                 turn = await conv.handle(
-                    "tg:1", Event(EventKind.CHOICE, "saddle_normal", "rf_saddle")
+                    "tg:1", Event(EventKind.CHOICE, "none_of_these", "rf_urine")
                 )
                 assert turn.unavailable
                 assert "try again" in turn.replies[0].text
@@ -160,11 +160,11 @@ async def test_redis_restart_loses_nothing_and_logs_once(
         assert len(errors) == 1 and errors[0].exc_info is None
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
         for _ in range(100):
-            turn = await conv.handle("tg:1", Event(EventKind.CHOICE, "saddle_normal", "rf_saddle"))
+            turn = await conv.handle("tg:1", Event(EventKind.CHOICE, "none_of_these", "rf_urine"))
             if not turn.unavailable:
                 break
             await asyncio.sleep(0.05)
-        assert turn.question == "rf_bladder"  # the saved step survived the restart
+        assert turn.question == "rf_hospital"  # the saved step survived the restart
     finally:
         await storage.close()
         server.terminate()

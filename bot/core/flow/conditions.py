@@ -36,6 +36,11 @@ def _hospital_transport_unknown(verdict: Verdict) -> bool:
     )
 
 
+def _pregnancy_possible(verdict: Verdict) -> bool:
+    """Pregnant or unsure: the maternity warning signs must be asked (clinical.md 3.1)."""
+    return "pregnancy" in verdict.findings
+
+
 @cache
 def allowed(levels: tuple[str, ...]) -> Mapping[str, Condition]:
     """Every condition a flow may name: ``level_is_<level>`` for each level of the rule table
@@ -45,6 +50,7 @@ def allowed(levels: tuple[str, ...]) -> Mapping[str, Condition]:
         | {
             "has_red_flag": _has_red_flag,
             "hospital_transport_unknown": _hospital_transport_unknown,
+            "pregnancy_possible": _pregnancy_possible,
         }
     )
 

@@ -74,19 +74,16 @@ def _cycles(flow: Flow, edges: dict[str, set[str]]) -> Iterator[FlowError]:
 def flow_keys(flow: Flow) -> Iterator[KeyUse]:
     """Every content key the flow uses, with where in the flow file it is used."""
     for name, state in flow.states.items():
-        yield state.text, ("states", name)
+        where = state.group or name  # an unfolded question is written in its checklist
         if state.outcome is None:
-            yield f"questions.{name}.short", ("states", name)
+            yield state.text, ("states", where)
+            yield state.short, ("states", where)
         for i, choice in enumerate(state.choices):
-            yield choice.label, ("states", name, "choices", i)
-        for key in state.also:
-            yield key, ("states", name, "also")
+            yield choice.label, ("states", where, "choices", i)
         for followup in state.followups:
             yield f"followups.{followup}.label", ("states", name, "followups")
             if followup not in SPECIAL_FOLLOWUPS:
                 yield f"followups.{followup}.text", ("states", name, "followups")
-    for finding, key in flow.notes.items():
-        yield key, ("notes", finding)
     for finding in flow.rules.findings:
         yield f"findings.{finding}", ("rules",)
     for level in flow.rules.levels:
