@@ -34,8 +34,9 @@ from bot.core.errors import ContentError
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
     MAX_NEGATION_REACH,
+    HISTORY_FINDINGS,
+    TRAINING_EXPLAINS,
     Rule,
-    check_keys,
     parse_control,
     parse_rule,
     read_entries,
@@ -103,7 +104,6 @@ class RedFlagDetector:
         for locale in locales:
             path = Path(content_dir) / locale / "redflags.yaml"
             entries = read_entries(path)
-            check_keys(entries, path)
             for entry in entries:
                 for text, line in entry.items:
                     try:
@@ -251,16 +251,57 @@ def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool
 
 def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
     covered = {i for s, e in combo for i in range(s, e)}
-    doubt = bool(message.marks["doubt"]) and _has_doubt(covered, message)
+    context = _context(rule, covered, message)
+    if context == "drop":
+        return None
+    doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
-    if doubt or rule.mode == "maybe":
+    if doubt or rule.mode == "maybe" or context == "ask":
         return False
     if rule.mode == "gym":
         sentence = message.tokens.sentence
         here = sentence[combo[0][0]]
         return all(sentence[i] != here for i in message.marks["gym_context"])
     return True
+
+
+def _context(rule: Rule, covered: set[int], message: _Message) -> str:
+    """"drop" for a test that came back clear, something long past or another person's
+    history; "ask" for another person's acute symptom; "" when it is about the person now.
+
+    "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
+    years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
+    collapsed" may come from a bystander who needs the number: a confirming question shows it.
+    """
+    marks = message.marks
+    clauses = {message.clause[i] for i in covered}
+
+    def near(key: str) -> bool:
+        return bool(marks[key]) and any(message.clause[i] in clauses for i in marks[key] - covered)
+
+    history = rule.finding in HISTORY_FINDINGS
+    if near("cleared") or (near("past") and not history):
+        return "drop"
+    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
+    if explained and near("normal_training"):
+        return "drop"
+    if marks["other_person"] and _about_someone_else(min(covered), message):
+        return "drop" if history else "ask"
+    return ""
+
+
+def _about_someone_else(start: int, message: _Message) -> bool:
+    """Another person named before the match in its clause, with no "I" / "me" in between."""
+    clause = message.clause[start]
+    for i in range(start - 1, -1, -1):
+        if message.clause[i] != clause:
+            return False
+        if i in message.marks["other_person"]:
+            return True
+        if i in message.marks["self_person"]:
+            return False
+    return False
 
 
 def _has_doubt(covered: set[int], message: _Message) -> bool:
