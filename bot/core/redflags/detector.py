@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import ContentError
+from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
     MAX_NEGATION_REACH,
@@ -120,6 +121,11 @@ class RedFlagDetector:
                         ) from exc
         lexicon.finish()
         return cls(rules, controls, lexicon)
+
+    @property
+    def word_cache(self) -> ByteBoundedCache[frozenset[int]]:
+        """The per-word cache (bounded in bytes), for tests and the benchmark."""
+        return self._lexicon.cache
 
     def detect(self, text: str) -> list[RedFlagHit]:
         """Red-flag findings mentioned in ``text``: one hit per finding, negated ones left out."""
