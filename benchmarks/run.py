@@ -19,6 +19,7 @@ from benchmarks import (
     baseline_a,
     baseline_b,
     core,
+    detector,
     e2e,
     memory,
     report,
@@ -140,6 +141,7 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
         lambda: [core.shared_trigger(eng, work), core.session_creation(eng, config.new_sessions)],
     )
     run("storage", lambda: asyncio.run(_storage(config, work)))
+    run("red-flag detector", lambda: detector.measure(runs=config.startup_runs))
     run("end to end", lambda: _e2e(config))
     run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
     run(

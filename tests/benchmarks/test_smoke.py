@@ -42,6 +42,14 @@ ROWS = {
     "e2e.discord",
     "startup.process",
     "startup.build_engine",
+    "detector.startup",
+    "detector.message",
+    "detector.flood",
+    *(
+        f"detector.corpus.{lang}.{part}"
+        for lang in ("en", "ru")
+        for part in ("dev", "holdout", "holdout2")
+    ),
 }
 ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(("e2e.", "storage.redis."))}
 

@@ -34,9 +34,10 @@ from bot.core.errors import ContentError
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
-    MAX_NEGATION_REACH,
     HISTORY_FINDINGS,
+    MAX_NEGATION_REACH,
     TRAINING_EXPLAINS,
+    WEAK_AFTER_TRAINING,
     Rule,
     parse_control,
     parse_rule,
@@ -273,7 +274,7 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
 
 
 def _context(rule: Rule, covered: set[int], message: _Message) -> str:
-    """"drop" for a test that came back clear, something long past or another person's
+    """ "drop" for a test that came back clear, something long past or another person's
     history; "ask" for another person's acute symptom; "" when it is about the person now.
 
     "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
@@ -291,6 +292,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
     if explained and near("normal_training"):
+        return "drop"
+    if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
     if marks["other_person"] and _about_someone_else(min(covered), message):
         return "drop" if history else "ask"

@@ -78,10 +78,19 @@ TRAINING_EXPLAINS: frozenset[str] = frozenset(
         "leg_weakness_one_side",
         "bilateral_leg_symptoms",
         "muscle_swelling_after_training",
+        "sudden_leg_paralysis",
+        "back_deformity_or_lump",
     }
 )
 """Findings whose gym: and maybe: rules ordinary training explains: legs that give out on the
 last rep are muscle failure, muscles swollen "from the pump" are the pump."""
+
+WEAK_AFTER_TRAINING: frozenset[str] = frozenset(
+    {"leg_weakness_progressive", "leg_weakness_one_side", "bilateral_leg_symptoms"}
+)
+"""Findings whose gym: rules (weak, wobbly, giving legs) a gym_context phrase in the clause
+explains on its own: "legs like jelly after squats" is fatigue. Paralysis and cannot-walk
+rules stay a confirming question instead."""
 
 CONTROL_KEYS: tuple[str, ...] = (
     "clause_breaks",
@@ -185,13 +194,16 @@ def read_entries(path: Path) -> list[Entry]:
         PhraseFile.model_validate(data)
     except ValidationError as exc:
         raise _located(exc, path, lines) from None
-    return [
-        Entry(key, tuple((str(t), lines[(key, i)]) for i, t in enumerate(_as_list(v))))  # type: ignore[arg-type]
-        for key, v in data.items()
-    ]
+    entries: list[Entry] = []
+    for key, value in data.items():
+        texts = value if isinstance(value, list) else [value]
+        entries.append(Entry(key, tuple((str(t), lines[(key, i)]) for i, t in enumerate(texts))))
+    return entries
 
 
-def _plain(root: yaml.MappingNode, path: Path) -> tuple[dict[str, object], dict[tuple[Any, ...], int]]:
+def _plain(
+    root: yaml.MappingNode, path: Path
+) -> tuple[dict[str, object], dict[tuple[Any, ...], int]]:
     """The mapping as Python data (scalars as verbatim strings) and the line of each location."""
     data: dict[str, object] = {}
     lines: dict[tuple[Any, ...], int] = {}

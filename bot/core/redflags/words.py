@@ -40,7 +40,7 @@ MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
 MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
-MAX_FUZZY_PER_MESSAGE = 200  # typo look-ups per message: bounds the cost of a nonsense flood
+MAX_FUZZY_PER_MESSAGE = 100  # typo look-ups per message: bounds the cost of a nonsense flood
 CACHE_BYTES = 4 * 1024 * 1024
 
 # A message splits into chunks at these marks: "?" and sentence stops end a sentence, the
@@ -49,6 +49,7 @@ _MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-�
 _WORD_RE = re.compile(
     r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[\U0001F198\U0001F691]"
 )  # hyphens split words; 🆘 and 🚑 are words
+_TOKEN_RE = re.compile(f"(?P<mark>{_MARK_RE.pattern})|(?P<word>{_WORD_RE.pattern})")
 _APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
@@ -58,10 +59,13 @@ _INVISIBLE_RE = re.compile(
 )
 SHARED_MORPHOLOGY = Morphology()  # loaded on first use, shared by every detector
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # newline (\n) still ends a sentence
+_HAS_LATIN_RE = re.compile("[a-z]")
+_HAS_CYRILLIC_RE = re.compile("[а-я]")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
 
 Occurrence = tuple[int, int]  # token span [start, end) of a term
+_NOTHING: frozenset[int] = frozenset()
 
 
 # --------------------------------------------------------------------------- text
@@ -78,13 +82,10 @@ def normalise(text: str) -> str:
 
 def _fix_mixed_script(word: str) -> str:
     """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
-    if word.isascii():
+    if word.isascii() or not _HAS_LATIN_RE.search(word) or not _HAS_CYRILLIC_RE.search(word):
         return word
-    cyr = sum("а" <= ch <= "я" for ch in word)
-    lat = sum("a" <= ch <= "z" for ch in word)
-    if not cyr or not lat:
-        return word
-    return word.translate(_LATIN_TO_CYRILLIC if cyr >= lat else _CYRILLIC_TO_LATIN)
+    cyr = len(_HAS_CYRILLIC_RE.findall(word))
+    return word.translate(_LATIN_TO_CYRILLIC if 2 * cyr >= len(word) else _CYRILLIC_TO_LATIN)
 
 
 @dataclass(slots=True)
@@ -99,21 +100,22 @@ class Tokens:
 def tokenise(text: str) -> Tokens:
     """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
     out = Tokens()
+    texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
-    chunks = _MARK_RE.split(normalise(text))
-    for index, chunk in enumerate(chunks):
-        if index % 2 == 0:  # text between marks
-            words = [_fix_mixed_script(w) for w in _WORD_RE.findall(chunk)]
-            out.texts += words
-            out.sentence += [sentence] * len(words)
-            out.phrase += [phrase] * len(words)
+    for match in _TOKEN_RE.finditer(normalise(text)):
+        word = match["word"]
+        if word is not None:
+            texts.append(word)
+            sentences.append(sentence)
+            phrases.append(phrase)
             continue
-        if chunk == "?":  # a question mark is a token: doubt lists may use it
-            out.texts.append("?")
-            out.sentence.append(sentence)
-            out.phrase.append(phrase)
+        mark = match["mark"]
+        if mark == "?":  # a question mark is a token: doubt lists may use it
+            texts.append("?")
+            sentences.append(sentence)
+            phrases.append(phrase)
         phrase += 1
-        sentence += chunk == "?" or chunk[0] in "!;…\n."
+        sentence += mark == "?" or mark[0] in "!;…\n."
     return out
 
 
@@ -156,17 +158,17 @@ class Lexicon:
         self._lengths: dict[int, int] = {}
         self._exact: dict[str, list[int]] = {}
         self._stems: dict[str, list[int]] = {}
-        self._stem_lengths: list[int] = []
-        # (first letter, length) -> typo targets; a target maps to the word ids it stands for
+        self._stem_index: dict[str, list[tuple[str, list[int]]]] = {}
+        self._short_stems: list[tuple[str, list[int]]] = []
+        self._first_letters: set[str] = set()
+        # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
         self._fuzzy_words: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._fuzzy_stems: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
         self._skeletons: dict[str, list[int]] = {}  # translit skeleton -> Cyrillic word ids
         self._skeleton_stems: dict[str, list[int]] = {}
         self._skeleton_stem_lengths: list[int] = []
-        self._cache: ByteBoundedCache[frozenset[int]] = ByteBoundedCache(
-            CACHE_BYTES, _size_of_ids
-        )
+        self._cache: ByteBoundedCache[frozenset[int]] = ByteBoundedCache(CACHE_BYTES, _size_of_ids)
 
     @property
     def cache(self) -> ByteBoundedCache[frozenset[int]]:
@@ -204,8 +206,9 @@ class Lexicon:
 
     def finish(self) -> None:
         """Build the lookup tables once every term is known."""
+        expanded = self.morphology.expand({w.text for w in self.words if w.forms})
         for word, wid in self.words.items():
-            texts = self.morphology.forms(word.text) if word.forms else {word.text}
+            texts = expanded[word.text] if word.forms else {word.text}
             table = self._stems if word.stem else self._exact
             skeletons = self._skeleton_stems if word.stem else self._skeletons
             fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
@@ -214,8 +217,13 @@ class Lexicon:
                 if is_cyrillic(text):
                     skeletons.setdefault(cyrillic_skeleton(text), []).append(wid)
                 if word.fuzzy and len(text) >= MIN_FUZZY_LEN:
-                    fuzzy.setdefault((text[0], len(text)), {}).setdefault(text, []).append(wid)
-        self._stem_lengths = sorted({len(t) for t in self._stems})
+                    fuzzy.setdefault((text[:2], len(text)), {}).setdefault(text, []).append(wid)
+        self._first_letters = {text[:1] for text in (*self._exact, *self._stems)}
+        for stem, ids in self._stems.items():  # stems by their first two letters
+            if len(stem) < 2:
+                self._short_stems.append((stem, ids))
+            else:
+                self._stem_index.setdefault(stem[:2], []).append((stem, ids))
         self._skeleton_stem_lengths = sorted({len(t) for t in self._skeleton_stems})
         lengths: dict[str, set[int]] = {}
         for first, n in self._fuzzy_stems:
@@ -232,22 +240,29 @@ class Lexicon:
 
     def classify(self, token: str, *, fuzzy: bool = True) -> frozenset[int]:
         """Word ids this token matches (cached: chat reuses words)."""
+        if token[:1] not in self._first_letters:  # no listed word starts like this one
+            return _NOTHING
         hit = self._cache.get(token)
         if hit is None:
-            ids = set(self._direct(token))
-            if fuzzy and token not in self._exact and self._may_be_typo(token):
-                ids.update(self._typo_match(token))
+            word = _fix_mixed_script(token)
+            ids = set(self._direct(word))
+            if fuzzy and word not in self._exact and self._may_be_typo(word):
+                ids.update(self._typo_match(word))
             hit = frozenset(ids)
             if fuzzy or ids:
                 self._cache.put(token, hit)
         return hit
 
     def _direct(self, token: str) -> list[int]:
+        if token.endswith("'s") and token not in self._exact:  # "taint's", "leg's"
+            token = token[:-2]
         found = list(self._exact.get(token, ()))
-        for n in self._stem_lengths:
-            if n > len(token):
-                break
-            found += self._stems.get(token[:n], ())
+        for stem, ids in self._stem_index.get(token[:2], ()):
+            if token.startswith(stem):
+                found += ids
+        for stem, ids in self._short_stems:
+            if token.startswith(stem):
+                found += ids
         return found
 
     def _may_be_typo(self, token: str) -> bool:
@@ -260,10 +275,11 @@ class Lexicon:
     def _typo_match(self, token: str) -> set[int]:
         """Listed words (whole token) and stems (token prefix) within the typo limit.
 
-        The first letter must be right (typos there are rare, and allowing them turns "never"
-        into "fever"), and a token that is itself a real word is never a typo of another.
+        The first two letters must be right (typos there are rare, allowing them turns "never"
+        into "fever", and it keeps each comparison to a handful of candidates), and a token
+        that is itself a real word is never a typo of another.
         """
-        first = token[0]
+        first = token[:2]
         limit = _typo_limit(token)
         candidates: list[tuple[str, dict[str, list[int]], int]] = []
         for n in range(len(token) - limit, len(token) + limit + 1):
@@ -310,8 +326,9 @@ class Lexicon:
         """Every occurrence of every known term, walking the word trie from each token."""
         ids = self._word_ids(texts)
         spans: dict[int, list[Occurrence]] = {}
+        children = self.trie.children
         for start in range(len(ids)):
-            frontier = [c for w in ids[start] if (c := self.trie.children.get(w))]
+            frontier = [c for w in ids[start] if (c := children.get(w))]
             end = start + 1
             while frontier:
                 for node in frontier:

@@ -69,7 +69,12 @@ def test_english_is_not_read_as_transliterated_russian(detector: RedFlagDetector
 
 @pytest.mark.parametrize(
     ("latin", "cyrillic"),
-    [("chuvstvuyu", "чувствую"), ("kholodnyy", "холодный"), ("vstat", "встать"), ("pomosch", "помощь")],
+    [
+        ("chuvstvuyu", "чувствую"),
+        ("kholodnyy", "холодный"),
+        ("vstat", "встать"),
+        ("pomosch", "помощь"),
+    ],
 )
 def test_spellings_of_one_russian_word_share_a_skeleton(latin: str, cyrillic: str) -> None:
     assert latin_skeleton(latin) == cyrillic_skeleton(cyrillic)
@@ -102,7 +107,7 @@ def test_a_real_word_is_never_read_as_a_typo_of_another(
 
 
 def test_a_plural_stays_plural(detector: RedFlagDetector) -> None:
-    """"обе ноги" forms must not match one leg: "нога онемела" is one leg, not both."""
+    """ "обе ноги" forms must not match one leg: "нога онемела" is one leg, not both."""
     assert "bilateral_leg_symptoms" not in _findings(detector, "правая нога онемела")
 
 
@@ -152,7 +157,11 @@ def test_a_plea_for_help_is_a_finding(detector: RedFlagDetector, text: str) -> N
 
 
 def test_help_with_something_else_is_not_a_plea(detector: RedFlagDetector) -> None:
-    for text in ("can you help me understand DOMS?", "thanks for the help", "что помогает от крепатуры?"):
+    for text in (
+        "can you help me understand DOMS?",
+        "thanks for the help",
+        "что помогает от крепатуры?",
+    ):
         assert _findings(detector, text) == {}, text
 
 
