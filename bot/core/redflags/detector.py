@@ -295,18 +295,21 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
-    if marks["other_person"] and _about_someone_else(min(covered), message):
+    if rule.finding == "minor_fall_or_jolt" and _named_before(min(covered), "objects", message):
+        return "drop"
+    if marks["other_person"] and _named_before(min(covered), "other_person", message):
         return "drop" if history else "ask"
     return ""
 
 
-def _about_someone_else(start: int, message: _Message) -> bool:
-    """Another person named before the match in its clause, with no "I" / "me" in between."""
+def _named_before(start: int, key: str, message: _Message) -> bool:
+    """Another person (or a thing) named before the match in its clause, with no "I" / "me"
+    in between: "my mum had cancer", "the bar fell on the floor"."""
     clause = message.clause[start]
     for i in range(start - 1, -1, -1):
         if message.clause[i] != clause:
             return False
-        if i in message.marks["other_person"]:
+        if i in message.marks[key]:
             return True
         if i in message.marks["self_person"]:
             return False

@@ -105,6 +105,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "past",
     "cleared",
     "normal_training",
+    "objects",
     "not_typos",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""

@@ -133,6 +133,13 @@ def test_feeling_about_to_faint_is_certain_not_doubt(detector: RedFlagDetector, 
         ("no fever, but I can't feel my groin", {"saddle_numbness": True}),
         ("zero feeling down there", {"saddle_numbness": True}),
         ("без чувствительности в промежности", {"saddle_numbness": True}),
+        ("the bar fell on the floor", {}),
+        ("I slipped and fell on the floor", {"minor_fall_or_jolt": True}),
+        ("my feet are numb from the cold outside", {}),
+        ("my pee is darker when I don't drink enough", {}),
+        ("can't walk after leg day lol", {"cannot_walk_or_care_for_self": False}),
+        ("the ambulance went past the gym", {}),
+        ("мне не нужна скорая", {}),
     ],
 )
 def test_whose_symptom_when_and_why(
