@@ -17,10 +17,17 @@ finds every known term, then judges each candidate rule:
   match ("онемения нет", "fever: none") drops the match;
 * doubt in the same clause ("not sure if", "кажется", a question mark) keeps it but marks it
   uncertain, so the engine asks a direct confirming question; doubt beats negation;
-* a word of 5+ letters (a stem of 6+) still matches with one typo ("numbnes", "онимение"), and
-  a Latin look-alike inside a Cyrillic word is folded ("онемениe").
+* whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test
+  that came back clear, something long past, a thing that fell ("the bar fell") or ordinary
+  training that explains it ("gave out on the last rep") drops the match; another person's
+  acute symptom ("my friend collapsed") is asked about, since a bystander may need the number;
+* ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
+  pass out").
 
-Every loaded locale is checked on every message, because people mix languages.
+Word forms, typos, invisible characters and Russian in Latin letters are handled before any
+of this, in :mod:`bot.core.redflags.words`. Every loaded locale is checked on every message,
+because people mix languages. ``detect(text)`` is the whole API: any adapter (a message, a
+caption, an edited or forwarded text) calls it with the text and gets the hits.
 """
 
 from __future__ import annotations
