@@ -19,10 +19,10 @@ from tests.core.redflags import corpus
 SENSITIVITY, SPECIFICITY = 0.98, 0.95
 # (language, part) -> (sensitivity, specificity, certain alarms on benign at most), as measured
 FLOORS = {
-    ("en", "holdout"): (172 / 184, 90 / 92, 1),
-    ("en", "holdout2"): (72 / 79, 53 / 54, 1),
+    ("en", "holdout"): (175 / 184, 90 / 92, 1),
+    ("en", "holdout2"): (73 / 79, 53 / 54, 1),
     ("ru", "holdout"): (170 / 179, 95 / 98, 2),
-    ("ru", "holdout2"): (71 / 80, 54 / 55, 1),
+    ("ru", "holdout2"): (72 / 80, 54 / 55, 1),
 }
 
 
