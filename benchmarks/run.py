@@ -20,6 +20,7 @@ from benchmarks import (
     baseline_b,
     conversation,
     core,
+    detector,
     e2e,
     memory,
     report,
@@ -143,6 +144,7 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
         lambda: [core.shared_trigger(eng, work), core.session_creation(eng, config.new_sessions)],
     )
     run("storage", lambda: asyncio.run(_storage(config, work)))
+    run("red-flag detector", lambda: detector.measure(runs=config.startup_runs))
     run("end to end", lambda: _e2e(config))
     run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
     run(

@@ -47,6 +47,14 @@ ROWS = {
     "e2e.discord",
     "startup.process",
     "startup.build_engine",
+    "detector.startup",
+    "detector.message",
+    "detector.flood",
+    *(
+        f"detector.corpus.{lang}.{part}"
+        for lang in ("en", "ru")
+        for part in ("dev", "holdout", "holdout2")
+    ),
 }
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")
 ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(OPTIONAL)}
