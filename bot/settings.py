@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
 from pydantic import BeforeValidator, Field, SecretStr
@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
     telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
     telegram_webhook_secret: SecretStr | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
+    #: PTB's HTTP client: "aiohttp" (ours, cheaper per call) or "httpx" (PTB's own).
+    http: Literal["aiohttp", "httpx"] = Field("aiohttp", alias="BACKCHECK_HTTP")
 
     discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(None, alias="DISCORD_GUILD_ID")

@@ -41,6 +41,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram import format as fmt
+from bot.adapters.telegram.request import request_pair
 from bot.core.content import normalize_locale
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.regions import region_from_locale
@@ -88,11 +89,14 @@ def build_application(settings: Settings) -> TelegramApp:
     """
     if settings.telegram_token is None:
         raise ValueError("TELEGRAM_TOKEN is not set")
+    sending, polling = request_pair(settings.http)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .request(sending)
+        .get_updates_request(polling)
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
     )
