@@ -51,6 +51,9 @@ PEERS = {
     "limited": (),
     "discord": ("plain",),
 }
+#: Who gets the "RSS after N conversations" figure (filling takes most of a row's time):
+#: ours, and the peer the memory target is about (PTB), once, in polling mode; Discord both.
+FILLED = {"polling": ("ours", "ptb"), "webhook": (), "limited": (), "discord": ("ours", "plain")}
 PEER_LABELS = {
     "ptb": "PTB ConversationHandler bot",
     "aiogram": "aiogram 3 FSM bot",
@@ -70,6 +73,7 @@ class Sizes:
     rounds: int
     ours_http: str = "aiohttp"
     ours_loop: str = "uvloop"
+    peers: bool = True
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Outcome:
     samples: list[tuple[float, int]] = field(default_factory=list)
     diverged: int = 0
     timeouts: int = 0
+    #: Set when the measured window is over: every walk stops after its current step.
+    stopped: bool = False
 
     def record(self, started_ns: int) -> None:
         now = time.perf_counter_ns()
@@ -104,6 +110,7 @@ class Measured:
     users: int
     window: float
     late: int = 0
+    calls_per_update: float | None = None
 
 
 def skipped(why: str, only: tuple[str, ...] = tuple(ROWS)) -> list[Row]:
@@ -150,9 +157,11 @@ def measure(sizes: Sizes, only: tuple[str, ...] = tuple(ROWS)) -> list[Row]:
         if problem:
             rows += skipped(problem, (name,))
             continue
-        bots = ["ours", *(p for p in PEERS[name] if peer_ready(p) is None)]
-        missing = [p for p in PEERS[name] if p not in bots]
-        rows += [Row.missing(*_peer_names(name, p), str(peer_ready(p))) for p in missing]
+        peers = PEERS[name] if sizes.peers else ()
+        bots = ["ours", *(p for p in peers if peer_ready(p) is None)]
+        for peer in (p for p in PEERS[name] if p not in bots):
+            why = peer_ready(peer) or "not measured: --no-peers"
+            rows.append(Row.missing(*_peer_names(name, peer), why))
         try:
             best = asyncio.run(_rounds(name, platform, bots, work, walks, sizes))
         except Exception as exc:  # report it in the table, keep the other rows
@@ -182,7 +191,7 @@ async def _rounds(
         screens = driver.screens(work, Path(tmp))
         for round_no in range(rounds):
             for bot in bots:
-                fill = sizes.conversations if round_no == 0 and name != "webhook" else 0
+                fill = sizes.conversations if round_no == 0 and bot in FILLED[name] else 0
                 run = await driver.run(name, bot, walks, uids, sizes, screens, fill)
                 if bot not in best or run.cpu_ms < best[bot].cpu_ms:
                     if bot in best and best[bot].rss_after and run.rss_after is None:
@@ -225,6 +234,9 @@ def _row(key: str, label: str, run: Measured) -> Row:
             else ""
         ),
     ]
+    if run.calls_per_update is not None:
+        notes.append(f"{run.calls_per_update:.2f} Bot API calls per update (start-up excluded)")
+        extra["calls_per_update"] = run.calls_per_update
     if run.late:
         notes.append(f"{run.late:,} interactions failed Discord's 3 s acknowledgement deadline")
     if run.outcome.diverged or run.outcome.timeouts:
@@ -338,11 +350,10 @@ async def drive(
         await walk(next(pool), next(uids), alone)
         conversations += 1
     load = Outcome()
-    stopping = False
 
     async def person() -> None:
         nonlocal conversations
-        while not stopping:
+        while not load.stopped:
             conversations += 1
             await walk(next(pool), next(uids), load)
 
@@ -351,7 +362,7 @@ async def drive(
     before, started = await child.stats(), time.perf_counter()
     await asyncio.sleep(sizes.window)
     after, ended = await child.stats(), time.perf_counter()
-    stopping = True
+    load.stopped = True
     _, pending = await asyncio.wait(people, timeout=REPLY_TIMEOUT)
     for task in pending:
         task.cancel()

@@ -96,6 +96,8 @@ async def _walk(fake: SignallingDiscord, steps: tuple[Step, ...], uid: int, out:
     user = fake.make_user(uid, f"user{uid}", locale=locale)
     shown: FakeMessage | None = None
     for step in steps:
+        if out.stopped:
+            return
         future: asyncio.Future[FakeMessage] = loop.create_future()
         fake.waiting[user.id] = future
         start = time.perf_counter_ns()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,11 @@ from bot.core.messages import EventKind
 from tests.fakes.telegram_api import ApiError, FakeTelegram, unused_tcp_port
 
 SECRET = "benchmark-webhook-secret"
+STARTUP_METHODS = frozenset({"getMe", "getUpdates", "setMyCommands", "deleteWebhook", "setWebhook"})
+#: Whether our bot edits a pressed question into the next one (then the peers do too, so that
+#: every bot makes the same calls per press); learnt from our own run, which comes first.
+EDIT_IN_PLACE: dict[str, bool] = {}
+EDITED_INTO_QUESTION = "(editMessageText with a keyboard)"
 MODULES = {
     "ours": "benchmarks.e2e_bot",
     "ptb": "benchmarks.peers.ptb_bot",
@@ -37,12 +43,22 @@ class SignallingTelegram(FakeTelegram):
     def __init__(self) -> None:
         super().__init__()
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.counts: Counter[str] = Counter()
+        self.injected = 0
+
+    def inject_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.injected += 1
+        return super().inject_update(update)
 
     def _record(self, method: str, params: Any, result: Any, error: ApiError | None) -> None:
         if error is not None:
             super()._record(method, params, result, error)  # keep failures for diagnosis
             return
-        if method == "sendMessage" and result.get("reply_markup"):
+        self.counts[method] += 1
+        shows_question = method in ("sendMessage", "editMessageText")
+        if shows_question and isinstance(result, dict) and result.get("reply_markup"):
+            if method == "editMessageText":
+                self.counts[EDITED_INTO_QUESTION] += 1
             future = self.waiting.pop(int(result["chat"]["id"]), None)
             if future is not None and not future.done():
                 future.set_result(result)
@@ -108,6 +124,11 @@ async def run(
             )
     if not measured.load:
         raise RuntimeError(f"{bot} {mode}: no update got a reply")
+    edits = fake.counts.pop(EDITED_INTO_QUESTION, 0)
+    calls = sum(n for m, n in fake.counts.items() if m not in STARTUP_METHODS)
+    measured.calls_per_update = calls / max(1, fake.injected)
+    if bot == "ours":
+        EDIT_IN_PLACE[mode] = edits > 0
     return measured
 
 
@@ -126,6 +147,7 @@ def _spec(
             "url": fake.url,
             "webhook": webhook,
             "screens": str(table),
+            "edit_in_place": EDIT_IN_PLACE.get(mode, False),
         }
     settings: dict[str, Any] = {
         "telegram_token": fake.token,
@@ -156,6 +178,8 @@ async def _walk(fake: SignallingTelegram, steps: tuple[Step, ...], uid: int, out
     user = fake.make_user(uid, "U", None, steps[0].event.locale)
     shown: dict[str, Any] | None = None
     for step in steps:
+        if out.stopped:
+            return
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         fake.waiting[uid] = future
         start = time.perf_counter_ns()

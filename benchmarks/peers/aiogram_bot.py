@@ -3,7 +3,8 @@
 The FSM state is the open question; a press for another question is answered "no longer open".
 aiogram's defaults otherwise: its aiohttp session, updates handled as tasks, the webhook served
 by its own aiohttp handler. Per press it makes backcheck's calls: answer the callback, mark the
-pressed question answered (edit), send the next screen.
+pressed question answered (edit), send the next screen; or, when backcheck edits in place (the
+benchmark tells), answer and edit the question into the next one.
 """
 
 from __future__ import annotations
@@ -60,10 +61,18 @@ async def serve(spec: dict[str, Any]) -> None:
     )
     router = Router()
 
-    async def show(chat_id: int, locale: str, name: str, state: FSMContext) -> None:
+    edit_in_place = bool(spec.get("edit_in_place"))
+
+    async def show(
+        chat_id: int, locale: str, name: str, state: FSMContext, edit: Message | None = None
+    ) -> None:
         next_state: str | None = None
         for text, markup, question in screens.get(name) or screens[key(locale, START)]:
-            await bot.send_message(chat_id, text, reply_markup=markup)
+            if edit is not None:  # the question becomes the next one
+                await edit.edit_text(text, reply_markup=markup)
+                edit = None
+            else:
+                await bot.send_message(chat_id, text, reply_markup=markup)
             next_state = question or next_state
         await state.set_state(next_state)
 
@@ -80,6 +89,9 @@ async def serve(spec: dict[str, Any]) -> None:
             return
         await query.answer()
         message, locale = query.message, _locale(query.from_user)
+        if edit_in_place and isinstance(message, Message):
+            await show(message.chat.id, locale, key(locale, data), state, edit=message)
+            return
         if isinstance(message, Message) and message.reply_markup is not None:
             buttons = (b for row in message.reply_markup.inline_keyboard for b in row)
             label = next((b.text for b in buttons if b.callback_data == data), "?")

@@ -3,8 +3,9 @@
 One conversation state per question, one ``CallbackQueryHandler`` per state that accepts only
 that question's buttons, PTB's defaults otherwise (httpx, no rate limiter) and the same 16
 updates at once as backcheck. Per press it makes backcheck's calls: answer the callback, mark
-the pressed question answered (edit), send the next screen. Conversation state lives in PTB's
-memory, as such bots keep it.
+the pressed question answered (edit), send the next screen; or, when backcheck edits in place
+(the benchmark tells), answer and edit the question into the next one. Conversation state
+lives in PTB's memory, as such bots keep it.
 """
 
 from __future__ import annotations
@@ -51,15 +52,25 @@ async def serve(spec: dict[str, Any]) -> None:
                 buttons = (b.callback_data for row in markup.inline_keyboard for b in row)
                 valid.setdefault(state, set()).update(str(b) for b in buttons)
 
-    async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> object:
+    edit_in_place = bool(spec.get("edit_in_place"))
+
+    async def show(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, edit: bool = False
+    ) -> object:
         chat = update.effective_chat
         assert chat is not None
         state: object = ConversationHandler.END
         fallback = key(_locale(update), START)  # a press the table lacks: start over
         for text, markup, next_state in screens.get(name) or screens[fallback]:
-            await context.bot.send_message(
-                chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            if edit and update.callback_query is not None:  # the question becomes the next
+                await update.callback_query.edit_message_text(
+                    text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+                edit = False
+            else:
+                await context.bot.send_message(
+                    chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
             state = next_state or state
         return state
 
@@ -70,6 +81,8 @@ async def serve(spec: dict[str, Any]) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
         await query.answer()
+        if edit_in_place:
+            return await show(update, context, key(_locale(update), query.data), edit=True)
         message = query.message
         markup = getattr(message, "reply_markup", None)
         if markup is not None and message is not None:

@@ -42,6 +42,7 @@ POOL_TIMEOUT_MESSAGE: Final = (
     "sent to Telegram. Consider adjusting the connection pool size or the pool timeout."
 )
 _FORM: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+_UNRESERVED: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
 
 
 class AiohttpRequest(BaseRequest):
@@ -62,6 +63,7 @@ class AiohttpRequest(BaseRequest):
         "_proxy",
         "_read_timeout",
         "_session",
+        "_timeouts",
         "_write_timeout",
     )
 
@@ -87,6 +89,7 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._proxy = proxy
         self._proxies: dict[tuple[str, str], str | None] = {}
+        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
         self._pool = asyncio.Semaphore(connection_pool_size)
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
@@ -132,12 +135,7 @@ class AiohttpRequest(BaseRequest):
         else:
             write = write_timeout
         body, headers = _body(request_data, files)
-        timeout = aiohttp.ClientTimeout(
-            total=_deadline(connect, write, read),
-            connect=connect,
-            sock_connect=connect,
-            sock_read=read,
-        )
+        timeout = self._timeout(connect, write, read)
         await self._acquire(pool)
         try:
             async with session.request(
@@ -165,6 +163,20 @@ class AiohttpRequest(BaseRequest):
             self._session = self._open()
         return self._session
 
+    def _timeout(
+        self, connect: float | None, write: float | None, read: float | None
+    ) -> aiohttp.ClientTimeout:
+        """aiohttp's timeout for these budgets (a handful of combinations, built once each)."""
+        found = self._timeouts.get((connect, write, read))
+        if found is None:
+            found = self._timeouts[(connect, write, read)] = aiohttp.ClientTimeout(
+                total=_deadline(connect, write, read),
+                connect=connect,
+                sock_connect=connect,
+                sock_read=read,
+            )
+        return found
+
     def _open(self) -> aiohttp.ClientSession:
         """A session whose connector pools exactly ``connection_pool_size`` connections."""
         connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0, ssl=_tls())
@@ -173,7 +185,7 @@ class AiohttpRequest(BaseRequest):
             connector=connector,
             headers={"User-Agent": self.USER_AGENT},
             trust_env=False,  # proxies are chosen here, once per host, not on every request
-            auto_decompress=True,
+            cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none; skip the bookkeeping
         )
 
     async def _acquire(self, timeout: float | None) -> None:
@@ -221,15 +233,30 @@ def _body(
     """Form-encoded parameters, or multipart when files are uploaded (as httpx sends them)."""
     if request_data is None:
         return None, None
+    parameters = request_data.json_parameters
     if not files:
-        encoded = request_data.url_encoded_parameters()
-        return (encoded.encode(), _FORM) if encoded else (None, None)
+        return (_urlencode(parameters), _FORM) if parameters else (None, None)
     form = aiohttp.FormData(quote_fields=False)
-    for name, value in request_data.json_parameters.items():
+    for name, value in parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form, None
+
+
+def _urlencode(parameters: dict[str, str]) -> bytes:
+    """``application/x-www-form-urlencoded``, as ``urlencode`` would give but in C speed:
+    a value with anything beyond the unreserved characters has every byte percent-encoded
+    (``bytes.hex``), which every form decoder reads the same. ``urlencode`` walks the bytes
+    of each value in Python and cost about 190 µs per message of Cyrillic text."""
+    return "&".join(f"{name}={_quote(value)}" for name, value in parameters.items()).encode()
+
+
+def _quote(value: str) -> str:
+    data = value.encode()
+    if not data.rstrip(_UNRESERVED):
+        return value
+    return "%" + data.hex("%")
 
 
 def _deadline(*parts: float | None) -> float | None:

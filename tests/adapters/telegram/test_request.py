@@ -223,3 +223,15 @@ async def test_an_explicit_proxy_is_used_for_every_call(tg: FakeTelegram) -> Non
         assert bot.username == tg.bot_username
     with pytest.raises(ValueError, match="http:// and https://"):
         AiohttpRequest(proxy="socks5://127.0.0.1:1080")
+
+
+async def test_every_character_survives_the_form_encoding(tg: FakeTelegram) -> None:
+    alice = tg.make_user(1001, "Alice", "alice")
+    tg.register_chat(tg.private_chat(alice), alice)
+    text = "Боль? 100% & a=b+c; ё 🚑 ~_.- \n tab\t 'quote\" #hash /slash"
+    async with make_bot(tg) as bot:
+        await bot.send_message(1001, text)
+        await bot.send_message(1001, "plain_ascii-text.~")
+    first, second = (c for c in tg.calls if c.method == "sendMessage")
+    assert first.params["text"] == text
+    assert second.params["text"] == "plain_ascii-text.~"
