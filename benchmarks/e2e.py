@@ -235,7 +235,7 @@ def _row(key: str, label: str, run: Measured) -> Row:
         ),
     ]
     if run.calls_per_update is not None:
-        notes.append(f"{run.calls_per_update:.2f} Bot API calls per update (start-up excluded)")
+        notes.append(f"{run.calls_per_update:.2f} Bot API calls per update in the window")
         extra["calls_per_update"] = run.calls_per_update
     if run.late:
         notes.append(f"{run.late:,} interactions failed Discord's 3 s acknowledgement deadline")
@@ -340,8 +340,12 @@ async def drive(
     walk: Walk,
     sizes: Sizes,
     fill: int,
+    calls: Callable[[], tuple[int, int]] | None = None,
 ) -> Measured:
-    """Idle RSS, one user alone, ``users`` at once, then (``fill``) conversations and RSS."""
+    """Idle RSS, one user alone, ``users`` at once, then (``fill``) conversations and RSS.
+
+    ``calls`` returns (platform calls, updates sent) so far: their ratio over the window is
+    the row's calls per update."""
     rss_idle = int((await child.stats())["rss"])
     pool = itertools.cycle(walks)
     conversations = 0
@@ -359,9 +363,9 @@ async def drive(
 
     people = [asyncio.create_task(person()) for _ in range(sizes.users)]
     await asyncio.sleep(sizes.warmup)
-    before, started = await child.stats(), time.perf_counter()
+    before, started, calls_before = await child.stats(), time.perf_counter(), _calls(calls)
     await asyncio.sleep(sizes.window)
-    after, ended = await child.stats(), time.perf_counter()
+    after, ended, calls_after = await child.stats(), time.perf_counter(), _calls(calls)
     load.stopped = True
     _, pending = await asyncio.wait(people, timeout=REPLY_TIMEOUT)
     for task in pending:
@@ -374,7 +378,8 @@ async def drive(
     if fill and not pending:
         conversations += await _fill(walks, uids, walk, max(0, fill - conversations))
         rss_after = int((await child.stats())["rss"])
-    return Measured(
+    sent = calls_after[1] - calls_before[1]
+    measured = Measured(
         bot,
         len(samples) / wall,
         (after["cpu"] - before["cpu"]) / max(1, len(samples)) * 1000,
@@ -387,6 +392,13 @@ async def drive(
         sizes.users,
         wall,
     )
+    if calls is not None and sent > 0:
+        measured.calls_per_update = (calls_after[0] - calls_before[0]) / sent
+    return measured
+
+
+def _calls(calls: Callable[[], tuple[int, int]] | None) -> tuple[int, int]:
+    return calls() if calls is not None else (0, 0)
 
 
 async def _fill(walks: list[tuple[Step, ...]], uids: Iterator[int], walk: Walk, count: int) -> int:

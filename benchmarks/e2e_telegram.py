@@ -24,11 +24,9 @@ from bot.core.messages import EventKind
 from tests.fakes.telegram_api import ApiError, FakeTelegram, unused_tcp_port
 
 SECRET = "benchmark-webhook-secret"
-STARTUP_METHODS = frozenset({"getMe", "getUpdates", "setMyCommands", "deleteWebhook", "setWebhook"})
 #: Whether our bot edits a pressed question into the next one (then the peers do too, so that
 #: every bot makes the same calls per press); learnt from our own run, which comes first.
 EDIT_IN_PLACE: dict[str, bool] = {}
-EDITED_INTO_QUESTION = "(editMessageText with a keyboard)"
 MODULES = {
     "ours": "benchmarks.e2e_bot",
     "ptb": "benchmarks.peers.ptb_bot",
@@ -45,6 +43,7 @@ class SignallingTelegram(FakeTelegram):
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self.counts: Counter[str] = Counter()
         self.injected = 0
+        self.edits_into_question = 0
 
     def inject_update(self, update: dict[str, Any]) -> dict[str, Any]:
         self.injected += 1
@@ -58,7 +57,7 @@ class SignallingTelegram(FakeTelegram):
         shows_question = method in ("sendMessage", "editMessageText")
         if shows_question and isinstance(result, dict) and result.get("reply_markup"):
             if method == "editMessageText":
-                self.counts[EDITED_INTO_QUESTION] += 1
+                self.edits_into_question += 1
             future = self.waiting.pop(int(result["chat"]["id"]), None)
             if future is not None and not future.done():
                 future.set_result(result)
@@ -120,15 +119,19 @@ async def run(
         spec = _spec(fake, bot, mode, webhook, sizes, table)
         async with bot_process(MODULES[bot], spec) as child:
             measured = await drive(
-                bot, child, walks, uids, lambda s, u, o: _walk(fake, s, u, o), sizes, fill
+                bot,
+                child,
+                walks,
+                uids,
+                lambda s, u, o: _walk(fake, s, u, o),
+                sizes,
+                fill,
+                lambda: (sum(fake.counts.values()) - fake.counts["getUpdates"], fake.injected),
             )
     if not measured.load:
         raise RuntimeError(f"{bot} {mode}: no update got a reply")
-    edits = fake.counts.pop(EDITED_INTO_QUESTION, 0)
-    calls = sum(n for m, n in fake.counts.items() if m not in STARTUP_METHODS)
-    measured.calls_per_update = calls / max(1, fake.injected)
     if bot == "ours":
-        EDIT_IN_PLACE[mode] = edits > 0
+        EDIT_IN_PLACE[mode] = fake.edits_into_question > 0
     return measured
 
 

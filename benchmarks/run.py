@@ -71,9 +71,9 @@ class Config:
             baseline_a_sessions=min(users, 20 if quick else 1000),
             baseline_a_traced=5 if quick else 100,
             e2e_users=args.e2e_users or (10 if quick else 100),
-            e2e_window=args.e2e_seconds or (1.0 if quick else 4.0),
+            e2e_window=args.e2e_seconds or (1.0 if quick else 3.0),
             e2e_rows=tuple(args.e2e_rows.split(",")) if args.e2e_rows else tuple(e2e.ROWS),
-            e2e_conversations=args.conversations or (40 if quick else 10_000),
+            e2e_conversations=args.conversations or (40 if quick else 3_000),
             e2e_http=args.http,
             e2e_loop=args.loop,
             startup_runs=1 if quick else 5,
@@ -92,9 +92,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--e2e-rows", help=f"comma-separated end-to-end rows ({','.join(e2e.ROWS)})"
     )
-    parser.add_argument("--e2e-seconds", type=float, help="end-to-end window per bot (4)")
+    parser.add_argument("--e2e-seconds", type=float, help="end-to-end window per bot (3)")
     parser.add_argument(
-        "--conversations", type=int, help="conversations before the second RSS (10,000)"
+        "--conversations", type=int, help="conversations before the last RSS (3,000)"
     )
     parser.add_argument(
         "--http", choices=("aiohttp", "httpx"), default="aiohttp", help="our bot's BACKCHECK_HTTP"
