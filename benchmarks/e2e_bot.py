@@ -1,20 +1,21 @@
 """The bot side of the end-to-end rows: the real adapter, alone in its own process.
 
-Run by :mod:`benchmarks.e2e` as ``python -m benchmarks.e2e_bot <json settings>``. It opens the
-app exactly like ``backcheck run`` (``App.open``, SQLite in a temp dir), starts one adapter and
-then answers lines on stdin: ``cpu`` prints ``time.process_time()``, ``stop`` stops cleanly.
-Keeping the bot in its own process means the fake platform and the simulated users never
-share its CPU, so "CPU seconds per 1,000 updates" is the bot's alone.
+Run by :mod:`benchmarks.e2e` as ``python -m benchmarks.e2e_bot <json spec>``. It opens the app
+exactly like ``backcheck run`` (``App.open``, SQLite in a temp dir, uvloop when the spec says
+so, as ``backcheck run`` does where uvloop is installed), starts one adapter and then speaks
+the protocol of :mod:`benchmarks.peers.child`. Keeping the bot in its own process means the
+fake platform and the simulated users never share its CPU, so "CPU per update" is the bot's
+alone.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
-import time
 from typing import Any
+
+from benchmarks.peers.child import answer_stdin, run
 
 
 async def serve(spec: dict[str, Any]) -> None:
@@ -25,19 +26,12 @@ async def serve(spec: dict[str, Any]) -> None:
     app = await App.open(settings)
     adapter = _adapter(spec, settings, app)
     await adapter.start()
-    print("ready", flush=True)
-    try:
-        while True:
-            line = (await asyncio.to_thread(sys.stdin.readline)).strip()
-            if line == "cpu":
-                cpu = time.process_time()
-                _snapshot()
-                print(repr(cpu), flush=True)
-            elif line in ("stop", ""):
-                break
-    finally:
+
+    async def stop() -> None:
         await adapter.stop()
         await app.close()
+
+    await answer_stdin(stop, on_stats=_snapshot)
 
 
 def _adapter(spec: dict[str, Any], settings: Any, app: Any) -> Any:
@@ -73,7 +67,7 @@ _profiler: Any = None
 
 
 def _snapshot() -> None:
-    """With ``BACKCHECK_BENCH_PROFILE=<file>``: profile from one ``cpu`` line to the next
+    """With ``BACKCHECK_BENCH_PROFILE=<file>``: profile from one ``stats`` line to the next
     (the measured window) and write the stats there; the bot may be killed right after."""
     global _profiler
     if not PROFILE:
@@ -88,7 +82,8 @@ def _snapshot() -> None:
 
 
 def main() -> None:
-    asyncio.run(serve(json.loads(sys.argv[1])))
+    spec = json.loads(sys.argv[1])
+    run(serve(spec), spec.get("loop", "asyncio"))
 
 
 if __name__ == "__main__":

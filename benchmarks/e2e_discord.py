@@ -1,20 +1,22 @@
-"""Row 4, Discord: FakeDiscord (REST + gateway) and the users here, the DiscordAdapter in a child.
+"""Row 4, Discord: FakeDiscord (REST + gateway) and the users here, each bot in a child.
 
-Each user runs ``/start`` in the server channel (replies are ephemeral, as the adapter sends
-them there), then presses its scripted buttons. A reply is complete when the bot's follow-up
-with buttons for that user's interaction reaches the fake. The fake keeps enforcing Discord's
-rules, including the three-second acknowledgement deadline: a late acknowledgement fails the
-interaction, so the user never gets its reply and the row reports it.
+Each user runs the start command in the server channel (replies are ephemeral, as the adapter
+sends them there), then presses its scripted buttons. A reply is complete when the bot's
+follow-up with buttons for that user's interaction reaches the fake. The fake keeps enforcing
+Discord's rules, including the three-second acknowledgement deadline: a late acknowledgement
+fails the interaction, so the user never gets its reply and the row reports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from benchmarks.e2e import REPLY_TIMEOUT, Outcome, bot_process, drive, row
-from benchmarks.stats import Row
+from benchmarks.e2e import REPLY_TIMEOUT, Measured, Outcome, Sizes, bot_process, drive
+from benchmarks.peers import screens as peer_screens
 from benchmarks.workload import Step, Workload
 from bot.adapters.discord.format import COMMANDS, button_id, read_press
 from bot.core.messages import EventKind
@@ -23,6 +25,7 @@ from tests.fakes.discord_api import FakeDiscord, FakeMessage
 TOKEN = "benchmark-discord-token"
 LOCALES = {"en": "en-US", "ru": "ru"}
 START = next(name for name, kind in COMMANDS.items() if kind is EventKind.START)
+MODULES = {"ours": "benchmarks.e2e_bot", "plain": "benchmarks.peers.discord_bot"}
 
 
 class SignallingDiscord(FakeDiscord):
@@ -43,40 +46,58 @@ class SignallingDiscord(FakeDiscord):
         return super()._record(kind, data, **kw)
 
 
-async def run(key: str, label: str, work: Workload, window: float) -> Row:
-    """The Discord row."""
+def screens(work: Workload, folder: Path) -> Path:
+    return peer_screens.write(peer_screens.discord(work), folder / "discord-screens.json")
+
+
+async def run(
+    mode: str,
+    bot: str,
+    walks: list[tuple[Step, ...]],
+    uids: Iterator[int],
+    sizes: Sizes,
+    table: Path,
+    fill: int,
+) -> Measured:
+    """Ours or the plain discord.py bot, driven like the Telegram rows."""
     fake = SignallingDiscord()
     async with fake:
-        spec = {
+        spec: dict[str, Any] = {
             "platform": "discord",
             "api_base": fake.api_base,
             "gateway_url": fake.gateway_url,
-            "settings": {
+            "loop": sizes.ours_loop if bot == "ours" else "asyncio",
+        }
+        if bot == "ours":
+            spec["settings"] = {
                 "discord_token": TOKEN,
                 "telegram_token": None,
                 "redis_url": None,
                 "discord_guild_id": None,
                 "discord_shards": None,
-            },
-        }
-        async with bot_process(spec) as child:
-            walks = [work.per_user[u] for u in work.users]
-            result = await drive(child, walks, lambda s, out: _walk(fake, s, out), window)
+            }
+        else:
+            spec |= {"token": TOKEN, "screens": str(table), "command": START}
+        async with bot_process(MODULES[bot], spec) as child:
+            measured = await drive(
+                bot, child, walks, uids, lambda s, u, o: _walk(fake, s, u, o), sizes, fill
+            )
         late = sum(1 for i in fake.interactions.values() if (i.error or {}).get("code") == 10062)
-    if not result.outcome.samples:
-        raise RuntimeError(f"{label}: no interaction got a reply")
-    built = row(key, label, result)
-    built.notes.append(f"{late:,} interactions failed Discord's 3 s acknowledgement deadline")
-    return built
+    if not measured.load:
+        raise RuntimeError(f"{bot}: no interaction got a reply")
+    measured.late = late
+    return measured
 
 
-async def _walk(fake: SignallingDiscord, steps: tuple[Step, ...], out: Outcome) -> None:
+async def _walk(fake: SignallingDiscord, steps: tuple[Step, ...], uid: int, out: Outcome) -> None:
     """One person: the start command in the server channel, then the scripted presses."""
     loop = asyncio.get_running_loop()
-    first = steps[0]
-    user = fake.make_user(first.uid, f"user{first.uid}", locale=_locale(first))
+    locale = LOCALES.get(steps[0].event.locale or "en", "en-US")
+    user = fake.make_user(uid, f"user{uid}", locale=locale)
     shown: FakeMessage | None = None
     for step in steps:
+        if out.stopped:
+            return
         future: asyncio.Future[FakeMessage] = loop.create_future()
         fake.waiting[user.id] = future
         start = time.perf_counter_ns()
@@ -90,8 +111,9 @@ async def _walk(fake: SignallingDiscord, steps: tuple[Step, ...], out: Outcome) 
             shown = await asyncio.wait_for(future, REPLY_TIMEOUT)
         except TimeoutError:
             out.timeouts += 1
+            fake.waiting.pop(user.id, None)
             return
-        out.samples.append(time.perf_counter_ns() - start)
+        out.record(start)
 
 
 def _button(message: FakeMessage, step: Step) -> tuple[str, bool]:
@@ -102,7 +124,3 @@ def _button(message: FakeMessage, step: Step) -> tuple[str, bool]:
         if read_press(custom_id).question != "?":
             return custom_id, False
     return message.custom_ids[0], False
-
-
-def _locale(step: Step) -> str:
-    return LOCALES.get(step.event.locale or "en", "en-US")

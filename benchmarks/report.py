@@ -37,7 +37,17 @@ COLUMNS = (
 def machine() -> dict[str, Any]:
     """Cores, CPU, Python, platform, load and the library versions the numbers depend on."""
     versions = {}
-    for dist in ("transitions", "python-telegram-bot", "discord.py", "redis", "aiosqlite"):
+    for dist in (
+        "transitions",
+        "python-telegram-bot",
+        "aiogram",
+        "discord.py",
+        "aiohttp",
+        "httpx",
+        "uvloop",
+        "redis",
+        "aiosqlite",
+    ):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -119,6 +129,51 @@ def table(rows: Sequence[Row]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
         notes.extend(f"- {row.label}: {note}" for note in row.notes)
     return "\n".join(lines + (["", *notes] if notes else []))
+
+
+PEER_COLUMNS = (
+    "mode",
+    "bot",
+    "updates/s",
+    "CPU ms/update",
+    "calls/update",
+    "one user p50 / p99 ms",
+    "under load p50 / p99 ms",
+    "RSS idle MB",
+    "RSS after N MB",
+    "ours / this (CPU)",
+    "target",
+)
+
+
+def peers_table(rows: Sequence[Row]) -> str:
+    """End to end, ours next to each peer: the figures of the issue in one place."""
+    e2e = [r for r in rows if r.key.startswith("e2e.") and not r.skipped and r.extra]
+    if not e2e:
+        return ""
+    lines = [
+        "| " + " | ".join(PEER_COLUMNS) + " |",
+        "|---|---|" + "---:|" * (len(PEER_COLUMNS) - 3) + "---|",
+    ]
+    for row in sorted(e2e, key=lambda r: r.key):
+        mode, _, bot = row.label.partition(": ")
+        x = row.extra
+        after = x.get("rss_after_mb")
+        cells = [
+            mode,
+            bot if row.baseline else "backcheck",
+            _num(row.rate, 0),
+            _num(x["cpu_ms"], 2),
+            _num(x.get("calls_per_update"), 2),
+            f"{x['alone_p50_ms']:,.1f} / {x['alone_p99_ms']:,.1f}",
+            f"{x['load_p50_ms']:,.1f} / {x['load_p99_ms']:,.1f}",
+            _num(x["rss_idle_mb"], 0),
+            f"{after:,.0f} (N = {x['conversations']:,})" if after else "",
+            f"{row.ratio:.2f}" if row.ratio is not None and row.baseline else "",
+            f"{row.target} ({_status(row)})" if row.target and row.baseline else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _int(value: int | None) -> str:

@@ -51,6 +51,9 @@ class Config:
     e2e_users: int
     e2e_window: float
     e2e_rows: tuple[str, ...]
+    e2e_conversations: int
+    e2e_http: str
+    e2e_loop: str
     startup_runs: int
     rounds: int
     skip_e2e: bool
@@ -69,9 +72,12 @@ class Config:
             memory_sessions=2000 if quick else 100_000,
             baseline_a_sessions=min(users, 20 if quick else 1000),
             baseline_a_traced=5 if quick else 100,
-            e2e_users=args.e2e_users or (10 if quick else 1000),
-            e2e_window=args.e2e_seconds or (3.0 if quick else 8.0),
+            e2e_users=args.e2e_users or (10 if quick else 100),
+            e2e_window=args.e2e_seconds or (1.0 if quick else 3.0),
             e2e_rows=tuple(args.e2e_rows.split(",")) if args.e2e_rows else tuple(e2e.ROWS),
+            e2e_conversations=args.conversations or (40 if quick else 3_000),
+            e2e_http=args.http,
+            e2e_loop=args.loop,
             startup_runs=1 if quick else 5,
             rounds=1 if quick else 2,
             skip_e2e=args.skip_e2e,
@@ -83,12 +89,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny workload (smoke test)")
     parser.add_argument("--users", type=int, help="simulated users in the workload (1500)")
-    parser.add_argument("--e2e-users", type=int, help="concurrent users end to end (1000)")
+    parser.add_argument("--e2e-users", type=int, help="concurrent users end to end (100)")
     parser.add_argument("--skip-e2e", action="store_true", help="leave out the end-to-end rows")
     parser.add_argument(
         "--e2e-rows", help=f"comma-separated end-to-end rows ({','.join(e2e.ROWS)})"
     )
-    parser.add_argument("--e2e-seconds", type=float, help="end-to-end window per row (8)")
+    parser.add_argument("--e2e-seconds", type=float, help="end-to-end window per bot (3)")
+    parser.add_argument(
+        "--conversations", type=int, help="conversations before the last RSS (3,000)"
+    )
+    parser.add_argument(
+        "--http", choices=("aiohttp", "httpx"), default="aiohttp", help="our bot's BACKCHECK_HTTP"
+    )
+    parser.add_argument(
+        "--loop", choices=("uvloop", "asyncio"), default="uvloop", help="our bot's event loop"
+    )
     parser.add_argument("--skip-redis", action="store_true", help="leave out the Redis rows")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--profile", action="store_true", help="cProfile the service step")
@@ -112,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.table(rows))
     print()
+    comparison = report.peers_table(rows)
+    if comparison:
+        print(comparison)
+        print()
     print("\n".join(f"- {line}" for line in headlines))
     print()
     print(conversation.summary(engine()))
@@ -197,7 +216,17 @@ async def _storage(config: Config, work: Workload) -> list[Row]:
 def _e2e(config: Config) -> list[Row]:
     if config.skip_e2e:
         return e2e.skipped("not measured: --skip-e2e")
-    rows = e2e.measure(config.e2e_users, config.e2e_window, config.e2e_rows)
+    sizes = e2e.Sizes(
+        users=config.e2e_users,
+        window=config.e2e_window,
+        warmup=0.5 if config.e2e_window < 2 else 1.0,
+        probe_updates=10 if config.e2e_window < 2 else 60,
+        conversations=config.e2e_conversations,
+        rounds=config.rounds,
+        ours_http=config.e2e_http,
+        ours_loop=config.e2e_loop,
+    )
+    rows = e2e.measure(sizes, config.e2e_rows)
     left_out = tuple(name for name in e2e.ROWS if name not in config.e2e_rows)
     return rows + e2e.skipped("not measured: not selected (--e2e-rows)", left_out)
 

@@ -72,6 +72,8 @@ class Row:
     met: bool | None = None
     skipped: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Row-specific figures for the comparison tables (end-to-end: RSS, latency alone, ...).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def timed(cls, key: str, section: int, label: str, stats: Stats, **kw: Any) -> Row:

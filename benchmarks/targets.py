@@ -12,7 +12,6 @@ from benchmarks.stats import Row
 
 CORE_P50_US = 30.0
 SQLITE_P50_US = 150.0
-E2E_TELEGRAM_RATE = 2000.0
 MEMORY_FACTOR = 100.0
 CREATION_FACTOR = 1000.0
 JSON_LIMIT = 1024.0
@@ -95,14 +94,38 @@ def _storage(by: dict[str, Row]) -> list[str]:
 
 
 def _e2e(by: dict[str, Row]) -> list[str]:
-    lines = []
-    for key, name in (("e2e.telegram.polling", "polling"), ("e2e.telegram.webhook", "webhook")):
-        row = by.get(key)
-        if row and row.rate:
-            row.target = f"≥ {E2E_TELEGRAM_RATE:,.0f} updates/s"
-            row.met = row.rate >= E2E_TELEGRAM_RATE
-            lines.append(f"End to end, Telegram {name}: {row.rate:,.0f} updates/s per process.")
-    discord = by.get("e2e.discord")
-    if discord and discord.rate:
-        lines.append(f"End to end, Discord gateway: {discord.rate:,.0f} interactions/s.")
+    """Ours against each peer, same run: CPU per update (and RSS against the PTB bot)."""
+    lines: list[str] = []
+    for mode in ("polling", "webhook", "discord"):
+        key = "e2e.discord" if mode == "discord" else f"e2e.telegram.{mode}"
+        ours = by.get(key)
+        if not (ours and ours.value):
+            continue
+        parts = [f"{ours.rate or 0:,.0f} updates/s, {ours.value:.2f} CPU ms per update"]
+        for peer, limit in PEER_LIMITS[mode]:
+            row = by.get(f"{key}.{peer}")
+            if not (row and row.value):
+                continue
+            row.baseline, row.ratio = "ours / this (CPU)", ours.value / row.value
+            row.target, row.met = f"ours ≤ {limit:g}× this", row.ratio <= limit
+            parts.append(f"{row.ratio:.2f}× the {peer} peer's CPU (target ≤ {limit:g})")
+            rss, peer_rss = ours.extra.get("rss_after_mb"), row.extra.get("rss_after_mb")
+            if peer == "ptb" and rss and peer_rss:
+                met = rss <= peer_rss + RSS_MARGIN_MB
+                parts.append(
+                    f"RSS after {ours.extra.get('conversations', 0):,} conversations"
+                    f" {rss:,.0f} MB vs PTB's {peer_rss:,.0f} MB (target ≤ +{RSS_MARGIN_MB:g}"
+                    f" MB: {'met' if met else 'missed'})"
+                )
+        name = "Discord gateway" if mode == "discord" else f"Telegram {mode}"
+        lines.append(f"End to end, {name}: " + "; ".join(parts) + ".")
     return lines
+
+
+#: Issue targets: ours / peer CPU per update at most this.
+PEER_LIMITS = {
+    "polling": (("ptb", 0.4), ("aiogram", 0.5)),
+    "webhook": (("ptb", 0.4), ("aiogram", 0.5)),
+    "discord": (("plain", 1.0),),
+}
+RSS_MARGIN_MB = 30.0

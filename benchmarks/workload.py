@@ -85,7 +85,7 @@ def engine() -> Engine:
 def make_workload(users: int, seed: int = SEED) -> Workload:
     """Walk ``users`` simulated people through the flow and interleave their events."""
     rng = random.Random(seed)
-    gen = _generator_engine()
+    gen = generator_engine()
     locales = gen.catalog.locales
     per_user: dict[str, tuple[Step, ...]] = {}
     final: dict[str, Session] = {}
@@ -98,7 +98,7 @@ def make_workload(users: int, seed: int = SEED) -> Workload:
     return Workload(seed, tuple(per_user), _interleave(rng, per_user), final, per_user)
 
 
-def _generator_engine() -> Engine:
+def generator_engine() -> Engine:
     """A twin of the production engine with a fixed clock, so the walks are reproducible."""
     real = engine()
     return Engine(

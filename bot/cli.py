@@ -102,7 +102,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import run
+    from bot.runner import serve
 
     settings = _settings(args)
     if settings.telegram_token is None and settings.discord_token is None:
@@ -113,7 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         args.json = False
         return cmd_chat(args)
-    return asyncio.run(run(settings))
+    return serve(settings)
 
 
 def _version() -> str:

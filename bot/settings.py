@@ -13,7 +13,7 @@ import ipaddress
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -221,6 +221,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: Annotated[SecretStr | None, Unset] = Field(
         None, alias="TELEGRAM_WEBHOOK_SECRET"
     )
+    #: PTB's HTTP client: "aiohttp" (ours, cheaper per call) or "httpx" (PTB's own).
+    http: Literal["aiohttp", "httpx"] = Field("aiohttp", alias="BACKCHECK_HTTP")
 
     discord_token: Annotated[SecretStr | None, Unset] = Field(None, alias="DISCORD_TOKEN")
     discord_guild_id: Annotated[Snowflake | None, Unset] = Field(None, alias="DISCORD_GUILD_ID")

@@ -42,9 +42,14 @@ ROWS = {
     "storage.redis.service_1",
     "storage.redis.service_n",
     "e2e.telegram.polling",
+    "e2e.telegram.polling.ptb",
+    "e2e.telegram.polling.aiogram",
     "e2e.telegram.webhook",
+    "e2e.telegram.webhook.ptb",
+    "e2e.telegram.webhook.aiogram",
     "e2e.telegram.limited",
     "e2e.discord",
+    "e2e.discord.plain",
     "startup.process",
     "startup.build_engine",
     "detector.startup",
@@ -66,7 +71,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     args = ["--quick", "--json", str(out)]
     if e2e.adapter_ready("telegram") is None:
-        args += ["--e2e-rows", "polling", "--e2e-seconds", "2"]
+        args += ["--e2e-rows", "polling", "--e2e-seconds", "0.5", "--conversations", "20"]
     else:
         args += ["--skip-e2e"]
     printed = io.StringIO()
@@ -102,9 +107,14 @@ def test_telegram_end_to_end_runs_when_the_adapter_exists(
 ) -> None:
     if e2e.adapter_ready("telegram") is not None:
         pytest.skip("bot.adapters.telegram is not importable yet")
-    polling = next(r for r in result[0]["rows"] if r["key"] == "e2e.telegram.polling")
+    rows = {r["key"]: r for r in result[0]["rows"]}
+    polling = rows["e2e.telegram.polling"]
     assert not polling["skipped"], polling["notes"]
     assert polling["n"] > 0
+    assert polling["extra"]["rss_after_mb"] > 0 and polling["extra"]["conversations"] >= 20
+    ptb = rows["e2e.telegram.polling.ptb"]  # the peer bot replays the same walks
+    assert not ptb["skipped"], ptb["notes"]
+    assert ptb["ratio"] > 0 and ptb["baseline"]
 
 
 def test_table_machine_and_targets_are_printed(result: tuple[dict[str, Any], str]) -> None:

@@ -725,6 +725,8 @@ class FakeTelegram:
         self._deleted_user_messages: set[tuple[int, int]] = set()
         self._private_users: dict[int, FakeUser] = {}
         self._failures: dict[str, list[ApiError]] = {}
+        self._stalls: dict[str, list[float]] = {}
+        self._drops: dict[str, int] = {}
         self._polls: list[dict[str, bool]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -1078,6 +1080,15 @@ class FakeTelegram:
         queue = self._failures.setdefault(self._canonical(method), [])
         queue.extend(ApiError(code, description, parameters) for _ in range(times))
 
+    def stall_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` after ``seconds`` (client timeouts)."""
+        self._stalls.setdefault(self._canonical(method), []).extend([seconds] * times)
+
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """Close the connection instead of answering the next ``times`` calls of ``method``."""
+        name = self._canonical(method)
+        self._drops[name] = self._drops.get(name, 0) + times
+
     async def post_to_webhook(
         self, update: JSONDict, *, secret: str | None = _MISSING, url: str | None = None
     ) -> int:
@@ -1179,6 +1190,13 @@ class FakeTelegram:
             self._record(method, params, None, error)
             return _error_response(error)
         name, handler = entry
+        stalls = self._stalls.get(name)
+        if stalls:
+            await asyncio.sleep(stalls.pop(0))
+        if self._drops.get(name) and request.transport is not None:
+            self._drops[name] -= 1
+            request.transport.close()  # the client sees the server hang up mid-request
+            return web.Response(status=500)
         failures = self._failures.get(name)
         if failures:
             error = failures.pop(0)

@@ -9,6 +9,7 @@ person's language, and health questions kept out of group chats.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
@@ -40,6 +41,7 @@ from telegram.ext import (
 
 from bot.adapters.common import COMMANDS, ChatLocks
 from bot.adapters.telegram import format as fmt
+from bot.adapters.telegram.request import request_pair
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply
 from bot.logs import error_site, user_ref
@@ -70,11 +72,14 @@ def build_application(settings: Settings) -> TelegramApp:
     """
     if settings.telegram_token is None:
         raise ValueError("TELEGRAM_TOKEN is not set")
+    sending, polling = request_pair(settings.http)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .request(sending)
+        .get_updates_request(polling)
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
     )
@@ -101,7 +106,14 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         """Connect (getMe), publish the command menu, then poll or listen for the webhook."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except BaseException:
+            # PTB opened both HTTP clients before getMe failed (a rejected token) and closes
+            # them only after a successful start: close them here, so nothing warns on exit.
+            requests = self.application.bot._request  # PTB keeps (getUpdates, other) here
+            await asyncio.gather(*(r.shutdown() for r in requests), return_exceptions=True)
+            raise
         await self._publish_commands()
         await self.application.start()
         updater = self.application.updater
