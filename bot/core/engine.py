@@ -16,6 +16,7 @@ from typing import ClassVar, Protocol
 
 from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
+from bot.core.countries.location import from_location
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import (
@@ -35,7 +36,7 @@ from bot.core.flow.vocabulary import (
 )
 from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
-from bot.core.regions import REGIONS
+from bot.core.regions import REGIONS, region_from_country
 from bot.core.reminders import QuietHours
 from bot.core.render import Renderer
 from bot.core.session import Answer, Session
@@ -138,6 +139,9 @@ class Engine:
     # -- events -------------------------------------------------------------------------
 
     def _start(self, session: Session, event: Event) -> list[Reply]:
+        linked = region_from_country(event.value)  # a deep link's country (t.me/bot?start=de)
+        if linked is not None:
+            session.region = linked
         if session.state is not None and not self._is_done(session):
             return [
                 self.render.info("ui.resume", session),
@@ -235,6 +239,19 @@ class Engine:
             return [done, *self.render.outcome(session, self.verdict(session))]
         return self._with_current(session, done)
 
+    def _location(self, session: Session, event: Event) -> list[Reply]:
+        """A shared point sets the region of its country, as /region would. The point is read
+        here and dropped: only the region is kept, and nothing logs it."""
+        lat, _, lon = (event.value or "").partition(",")
+        try:
+            country, _zone = from_location(float(lat), float(lon))
+        except ValueError:
+            country = None
+        region = region_from_country(country)
+        if region is None:
+            return self._with_current(session, self.render.info("country.no_location", session))
+        return self._region(session, Event(EventKind.REGION, region))
+
     def _forget(self, session: Session, event: Event) -> list[Reply]:
         locale = session.locale
         reply = self.render.info("ui.forgotten", session)
@@ -255,6 +272,7 @@ class Engine:
         EventKind.LANGUAGE: _language,
         EventKind.REGION: _region,
         EventKind.FORGET: _forget,
+        EventKind.LOCATION: _location,
         EventKind.STOP: lambda self, session, event: self.aftercare.stop(session),
         EventKind.SUMMARY: lambda self, session, event: self.aftercare.summary(session),
         EventKind.REMIND: lambda self, session, event: self.aftercare.remind(

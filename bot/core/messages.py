@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     STOP = "stop"
     SUMMARY = "summary"
     REMIND = "remind"  # a stored reminder came due; value is its kind
+    LOCATION = "location"  # a shared point, value "lat,lon": mapped to a country, never kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class ReplyKind(StrEnum):
     INFO = "info"
     WARNING = "warning"
     OUTCOME = "outcome"
+    IMAGE = "image"  # a picture (``Reply.image`` names it); ``text`` is its caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +82,5 @@ class Reply:
     question: str | None = None
     findings: tuple[str, ...] = field(default=())
     refused: bool = False  # the press was not applied (stale, forged, double, or blocked)
+    image: str | None = None  # a picture key (content/pictures/<key>.png) for IMAGE replies
+    alt: str | None = None  # what the picture shows, for screen readers

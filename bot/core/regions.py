@@ -83,3 +83,18 @@ def region_from_locale(tag: str | None) -> str | None:
     if parts[0] in _EU_LANGUAGES:
         return "eu"
     return None
+
+
+_EU_COUNTRIES = frozenset(
+    {"at", "be", "bg", "cy", "cz", "de", "dk", "ee", "es", "fi", "fr", "gr", "hr", "hu"}
+    | {"ie", "it", "lt", "lu", "lv", "mt", "nl", "pl", "pt", "ro", "se", "si", "sk"}
+)
+
+
+def region_from_country(code: str | None) -> str | None:
+    """The region of an ISO 3166-1 alpha-2 code (a deep link, a shared location); None when
+    no region fits, so the bot keeps listing every number rather than guess one."""
+    if not code:
+        return None
+    code = code.lower()
+    return _BY_COUNTRY.get(code) or ("eu" if code in _EU_COUNTRIES else None)

@@ -31,13 +31,19 @@ from tests.adapters.conftest import (
     running,
 )
 from tests.conftest import ROOT
-from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
+from tests.fakes.telegram_api import Call, FakeTelegram, unused_tcp_port
 
 RED_FLAG_TEXT = "I wet myself and can't feel my groin"
 
 
 def text(bot: Bot, key: str, locale: str = "en", **values: object) -> str:
     return bot.app.conversations.engine.catalog.text(key, locale, **values)
+
+
+def button_label(call: Call, choice: str) -> str:
+    """The label the person saw on the button for ``choice``."""
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    return next(str(b["text"]) for r in rows for b in r if b["callback_data"].endswith(f"|{choice}"))
 
 
 @pytest.fixture
@@ -60,12 +66,19 @@ async def test_full_triage_by_buttons_in_the_users_language(
     assert first.params["parse_mode"] == "HTML"
 
     person.tap(first, "none_of_these")
-    _, edit = await person.answered()
+    (second,) = await person.next_screen()
     label = text(bot, "choices.none_of_these", language)
-    assert edit.params["message_id"] == first.result["message_id"]
-    assert plain(edit).endswith(text(bot, "ui.your_answer", language, answer=label))
-    (second,) = await person.replies()
-    assert question_id(second) == "rf_saddle", "the next question arrives as a new message"
+    assert second.params["message_id"] == first.result["message_id"], "the question is edited"
+    assert plain(second) == "\n\n".join(
+        [
+            text(bot, "telegram.so_far", language, answers=label),
+            text(bot, "questions.rf_saddle.text", language),
+        ]
+    )
+    assert second.result["entities"][0] == {"type": "italic", "offset": 0, "length": len(
+        text(bot, "telegram.so_far", language, answers=label)
+    )}
+    assert question_id(second) == "rf_saddle"
 
     outcome, followups = (await person.walk_calm(second))[-2:]
     assert plain(outcome).startswith(text(bot, "outcomes.self_care.text", language)[:30])
@@ -80,8 +93,7 @@ async def test_typed_red_flag_mid_flow_escalates_at_once(bot: Bot, alice: Person
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
 
     alice.say(RED_FLAG_TEXT)
     typed = await alice.replies()
@@ -101,8 +113,7 @@ async def test_back_restart_forget_language_and_region(
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
 
     alice.say("/back")
     (again,) = await alice.replies()
@@ -121,9 +132,10 @@ async def test_back_restart_forget_language_and_region(
     (menu,) = await alice.replies()
     assert question_id(menu) == "language"
     alice.tap(menu, "en")
-    await alice.answered()
-    english, _ = await alice.replies()
-    assert plain(english) == text(bot, "ui.language_set", "en")
+    (english,) = await alice.next_screen()
+    assert english.params["message_id"] == menu.result["message_id"]
+    assert text(bot, "ui.language_set", "en") in plain(english)
+    assert question_id(english) == "rf_emergency"
 
     alice.say("/restart")
     _, restarted = await alice.replies()
@@ -169,35 +181,33 @@ async def test_start_with_deep_link_payload_starts_normally(bot: Bot, alice: Per
 # -- buttons that cannot go wrong -----------------------------------------------------------------
 
 
-async def test_stale_forged_and_double_presses_change_nothing(
+async def test_stale_forged_and_double_presses_are_a_toast_and_nothing_else(
     bot: Bot, tg: FakeTelegram, alice: Person
 ) -> None:
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    (second,) = await alice.replies()
+    (second,) = await alice.next_screen()
     refusal = text(bot, "ui.already_answered")
+    shown = tg.message(1001, second.result["message_id"])
 
     for payload in ("rf_emergency|accident", "rf_saddle|no_such_choice", "garbage", "x" * 64):
-        tg.press_button(first, force_data=payload)
+        tg.press_button(second, force_data=payload)
         ack = await tg.wait_for_call("answerCallbackQuery")
         assert ack.params["text"] == refusal, payload
-        (current,) = await alice.replies()
-        assert question_id(current) == "rf_saddle", payload
-    assert tg.message(1001, first.result["message_id"]).plain_text == plain(first) + "\n\n" + (
-        text(bot, "ui.your_answer", answer=text(bot, "choices.none_of_these"))
-    )
+    assert tg.message(1001, second.result["message_id"]) == shown, "the question stays as it is"
 
     alice.tap(second, "saddle_normal")
     alice.tap(second, "saddle_normal")
-    await alice.answered()
-    (third,) = await alice.replies()
+    (third,) = await alice.next_screen()
     assert question_id(third) == "rf_bladder"
     double = await tg.wait_for_call("answerCallbackQuery")
     assert double.params["text"] == refusal
-    (resent,) = await alice.replies()
-    assert question_id(resent) == "rf_bladder"
+    alice.say("/help")
+    await alice.replies()
+    assert not [c for c in tg.calls if c.method == "sendMessage" and c.at < double.at][2:], (
+        "no press sent a message: only the welcome and the first question were ever sent"
+    )
     assert [c.method for c in tg.calls].count("editMessageText") == 2, "only real answers edit"
     session = await bot.app.conversations.storage.load("tg:1001")
     assert session is not None
@@ -209,8 +219,7 @@ async def test_duplicate_update_is_applied_once(bot: Bot, tg: FakeTelegram, alic
     _, first = await alice.replies()
     update = alice.tap(first, "none_of_these")
     tg.inject_update(update)  # Telegram delivers the same update_id again
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
     alice.say("/help")
     help_text, _ = await alice.replies()
 
@@ -298,16 +307,16 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
         alice.say("/start")
         _, first = await alice.replies()
         alice.tap(first, "none_of_these")
-        await alice.answered()
-        (second,) = await alice.replies()
+        (second,) = await alice.next_screen()
 
     async with running(settings, tg) as bot:
         alice.tap(second, "saddle_normal")
-        ack, edit = await alice.answered()
-        assert ack.params.get("text") is None
-        assert edit.params["message_id"] == second.result["message_id"]
-        (third,) = await alice.replies()
+        (third,) = await alice.next_screen()
+        assert third.params["message_id"] == second.result["message_id"]
         assert question_id(third) == "rf_bladder"
+        labels = [text(bot, "choices.none_of_these"), button_label(second, "saddle_normal")]
+        so_far = text(bot, "telegram.so_far", answers=" · ".join(labels))
+        assert plain(third).startswith(so_far + "\n\n"), "the answers survive a restart"
         session = await bot.app.conversations.storage.load("tg:1001")
         assert session is not None and len(session.answers) == 2
 
