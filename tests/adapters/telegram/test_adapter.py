@@ -31,6 +31,7 @@ from tests.adapters.conftest import (
     running,
 )
 from tests.conftest import ROOT
+from tests.core.walk import CALM
 from tests.fakes.telegram_api import Call, FakeTelegram, unused_tcp_port
 
 RED_FLAG_TEXT = "I wet myself and can't feel my groin"
@@ -43,7 +44,8 @@ def text(bot: Bot, key: str, locale: str = "en", **values: object) -> str:
 def button_label(call: Call, choice: str) -> str:
     """The label the person saw on the button for ``choice``."""
     rows = call.params["reply_markup"]["inline_keyboard"]
-    return next(str(b["text"]) for r in rows for b in r if b["callback_data"].endswith(f"|{choice}"))
+    wanted = f"|{choice}"
+    return next(str(b["text"]) for r in rows for b in r if b["callback_data"].endswith(wanted))
 
 
 @pytest.fixture
@@ -75,9 +77,11 @@ async def test_full_triage_by_buttons_in_the_users_language(
             text(bot, "questions.rf_saddle.text", language),
         ]
     )
-    assert second.result["entities"][0] == {"type": "italic", "offset": 0, "length": len(
-        text(bot, "telegram.so_far", language, answers=label)
-    )}
+    assert second.result["entities"][0] == {
+        "type": "italic",
+        "offset": 0,
+        "length": len(text(bot, "telegram.so_far", language, answers=label)),
+    }
     assert question_id(second) == "rf_saddle"
 
     outcome, followups = (await person.walk_calm(second))[-2:]
@@ -502,3 +506,234 @@ async def test_start_a_new_check_is_not_marked_as_an_answer(
     assert question_id(again) == "rf_emergency"
     edits = [c for c in tg.calls[before:] if c.method.startswith("editMessage")]
     assert edits == [], "a fresh start is no answer: the outcome's buttons stay as they were"
+
+
+# -- fewer messages per press ---------------------------------------------------------------------
+
+
+def _api_calls(calls: list[Call]) -> list[str]:
+    return [c.method for c in calls if c.method != "getUpdates"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_question_to_question_press_costs_two_api_calls(
+    bot: Bot, tg: FakeTelegram, language: str
+) -> None:
+    person = Person(tg, tg.make_user(2002, "Sam", "sam", language))
+    person.say("/start")
+    _, question = await person.replies()
+    pressed = 0
+    while not question_id(question).startswith("out_"):
+        last_asked = question
+        before = len(tg.calls)
+        person.tap(question, CALM[question_id(question)])
+        screen = await person.next_screen()
+        if len(screen) == 1 and screen[0].method == "editMessageText":
+            assert _api_calls(tg.calls[before:]) == ["answerCallbackQuery", "editMessageText"]
+            assert screen[0].params["message_id"] == question.result["message_id"]
+            pressed += 1
+        else:  # the last answer: the question is closed, the result arrives as new messages
+            calls = _api_calls(tg.calls[before:])
+            assert calls[:2] == ["answerCallbackQuery", "editMessageText"]
+            assert set(calls[2:]) == {"sendMessage"}
+            assert screen[0].result["entities"][0]["type"] == "bold", "the result leads"
+        question = screen[-1]
+    assert pressed >= 5
+    closed = tg.message(2002, last_asked.result["message_id"])
+    assert closed.reply_markup is None, "the last question is closed with its answer"
+    assert closed.plain_text.startswith(text(bot, "telegram.so_far", language, answers="")[:5])
+
+
+async def test_the_so_far_line_stays_one_short_line(bot: Bot, tg: FakeTelegram) -> None:
+    person = Person(tg, tg.make_user(2003, "Kim", "kim", "en"))
+    person.say("/start")
+    _, question = await person.replies()
+    prefix = text(bot, "telegram.so_far", answers="")
+    while not question_id(question).startswith("out_"):
+        person.tap(question, CALM[question_id(question)])
+        screen = await person.next_screen()
+        if screen[0].method == "editMessageText" and callback_buttons(screen[0]):
+            first_line = plain(screen[0]).split("\n")[0]
+            assert first_line.startswith(prefix)
+            assert len(first_line) <= len(prefix) + 90
+        question = screen[-1]
+
+
+# -- the bot's profile and deep links -------------------------------------------------------------
+
+
+async def test_profile_texts_and_menu_button_in_english_and_russian(
+    bot: Bot, tg: FakeTelegram
+) -> None:
+    for language, locale in (("", "en"), ("ru", "ru")):
+        assert tg.descriptions[language] == text(bot, "telegram.description", locale)
+        assert tg.short_descriptions[language] == text(bot, "telegram.short_description", locale)
+        assert "112" in tg.descriptions[language] and "112" in tg.short_descriptions[language]
+    assert "not a doctor" in tg.descriptions[""]
+    assert tg.menu_buttons == {None: {"type": "commands"}}
+
+
+async def test_a_deep_link_presets_the_language(bot: Bot, tg: FakeTelegram) -> None:
+    english_app = Person(tg, tg.make_user(2010, "Lena", "lena", "en"))
+    english_app.say("/start ru")
+    welcome, first = await english_app.replies()
+    assert plain(welcome).startswith(text(bot, "ui.welcome", "ru")[:40])
+    assert plain(first) == text(bot, "questions.rf_emergency.text", "ru")
+
+
+@pytest.mark.parametrize(("payload", "region"), [("de", "eu"), ("ru_gb", "uk"), ("check", None)])
+async def test_a_deep_link_presets_the_country(
+    bot: Bot, tg: FakeTelegram, payload: str, region: str | None
+) -> None:
+    person = Person(tg, tg.make_user(2011, "Max", "max", None))
+    person.say(f"/start {payload}")
+    _, first = await person.replies()
+    assert question_id(first) == "rf_emergency"
+    session = await bot.app.conversations.storage.load("tg:2011")
+    assert session is not None and session.region == region
+    if payload == "ru_gb":
+        assert session.locale == "ru"
+
+
+# -- pictures -------------------------------------------------------------------------------------
+
+
+def _picture(key: str = "cold_pack_lower_back") -> Reply:
+    caption = "Cold, wrapped in a damp towel, 15 to 20 minutes <never longer> & no heat."
+    return Reply(ReplyKind.IMAGE, f"pictures.{key}", caption, image=key, alt=caption)
+
+
+async def test_a_picture_is_uploaded_once_then_sent_by_its_file_id(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    assert await bot.adapter.deliver("tg:1001", [_picture()]) is True
+    first = await tg.wait_for_call("sendPhoto")
+    assert first.params["photo"]["filename"] == "cold_pack_lower_back.png"
+    assert first.params["photo"]["content"].startswith(b"\x89PNG")
+    assert plain(first) == _picture().text, "the caption is escaped HTML, shown as written"
+    assert len(tg.uploads) == 1
+
+    assert await bot.adapter.deliver("tg:1001", [_picture()]) is True
+    second = await tg.wait_for_call("sendPhoto")
+    assert second.params["photo"] == tg.uploads[0].file_id, "re-sent by file_id, no upload"
+    assert len(tg.uploads) == 1
+    assert plain(second) == _picture().text
+
+
+async def test_a_missing_picture_falls_back_to_its_words(
+    bot: Bot, tg: FakeTelegram, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    assert await bot.adapter.deliver("tg:1001", [_picture("no_such_picture")]) is True
+    sent = await alice.next_message()
+    assert plain(sent) == _picture().text
+    assert not [c for c in tg.calls if c.method == "sendPhoto"]
+    assert "no_such_picture" in caplog.text
+
+
+# -- nothing typed is dropped ---------------------------------------------------------------------
+
+
+async def _is_warned(bot: Bot, person: Person) -> None:
+    warning = (await person.replies())[0]
+    assert plain(warning).startswith("⚠️"), plain(warning)
+    assert warning.result["entities"][0]["type"] == "bold"
+
+
+async def test_a_photo_caption_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    tg.inject_payload(tg.photo_payload(RED_FLAG_TEXT), user=alice.user)
+    await _is_warned(bot, alice)
+
+
+async def test_an_edited_message_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    sent = alice.say("my back is a bit stiff")
+    nudge = await alice.replies()
+    assert not plain(nudge[0]).startswith("⚠️")
+    tg.inject_edit(sent, RED_FLAG_TEXT)
+    await _is_warned(bot, alice)
+
+
+async def test_a_forwarded_text_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    origin = {"type": "hidden_user", "sender_user_name": "Coach", "date": 1760000000}
+    tg.inject_payload({"text": RED_FLAG_TEXT, "forward_origin": origin}, user=alice.user)
+    await _is_warned(bot, alice)
+
+
+async def test_an_edited_command_is_not_run_again(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    sent = alice.say("/help")
+    await alice.replies()
+    tg.inject_edit(sent, "/forget")
+    await alice.replies()  # heard as text (the detector listened), not as the command
+    assert await bot.app.conversations.storage.load("tg:1001") is not None
+
+
+# -- a shared location ----------------------------------------------------------------------------
+
+
+def _location_button(call: Call) -> dict[str, object]:
+    (row,) = call.params["reply_markup"]["keyboard"]
+    (button,) = row
+    return dict(button)
+
+
+async def test_the_country_question_offers_a_location_button_and_a_location_sets_it(
+    bot: Bot, tg: FakeTelegram, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="backcheck")
+    alice.say("/start")
+    await alice.replies()
+    choices = (Choice("DE", "🇩🇪 Germany"), Choice("skip", "Skip"))
+    ask = Reply(ReplyKind.QUESTION, "country.ask", text(bot, "country.ask"), choices, "country")
+    assert await bot.adapter.deliver("tg:1001", [ask]) is True
+    question = await alice.next_message()
+    assert callback_buttons(question) == ["country|DE", "country|skip"]
+    offer = await alice.next_message()
+    assert plain(offer) == text(bot, "country.location_privacy")
+    assert _location_button(offer) == {
+        "text": text(bot, "country.share_location"),
+        "request_location": True,
+    }
+    assert offer.params["reply_markup"]["one_time_keyboard"] is True
+
+    tg.inject_payload({"location": {"latitude": 52.5163, "longitude": 13.3777}}, user=alice.user)
+    done = await alice.next_message()
+    assert plain(done).startswith(text(bot, "ui.region_set", number="112", urgent="")[:20])
+    assert done.params["reply_markup"] == {"remove_keyboard": True}
+    await alice.replies()
+    session = await bot.app.conversations.storage.load("tg:1001")
+    assert session is not None and session.region == "eu"
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("backcheck"))
+    stored = repr(session) + ours
+    assert "52.5" not in stored and "13.3" not in stored, "the point is never kept or logged"
+
+
+async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    tg.inject_payload({"location": {"latitude": 0.0, "longitude": -30.0}}, user=alice.user)
+    answer, question = await alice.replies()
+    assert plain(answer) == text(bot, "country.no_location")
+    assert question_id(question) == "rf_emergency"
+    session = await bot.app.conversations.storage.load("tg:1001")
+    assert session is not None and session.region is None
