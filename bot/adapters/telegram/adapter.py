@@ -202,7 +202,7 @@ class TelegramAdapter:
         for name, kind in COMMANDS.items():
             app.add_handler(CommandHandler(name, self._command(kind), filters=PRIVATE & ~EDITED))
         app.add_handler(
-            CommandHandler("start", self._on_group_start, filters=filters.ChatType.GROUPS)
+            CommandHandler("start", self._on_group_start, filters=filters.ChatType.GROUPS & ~EDITED)
         )
         app.add_handler(MessageHandler(PRIVATE & (filters.TEXT | filters.CAPTION), self._on_text))
         app.add_handler(MessageHandler(PRIVATE & filters.LOCATION & ~EDITED, self._on_location))
@@ -297,6 +297,7 @@ class TelegramAdapter:
             if not turn.done and fmt.folds_into_edit(replies):
                 if await self._edit_into(message, turn.locale, label, replies):
                     return
+                await self._edit_into(message, turn.locale, label, ())  # too long to fold
             elif turn.done and not any(r.kind is ReplyKind.OUTCOME for r in replies):
                 if turn.receipt is not None:
                     await self._confirm(message, turn.receipt)
