@@ -8,7 +8,9 @@ every Bot API rule the fake enforces (HTML, keyboards, callback answers) still a
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
+from collections import Counter
 from typing import Any
 
 from benchmarks.e2e import REPLY_TIMEOUT, Outcome, bot_process, drive, row
@@ -22,17 +24,27 @@ SECRET = "benchmark-webhook-secret"
 
 
 class SignallingTelegram(FakeTelegram):
-    """FakeTelegram that resolves a chat's future when the bot sends it a keyboard."""
+    """FakeTelegram that resolves a chat's future when the bot shows it a keyboard (a new
+    message, or the pressed question edited into the next), and counts Bot API calls per chat.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.chat_calls: Counter[int] = Counter()
+        self.press_calls: list[int] = []
 
     def _record(self, method: str, params: Any, result: Any, error: ApiError | None) -> None:
         if error is not None:
             super()._record(method, params, result, error)  # keep failures for diagnosis
             return
-        if method == "sendMessage" and result.get("reply_markup"):
+        chat = params.get("chat_id")
+        query = self.callback_queries.get(str(params.get("callback_query_id")))
+        if query is not None:
+            chat = query.chat_id
+        if method != "getUpdates" and chat is not None:
+            self.chat_calls[int(chat)] += 1
+        if method in ("sendMessage", "editMessageText") and result.get("reply_markup"):
             future = self.waiting.pop(int(result["chat"]["id"]), None)
             if future is not None and not future.done():
                 future.set_result(result)
@@ -65,6 +77,12 @@ async def run(key: str, label: str, mode: str, work: Workload, window: float) ->
     if not result.outcome.samples:
         raise RuntimeError(f"{label}: no update got a reply (timeouts: {result.outcome.timeouts})")
     built = row(key, label, result)
+    if fake.press_calls:
+        calls = fake.press_calls
+        built.notes.append(
+            f"Bot API calls per press: median {statistics.median(calls):g}, max {max(calls)} "
+            f"({calls.count(2)} of {len(calls)} presses took exactly 2)"
+        )
     if mode != "limited":
         built.notes.append("PTB's AIORateLimiter kept, its 30 messages/s ceiling lifted")
     return built
@@ -80,7 +98,9 @@ async def _walk(fake: SignallingTelegram, steps: tuple[Step, ...], out: Outcome)
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         fake.waiting[step.uid] = future
         start = time.perf_counter_ns()
-        if step.event.kind is EventKind.START or shown is None:
+        before = fake.chat_calls[step.uid]
+        pressed = shown is not None and step.event.kind is not EventKind.START
+        if shown is None or not pressed:
             fake.inject_message("/start", user=user)
         else:
             data, on_script = _button(shown, step)
@@ -92,6 +112,8 @@ async def _walk(fake: SignallingTelegram, steps: tuple[Step, ...], out: Outcome)
             out.timeouts += 1
             return
         out.samples.append(time.perf_counter_ns() - start)
+        if pressed:
+            fake.press_calls.append(fake.chat_calls[step.uid] - before)
 
 
 def _button(message: dict[str, Any], step: Step) -> tuple[str, bool]:
