@@ -296,6 +296,8 @@ class TelegramAdapter:
         if message is not None and turn.recorded and label:
             if not turn.done and fmt.folds_into_edit(replies):
                 if await self._edit_into(message, turn.locale, label, replies):
+                    if any(r.key in LOCATION_PROMPTS for r in replies):
+                        await self._offer_location(chat_id, turn.locale)
                     return
                 await self._edit_into(message, turn.locale, label, ())  # too long to fold
             elif turn.done and not any(r.kind is ReplyKind.OUTCOME for r in replies):
@@ -400,15 +402,14 @@ class TelegramAdapter:
                 continue
             parts = fmt.format_reply(reply)
             for index, part in enumerate(parts, 1):
-                last = index == len(parts)
-                closing = close_keyboard and markup is None
-                await bot.send_message(
-                    chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=(ReplyKeyboardRemove() if closing else markup) if last else None,
+                attached: InlineKeyboardMarkup | ReplyKeyboardRemove | None = (
+                    markup if index == len(parts) else None
                 )
-                close_keyboard = close_keyboard and not (last and closing)
+                if attached is None and close_keyboard:
+                    attached, close_keyboard = ReplyKeyboardRemove(), False
+                await bot.send_message(
+                    chat_id, part, parse_mode=ParseMode.HTML, reply_markup=attached
+                )
             if reply.key in LOCATION_PROMPTS:
                 await self._offer_location(chat_id, locale)
 
