@@ -19,6 +19,7 @@ from bot.core import answers
 from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
 from bot.core.countries import CountryCatalog
+from bot.core.countries.location import from_location
 from bot.core.effects import Effect
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
@@ -167,6 +168,9 @@ class Engine:
     # -- events -------------------------------------------------------------------------
 
     def _start(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        linked = self.countries.get(event.value) if self.countries and event.value else None
+        if linked is not None:  # a deep link's country (t.me/bot?start=de)
+            session.country, session.region = linked.code, None
         if session.state is not None and not self._is_done(session):
             return [self.render.info("ui.resume", session), self._current(session)]
         return self._begin(session)
@@ -289,6 +293,19 @@ class Engine:
             return [done, *self.render.outcome(session, self.verdict(session))]
         return self._with_current(session, done)
 
+    def _location(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        """A shared point sets its country, as /region would. The point is read here and
+        dropped: only the country is kept, and nothing logs it."""
+        lat, _, lon = (event.value or "").partition(",")
+        try:
+            code, _zone = from_location(float(lat), float(lon))
+        except ValueError:
+            code = None
+        country = self.countries.get(code) if self.countries and code else None
+        if country is None:
+            return self._with_current(session, self.render.info("country.no_location", session))
+        return self._region(session, Event(EventKind.REGION, country.code), fx)
+
     def _forget(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         locale = session.locale
         reply = self.render.info("ui.forgotten", session)
@@ -318,6 +335,7 @@ class Engine:
         EventKind.LANGUAGE: _language,
         EventKind.REGION: _region,
         EventKind.FORGET: _forget,
+        EventKind.LOCATION: _location,
         EventKind.STOP: _stop,
         EventKind.SUMMARY: _summary,
         EventKind.REMIND: _remind,

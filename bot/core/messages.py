@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     STOP = "stop"
     SUMMARY = "summary"
     REMIND = "remind"  # a stored reminder came due; value is its kind
+    LOCATION = "location"  # a shared point, value "lat,lon": mapped to a country, never kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,10 +113,21 @@ class Person:
         return self.fake.press_button(question, callback_data=data, user=self.user)
 
     async def answered(self) -> tuple[Call, Call]:
-        """The press's answerCallbackQuery and the edit that marked the question answered."""
+        """The press's answerCallbackQuery and the edit of the pressed message (into the next
+        question, or closing it with its answer)."""
         ack = await self.fake.wait_for_call("answerCallbackQuery")
         edit = await self.fake.wait_for_call("editMessageText")
         return ack, edit
+
+    async def next_screen(self) -> list[Call]:
+        """After an accepted press: the edit that became the next question, or (the pressed
+        question closed) the new messages up to the next question."""
+        ack, edit = await self.answered()
+        assert ack.params.get("text") is None, "an accepted press needs no toast"
+        if callback_buttons(edit):
+            return [edit]
+        assert "reply_markup" not in edit.result, "the answered keyboard must go"
+        return await self.replies()
 
     async def walk_calm(self, question: Call) -> list[Call]:
         """Tap the calm answer to every question until an outcome; return the last messages."""
@@ -126,10 +137,7 @@ class Person:
             if asked.startswith("out_"):
                 return messages
             self.tap(messages[-1], CALM[asked])
-            ack, edit = await self.answered()
-            assert ack.params.get("text") is None, "an accepted press needs no toast"
-            assert "reply_markup" not in edit.result, "the answered keyboard must go"
-            messages = await self.replies()
+            messages = await self.next_screen()
         raise AssertionError("no outcome after 40 answers")
 
 
@@ -146,5 +154,6 @@ def question_id(call: Call) -> str:
 
 
 def plain(call: Call) -> str:
-    """What the person sees: the message text after Telegram parsed the HTML."""
-    return str(call.result["text"])
+    """What the person sees: the message text (a photo's caption) after Telegram parsed the
+    HTML."""
+    return str(call.result.get("text", call.result.get("caption", "")))

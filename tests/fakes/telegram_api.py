@@ -32,8 +32,13 @@ All helpers that inject updates must be called from inside the running event loo
 wake pending long polls. Recorded ``Call`` values and queued updates are deep-copied snapshots;
 ``sent_messages()`` and ``message()`` return the current state of the bot's messages.
 
-Known simplifications (deliberate, cheap to add when needed): no media methods, no inline mode,
-no MarkdownV2 validation (only HTML is checked), no per-chat flood limits (429 only through
+Photos: ``sendPhoto`` takes a multipart upload (recorded in ``uploads``, answered with a fresh
+``file_id``) or a ``file_id`` the fake issued; anything else is 400, as on Telegram. The bot's
+profile (``setMyDescription``, ``setMyShortDescription``, ``setChatMenuButton``) is kept in
+``descriptions``, ``short_descriptions`` and ``menu_buttons``.
+
+Known simplifications (deliberate, cheap to add when needed): no other media methods, no inline
+mode, no MarkdownV2 validation (only HTML is checked), no per-chat flood limits (429 only through
 ``fail_next``), webhook URLs may be plain http on any port, and webhook delivery is sequential.
 """
 
@@ -66,6 +71,7 @@ __all__ = [
     "FakeUser",
     "HtmlParseError",
     "SentMessage",
+    "Upload",
     "WebhookDelivery",
     "parse_html",
     "unused_tcp_port",
@@ -78,6 +84,12 @@ DEFAULT_BOT_USERNAME: Final = "backcheck_test_bot"
 MAX_MESSAGE_LENGTH: Final = 4096
 MAX_CALLBACK_DATA_BYTES: Final = 64
 MAX_CALLBACK_ANSWER_LENGTH: Final = 200
+MAX_CAPTION_LENGTH: Final = 1024
+MAX_DESCRIPTION_LENGTH: Final = 512
+MAX_SHORT_DESCRIPTION_LENGTH: Final = 120
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+_PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC: Final = b"\xff\xd8\xff"
 
 #: Form fields that PTB sends as raw strings. Every other form field is JSON-decoded, so that
 #: ``chat_id=5`` becomes an int while ``text=42`` stays the string "42".
@@ -106,6 +118,7 @@ _STRING_KEYS: Final = frozenset(
         "parse_mode",
         "payload",
         "phone_number",
+        "photo",
         "provider_token",
         "query",
         "secret_token",
@@ -122,7 +135,9 @@ _JSON_OBJECT_KEYS: Final = frozenset(
         "allowed_updates",
         "commands",
         "entities",
+        "caption_entities",
         "link_preview_options",
+        "menu_button",
         "reply_markup",
         "reply_parameters",
         "scope",
@@ -592,6 +607,8 @@ class SentMessage:
     edit_date: int | None = None
     edit_count: int = 0
     deleted: bool = False
+    #: For a photo: its sizes (``text``/``plain_text``/``entities`` then hold the caption).
+    photo: list[JSONDict] | None = None
 
     @property
     def chat_id(self) -> int:
@@ -615,10 +632,17 @@ class SentMessage:
             "from": copy.deepcopy(self.sender),
             "chat": copy.deepcopy(self.chat),
             "date": self.date,
-            "text": self.plain_text,
         }
-        if self.entities:
-            data["entities"] = copy.deepcopy(self.entities)
+        if self.photo is not None:
+            data["photo"] = copy.deepcopy(self.photo)
+            if self.plain_text:
+                data["caption"] = self.plain_text
+            if self.entities:
+                data["caption_entities"] = copy.deepcopy(self.entities)
+        else:
+            data["text"] = self.plain_text
+            if self.entities:
+                data["entities"] = copy.deepcopy(self.entities)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
         if self.reply_markup is not None:
@@ -637,6 +661,17 @@ class CallbackQueryState:
     user_id: int
     answered: bool = False
     answer: JSONDict | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (multipart), with the ``file_id`` the fake issued for it."""
+
+    method: str
+    field: str
+    filename: str
+    size: int
+    file_id: str
 
 
 @dataclass(frozen=True)
@@ -709,6 +744,15 @@ class FakeTelegram:
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.default_user: FakeUser = FakeUser(1001, "Alice", "alice", "en")
+        #: Files uploaded by the bot, oldest first; ``file_id`` re-sends are not uploads.
+        self.uploads: list[Upload] = []
+        #: The bot's profile texts by language code ("" = every language without its own).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
+        #: The menu button by chat id (None = the default for every private chat).
+        self.menu_buttons: dict[int | None, JSONDict] = {}
+        self._files: dict[str, bytes] = {}
+        self._file_ids = itertools.count(1)
 
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -748,6 +792,13 @@ class FakeTelegram:
                 "deleteMessage": self._delete_message,
                 "sendChatAction": self._send_chat_action,
                 "answerCallbackQuery": self._answer_callback_query,
+                "sendPhoto": self._send_photo,
+                "setMyDescription": self._set_my_description,
+                "getMyDescription": self._get_my_description,
+                "setMyShortDescription": self._set_my_short_description,
+                "getMyShortDescription": self._get_my_short_description,
+                "setChatMenuButton": self._set_chat_menu_button,
+                "getChatMenuButton": self._get_chat_menu_button,
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
@@ -913,6 +964,39 @@ class FakeTelegram:
             self._private_users[chat_obj.id] = sender
         self._user_messages[(chat_obj.id, message["message_id"])] = copy.deepcopy(message)
         return self.inject_update(update)
+
+    def inject_edit(self, update: JSONDict, text: str) -> JSONDict:
+        """Queue the ``edited_message`` update of a message a user sent (``update`` as returned
+        by ``inject_message``): same message id, new ``text``, an ``edit_date``. Telegram sends
+        it only to a bot whose ``allowed_updates`` names ``edited_message`` (or is empty)."""
+        message = copy.deepcopy(update["message"])
+        message["text"] = text
+        message.pop("entities", None)
+        message["edit_date"] = _now()
+        self._user_messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+        return self.inject_update({"edited_message": message})
+
+    def inject_payload(
+        self, payload: JSONDict, *, user: FakeUser | None = None, chat: FakeChat | None = None
+    ) -> JSONDict:
+        """Queue a user's message whose content is ``payload`` instead of a text: a photo with
+        a ``caption``, a ``location``, ``forward_origin`` with a ``text``, a ``sticker``…"""
+        update = self.make_message_update("-", user=user, chat=chat, entities=[])
+        message = update["message"]
+        del message["text"]
+        message.update(copy.deepcopy(payload))
+        sender = user or self.default_user
+        chat_obj = chat or self.private_chat(sender)
+        self.known_chats[chat_obj.id] = chat_obj
+        if chat_obj.type == "private":
+            self._private_users[chat_obj.id] = sender
+        self._user_messages[(chat_obj.id, message["message_id"])] = copy.deepcopy(message)
+        return self.inject_update(update)
+
+    def photo_payload(self, caption: str | None = None) -> JSONDict:
+        """A user's photo (one size), with ``caption`` when given, for ``inject_payload``."""
+        size = {"file_id": "AgACAgUser1", "file_unique_id": "AQADUser1", "width": 90, "height": 90}
+        return {"photo": [size], **({"caption": caption} if caption is not None else {})}
 
     def inject_update(self, update: JSONDict) -> JSONDict:
         """Queue any update (``update_id`` is assigned when missing). Returns a copy."""
@@ -1560,6 +1644,115 @@ class FakeTelegram:
                 result["reply_to_message"] = copy.deepcopy(target)
         return result
 
+    async def _send_photo(self, params: JSONDict) -> JSONDict:
+        """A photo by upload (a new ``file_id``) or by a ``file_id`` issued before."""
+        chat = self._resolve_chat(params)
+        self._check_not_blocked(chat)
+        file_id, data = self._photo_file(params.get("photo"))
+        caption, plain, parse_mode = "", "", None
+        entities: list[JSONDict] = []
+        if params.get("caption"):
+            fields = {
+                "text": params["caption"],
+                "parse_mode": params.get("parse_mode"),
+                "entities": params.get("caption_entities"),
+            }
+            caption, plain, parse_mode, entities = self._render_text(fields)
+            if _utf16_len(plain) > MAX_CAPTION_LENGTH:
+                raise _Reject(400, "Bad Request: message caption is too long")
+        markup = self._check_markup(params.get("reply_markup"), inline_only=False)
+        width = _png_width(data) or 800
+        size = {
+            "file_id": file_id,
+            "file_unique_id": f"AQAD{file_id}",
+            "file_size": len(data),
+            "width": width,
+            "height": width,
+        }
+        message = SentMessage(
+            chat=chat.to_api(),
+            message_id=next(self._message_ids),
+            date=_now(),
+            text=caption,
+            plain_text=plain,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=markup,
+            sender=self.bot_user.to_api(),
+            photo=[size],
+        )
+        self._messages[(chat.id, message.message_id)] = message
+        return message.to_api()
+
+    def _photo_file(self, photo: Any) -> tuple[str, bytes]:
+        if isinstance(photo, dict) and isinstance(photo.get("content"), bytes):
+            data: bytes = photo["content"]
+            if not data.startswith((_PNG_MAGIC, _JPEG_MAGIC)):
+                raise _Reject(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            if len(data) > MAX_PHOTO_BYTES:
+                raise _Reject(400, "Bad Request: file is too big")
+            file_id = f"AgACAgFakePhoto{next(self._file_ids)}"
+            self._files[file_id] = data
+            self.uploads.append(
+                Upload("sendPhoto", "photo", str(photo.get("filename") or ""), len(data), file_id)
+            )
+            return file_id, data
+        if isinstance(photo, str) and photo in self._files:
+            return photo, self._files[photo]
+        if not photo:
+            raise _Reject(400, "Bad Request: there is no photo in the request")
+        raise _Reject(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    async def _set_my_description(self, params: JSONDict) -> bool:
+        self._set_profile_text(self.descriptions, params, "description", MAX_DESCRIPTION_LENGTH)
+        return True
+
+    async def _get_my_description(self, params: JSONDict) -> JSONDict:
+        language = self._language_code(params)
+        return {"description": self.descriptions.get(language, self.descriptions.get("", ""))}
+
+    async def _set_my_short_description(self, params: JSONDict) -> bool:
+        self._set_profile_text(
+            self.short_descriptions, params, "short_description", MAX_SHORT_DESCRIPTION_LENGTH
+        )
+        return True
+
+    async def _get_my_short_description(self, params: JSONDict) -> JSONDict:
+        language = self._language_code(params)
+        texts = self.short_descriptions
+        return {"short_description": texts.get(language, texts.get("", ""))}
+
+    def _set_profile_text(
+        self, texts: dict[str, str], params: JSONDict, field: str, limit: int
+    ) -> None:
+        language = self._language_code(params)
+        text = str(params.get(field) or "")
+        if len(text) > limit:
+            raise _Reject(400, f"Bad Request: {field} is too long")
+        if text:
+            texts[language] = text
+        else:
+            texts.pop(language, None)
+
+    async def _set_chat_menu_button(self, params: JSONDict) -> bool:
+        raw = params.get("chat_id")
+        chat_id = None if raw in (None, "") else self._resolve_chat(params).id
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in (
+            "commands",
+            "web_app",
+            "default",
+        ):
+            raise _Reject(400, "Bad Request: can't parse menu button")
+        self.menu_buttons[chat_id] = copy.deepcopy(button)
+        return True
+
+    async def _get_chat_menu_button(self, params: JSONDict) -> JSONDict:
+        raw = params.get("chat_id")
+        chat_id = None if raw in (None, "") else self._resolve_chat(params).id
+        found = self.menu_buttons.get(chat_id) or self.menu_buttons.get(None)
+        return copy.deepcopy(found or {"type": "default"})
+
     def _message_exists(self, chat_id: int, message_id: int) -> bool:
         key = (chat_id, message_id)
         if key in self._user_messages:
@@ -1568,6 +1761,8 @@ class FakeTelegram:
 
     async def _edit_message_text(self, params: JSONDict) -> JSONDict:
         stored = self._message_for_edit(params)
+        if stored.photo is not None:
+            raise _Reject(400, "Bad Request: there is no text in the message to edit")
         text, plain, parse_mode, entities = self._render_text(params)
         # Telegram semantics: an edit without reply_markup removes the inline keyboard.
         markup = self._check_markup(params.get("reply_markup"), inline_only=True)
@@ -1648,10 +1843,14 @@ class FakeTelegram:
         self.commands.pop(self._commands_key(params), None)
         return True
 
-    def _commands_key(self, params: JSONDict) -> tuple[str, str]:
+    def _language_code(self, params: JSONDict) -> str:
         language = str(params.get("language_code") or "")
         if language and not re.fullmatch(r"[a-z]{2}", language):
             raise _Reject(400, "Bad Request: invalid language code specified")
+        return language
+
+    def _commands_key(self, params: JSONDict) -> tuple[str, str]:
+        language = self._language_code(params)
         scope = params.get("scope") or {"type": "default"}
         if not isinstance(scope, dict) or "type" not in scope:
             raise _Reject(400, "Bad Request: can't parse BotCommandScope")
@@ -1673,6 +1872,13 @@ def _coerce(key: str, value: Any) -> Any:
         return json.loads(value)
     except ValueError:
         return value
+
+
+def _png_width(data: bytes) -> int | None:
+    """The width from a PNG's IHDR chunk, which Telegram reports in ``PhotoSize.width``."""
+    if data.startswith(_PNG_MAGIC) and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big")
+    return None
 
 
 def _reply_target(params: JSONDict) -> int | None:

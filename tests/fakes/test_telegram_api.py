@@ -6,6 +6,7 @@ webhooks, error statuses) and enforces the Telegram rules the bot tests rely on.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -13,7 +14,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    MenuButtonCommands,
+    Update,
+)
 from telegram import InlineKeyboardMarkup as Keyboard
 from telegram.error import BadRequest, Forbidden, InvalidToken
 from telegram.ext import (
@@ -23,6 +31,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
+    filters,
 )
 
 from .telegram_api import (
@@ -415,3 +425,68 @@ def test_parse_html_errors(html: str, message: str) -> None:
 
 def test_parse_html_lenient_mode_matches_the_real_server() -> None:
     assert parse_html("Q&A 1 > 0", strict_escaping=False) == ("Q&A 1 > 0", [])
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (800).to_bytes(4, "big") + b"\x00" * 40
+
+
+async def test_photos_are_uploaded_once_and_resent_by_file_id(fake: FakeTelegram) -> None:
+    fake.inject_message("hi", user=fake.make_user(2002, "Bob"))
+    async with direct_bot(fake) as bot:
+        first = await bot.send_photo(
+            2002, PNG, caption="<b>Cold</b> &amp; towel", parse_mode="HTML"
+        )
+        assert first.caption == "Cold & towel" and first.photo[-1].width == 800
+        (upload,) = fake.uploads
+        assert upload.file_id == first.photo[-1].file_id and upload.size == len(PNG)
+        again = await bot.send_photo(2002, upload.file_id)
+        assert again.photo[-1].file_id == upload.file_id and len(fake.uploads) == 1
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+            await bot.send_photo(2002, "AgACAgUnknown")
+        with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+            await bot.send_photo(2002, b"not a picture")
+        with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+            await bot.send_photo(2002, upload.file_id, caption="x" * 1025)
+        with pytest.raises(BadRequest, match=r"(?i)no text in the message"):
+            await bot.edit_message_text("text", chat_id=2002, message_id=first.message_id)
+
+
+async def test_profile_texts_and_menu_button(fake: FakeTelegram) -> None:
+    async with direct_bot(fake) as bot:
+        assert await bot.set_my_description("Not a doctor.")
+        assert await bot.set_my_description("Не врач.", "ru")
+        assert await bot.set_my_short_description("Back pain help")
+        assert (await bot.get_my_description("ru")).description == "Не врач."
+        assert (await bot.get_my_description("de")).description == "Not a doctor."
+        assert (await bot.get_my_short_description()).short_description == "Back pain help"
+        with pytest.raises(BadRequest, match=r"(?i)too long"):
+            await bot.set_my_short_description("x" * 121)
+        assert await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+        assert isinstance(await bot.get_chat_menu_button(), MenuButtonCommands)
+    assert fake.descriptions == {"": "Not a doctor.", "ru": "Не врач."}
+    assert fake.menu_buttons == {None: {"type": "commands"}}
+
+
+async def test_edits_and_payload_messages_reach_the_bot(fake: FakeTelegram) -> None:
+    seen: list[Update] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen.append(update)
+
+    app = build_app(fake)
+    app.add_handler(MessageHandler(filters.ALL, record))
+    async with polling(app):
+        sent = fake.inject_message("hello")
+        fake.inject_edit(sent, "hello again")
+        fake.inject_payload(fake.photo_payload("a caption"))
+        fake.inject_payload({"location": {"latitude": 1.5, "longitude": 2.5}})
+        for _ in range(50):
+            if len(seen) == 4:
+                break
+            await asyncio.sleep(0.02)
+    edited = seen[1].edited_message
+    assert edited is not None and edited.text == "hello again"
+    assert edited.message_id == sent["message"]["message_id"]
+    assert seen[2].message is not None and seen[2].message.caption == "a caption"
+    location = seen[3].message.location if seen[3].message else None
+    assert location is not None and (location.latitude, location.longitude) == (1.5, 2.5)

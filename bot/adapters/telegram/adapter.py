@@ -5,6 +5,11 @@ python-telegram-bot (no ConversationHandler), so a restart, a second process or 
 user sees the same state. What this module adds is the Telegram feel: questions with inline
 keyboards, a pressed answer confirmed in place, HTML formatting, a command menu in the
 person's language, and health questions kept out of group chats.
+
+A press costs as few Bot API calls as it can: a refused one is a toast only, and an answer
+that leads to the next question turns the pressed message into that question (one
+answerCallbackQuery and one editMessageText), with a short "so far" line that keeps the
+answers in view. Only results, warnings and pictures arrive as new messages.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeDefault,
     CallbackQuery,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    MenuButtonCommands,
     Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.constants import ParseMode
@@ -39,11 +49,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.common import COMMANDS, ChatLocks
+from bot.adapters.common import COMMANDS, ChatLocks, shorten
 from bot.adapters.telegram import format as fmt
 from bot.adapters.telegram.request import request_pair
 from bot.core.hints import Hints
-from bot.core.messages import Event, EventKind, Reply
+from bot.core.messages import Event, EventKind, Reply, ReplyKind
+from bot.core.pictures import Picture, picture_path
 from bot.logs import error_site, user_ref
 from bot.service import Conversations, Turn
 from bot.settings import Settings
@@ -60,10 +71,14 @@ TelegramApp: TypeAlias = Application[
 Callback: TypeAlias = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 USER_PREFIX: Final = "tg:"
-ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
+#: Edited messages too: a danger sign typed into an edit must be heard like a new message.
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 RATE_LIMIT_RETRIES: Final = 5
 PRIVATE: Final = filters.ChatType.PRIVATE
 SERVICE: Final = filters.StatusUpdate.ALL
+EDITED: Final = filters.UpdateType.EDITED
+#: Replies asking where the person is: they also get a "share location" keyboard button.
+LOCATION_PROMPTS: Final = frozenset({"country.ask"})
 
 
 def build_application(settings: Settings) -> TelegramApp:
@@ -100,6 +115,8 @@ class TelegramAdapter:
         self.conversations = conversations
         self.application = build_application(settings)
         self._chat_lock = ChatLocks()
+        #: Picture key -> Telegram file_id: each picture is uploaded once per process.
+        self._file_ids: dict[str, str] = {}
         self._add_handlers()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -166,58 +183,89 @@ class TelegramAdapter:
         return secrets.token_urlsafe(32)
 
     async def _publish_commands(self) -> None:
-        """The command menu in every locale (English as the default), /start alone in groups."""
+        """The bot's profile in every locale (English as the default): the command menu
+        (/start alone in groups), the menu button that opens it, and the descriptions shown
+        before /start, where "not a doctor; in an emergency call …" is read first."""
         locales = self.conversations.locales
         bot = self.application.bot
+        say = self.conversations.say
         try:
             for locale in locales:
                 language = None if locale == locales[0] else locale
-                say = self.conversations.say
-                menu = [BotCommand(c, say(f"commands.{c}", Hints(locale))) for c in COMMANDS]
+                hints = Hints(locale)
+                menu = [BotCommand(c, say(f"commands.{c}", hints)) for c in COMMANDS]
                 await bot.set_my_commands(menu, BotCommandScopeDefault(), language)
                 await bot.set_my_commands(menu[:1], BotCommandScopeAllGroupChats(), language)
+                description = shorten(say("telegram.description", hints), fmt.DESCRIPTION_LIMIT)
+                short = shorten(say("telegram.short_description", hints), fmt.SHORT_LIMIT)
+                await bot.set_my_description(description, language)
+                await bot.set_my_short_description(short, language)
+            await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
         except TelegramError as exc:
-            log.warning("could not publish the command menu: %s", type(exc).__name__)
+            log.warning("could not publish the bot's profile: %s", type(exc).__name__)
 
     # -- handlers ------------------------------------------------------------------------
 
     def _add_handlers(self) -> None:
+        """Commands (never from an edit: editing an old "/forget" must not forget anyone),
+        then everything typed, whether new, edited, forwarded or a photo's caption, as text;
+        a shared location; anything else as an empty text (the core says "please tap")."""
         app = self.application
         for name, kind in COMMANDS.items():
-            app.add_handler(CommandHandler(name, self._command(kind), filters=PRIVATE))
+            app.add_handler(CommandHandler(name, self._command(kind), filters=PRIVATE & ~EDITED))
         app.add_handler(
-            CommandHandler("start", self._on_group_start, filters=filters.ChatType.GROUPS)
+            CommandHandler("start", self._on_group_start, filters=filters.ChatType.GROUPS & ~EDITED)
         )
-        app.add_handler(MessageHandler(PRIVATE & filters.TEXT, self._on_text))
-        app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT & ~SERVICE, self._on_other))
+        app.add_handler(MessageHandler(PRIVATE & (filters.TEXT | filters.CAPTION), self._on_text))
+        app.add_handler(MessageHandler(PRIVATE & filters.LOCATION & ~EDITED, self._on_location))
+        app.add_handler(
+            MessageHandler(PRIVATE & ~filters.TEXT & ~SERVICE & ~EDITED, self._on_other)
+        )
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_error_handler(self._on_error)
 
     def _command(self, kind: EventKind) -> Callback:
         async def on_command(update: Update, context: Context) -> None:
             argument = " ".join(context.args or ()) or None
-            if kind is EventKind.START:
-                argument = None  # the deep-link payload ("check") only opens the chat
-            await self._converse(update, Event(kind, argument, locale=_language(update)))
+            locale = _language(update)
+            if kind is EventKind.START:  # t.me/<bot>?start=ru presets the language, =de the country
+                link = fmt.deep_link(argument, self.conversations.locales)
+                argument, locale = link.country, link.hint(locale)
+            await self._converse(update, Event(kind, argument, locale=locale))
 
         return on_command
 
     async def _on_text(self, update: Update, context: Context) -> None:
-        """Typed text goes to the core as is: the red-flag detector listens there."""
-        text = update.effective_message.text if update.effective_message else None
+        """Typed text goes to the core as is, the red-flag detector listening first there:
+        a new message, an edited one, a forwarded one, or the caption of a photo or video."""
+        message = update.effective_message
+        text = (message.text or message.caption) if message else None
         await self._converse(update, Event(EventKind.TEXT, text or "", locale=_language(update)))
+
+    async def _on_location(self, update: Update, context: Context) -> None:
+        """A shared location goes to the core only inside the event ("lat,lon"): the core
+        keeps the country and time zone it gives, never the point, and nothing logs it."""
+        message = update.effective_message
+        where = message.location if message else None
+        if where is None:
+            return
+        value = f"{where.latitude},{where.longitude}"
+        event = Event(EventKind.LOCATION, value, locale=_language(update))
+        await self._converse(update, event, close_keyboard=True)
 
     async def _on_other(self, update: Update, context: Context) -> None:
         """A sticker, photo or voice note: the core answers "please tap" with the question."""
         await self._converse(update, Event(EventKind.TEXT, "", locale=_language(update)))
 
-    async def _converse(self, update: Update, event: Event) -> None:
+    async def _converse(
+        self, update: Update, event: Event, *, close_keyboard: bool = False
+    ) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event)
-            await self._send(chat.id, turn.replies)
+            await self._send(chat.id, turn.replies, turn.locale, close_keyboard=close_keyboard)
 
     async def _on_press(self, update: Update, context: Context) -> None:
         query, chat, user = update.callback_query, update.effective_chat, update.effective_user
@@ -233,22 +281,71 @@ class TelegramAdapter:
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event, label)
             if not turn.duplicate:
-                await self._settle(query, turn, chat.id)
+                await self._settle(query, message, turn, label, chat.id)
 
-    async def _settle(self, query: CallbackQuery, turn: Turn, chat_id: int) -> None:
-        """Answer the press and show the core's verdict on it.
+    async def _settle(
+        self,
+        query: CallbackQuery,
+        message: Message | None,
+        turn: Turn,
+        label: str | None,
+        chat_id: int,
+    ) -> None:
+        """Answer the press and show the core's verdict on it, in as few calls as it takes.
 
-        A refusal becomes the press's toast and leaves the old message alone; an answer the
-        core recorded is confirmed in place; a fresh start or an outage confirms nothing.
+        A refusal (stale, forged, double) is the press's toast and nothing else: the question
+        that counts is already on screen. An answer leading to the next question turns the
+        pressed message into it. An answer leading to a result, a warning or a picture closes
+        the pressed question (keyboard gone, answer in the "so far" line) and sends those as
+        new messages. A press on a result's buttons is confirmed with the core's receipt; a
+        fresh start or an outage confirms nothing.
         """
-        replies = list(turn.replies)
-        if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
-            await _answer(query, fmt.toast(replies.pop(0).text))
+        replies = turn.replies
+        if turn.refused:
+            await _answer(query, fmt.toast(replies[0].text))
+            return
+        await _answer(query)
+        if message is not None and turn.recorded and label:
+            if not turn.done and fmt.folds_into_edit(replies):
+                if await self._edit_into(message, turn.locale, label, replies):
+                    if any(r.key in LOCATION_PROMPTS for r in replies):
+                        await self._offer_location(chat_id, turn.locale)
+                    return
+                await self._edit_into(message, turn.locale, label, ())  # too long to fold
+            elif turn.done and not any(r.kind is ReplyKind.OUTCOME for r in replies):
+                if turn.receipt is not None:
+                    await self._confirm(message, turn.receipt)
+            else:
+                await self._edit_into(message, turn.locale, label, ())
+        await self._send(chat_id, replies, turn.locale)
+
+    async def _edit_into(
+        self, message: Message, locale: str, label: str, replies: Sequence[Reply]
+    ) -> bool:
+        """Rewrite the pressed message: the "so far" line with ``label`` added, then
+        ``replies`` folded into one text with the last one's buttons, or (no replies) the old
+        question without buttons. False when Telegram refused, so the caller sends instead."""
+        template = fmt.answers_template(
+            self.conversations.say("telegram.so_far", Hints(locale), answers=fmt.SENTINEL)
+        )
+        previous, _ = fmt.read_so_far(message.text or "", template)
+        answers = fmt.add_answer(previous, label)
+        so_far = template[0] + answers + template[1]
+        markup: InlineKeyboardMarkup | None = None
+        if replies:
+            body = fmt.folded(replies)
+            markup = fmt.keyboard(replies[-1].question or "", replies[-1].choices)
         else:
-            await _answer(query)
-            if turn.receipt is not None:
-                await self._confirm(query, turn.receipt)
-        await self._send(chat_id, replies)
+            html_text = message.text_html or ""
+            body = html_text.partition("\n\n")[2] if previous is not None else html_text
+        text = fmt.with_so_far(so_far, body) if body else None
+        if text is None:
+            return False
+        try:
+            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest:
+            return False
+        return True
 
     async def _on_group_start(self, update: Update, context: Context) -> None:
         """In a group: no health questions, only a button into the private chat."""
@@ -295,25 +392,96 @@ class TelegramAdapter:
             label=label,
         )
 
-    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
-        """Each reply as one or more messages; the keyboard rides on the last part."""
+    async def _send(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        locale: str | None = None,
+        *,
+        close_keyboard: bool = False,
+    ) -> None:
+        """Each reply as one or more messages; the keyboard rides on the last part.
+
+        A picture is a photo with its caption. A question asking where the person is gets a
+        "share location" keyboard after it; ``close_keyboard`` takes that keyboard away again
+        (with the first reply that has no buttons of its own).
+        """
         bot = self.application.bot
         for reply in replies:
-            parts = fmt.format_reply(reply)
             markup = fmt.keyboard(reply.question or "", reply.choices)
+            picture = reply.kind is ReplyKind.IMAGE and reply.image
+            if picture and await self._send_picture(chat_id, reply, markup):
+                continue
+            parts = fmt.format_reply(reply)
             for index, part in enumerate(parts, 1):
-                await bot.send_message(
-                    chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if index == len(parts) else None,
+                attached: InlineKeyboardMarkup | ReplyKeyboardRemove | None = (
+                    markup if index == len(parts) else None
                 )
+                if attached is None and close_keyboard:
+                    attached, close_keyboard = ReplyKeyboardRemove(), False
+                await bot.send_message(
+                    chat_id, part, parse_mode=ParseMode.HTML, reply_markup=attached
+                )
+            if reply.key in LOCATION_PROMPTS:
+                await self._offer_location(chat_id, locale)
 
-    async def _confirm(self, query: CallbackQuery, receipt: str) -> None:
-        """Mark the answered question: keyboard gone, the core's receipt appended."""
-        message = query.message
-        if not isinstance(message, Message):
-            return
+    async def _offer_location(self, chat_id: int, locale: str | None) -> None:
+        """A reply keyboard with one "📍 Share location" button (Telegram asks the person
+        before sharing), under a line saying that only the country and zone are kept."""
+        hints = Hints(locale)
+        say = self.conversations.say
+        button = KeyboardButton(say("country.share_location", hints), request_location=True)
+        markup = ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        text = fmt.escape(say("country.location_privacy", hints))
+        await self.application.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+    async def _send_picture(
+        self, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """The picture with its caption: uploaded the first time, then re-sent by the
+        ``file_id`` Telegram gave it. False (send the text instead) when there is no such
+        picture: the steps are complete in words, so the person loses nothing."""
+        key = reply.image or ""
+        caption = fmt.caption(reply)
+        bot = self.application.bot
+        cached = self._file_ids.get(key)
+        if cached is not None:
+            try:
+                await bot.send_photo(
+                    chat_id, cached, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            except BadRequest:  # the file_id is no longer valid (say, a new bot token)
+                del self._file_ids[key]
+            else:
+                return await self._caption_overflow(chat_id, reply, caption)
+        try:
+            path = picture_path(self.settings.content, Picture(key))
+            data = path.read_bytes()
+        except (ValueError, OSError):
+            log.error("telegram: picture %r has no PNG under %s/pictures", key, "BACKCHECK_CONTENT")
+            return False
+        sent = await bot.send_photo(
+            chat_id,
+            data,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            filename=path.name,
+        )
+        if sent.photo:
+            self._file_ids[key] = sent.photo[-1].file_id
+        return await self._caption_overflow(chat_id, reply, caption)
+
+    async def _caption_overflow(self, chat_id: int, reply: Reply, caption: str | None) -> bool:
+        """A caption too long for a photo follows it as a message, so no word is lost."""
+        if caption is None and reply.text:
+            await self._send(chat_id, [Reply(ReplyKind.INFO, reply.key, reply.text)])
+        return True
+
+    async def _confirm(self, message: Message, receipt: str) -> None:
+        """Mark a pressed result button: keyboard gone, the core's receipt appended."""
         text = fmt.answered(message.text_html or "", receipt)
         with contextlib.suppress(BadRequest):
             if text is None:

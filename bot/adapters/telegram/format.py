@@ -11,23 +11,36 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.common import BOLD_FIRST_LINE, UNREADABLE, Press, shorten
 from bot.adapters.common import split_text as text_parts
-from bot.core.messages import Choice, Reply
+from bot.core.messages import Choice, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 4096
 CALLBACK_DATA_LIMIT: Final = 64
 CALLBACK_ANSWER_LIMIT: Final = 200
+CAPTION_LIMIT: Final = 1024
+DESCRIPTION_LIMIT: Final = 512
+SHORT_LIMIT: Final = 120
 #: Labels up to this many characters share a row with a neighbour; longer ones get their own
 #: row so a phone shows them whole instead of cutting them with "…".
 SHORT_LABEL: Final = 16
 SEPARATOR: Final = "|"
 _BOLD_TAGS: Final = len("<b></b>")
 _BOT_PATH: Final = re.compile(r"/bot(\{token\})?$")
+#: The "so far" line stays one short line on a phone: older answers give way to newer ones.
+SO_FAR_LIMIT: Final = 90
+SO_FAR_LABEL_LIMIT: Final = 28
+SO_FAR_SEPARATOR: Final = " · "
+_DROPPED: Final = "…"
+_SENTINEL: Final = "\x00"
+#: Replies that may be folded into an edited question message; anything else (a warning, a
+#: result, a picture) deserves a message of its own.
+_FOLDABLE: Final = frozenset({ReplyKind.QUESTION, ReplyKind.INFO})
 
 
 class CallbackDataTooLong(ValueError):
@@ -118,6 +131,41 @@ def private_chat_link(bot_username: str, payload: str = "check") -> str:
     return f"https://t.me/{bot_username}?start={payload}"
 
 
+@dataclass(frozen=True, slots=True)
+class DeepLink:
+    """What ``t.me/<bot>?start=<payload>`` asks for: a language, a country, both, or nothing.
+
+    The payload is a locale we speak (``ru``), an ISO 3166-1 alpha-2 country code (``de``),
+    or both joined by ``_`` or ``-`` (``ru_de``); anything else (``check``) only opens the chat.
+    """
+
+    locale: str | None = None
+    country: str | None = None
+
+    def hint(self, platform_tag: str | None) -> str | None:
+        """The language hint for the core: the link's locale, else the platform's, with the
+        link's country as its region (``ru-DE``) when the link names one."""
+        language = self.locale or (platform_tag or "").replace("_", "-").split("-")[0] or None
+        if self.country is None:
+            return language if self.locale else platform_tag
+        return f"{language or 'und'}-{self.country}"
+
+
+_COUNTRY_CODE: Final = re.compile(r"[a-z]{2}")
+
+
+def deep_link(payload: str | None, locales: Sequence[str]) -> DeepLink:
+    """Read a /start payload; see :class:`DeepLink`."""
+    parts = (payload or "").strip().lower().replace("-", "_").split("_")
+    if not parts or len(parts) > 2 or not all(parts):
+        return DeepLink()
+    locale = parts[0] if parts[0] in locales else None
+    rest = parts[1:] if locale else parts
+    if len(rest) > 1 or (rest and not _COUNTRY_CODE.fullmatch(rest[0])):
+        return DeepLink()
+    return DeepLink(locale, rest[0].upper() if rest else None)
+
+
 def file_url(base_url: str) -> str | None:
     """The file-download base matching an API base (``…/bot`` -> ``…/file/bot``), if any."""
     if not _BOT_PATH.search(base_url):
@@ -157,6 +205,76 @@ def answered(question_html: str, answer: str, limit: int = MESSAGE_LIMIT) -> str
     """The question message with the chosen answer appended; None if it would be too long."""
     text = f"{question_html}\n\n<i>{html.escape(answer, quote=False)}</i>"
     return text if utf16_len(text) <= limit else None
+
+
+def answers_template(rendered_with_sentinel: str) -> tuple[str, str]:
+    """The text around ``{answers}`` in the "so far" line, from the line rendered with
+    :data:`SENTINEL` as its answers: how a message's first line is recognised in any language."""
+    prefix, _, suffix = rendered_with_sentinel.partition(_SENTINEL)
+    return prefix, suffix
+
+
+SENTINEL: Final = _SENTINEL
+
+
+def read_so_far(text: str, template: tuple[str, str]) -> tuple[str | None, str]:
+    """``(answers, rest)`` of a message whose first line is a "so far" line, else
+    ``(None, text)``. ``text`` is the plain text Telegram echoes back."""
+    prefix, suffix = template
+    first, _, rest = text.partition("\n\n")
+    if "\n" in first or not first.startswith(prefix) or not first.endswith(suffix):
+        return None, text
+    if len(first) < len(prefix) + len(suffix):
+        return None, text
+    return first[len(prefix) : len(first) - len(suffix)], rest
+
+
+def add_answer(previous: str | None, label: str, limit: int = SO_FAR_LIMIT) -> str:
+    """The answers so far with ``label`` added: the newest that fit ``limit``, "…" for the rest.
+
+    Stateless on purpose: the previous answers are read back from the message itself, so the
+    line survives a restart and needs nothing stored beside the session.
+    """
+    items = [i for i in (previous or "").split(SO_FAR_SEPARATOR) if i]
+    dropped = bool(items) and items[0] == _DROPPED
+    items = [i for i in items if i != _DROPPED]
+    items.append(shorten(label, SO_FAR_LABEL_LIMIT))
+    while len(items) > 1 and len(SO_FAR_SEPARATOR.join([_DROPPED, *items])) > limit:
+        items.pop(0)
+        dropped = True
+    return SO_FAR_SEPARATOR.join([_DROPPED, *items] if dropped else items)
+
+
+def folds_into_edit(replies: Sequence[Reply]) -> bool:
+    """Whether a press's replies can replace the pressed message: plain notes and questions
+    only, ending in a question with buttons (so the edited message keeps a keyboard)."""
+    return (
+        bool(replies)
+        and all(r.kind in _FOLDABLE for r in replies)
+        and replies[-1].kind is ReplyKind.QUESTION
+        and bool(replies[-1].choices)
+    )
+
+
+def with_so_far(so_far: str, body_html: str, limit: int = MESSAGE_LIMIT) -> str | None:
+    """The "so far" line (italic) above ``body_html``; None when it would be too long."""
+    text = f"<i>{html.escape(so_far, quote=False)}</i>\n\n{body_html}"
+    return text if utf16_len(text) <= limit else None
+
+
+def folded(replies: Sequence[Reply], limit: int = MESSAGE_LIMIT) -> str | None:
+    """The replies as one HTML text, or None when one of them needs several messages."""
+    parts = [format_reply(r, limit) for r in replies]
+    if any(len(p) != 1 for p in parts):
+        return None
+    text = "\n\n".join(p[0] for p in parts)
+    return text if utf16_len(text) <= limit else None
+
+
+def caption(reply: Reply, limit: int = CAPTION_LIMIT) -> str | None:
+    """A picture's HTML caption (the alt text on Telegram), or None when it does not fit."""
+    text = escape(reply.text)
+    return text if text and utf16_len(text) <= limit else None
 
 
 def toast(text: str, limit: int = CALLBACK_ANSWER_LIMIT) -> str:

@@ -31,13 +31,21 @@ from tests.adapters.conftest import (
     running,
 )
 from tests.conftest import ROOT
-from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
+from tests.core.walk import CALM
+from tests.fakes.telegram_api import Call, FakeTelegram, unused_tcp_port
 
 RED_FLAG_TEXT = "I wet myself and can't feel my groin"
 
 
 def text(bot: Bot, key: str, locale: str = "en", **values: object) -> str:
     return bot.app.conversations.engine.catalog.text(key, locale, **values)
+
+
+def button_label(call: Call, choice: str) -> str:
+    """The label the person saw on the button for ``choice``."""
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    wanted = f"|{choice}"
+    return next(str(b["text"]) for r in rows for b in r if b["callback_data"].endswith(wanted))
 
 
 @pytest.fixture
@@ -60,12 +68,21 @@ async def test_full_triage_by_buttons_in_the_users_language(
     assert first.params["parse_mode"] == "HTML"
 
     person.tap(first, "none_of_these")
-    _, edit = await person.answered()
+    (second,) = await person.next_screen()
     label = text(bot, "choices.none_of_these", language)
-    assert edit.params["message_id"] == first.result["message_id"]
-    assert plain(edit).endswith(text(bot, "ui.your_answer", language, answer=label))
-    (second,) = await person.replies()
-    assert question_id(second) == "rf_urine", "the next question arrives as a new message"
+    assert second.params["message_id"] == first.result["message_id"], "the question is edited"
+    assert plain(second) == "\n\n".join(
+        [
+            text(bot, "telegram.so_far", language, answers=label),
+            text(bot, "questions.rf_urine.text", language),
+        ]
+    )
+    assert second.result["entities"][0] == {
+        "type": "italic",
+        "offset": 0,
+        "length": len(text(bot, "telegram.so_far", language, answers=label)),
+    }
+    assert question_id(second) == "rf_urine"
 
     outcome, followups = (await person.walk_calm(second))[-2:]
     assert plain(outcome).startswith(text(bot, "outcomes.self_care.action", language)[:30])
@@ -80,8 +97,7 @@ async def test_typed_red_flag_mid_flow_escalates_at_once(bot: Bot, alice: Person
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
 
     alice.say(RED_FLAG_TEXT)
     typed = await alice.replies()
@@ -101,8 +117,7 @@ async def test_back_restart_forget_language_and_region(
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
 
     alice.say("/back")
     (again,) = await alice.replies()
@@ -121,9 +136,10 @@ async def test_back_restart_forget_language_and_region(
     (menu,) = await alice.replies()
     assert question_id(menu) == "language"
     alice.tap(menu, "en")
-    await alice.answered()
-    english, _ = await alice.replies()
-    assert plain(english) == text(bot, "ui.language_set", "en")
+    (english,) = await alice.next_screen()
+    assert english.params["message_id"] == menu.result["message_id"]
+    assert text(bot, "ui.language_set", "en") in plain(english)
+    assert question_id(english) == "rf_emergency"
 
     alice.say("/restart")
     _, restarted = await alice.replies()
@@ -169,35 +185,33 @@ async def test_start_with_deep_link_payload_starts_normally(bot: Bot, alice: Per
 # -- buttons that cannot go wrong -----------------------------------------------------------------
 
 
-async def test_stale_forged_and_double_presses_change_nothing(
+async def test_stale_forged_and_double_presses_are_a_toast_and_nothing_else(
     bot: Bot, tg: FakeTelegram, alice: Person
 ) -> None:
     alice.say("/start")
     _, first = await alice.replies()
     alice.tap(first, "none_of_these")
-    await alice.answered()
-    (second,) = await alice.replies()
+    (second,) = await alice.next_screen()
     refusal = text(bot, "ui.already_answered")
+    shown = tg.message(1001, second.result["message_id"])
 
     for payload in ("rf_emergency|accident", "rf_urine|no_such_choice", "garbage", "x" * 64):
-        tg.press_button(first, force_data=payload)
+        tg.press_button(second, force_data=payload)
         ack = await tg.wait_for_call("answerCallbackQuery")
         assert ack.params["text"] == refusal, payload
-        (current,) = await alice.replies()
-        assert question_id(current) == "rf_urine", payload
-    assert tg.message(1001, first.result["message_id"]).plain_text == plain(first) + "\n\n" + (
-        text(bot, "ui.your_answer", answer=text(bot, "choices.none_of_these"))
-    )
+    assert tg.message(1001, second.result["message_id"]) == shown, "the question stays as it is"
 
     alice.tap(second, "none_of_these")
     alice.tap(second, "none_of_these")
-    await alice.answered()
-    (third,) = await alice.replies()
+    (third,) = await alice.next_screen()
     assert question_id(third) == "rf_hospital"
     double = await tg.wait_for_call("answerCallbackQuery")
     assert double.params["text"] == refusal
-    (resent,) = await alice.replies()
-    assert question_id(resent) == "rf_hospital"
+    alice.say("/help")
+    await alice.replies()
+    assert not [c for c in tg.calls if c.method == "sendMessage" and c.at < double.at][2:], (
+        "no press sent a message: only the welcome and the first question were ever sent"
+    )
     assert [c.method for c in tg.calls].count("editMessageText") == 2, "only real answers edit"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None
@@ -209,8 +223,7 @@ async def test_duplicate_update_is_applied_once(bot: Bot, tg: FakeTelegram, alic
     _, first = await alice.replies()
     update = alice.tap(first, "none_of_these")
     tg.inject_update(update)  # Telegram delivers the same update_id again
-    await alice.answered()
-    await alice.replies()
+    await alice.next_screen()
     alice.say("/help")
     help_text, _ = await alice.replies()
 
@@ -298,16 +311,16 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
         alice.say("/start")
         _, first = await alice.replies()
         alice.tap(first, "none_of_these")
-        await alice.answered()
-        (second,) = await alice.replies()
+        (second,) = await alice.next_screen()
 
     async with running(settings, tg) as bot:
         alice.tap(second, "none_of_these")
-        ack, edit = await alice.answered()
-        assert ack.params.get("text") is None
-        assert edit.params["message_id"] == second.result["message_id"]
-        (third,) = await alice.replies()
+        (third,) = await alice.next_screen()
+        assert third.params["message_id"] == second.result["message_id"]
         assert question_id(third) == "rf_hospital"
+        labels = [text(bot, "choices.none_of_these"), button_label(second, "none_of_these")]
+        so_far = text(bot, "telegram.so_far", answers=" · ".join(labels))
+        assert plain(third).startswith(so_far + "\n\n"), "the answers survive a restart"
         session = await bot.app.conversations.storage.sessions.load("tg:1001")
         assert session is not None and len(session.answers) == 2
 
@@ -493,3 +506,234 @@ async def test_start_a_new_check_is_not_marked_as_an_answer(
     assert question_id(again) == "rf_emergency"
     edits = [c for c in tg.calls[before:] if c.method.startswith("editMessage")]
     assert edits == [], "a fresh start is no answer: the outcome's buttons stay as they were"
+
+
+# -- fewer messages per press ---------------------------------------------------------------------
+
+
+def _api_calls(calls: list[Call]) -> list[str]:
+    return [c.method for c in calls if c.method != "getUpdates"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_question_to_question_press_costs_two_api_calls(
+    bot: Bot, tg: FakeTelegram, language: str
+) -> None:
+    person = Person(tg, tg.make_user(2002, "Sam", "sam", language))
+    person.say("/start")
+    _, question = await person.replies()
+    pressed = 0
+    while not question_id(question).startswith("out_"):
+        last_asked = question
+        before = len(tg.calls)
+        person.tap(question, CALM[question_id(question)])
+        screen = await person.next_screen()
+        if len(screen) == 1 and screen[0].method == "editMessageText":
+            assert _api_calls(tg.calls[before:]) == ["answerCallbackQuery", "editMessageText"]
+            assert screen[0].params["message_id"] == question.result["message_id"]
+            pressed += 1
+        else:  # the last answer: the question is closed, the result arrives as new messages
+            calls = _api_calls(tg.calls[before:])
+            assert calls[:2] == ["answerCallbackQuery", "editMessageText"]
+            assert set(calls[2:]) == {"sendMessage"}
+            assert screen[0].result["entities"][0]["type"] == "bold", "the result leads"
+        question = screen[-1]
+    assert pressed >= 5
+    closed = tg.message(2002, last_asked.result["message_id"])
+    assert closed.reply_markup is None, "the last question is closed with its answer"
+    assert closed.plain_text.startswith(text(bot, "telegram.so_far", language, answers="")[:5])
+
+
+async def test_the_so_far_line_stays_one_short_line(bot: Bot, tg: FakeTelegram) -> None:
+    person = Person(tg, tg.make_user(2003, "Kim", "kim", "en"))
+    person.say("/start")
+    _, question = await person.replies()
+    prefix = text(bot, "telegram.so_far", answers="")
+    while not question_id(question).startswith("out_"):
+        person.tap(question, CALM[question_id(question)])
+        screen = await person.next_screen()
+        if screen[0].method == "editMessageText" and callback_buttons(screen[0]):
+            first_line = plain(screen[0]).split("\n")[0]
+            assert first_line.startswith(prefix)
+            assert len(first_line) <= len(prefix) + 90
+        question = screen[-1]
+
+
+# -- the bot's profile and deep links -------------------------------------------------------------
+
+
+async def test_profile_texts_and_menu_button_in_english_and_russian(
+    bot: Bot, tg: FakeTelegram
+) -> None:
+    for language, locale in (("", "en"), ("ru", "ru")):
+        assert tg.descriptions[language] == text(bot, "telegram.description", locale)
+        assert tg.short_descriptions[language] == text(bot, "telegram.short_description", locale)
+        assert "112" in tg.descriptions[language] and "112" in tg.short_descriptions[language]
+    assert "not a doctor" in tg.descriptions[""]
+    assert tg.menu_buttons == {None: {"type": "commands"}}
+
+
+async def test_a_deep_link_presets_the_language(bot: Bot, tg: FakeTelegram) -> None:
+    english_app = Person(tg, tg.make_user(2010, "Lena", "lena", "en"))
+    english_app.say("/start ru")
+    welcome, first = await english_app.replies()
+    assert plain(welcome).startswith(text(bot, "ui.welcome", "ru")[:40])
+    assert plain(first) == text(bot, "questions.rf_emergency.text", "ru")
+
+
+@pytest.mark.parametrize(("payload", "country"), [("de", "DE"), ("ru_gb", "GB"), ("check", None)])
+async def test_a_deep_link_presets_the_country(
+    bot: Bot, tg: FakeTelegram, payload: str, country: str | None
+) -> None:
+    person = Person(tg, tg.make_user(2011, "Max", "max", None))
+    person.say(f"/start {payload}")
+    _, first = await person.replies()
+    assert question_id(first) == "rf_emergency"
+    session = await bot.app.conversations.storage.sessions.load("tg:2011")
+    assert session is not None and session.country == country
+    if payload == "ru_gb":
+        assert session.locale == "ru"
+
+
+# -- pictures -------------------------------------------------------------------------------------
+
+
+def _picture(key: str = "cold_pack_lower_back") -> Reply:
+    caption = "Cold, wrapped in a damp towel, 15 to 20 minutes <never longer> & no heat."
+    return Reply(ReplyKind.IMAGE, f"pictures.{key}", caption, image=key, alt=caption)
+
+
+async def test_a_picture_is_uploaded_once_then_sent_by_its_file_id(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    assert await bot.adapter.deliver("tg:1001", [_picture()]) is True
+    first = await tg.wait_for_call("sendPhoto")
+    assert first.params["photo"]["filename"] == "cold_pack_lower_back.png"
+    assert first.params["photo"]["content"].startswith(b"\x89PNG")
+    assert plain(first) == _picture().text, "the caption is escaped HTML, shown as written"
+    assert len(tg.uploads) == 1
+
+    assert await bot.adapter.deliver("tg:1001", [_picture()]) is True
+    second = await tg.wait_for_call("sendPhoto")
+    assert second.params["photo"] == tg.uploads[0].file_id, "re-sent by file_id, no upload"
+    assert len(tg.uploads) == 1
+    assert plain(second) == _picture().text
+
+
+async def test_a_missing_picture_falls_back_to_its_words(
+    bot: Bot, tg: FakeTelegram, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    assert await bot.adapter.deliver("tg:1001", [_picture("no_such_picture")]) is True
+    sent = await alice.next_message()
+    assert plain(sent) == _picture().text
+    assert not [c for c in tg.calls if c.method == "sendPhoto"]
+    assert "no_such_picture" in caplog.text
+
+
+# -- nothing typed is dropped ---------------------------------------------------------------------
+
+
+async def _is_warned(bot: Bot, person: Person) -> None:
+    warning = (await person.replies())[0]
+    assert plain(warning).startswith("⚠️"), plain(warning)
+    assert warning.result["entities"][0]["type"] == "bold"
+
+
+async def test_a_photo_caption_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    tg.inject_payload(tg.photo_payload(RED_FLAG_TEXT), user=alice.user)
+    await _is_warned(bot, alice)
+
+
+async def test_an_edited_message_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    sent = alice.say("my back is a bit stiff")
+    nudge = await alice.replies()
+    assert not plain(nudge[0]).startswith("⚠️")
+    tg.inject_edit(sent, RED_FLAG_TEXT)
+    await _is_warned(bot, alice)
+
+
+async def test_a_forwarded_text_with_a_danger_sign_gets_the_warning(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    origin = {"type": "hidden_user", "sender_user_name": "Coach", "date": 1760000000}
+    tg.inject_payload({"text": RED_FLAG_TEXT, "forward_origin": origin}, user=alice.user)
+    await _is_warned(bot, alice)
+
+
+async def test_an_edited_command_is_not_run_again(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    sent = alice.say("/help")
+    await alice.replies()
+    tg.inject_edit(sent, "/forget")
+    await alice.replies()  # heard as text (the detector listened), not as the command
+    assert await bot.app.conversations.storage.sessions.load("tg:1001") is not None
+
+
+# -- a shared location ----------------------------------------------------------------------------
+
+
+def _location_button(call: Call) -> dict[str, object]:
+    (row,) = call.params["reply_markup"]["keyboard"]
+    (button,) = row
+    return dict(button)
+
+
+async def test_the_country_question_offers_a_location_button_and_a_location_sets_it(
+    bot: Bot, tg: FakeTelegram, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="backcheck")
+    alice.say("/start")
+    await alice.replies()
+    choices = (Choice("DE", "🇩🇪 Germany"), Choice("skip", "Skip"))
+    ask = Reply(ReplyKind.QUESTION, "country.ask", text(bot, "country.ask"), choices, "country")
+    assert await bot.adapter.deliver("tg:1001", [ask]) is True
+    question = await alice.next_message()
+    assert callback_buttons(question) == ["country|DE", "country|skip"]
+    offer = await alice.next_message()
+    assert plain(offer) == text(bot, "country.location_privacy")
+    assert _location_button(offer) == {
+        "text": text(bot, "country.share_location"),
+        "request_location": True,
+    }
+    assert offer.params["reply_markup"]["one_time_keyboard"] is True
+
+    tg.inject_payload({"location": {"latitude": 52.5163, "longitude": 13.3777}}, user=alice.user)
+    done = await alice.next_message()
+    assert plain(done).startswith(text(bot, "ui.region_set", number="112", urgent="")[:20])
+    assert done.params["reply_markup"] == {"remove_keyboard": True}
+    await alice.replies()
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
+    assert session is not None and session.country == "DE"
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("backcheck"))
+    stored = repr(session) + ours
+    assert "52.5" not in stored and "13.3" not in stored, "the point is never kept or logged"
+
+
+async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start")
+    await alice.replies()
+    tg.inject_payload({"location": {"latitude": 0.0, "longitude": -30.0}}, user=alice.user)
+    answer, question = await alice.replies()
+    assert plain(answer) == text(bot, "country.no_location")
+    assert question_id(question) == "rf_emergency"
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
+    assert session is not None and session.region is None

@@ -13,19 +13,30 @@ from hypothesis import strategies as st
 from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.telegram.format import (
     MESSAGE_LIMIT,
+    SENTINEL,
+    SO_FAR_LIMIT,
     CallbackDataTooLong,
+    DeepLink,
+    add_answer,
     answered,
+    answers_template,
+    caption,
     decode_callback,
+    deep_link,
     encode_callback,
     file_url,
+    folded,
+    folds_into_edit,
     format_reply,
     keyboard,
     layout,
     pressed_label,
     private_chat_link,
+    read_so_far,
     split_text,
     toast,
     utf16_len,
+    with_so_far,
 )
 from bot.core.flow.model import Flow
 from bot.core.flow.vocabulary import CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, RESTART
@@ -139,3 +150,87 @@ def test_links_and_urls() -> None:
     assert file_url("http://127.0.0.1:5/bot") == "http://127.0.0.1:5/file/bot"
     assert file_url("http://h/bot{token}") == "http://h/file/bot{token}"
     assert file_url("http://h/api") is None
+
+
+# -- fewer messages per press ------------------------------------------------------------------
+
+TEMPLATE = answers_template(f"So far: {SENTINEL}")
+QUESTION = Reply(ReplyKind.QUESTION, "q", "Next <one>?", (Choice("a", "A"),), "q2")
+
+
+def test_the_so_far_line_is_read_back_from_the_message_in_any_language() -> None:
+    assert read_so_far("So far: A · B\n\nQuestion?", TEMPLATE) == ("A · B", "Question?")
+    assert read_so_far("Question?\n\nMore", TEMPLATE) == (None, "Question?\n\nMore")
+    russian = answers_template(f"Ваши ответы: {SENTINEL}.")
+    assert read_so_far("Ваши ответы: Да.\n\nВопрос", russian) == ("Да", "Вопрос")
+
+
+def test_answers_accumulate_and_the_oldest_give_way() -> None:
+    assert add_answer(None, "None of these") == "None of these"
+    assert add_answer("None of these", "Normal") == "None of these · Normal"
+    line: str | None = None
+    for i in range(30):
+        line = add_answer(line, f"Answer number {i}")
+        assert len(line) <= SO_FAR_LIMIT
+    assert line is not None and line.startswith("… ") and line.endswith("Answer number 29")
+    assert len(add_answer(None, "x" * 100)) <= 28, "one long label is cut, not the line"
+
+
+def test_only_notes_and_a_closing_question_fold_into_an_edit() -> None:
+    note = Reply(ReplyKind.INFO, "n", "Thanks.")
+    assert folds_into_edit([QUESTION]) and folds_into_edit([note, QUESTION])
+    assert not folds_into_edit([])
+    assert not folds_into_edit([note])
+    assert not folds_into_edit([Reply(ReplyKind.WARNING, "w", "⚠️"), QUESTION])
+    assert not folds_into_edit([Reply(ReplyKind.OUTCOME, "o", "Go"), QUESTION])
+    assert not folds_into_edit([Reply(ReplyKind.QUESTION, "q", "No buttons")])
+
+
+def test_a_folded_edit_is_valid_html_within_the_limit() -> None:
+    body = folded([Reply(ReplyKind.INFO, "n", "A & B"), QUESTION])
+    assert body == "A &amp; B\n\nNext &lt;one&gt;?"
+    text = with_so_far("So far: <x> & y", body)
+    assert text is not None
+    plain, entities = parse_html(text)
+    assert plain == "So far: <x> & y\n\nA & B\n\nNext <one>?"
+    assert entities == [{"type": "italic", "offset": 0, "length": 15}]
+    long = Reply(ReplyKind.QUESTION, "q", "word " * 1000, (Choice("a", "A"),), "q")
+    assert folded([long]) is None, "a question needing two messages is sent, not folded"
+    assert with_so_far("So far", "x" * MESSAGE_LIMIT) is None
+
+
+def test_a_caption_is_escaped_and_none_when_too_long() -> None:
+    picture = Reply(ReplyKind.IMAGE, "p", "15-20 min <never longer>", image="k")
+    assert caption(picture) == "15-20 min &lt;never longer&gt;"
+    assert caption(Reply(ReplyKind.IMAGE, "p", "x" * 1025, image="k")) is None
+    assert caption(Reply(ReplyKind.IMAGE, "p", "", image="k")) is None
+
+
+# -- deep links -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "link"),
+    [
+        ("ru", DeepLink("ru", None)),
+        ("EN", DeepLink("en", None)),
+        ("de", DeepLink(None, "DE")),
+        ("ru_de", DeepLink("ru", "DE")),
+        ("ru-KZ", DeepLink("ru", "KZ")),
+        ("check", DeepLink()),
+        ("de_ru_en", DeepLink()),
+        ("d1", DeepLink()),
+        ("", DeepLink()),
+        (None, DeepLink()),
+    ],
+)
+def test_deep_link_payloads(payload: str | None, link: DeepLink) -> None:
+    assert deep_link(payload, ("en", "ru")) == link
+
+
+def test_a_deep_link_becomes_the_language_hint() -> None:
+    assert DeepLink().hint("pt-br") == "pt-br"
+    assert DeepLink("ru", None).hint("en") == "ru"
+    assert DeepLink(None, "DE").hint("ru") == "ru-DE"
+    assert DeepLink(None, "GB").hint(None) == "und-GB"
+    assert DeepLink("en", "GB").hint("ru") == "en-GB"
