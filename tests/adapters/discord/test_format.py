@@ -54,19 +54,7 @@ def test_every_question_of_the_flow_fits_discord(engine: Engine) -> None:
             assert all(len(s.custom_id) <= fmt.CUSTOM_ID_LIMIT for s in specs)
 
 
-# -- which handler answers a press ----------------------------------------------------------------
-
-
-def test_only_ids_on_the_message_reach_the_dynamic_items() -> None:
-    on_message = [
-        fmt.Control(fmt.BUTTON, "bc|onset|sudden", "Suddenly"),
-        fmt.Control(fmt.STRING_SELECT, "bs|onset|0", options=(("sudden", "Suddenly"),)),
-    ]
-    assert fmt.handled_by_item("bc|onset|sudden", fmt.BUTTON, on_message)
-    assert fmt.handled_by_item("bs|onset|0", fmt.STRING_SELECT, on_message)
-    assert not fmt.handled_by_item("bc|onset|gradual", fmt.BUTTON, on_message), "forged"
-    assert not fmt.handled_by_item("bc|onset|sudden", fmt.STRING_SELECT, on_message)
-    assert not fmt.handled_by_item("foreign", fmt.BUTTON, [fmt.Control(fmt.BUTTON, "foreign")])
+# -- what was pressed ----------------------------------------------------------------------------
 
 
 def test_the_pressed_label_is_read_from_the_message() -> None:
