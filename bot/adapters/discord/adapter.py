@@ -236,8 +236,10 @@ class DiscordAdapter:
             render=self._renderer(event.locale),
             fallback=lambda messages: self._direct(user_id, messages, responder.render),
         )
-        if press and self.stale.stale(user_id, _press_key(event)):
-            await responder.defer()  # refused a moment ago: no write, no message
+        if press and (
+            self.stale.stale(user_id, _press_key(event)) or self.admission.flooding(user_id)
+        ):
+            await responder.defer()  # refused a moment ago, or one of a volley: no write
             return
         if not self.admission.admit(user_id):
             await responder.send([Outgoing(self._say("discord.busy", event.locale))])
@@ -246,6 +248,9 @@ class DiscordAdapter:
             if not self.admission.free(user_id) or self._lock(user_id).locked():
                 await responder.defer()  # it would wait for a worker: acknowledge first
             async with self._serving(user_id, event, self._apology(responder)):
+                if press and self.stale.stale(user_id, _press_key(event)):
+                    await responder.send([])  # refused while this one waited its turn
+                    return
                 work = asyncio.ensure_future(self._work(user_id, event, interaction.id, label))
                 if not responder.acknowledged:
                     left = self.reply_budget - (loop.time() - arrived)

@@ -54,9 +54,13 @@ class Admission:
         """Admitted events not finished yet (in progress or waiting)."""
         return self._pending
 
+    def flooding(self, user: Hashable) -> bool:
+        """``user`` already has as many events waiting as one person may."""
+        return self._users[user] >= self.per_user
+
     def admit(self, user: Hashable) -> bool:
         """Take the event (call :meth:`release` when it is done) or refuse it."""
-        if self._pending >= self.workers + self.backlog or self._users[user] >= self.per_user:
+        if self._pending >= self.workers + self.backlog or self.flooding(user):
             return False
         self._pending += 1
         self._users[user] += 1

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 import pytest
@@ -22,6 +22,7 @@ import pytest
 import bot.adapters.discord.adapter as discord_adapter
 from bot.adapters.discord import format as fmt
 from bot.adapters.discord.adapter import DiscordAdapter
+from bot.adapters.discord.admission import Admission
 from bot.app import App, build_engine, open_storage
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
@@ -506,6 +507,109 @@ async def test_too_many_answers_for_buttons_become_menus(
         assert answered.components == []
 
 
+class Pictures(Conversations):
+    """Answers every press with a picture of the cold pack and the question again (the core
+    will send pictures from the result's details; this stands in for it)."""
+
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
+        picture = Reply(
+            ReplyKind.IMAGE,
+            "pictures.cold_pack_lower_back.caption",
+            "Wrap it in a thin damp towel.",
+            image="cold_pack_lower_back",
+            alt="A cold pack in a towel on the lower back, with a clock",
+        )
+        choices = (Choice("cold", "How to use cold"), Choice("positions", "Positions"))
+        details = Reply(ReplyKind.QUESTION, "q", "What next?", choices, question="details")
+        if event.kind is EventKind.CHOICE:
+            return Turn(replies=[picture, details], question="details", recorded=False)
+        return Turn(replies=[details], question="details")
+
+
+async def test_a_picture_is_an_attachment_with_its_alt_text(
+    fake: FakeDiscord, tmp_path: Path, engine: Engine, alice: Person
+) -> None:
+    async with running(make_settings(fake, tmp_path), fake, engine, Pictures):
+        (details,) = await alice.replies(await alice.command("backpain"))
+        iid = await alice.press(details, "cold")
+        picture, again = await alice.replies(iid)
+    assert picture.content == "Wrap it in a thin damp towel." and picture.ephemeral
+    (attachment,) = picture.attachments
+    assert attachment["filename"] == "cold_pack_lower_back.png"
+    assert attachment["description"] == "A cold pack in a towel on the lower back, with a clock"
+    png = Settings(_env_file=None).content / "pictures" / "cold_pack_lower_back.png"  # type: ignore[call-arg]
+    assert attachment["size"] == png.stat().st_size, "the file itself went up (multipart)"
+    assert again.custom_ids and not again.attachments, "the text after it comes below it"
+    uploads = [r for r in fake.requests if isinstance(r.body, dict) and r.body.get("__files__")]
+    assert len(uploads) == 1 and uploads[0].body["__files__"][0]["field"] == "files[0]"
+
+
+async def test_an_edited_dm_is_screened_again(bot: Bot, fake: FakeDiscord) -> None:
+    """#16: a danger sign added by editing a DM gets the same warning as a typed one."""
+    person = Person(fake, fake.default_user, dm=True)
+    sent = await fake.send_dm("my back is sore after deadlifts")
+    await person.dms()
+    await fake.edit_dm(sent, RED_FLAG_TEXT)
+    (warning,) = await person.dms()
+    assert warning.content.startswith("**⚠️") and "112" in warning.content
+    before = len(fake.bot_messages())
+    await fake.send_dm("/about")  # an unchanged re-delivery would have been answered first
+    about = await person.next_dm()
+    assert about.content.startswith(bot.text("ui.about")[:20])
+    assert len(fake.bot_messages()) == before + 1
+
+
+class Recording(Conversations):
+    """Keeps every event the adapter hands to the core."""
+
+    events: ClassVar[list[Event]] = []
+
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
+        Recording.events.append(event)
+        return await super().handle(user, event, event_id=event_id, label=label)
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint"), [("en-GB", "en-GB"), ("pt-BR", "pt-BR"), ("en-US", "en")]
+)
+async def test_the_client_locale_reaches_the_core_as_a_hint(
+    fake: FakeDiscord, tmp_path: Path, engine: Engine, alice: Person, locale: str, hint: str
+) -> None:
+    """#15: the locale is a hint for the core (it orders country buttons); the adapter guesses
+    no region from it. Only Discord's everyone-default en-US loses its country."""
+    Recording.events = []
+    async with running(make_settings(fake, tmp_path), fake, engine, Recording):
+        iid = await fake.slash_command("backpain", user=alice.user, locale=locale)
+        await alice.replies(iid)
+    assert [e.locale for e in Recording.events] == [hint]
+
+
+async def test_help_names_commands_as_clickable_mentions(bot: Bot, fake: FakeDiscord) -> None:
+    """#19: help texts mention commands as </name:id>, with the ids Discord gave at sync."""
+    ids = {c["name"]: int(c["id"]) for c in fake.global_commands}
+    assert bot.adapter.mentions == ids
+    help_text = await Person(fake, fake.default_user).reply(await fake.slash_command("help"))
+    for name in ("back", "restart", "language", "region", "forget"):
+        assert f"</{name}:{ids[name]}>" in help_text.content
+    assert "\n/" not in help_text.content, "no command left as plain text"
+
+
+async def test_a_user_install_works_without_a_shared_server(bot: Bot, fake: FakeDiscord) -> None:
+    """#19: someone who installed the app to their account only, in a DM with the bot, and
+    their reminders arrive as DMs."""
+    loner = fake.make_user(1_300_000_000_000_003_001, "Lone", guild_member=False)
+    person = Person(fake, loner, dm=True)
+    (first,) = await person.replies(await person.command("backpain"))
+    assert question_of(first) == "rf_emergency" and first.in_dm
+    note = Reply(ReplyKind.INFO, "k", "How is your back today?")
+    assert await bot.adapter.deliver(f"dc:{loner.id}", [note])
+    assert (await person.next_dm()).content == "How is your back today?"
+
+
 async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     bot: Bot, fake: FakeDiscord, alice: Person
 ) -> None:
@@ -528,6 +632,79 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     assert not await bot.adapter.deliver("tg:42", [note]), "not a Discord user"
     fake.dm_closed.add(alice.user.id)
     assert not await bot.adapter.deliver(f"dc:{alice.user.id}", [note]), "DMs turned off"
+
+
+class Counting(Conversations):
+    """Counts the events that reach the core."""
+
+    calls = 0
+
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
+        Counting.calls += 1
+        return await super().handle(user, event, event_id=event_id, label=label)
+
+
+async def test_a_volley_of_stale_presses_costs_one_refusal(
+    fake: FakeDiscord, tmp_path: Path, engine: Engine, alice: Person
+) -> None:
+    """#17: 50 presses at once on an answered question: one refusal from the core (one write,
+    one message), every other press acknowledged without touching storage or sending."""
+    async with running(make_settings(fake, tmp_path), fake, engine, Counting):
+        (first,) = await alice.replies(await alice.command("backpain"))
+        await alice.replies(await alice.press(first, "none_of_these"))
+        Counting.calls = 0
+        before = len(fake.bot_messages())
+        old = fmt.button_id("rf_emergency", "none_of_these")
+        volley = await asyncio.gather(
+            *(fake.click_button(first, force_custom_id=old, user=alice.user) for _ in range(50))
+        )
+        for iid in volley:
+            await fake.wait_for("interaction_response", lambda e, iid=iid: e.interaction_id == iid)
+        await asyncio.sleep(0.2)
+    assert Counting.calls == 1
+    assert len(fake.bot_messages()) == before + 1, "one 'already answered' with the question"
+    assert all(fake.interactions[iid].error is None for iid in volley)
+    assert sum(fake.interactions[iid].response_type == 6 for iid in volley) >= 49
+
+
+async def test_a_burst_is_acknowledged_in_time_and_everyone_answered(
+    bot: Bot, fake: FakeDiscord
+) -> None:
+    """#17: many people at once (the 2,000 figure: ``python -m benchmarks.discord_burst``):
+    every interaction gets its first response within Discord's 3 s and its question."""
+    connector = bot.adapter.client.http.connector
+    assert 0 < connector.limit <= 100, "sockets capped below the open-files limit"
+    people = [fake.make_user(1_300_000_000_000_100_000 + i, f"p{i}") for i in range(150)]
+    iids = await asyncio.gather(*(fake.slash_command("backpain", user=p) for p in people))
+    firsts = [(await Person(fake, p).replies(iid))[-1] for p, iid in zip(people, iids, strict=True)]
+    presses = await asyncio.gather(
+        *(Person(fake, p).press(q, "none_of_these") for p, q in zip(people, firsts, strict=True))
+    )
+    for p, iid in zip(people, presses, strict=True):
+        assert question_of((await Person(fake, p).replies(iid))[-1]) == "rf_saddle"
+    for iid in [*iids, *presses]:
+        interaction = fake.interactions[iid]
+        assert interaction.responded and interaction.error is None
+        assert interaction.response_delay is not None
+        assert interaction.response_delay < fake.interaction_deadline
+
+
+async def test_beyond_the_backlog_people_are_told_to_try_again(
+    fake: FakeDiscord, tmp_path: Path, engine: Engine
+) -> None:
+    gate = Admission(workers=1, backlog=0)
+    settings = make_settings(fake, tmp_path)
+    async with running(settings, fake, engine, SlowConversations, admission=gate):
+        one, two = (fake.make_user(1_300_000_000_000_200_000 + i, f"b{i}") for i in range(2))
+        first = await fake.slash_command("backpain", user=one)
+        second = await fake.slash_command("backpain", user=two)
+        busy = await Person(fake, two).reply(second)
+        await Person(fake, one).replies(first)
+    text = engine.catalog.text("discord.busy", "en")
+    assert busy.content.startswith(text[:40]) and busy.ephemeral
+    assert fake.interactions[second].response_type == 4
 
 
 # -- Discord's rules and failures -----------------------------------------------------------------
@@ -583,8 +760,8 @@ async def test_a_late_acknowledgement_sends_the_answer_by_dm(
     with caplog.at_level(logging.WARNING, logger="backcheck.discord"):
         iid = await alice.command("backpain")
         (first,) = await Person(fake, alice.user, dm=True).dms()
-    assert fake.interactions[iid].error is not None
-    assert fake.interactions[iid].error["code"] == 10062
+    error = fake.interactions[iid].error
+    assert error is not None and error["code"] == 10062
     assert first.in_dm and question_of(first) == "rf_emergency"
     lines = [r.getMessage() for r in caplog.records if r.name == "backcheck.discord"]
     assert len(lines) == 1 and "10062" in lines[0] and "by DM" in lines[0]
