@@ -246,7 +246,8 @@ class DiscordAdapter:
             return
         try:
             if not self.admission.free(user_id) or self._lock(user_id).locked():
-                await responder.defer()  # it would wait for a worker: acknowledge first
+                with self.admission.acknowledging():  # it would wait: acknowledge first
+                    await responder.defer()
             async with self._serving(user_id, event, self._apology(responder)):
                 if press and self.stale.stale(user_id, _press_key(event)):
                     await responder.send([])  # refused while this one waited its turn

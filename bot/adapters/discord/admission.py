@@ -20,8 +20,8 @@ import asyncio
 import resource
 import time
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Final
 
 #: Turns (load, step, save, send) in progress at once; the rest wait their turn in order.
@@ -48,6 +48,9 @@ class Admission:
         self._slots = asyncio.Semaphore(workers)
         self._pending = 0
         self._users: Counter[Hashable] = Counter()
+        self._acks = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     @property
     def pending(self) -> int:
@@ -79,9 +82,23 @@ class Admission:
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        """One worker, held while the turn runs."""
+        """One worker, held while the turn runs; it starts only once no acknowledgement is
+        on its way, so in a burst the deferrals get the loop and the sockets first."""
         async with self._slots:
+            await self._quiet.wait()
             yield
+
+    @contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Around a deferral: turns wait to start until none is in flight."""
+        self._acks += 1
+        self._quiet.clear()
+        try:
+            yield
+        finally:
+            self._acks -= 1
+            if not self._acks:
+                self._quiet.set()
 
 
 class StalePresses:
