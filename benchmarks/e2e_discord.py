@@ -29,7 +29,8 @@ MODULES = {"ours": "benchmarks.e2e_bot", "plain": "benchmarks.peers.discord_bot"
 
 
 class SignallingDiscord(FakeDiscord):
-    """FakeDiscord that resolves a user's future when a follow-up with buttons arrives."""
+    """FakeDiscord that resolves a user's future when a message with buttons arrives: a response
+    (the pressed question edited into the next one), a follow-up or an edit of the original."""
 
     def __init__(self) -> None:
         super().__init__(token=TOKEN)
@@ -37,7 +38,10 @@ class SignallingDiscord(FakeDiscord):
 
     def _record(self, kind: Any, data: Any = None, **kw: Any) -> Any:
         message, iid = kw.get("message"), kw.get("interaction_id")
-        if kind == "followup" and kw.get("error") is None and message is not None:
+        answered = kind in ("followup", "message_update") or (
+            kind == "interaction_response" and isinstance(data, dict) and data.get("type") in (4, 7)
+        )
+        if answered and kw.get("error") is None and message is not None:
             if message.custom_ids and iid in self.interactions:
                 future = self.waiting.pop(self.interactions[iid].user.id, None)
                 if future is not None and not future.done():

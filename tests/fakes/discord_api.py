@@ -31,7 +31,7 @@ API at a glance (all on :class:`FakeDiscord`):
   ``bystander``, ``bot_user``, ``guild_id``, ``channel_id``, ``dm_channel_id(user)``,
   ``add_channel(name)``, ``dm_closed``;
 * user actions: ``slash_command``, ``click_button``, ``choose``, ``submit_modal``, ``send_dm``,
-  ``send_channel_message``, ``drop_connections``;
+  ``edit_dm``, ``send_channel_message``, ``drop_connections``;
 * what the bot did: ``await wait_for(kind, predicate, timeout=)`` with kinds ``ready``,
   ``resumed``, ``interaction_response``, ``followup``, ``message_create`` (channel/DM posts),
   ``message_update``, ``message_delete``, ``commands_sync``, ``unknown_route``;
@@ -2043,6 +2043,20 @@ class FakeDiscord:
         )
         return msg
 
+    async def edit_dm(self, message: MessageRef, text: str) -> FakeMessage:
+        """The user edits a DM they sent (MESSAGE_UPDATE with a new ``edited_timestamp``)."""
+        msg = self.message(message)
+        if msg.from_bot or not msg.in_dm:
+            raise AssertionError("a user can only edit their own DM")
+        await self._wait_for_bot(None)
+        msg.content = text
+        msg.edits += 1
+        msg.edited_timestamp = _now_iso()
+        await self._dispatch(
+            "MESSAGE_UPDATE", msg.payload(), guild_id=None, intent=INTENT_DIRECT_MESSAGES
+        )
+        return msg
+
     async def send_channel_message(
         self, text: str, *, user: FakeUser | int | None = None, channel_id: int | None = None
     ) -> FakeMessage:
@@ -2459,19 +2473,27 @@ class FakeDiscord:
                 for a in msg.attachments
                 if any(str(b.get("id")) == str(a["id"]) for b in body.get("attachments") or [])
             ]
+            # An upload's metadata (its alt text) is the ``attachments`` entry whose id is the
+            # n of its ``files[n]`` part.
+            described = {
+                str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)
+            }
             for upload in body.get("__files__") or []:
                 aid = self._ids.next()
-                kept.append(
-                    {
-                        "id": str(aid),
-                        "filename": upload["filename"],
-                        "size": upload["size"],
-                        "content_type": upload["content_type"],
-                        "url": f"{self.base_url}/attachments/{msg.channel_id}/{aid}/"
-                        f"{upload['filename']}",
-                        "proxy_url": f"{self.base_url}/attachments/{aid}",
-                    }
-                )
+                index = str(upload.get("field") or "").removeprefix("files[").rstrip("]")
+                meta = described.get(index, {})
+                stored = {
+                    "id": str(aid),
+                    "filename": upload["filename"],
+                    "size": upload["size"],
+                    "content_type": upload["content_type"],
+                    "url": f"{self.base_url}/attachments/{msg.channel_id}/{aid}/"
+                    f"{upload['filename']}",
+                    "proxy_url": f"{self.base_url}/attachments/{aid}",
+                }
+                if meta.get("description") is not None:
+                    stored["description"] = meta["description"]
+                kept.append(stored)
             msg.attachments = kept
         for key in ("poll", "sticker_ids", "tts"):
             if key in body:
@@ -2599,6 +2621,8 @@ class FakeDiscord:
             interaction = self._check_callback(found, request.match_info["token"], body)
             ctype = body["type"]
             data = body.get("data") or {}
+            if body.get("__files__"):  # multipart: the uploads belong to the message in data
+                data = {**data, "__files__": body["__files__"]}
             if ctype == CB_UPDATE:
                 message = self.messages[interaction.message_id or 0]
                 self._edit_message(message, data)

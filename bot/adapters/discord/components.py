@@ -5,18 +5,17 @@ They hold no conversation and no I/O of their own: every event goes straight to 
 Kept apart from the adapter so that ``discord.py`` reads as "what happens" and this module as
 "what it is made of".
 
-Buttons and menus are dynamic items (``discord.ui.DynamicItem``): discord.py rebuilds them from
-the ``custom_id`` of every press, so views need no per-message registry (nothing piles up in
-memory) and buttons sent before a restart still work once :func:`register_items` has run.
+Buttons and menus are plain data (see :func:`build_view`): a press is read from its
+``custom_id``, so views need no per-message registry (nothing piles up in memory) and buttons
+sent before a restart still work.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Final, Protocol, Self, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias
 
 import discord
 from discord import app_commands
@@ -33,9 +32,11 @@ from bot.service import Conversations
 log = logging.getLogger("backcheck.discord")
 
 NO_MENTIONS: Final = discord.AllowedMentions.none()
-#: Servers and the bot's own DMs; not group DMs, where replies could not be kept private.
-CONTEXTS: Final = app_commands.AppCommandContext(guild=True, dm_channel=True)
-INSTALLS: Final = app_commands.AppInstallationType(guild=True)
+#: Servers, the bot's own DMs and other private channels (DMs and group DMs between people, for
+#: those who installed the app to their account); replies outside the bot's DM are ephemeral.
+CONTEXTS: Final = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+#: Added to a server by its admins, or by a person to their own account (no server needed).
+INSTALLS: Final = app_commands.AppInstallationType(guild=True, user=True)
 OnCommand: TypeAlias = Callable[[discord.Interaction, EventKind, str | None], Awaitable[None]]
 Command: TypeAlias = app_commands.Command[Any, ..., None]
 
@@ -47,9 +48,9 @@ class Handlers(Protocol):
 
     async def on_message(self, message: discord.Message) -> None: ...
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None: ...
+    async def on_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None: ...
 
-    async def on_press(self, interaction: discord.Interaction) -> None: ...
+    async def on_interaction(self, interaction: discord.Interaction) -> None: ...
 
 
 # -- the client ---------------------------------------------------------------------------------
@@ -61,13 +62,16 @@ class Client(discord.Client):
     def __init__(self, handlers: Handlers, **options: Any) -> None:
         super().__init__(**options)
         self.handlers = handlers
-        self.tree: app_commands.CommandTree[Client] = app_commands.CommandTree(self)
+        self.tree: app_commands.CommandTree[Client] = Tree(self)
 
     async def setup_hook(self) -> None:
         await self.handlers.prepare()
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handlers.on_message(message)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.handlers.on_message_edit(payload)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.handlers.on_interaction(interaction)
@@ -77,6 +81,17 @@ class Client(discord.Client):
         interaction tokens). discord.py's default would log them with a traceback."""
         error = sys.exception()
         log.error("discord: %s in %s at %s", type(error).__name__, event_method, error_site(error))
+
+
+class Tree(app_commands.CommandTree["Client"]):
+    """The command tree, with errors logged as one line without arguments (discord.py's
+    default logs a traceback, whose frames hold the interaction and its token)."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Client], error: app_commands.AppCommandError
+    ) -> None:
+        cause = error.__cause__ or error
+        log.error("discord: %s in a slash command at %s", type(cause).__name__, error_site(cause))
 
 
 class ShardedClient(Client, discord.AutoShardedClient):
@@ -112,85 +127,37 @@ def build_client(
 # -- buttons and menus --------------------------------------------------------------------------
 
 
-class _Persistent:
-    """What every button and menu we send shares: discord.py rebuilds it from the pressed
-    component's ``custom_id`` (:meth:`rebuild`), and a press goes to the adapter."""
-
-    @classmethod
-    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
-        raise NotImplementedError
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls.rebuild(item, match.group(0))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if isinstance(interaction.client, Client):
-            await interaction.client.handlers.on_press(interaction)
-
-
-class QuestionButton(
-    _Persistent,
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=fmt.BUTTON_TEMPLATE,
-):
-    """A choice button; rebuilt from its ``custom_id`` on every press, even after a restart."""
-
-    def __init__(self, spec: fmt.ButtonSpec) -> None:
-        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=spec.label, custom_id=spec.custom_id, style=discord.ButtonStyle.secondary
-        )
-        super().__init__(button, row=spec.row)
-
-    @classmethod
-    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
-        return cls(fmt.ButtonSpec(custom_id, getattr(item, "label", None) or "?", 0))
-
-
-class QuestionSelect(
-    _Persistent,
-    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
-    template=fmt.SELECT_TEMPLATE,
-):
-    """A menu of choices, for a question whose choices don't fit as buttons."""
-
-    def __init__(self, spec: fmt.SelectSpec, placeholder: str | None = None) -> None:
-        options = [discord.SelectOption(label=label, value=value) for value, label in spec.options]
-        menu: discord.ui.Select[discord.ui.View] = discord.ui.Select(
-            custom_id=spec.custom_id, options=options, placeholder=placeholder
-        )
-        super().__init__(menu, row=spec.row)
-
-    @classmethod
-    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
-        options = getattr(item, "options", [])
-        return cls(fmt.SelectSpec(custom_id, tuple((o.value, o.label) for o in options), 0))
-
-
-def register_items(client: discord.Client) -> None:
-    """The one persistent handler for every button and menu we ever sent."""
-    client.add_dynamic_items(QuestionButton, QuestionSelect)
-
-
 def build_view(reply: Reply, placeholder: str) -> discord.ui.View | None:
     """The buttons (or menus) of a question; None for a reply without choices.
 
-    ``timeout=None``: a question may be answered hours later, or after a restart.
+    The view is only the components' shape: it is stopped before it is sent, so discord.py
+    keeps nothing per message and routes no press to it. Every press reaches the adapter's
+    ``on_interaction`` and is read from its ``custom_id`` alone: buttons work hours later,
+    after a restart, in another process, and a burst costs no view rebuilt per press.
     """
     if not reply.choices or reply.question is None:
         return None
     view = discord.ui.View(timeout=None)
     for spec in fmt.layout(reply.question, reply.choices):
         if isinstance(spec, fmt.ButtonSpec):
-            view.add_item(QuestionButton(spec))
+            view.add_item(
+                discord.ui.Button(
+                    label=spec.label,
+                    custom_id=spec.custom_id,
+                    style=discord.ButtonStyle.secondary,
+                    row=spec.row,
+                )
+            )
         else:
-            view.add_item(QuestionSelect(spec, shorten(placeholder, fmt.PLACEHOLDER_LIMIT)))
+            view.add_item(
+                discord.ui.Select(
+                    custom_id=spec.custom_id,
+                    options=[discord.SelectOption(label=lb, value=v) for v, lb in spec.options],
+                    placeholder=shorten(placeholder, fmt.PLACEHOLDER_LIMIT),
+                    row=spec.row,
+                )
+            )
+    view.stop()
     return view
 
 

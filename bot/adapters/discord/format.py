@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Final
 
 from discord.utils import escape_markdown
 
 from bot.adapters import common
 from bot.adapters.common import BOLD_FIRST_LINE, UNREADABLE, Press, shorten, split_text
-from bot.core.messages import Choice, EventKind, Reply
+from bot.core.messages import Choice, EventKind, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 2000
 CUSTOM_ID_LIMIT: Final = 100
@@ -121,19 +122,6 @@ def read_press(custom_id: str, values: Sequence[str] = ()) -> Press:
     if select is not None and len(values) == 1:
         return Press(select["question"], values[0])
     return UNREADABLE
-
-
-def handled_by_item(custom_id: str, component_type: int, controls: Sequence[Control]) -> bool:
-    """Whether discord.py routes this press to our dynamic items.
-
-    It does so only when the id matches a template *and* the message still carries a component
-    with that id and type; anything else (a forged id, a foreign one) it drops silently, so the
-    adapter's fallback must answer it instead.
-    """
-    template = _BUTTON if component_type == BUTTON else _SELECT
-    if template.fullmatch(custom_id) is None:
-        return False
-    return any(c.type == component_type and c.custom_id == custom_id for c in controls)
 
 
 def pressed_label(controls: Sequence[Control], custom_id: str, values: Sequence[str]) -> str | None:
@@ -238,3 +226,108 @@ def dm_command(text: str) -> tuple[EventKind, str | None] | None:
         return None
     argument = match.group(2) or None
     return kind, None if kind is EventKind.START else argument
+
+
+# -- what one turn sends --------------------------------------------------------------------------
+
+#: Replies that are results or alarms: they arrive as new messages (a notification, a place in
+#: the history), never by rewriting the question that was pressed.
+_NEW_MESSAGE_KINDS: Final = frozenset({ReplyKind.OUTCOME, ReplyKind.WARNING})
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One Discord message to send: its text, the reply whose choices ride on it as buttons,
+    and a picture (its key and alt text) to attach."""
+
+    content: str
+    buttons: Reply | None = None
+    image: str | None = None
+    alt: str | None = None
+
+
+class Placement(Enum):
+    """Where the first message of a turn goes; the rest are always new messages."""
+
+    NEW = "new"  # a new message (commands; presses the core did not take as an answer)
+    EDIT = "edit"  # the pressed message becomes the next question
+    MARK = "mark"  # the pressed message keeps its text, shows the answer, loses its buttons
+
+
+def pack(
+    replies: Sequence[Reply], mentions: Mapping[str, int] | None = None, limit: int = MESSAGE_LIMIT
+) -> list[Outgoing]:
+    """The replies of one turn in as few messages as Discord allows, in order.
+
+    Consecutive texts share a message (a blank line apart) while they fit ``limit``; a message
+    ends after buttons or a picture, so what follows them never appears above them.
+    """
+    messages: list[Outgoing] = []
+    texts: list[str] = []
+
+    def flush(last: Outgoing | None = None) -> None:
+        if last is not None:
+            texts.append(last.content)
+        if texts or last is not None:
+            content = "\n\n".join(t for t in texts if t) or "…"
+            base = last or Outgoing("")
+            messages.append(Outgoing(content, base.buttons, base.image, base.alt))
+        texts.clear()
+
+    for reply in replies:
+        parts = [with_mentions(part, mentions) for part in format_reply(reply, limit)]
+        closing = reply.kind is ReplyKind.IMAGE or bool(reply.choices and reply.question)
+        for index, part in enumerate(parts, 1):
+            if texts and len("\n\n".join([*texts, part])) > limit:
+                flush()
+            if index == len(parts) and closing:
+                flush(_closing(reply, part))
+            else:
+                texts.append(part)
+    flush()
+    return messages
+
+
+def _closing(reply: Reply, content: str) -> Outgoing:
+    if reply.kind is ReplyKind.IMAGE:
+        return Outgoing(content, image=reply.image, alt=reply.alt)
+    return Outgoing(content, buttons=reply)
+
+
+def placement(
+    *, press: bool, recorded: bool, replies: Sequence[Reply], first: Outgoing
+) -> Placement:
+    """An answered press edits its question into the next one when that is all that follows;
+    results and warnings come as new messages, the question marked answered; anything else a
+    press causes (a refusal, a fresh start, a detail) is a new message and the question stays."""
+    if not press or not recorded:
+        return Placement.NEW
+    results = any(r.kind in _NEW_MESSAGE_KINDS and not r.refused for r in replies)
+    if first.buttons is not None and not results:
+        return Placement.EDIT
+    return Placement.MARK
+
+
+def with_receipt(content: str, receipt: str | None, limit: int = MESSAGE_LIMIT) -> str:
+    """The next question under a small grey line with the answer just given (when it fits)."""
+    if not receipt:
+        return content
+    line = "-# " + escape(receipt).replace("\n", " ")
+    combined = f"{line}\n{content}"
+    return combined if len(combined) <= limit else content
+
+
+_MENTIONABLE: Final = re.compile(r"(?<![\w/<])/([a-z][a-z0-9_-]{0,31})\b")
+
+
+def with_mentions(text: str, mentions: Mapping[str, int] | None) -> str:
+    """``/backpain`` as a command mention ``</backpain:ID>`` (Discord shows it as a clickable
+    command) for every command Discord told us the id of at sync; others stay as typed."""
+    if not mentions:
+        return text
+
+    def mention(match: re.Match[str]) -> str:
+        command_id = mentions.get(match.group(1))
+        return match.group(0) if command_id is None else f"</{match.group(1)}:{command_id}>"
+
+    return _MENTIONABLE.sub(mention, text)

@@ -54,19 +54,7 @@ def test_every_question_of_the_flow_fits_discord(engine: Engine) -> None:
             assert all(len(s.custom_id) <= fmt.CUSTOM_ID_LIMIT for s in specs)
 
 
-# -- which handler answers a press ----------------------------------------------------------------
-
-
-def test_only_ids_on_the_message_reach_the_dynamic_items() -> None:
-    on_message = [
-        fmt.Control(fmt.BUTTON, "bc|onset|sudden", "Suddenly"),
-        fmt.Control(fmt.STRING_SELECT, "bs|onset|0", options=(("sudden", "Suddenly"),)),
-    ]
-    assert fmt.handled_by_item("bc|onset|sudden", fmt.BUTTON, on_message)
-    assert fmt.handled_by_item("bs|onset|0", fmt.STRING_SELECT, on_message)
-    assert not fmt.handled_by_item("bc|onset|gradual", fmt.BUTTON, on_message), "forged"
-    assert not fmt.handled_by_item("bc|onset|sudden", fmt.STRING_SELECT, on_message)
-    assert not fmt.handled_by_item("foreign", fmt.BUTTON, [fmt.Control(fmt.BUTTON, "foreign")])
+# -- what was pressed ----------------------------------------------------------------------------
 
 
 def test_the_pressed_label_is_read_from_the_message() -> None:
@@ -191,3 +179,48 @@ def test_the_answer_goes_under_the_question_within_the_limit() -> None:
 )
 def test_commands_typed_in_a_dm(text: str, command: tuple[EventKind, str | None] | None) -> None:
     assert fmt.dm_command(text) == command
+
+
+# -- one turn in few messages ---------------------------------------------------------------------
+
+
+def test_a_turn_is_packed_into_few_messages_and_buttons_end_one() -> None:
+    question = Reply(ReplyKind.QUESTION, "q", "Which?", choices(2), question="q")
+    note = Reply(ReplyKind.INFO, "n", "Noted.")
+    picture = Reply(ReplyKind.IMAGE, "p", "Like this.", image="cold_pack_lower_back", alt="A pack")
+    first, second, third = fmt.pack([note, question, picture, note])
+    assert first.content == "Noted.\n\nWhich?" and first.buttons is question
+    assert second.content == "Like this." and second.image == "cold_pack_lower_back"
+    assert second.alt == "A pack" and second.buttons is None
+    assert third.content == "Noted." and third.buttons is None and third.image is None
+    long = Reply(ReplyKind.INFO, "l", "x" * 1500)
+    assert [len(m.content) for m in fmt.pack([long, long])] == [1500, 1500], "within 2000"
+
+
+def test_where_the_first_message_goes() -> None:
+    question = Reply(ReplyKind.QUESTION, "q", "Which?", choices(2), question="q")
+    outcome = Reply(ReplyKind.OUTCOME, "o", "Do this.")
+    asked, told = fmt.pack([question])[0], fmt.pack([outcome])[0]
+    assert fmt.placement(press=True, recorded=True, replies=[question], first=asked) is (
+        fmt.Placement.EDIT
+    )
+    assert fmt.placement(press=True, recorded=True, replies=[outcome, question], first=told) is (
+        fmt.Placement.MARK
+    ), "a result is a new message"
+    assert fmt.placement(press=True, recorded=False, replies=[question], first=asked) is (
+        fmt.Placement.NEW
+    ), "a refused press leaves its question alone"
+    assert fmt.placement(press=False, recorded=False, replies=[question], first=asked) is (
+        fmt.Placement.NEW
+    )
+
+
+def test_commands_become_mentions_when_their_ids_are_known() -> None:
+    ids = {"back": 11, "backpain": 12}
+    text = "/back: previous. /backpain: start. /dance stays. a/back stays. </back:11> stays."
+    assert fmt.with_mentions(text, ids) == (
+        "</back:11>: previous. </backpain:12>: start. /dance stays. a/back stays. </back:11> stays."
+    )
+    assert fmt.with_mentions("/back", None) == "/back"
+    assert fmt.with_receipt("Next?", "Your answer: *No*") == "-# Your answer: \\*No\\*\nNext?"
+    assert fmt.with_receipt("x" * 2000, "Your answer: No") == "x" * 2000, "only when it fits"
