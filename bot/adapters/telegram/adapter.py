@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any, Final, TypeAlias
@@ -40,7 +39,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram import delivery
 from bot.adapters.telegram import format as fmt
+from bot.adapters.telegram.webhook import WebhookServer, derive_secret
 from bot.core.content import normalize_locale
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.regions import region_from_locale
@@ -95,6 +96,7 @@ def build_application(settings: Settings) -> TelegramApp:
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
+        .updater(None)  # updates come in through bot.adapters.telegram.delivery
     )
     files = fmt.file_url(settings.telegram_base_url)
     if files is not None:
@@ -113,6 +115,7 @@ class TelegramAdapter:
         self.conversations = conversations
         self.application = build_application(settings)
         self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._intake: delivery.Poller | WebhookServer | None = None
         self._add_handlers()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -122,30 +125,36 @@ class TelegramAdapter:
         await self.application.initialize()
         await self._publish_commands()
         await self.application.start()
-        updater = self.application.updater
-        if updater is None:
-            return
-        url = self.settings.telegram_webhook_url
-        if url:
-            await updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                secret_token=self._webhook_secret(),
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            await updater.start_polling(poll_interval=0.0, allowed_updates=ALLOWED_UPDATES)
+        self._intake = self._open_intake()
+        await self._intake.start()
 
     async def stop(self) -> None:
         """Stop taking updates, let the ones in flight finish, close the HTTP clients."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._intake is not None:
+            await self._intake.stop()
+            self._intake = None
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+
+    def _open_intake(self) -> delivery.Poller | WebhookServer:
+        """Updates in through our own poller or webhook (not PTB's Updater): both confirm an
+        update to Telegram only once its step is saved."""
+        bot = self.application.bot
+        dispatcher = delivery.Dispatcher(self.application.process_update, self._shed)
+        url = self.settings.telegram_webhook_url
+        if not url:
+            return delivery.Poller(bot, dispatcher, allowed_updates=ALLOWED_UPDATES)
+        return WebhookServer(
+            bot,
+            dispatcher,
+            url=url,
+            listen=self.settings.telegram_webhook_listen,
+            port=self.settings.telegram_webhook_port,
+            path=urlsplit(url).path,
+            secret=self._webhook_secret(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
 
     async def deliver(self, user: str, replies: list[Reply]) -> bool:
         """Send replies nobody asked for just now (a reminder) to ``tg:<id>``'s private chat.
@@ -164,12 +173,19 @@ class TelegramAdapter:
         return True
 
     def _webhook_secret(self) -> str:
-        """The configured secret, else a random one for this run: PTB answers 403 to any
-        request without it, so nobody who guesses the URL can inject updates."""
+        """The configured secret, else one derived from the token: the same in every worker
+        behind the URL, and PTB-independent proof that a request comes from Telegram."""
         if self.settings.telegram_webhook_secret is not None:
             return self.settings.telegram_webhook_secret.get_secret_value()
-        log.warning("TELEGRAM_WEBHOOK_SECRET is not set; using a random secret for this run")
-        return secrets.token_urlsafe(32)
+        token = self.settings.telegram_token
+        assert token is not None  # build_application refused to start without one
+        log.info("TELEGRAM_WEBHOOK_SECRET is not set; using a secret derived from the token")
+        return derive_secret(token.get_secret_value())
+
+    async def _shed(self, update: Update) -> None:
+        """Too much in flight: the press is not applied; the person is told to try again."""
+        if update.callback_query is not None:
+            await _answer(update.callback_query, self._say("telegram.busy", update))
 
     async def _publish_commands(self) -> None:
         """The command menu in every locale (English as the default), /start alone in groups."""
@@ -222,6 +238,7 @@ class TelegramAdapter:
             return
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event)
+            delivery.settle()
             await self._send(chat.id, turn.replies)
 
     async def _on_press(self, update: Update, context: Context) -> None:
@@ -248,8 +265,10 @@ class TelegramAdapter:
         first = replies[0].key if replies else None
         if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
             await _answer(query, fmt.toast(replies.pop(0).text))
+            delivery.settle()
         else:
             await _answer(query)
+            delivery.settle()
             if not turn.unavailable and first not in NOT_ANSWERS:
                 await self._confirm(query, turn.locale)
         await self._send(chat_id, replies)
@@ -344,9 +363,8 @@ class TelegramAdapter:
 
 
 async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner; a query that is already answered or too old is fine."""
-    with contextlib.suppress(BadRequest):
-        await query.answer(text)
+    """Stop the button's spinner at once (see ``delivery.acknowledge``)."""
+    await delivery.acknowledge(query.get_bot(), query.id, text)
 
 
 def _language(update: Update) -> str | None:
