@@ -57,6 +57,9 @@ MAX_IN_FLIGHT: Final = 1000
 RESERVED_FILES: Final = 64
 #: Seconds a long poll waits at Telegram when there is nothing to fetch.
 POLL_TIMEOUT: Final = 10
+#: Seconds between polls while some fetched update is unsettled: such a poll returns at once
+#: (Telegram resends every unconfirmed update), so it cannot wait at Telegram for new ones.
+BUSY_POLL_INTERVAL: Final = 0.05
 #: getUpdates hands out at most 100 updates per call.
 POLL_LIMIT: Final = 100
 #: Seconds to let updates in flight finish when stopping.
@@ -243,8 +246,9 @@ class Poller:
     The offset sent to ``getUpdates`` is the low-water mark: the oldest update fetched but
     not settled, else one past the newest fetched. Telegram then hands out the unsettled
     ones again with the new ones; those already running are skipped. While some are
-    unsettled the next poll waits until one settles, so a slow update never makes the loop
-    spin, and at most ``POLL_LIMIT`` updates past the low-water mark are visible at a time.
+    unsettled the next poll waits until one settles or ``BUSY_POLL_INTERVAL`` passes (a slow
+    update must not hide the new ones, nor make the loop spin), and at most ``POLL_LIMIT``
+    updates past the low-water mark are visible at a time.
     """
 
     def __init__(
@@ -309,9 +313,10 @@ class Poller:
             failures = 0
             for raw in batch:
                 self._take(raw)
-            if self._unsettled:
+            if self._unsettled:  # Telegram resends them at once: wait for news first
                 self._progress.clear()
-                await self._progress.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._progress.wait(), BUSY_POLL_INTERVAL)
 
     async def _fetch(self, *, timeout: int, limit: int) -> list[JSONDict]:
         """One getUpdates, raw: only updates not seen yet are parsed into ``Update``s."""
