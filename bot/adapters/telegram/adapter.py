@@ -252,7 +252,9 @@ class TelegramAdapter:
         event = Event(EventKind.CHOICE, press.choice, press.question, _language(update))
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event)
-            if not turn.duplicate:
+            if turn.duplicate:  # applied before a crash or a retry: only stop the spinner
+                await _answer(query)
+            else:
                 await self._settle(query, turn, chat.id)
 
     async def _settle(self, query: CallbackQuery, turn: Turn, chat_id: int) -> None:

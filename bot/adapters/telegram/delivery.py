@@ -169,13 +169,22 @@ class Dispatcher:
         self.in_flight = 0
         self.shed_count = 0
         self._lanes: dict[Hashable, deque[Job]] = {}
+        self._jobs: dict[int, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
     def submit(self, update: Update, *, webhook: bool = False) -> Job:
-        """Queue ``update``; the returned job's ``settled`` says when to confirm it."""
+        """Queue ``update``; the returned job's ``settled`` says when to confirm it.
+
+        The same update again while it still runs (Telegram retries a webhook request that
+        took too long) joins the running job instead of queueing behind it.
+        """
+        running = self._jobs.get(update.update_id)
+        if running is not None:
+            return running
         job = Job(update, asyncio.get_running_loop().create_future(), webhook)
+        self._jobs[update.update_id] = job
         if update.callback_query is not None and self.in_flight >= self.limit:
             self.shed_count += 1
             self._spawn(self._shed(job))
@@ -228,6 +237,7 @@ class Dispatcher:
         finally:
             _current.reset(token)
             job.settle()
+            self._jobs.pop(job.update_id, None)
 
     async def _shed(self, job: Job) -> None:
         token = _current.set(job)
@@ -238,6 +248,7 @@ class Dispatcher:
         finally:
             _current.reset(token)
             job.settle()
+            self._jobs.pop(job.update_id, None)
 
 
 class Poller:

@@ -7,6 +7,7 @@ held at a gate, so what Telegram was told can be checked while a step is still r
 from __future__ import annotations
 
 import asyncio
+import resource
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,7 @@ async def test_presses_beyond_the_bound_get_busy_and_change_nothing(
 
 
 def test_work_in_flight_stays_below_the_open_file_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(delivery.resource, "getrlimit", lambda _: (256, 4096))
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (256, 4096))
     assert delivery.in_flight_limit(1000) == (256 - delivery.RESERVED_FILES) // 2
-    monkeypatch.setattr(delivery.resource, "getrlimit", lambda _: (1 << 20, 1 << 20))
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (1 << 20, 1 << 20))
     assert delivery.in_flight_limit(1000) == 1000
