@@ -925,6 +925,15 @@ class FakeTelegram:
         self._notify()
         return copy.deepcopy(update)
 
+    def inject_updates(self, updates: list[JSONDict]) -> None:
+        """Queue many updates at once (a burst): one sort and one wake-up for all of them.
+        ``update_id`` is assigned where missing; the dicts are queued as given, not copied."""
+        for update in updates:
+            update.setdefault("update_id", next(self._update_ids))
+        self._queue.extend(updates)
+        self._queue.sort(key=lambda u: int(u["update_id"]))
+        self._notify()
+
     def press_button(
         self,
         message: MessageRef,

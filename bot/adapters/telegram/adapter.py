@@ -141,7 +141,10 @@ class TelegramAdapter:
         """Updates in through our own poller or webhook (not PTB's Updater): both confirm an
         update to Telegram only once its step is saved."""
         bot = self.application.bot
-        dispatcher = delivery.Dispatcher(self.application.process_update, self._shed)
+        answers = delivery.Answers(bot)
+        dispatcher = delivery.Dispatcher(
+            self.application.process_update, self._shed, answers=answers
+        )
         url = self.settings.telegram_webhook_url
         if not url:
             return delivery.Poller(bot, dispatcher, allowed_updates=ALLOWED_UPDATES)

@@ -34,6 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
+import aiohttp
 from telegram import Bot, Update
 from telegram.error import (
     BadRequest,
@@ -55,6 +56,10 @@ Process = Callable[[Update], Awaitable[None]]
 MAX_IN_FLIGHT: Final = 1000
 #: Sockets kept free for everything else (SQLite, Redis, metrics, logs) below RLIMIT_NOFILE.
 RESERVED_FILES: Final = 64
+#: Connections of the callback-answer pool, and how long one answer may take (Telegram
+#: shows the spinner for about 15 s at most).
+ANSWER_CONNECTIONS: Final = 32
+ANSWER_TIMEOUT: Final = 10.0
 #: Seconds a long poll waits at Telegram when there is nothing to fetch.
 POLL_TIMEOUT: Final = 10
 #: Seconds between polls while some fetched update is unsettled: such a poll returns at once
@@ -79,6 +84,7 @@ class Job:
     settled: asyncio.Future[None]
     webhook: bool = False
     response: JSONDict | None = None
+    answers: Answers | None = None
 
     @property
     def update_id(self) -> int:
@@ -122,9 +128,55 @@ async def acknowledge(bot: Bot, query_id: str, text: str | None = None) -> None:
     data: JSONDict = {"callback_query_id": query_id}
     if text:
         data["text"] = text
+    if job is not None and job.answers is not None:
+        await job.answers.send(data)
+        return
     with contextlib.suppress(BadRequest):
         # Bot._do_post is the plain Bot's request path; ExtBot overrides it with the limiter.
         await Bot._do_post(bot, "answerCallbackQuery", data)
+
+
+class Answers:
+    """Callback answers on their own small HTTP pool, apart from PTB's.
+
+    PTB's pool is shared by every send, and under a burst its connection bookkeeping (httpx
+    scans every pooled connection per request) and its queue make an answer wait for other
+    people's messages. Errors are not the person's problem: a query already answered or too
+    old (400) is fine, anything else is one log line per kind.
+    """
+
+    def __init__(self, bot: Bot, connections: int = ANSWER_CONNECTIONS) -> None:
+        self.url = f"{bot.base_url}/answerCallbackQuery"
+        self.connections = connections
+        self._session: aiohttp.ClientSession | None = None
+        self._logged: set[str] = set()
+
+    async def send(self, data: JSONDict) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.connections),
+                timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT),
+                trust_env=True,  # HTTPS_PROXY / NO_PROXY, as PTB's own client honours them
+            )
+        try:
+            async with self._session.post(self.url, json=data) as response:
+                await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            self._note(type(exc).__name__)
+            return
+        if status not in (200, 400):
+            self._note(f"HTTP {status}")
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    def _note(self, kind: str) -> None:
+        if kind not in self._logged:
+            self._logged.add(kind)
+            log.warning("telegram: answerCallbackQuery failed (%s); the spinner times out", kind)
 
 
 def in_flight_limit(wanted: int = MAX_IN_FLIGHT) -> int:
@@ -161,10 +213,12 @@ class Dispatcher:
         process: Process,
         shed: Callable[[Update], Awaitable[None]],
         *,
+        answers: Answers | None = None,
         limit: int | None = None,
     ) -> None:
         self.process = process
         self.shed = shed
+        self.answers = answers
         self.limit = in_flight_limit() if limit is None else limit
         self.in_flight = 0
         self.shed_count = 0
@@ -183,7 +237,7 @@ class Dispatcher:
         running = self._jobs.get(update.update_id)
         if running is not None:
             return running
-        job = Job(update, asyncio.get_running_loop().create_future(), webhook)
+        job = Job(update, asyncio.get_running_loop().create_future(), webhook, None, self.answers)
         self._jobs[update.update_id] = job
         if update.callback_query is not None and self.in_flight >= self.limit:
             self.shed_count += 1
@@ -206,10 +260,10 @@ class Dispatcher:
             await asyncio.wait_for(self._idle.wait(), timeout)
         return self._idle.is_set()
 
-    async def cancel(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def close(self) -> None:
+        """After ``drain``: release the answer pool."""
+        if self.answers is not None:
+            await self.answers.close()
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
@@ -300,6 +354,7 @@ class Poller:
                 await task
         if not await self.dispatcher.drain():
             log.warning("telegram: stopping with updates still in flight; Telegram resends them")
+        await self.dispatcher.close()
         if self._newest >= 0:
             with contextlib.suppress(TelegramError):
                 await self._fetch(timeout=0, limit=1)

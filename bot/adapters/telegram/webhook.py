@@ -97,6 +97,7 @@ class WebhookServer:
             await runner.shutdown()
         if not await self.dispatcher.drain():
             log.warning("telegram: stopping with updates still in flight; Telegram resends them")
+        await self.dispatcher.close()
         if runner is not None:
             await runner.cleanup()
 
