@@ -39,7 +39,6 @@ from bot.core.engine import Engine
 from bot.core.flow import conditions
 from bot.core.flow.model import FlowState
 from bot.core.messages import EventKind, Reply
-from bot.core.regions import region_from_locale
 from bot.core.session import Answer, Session
 
 TOKEN = "123456:offline-benchmark-token"
@@ -98,7 +97,7 @@ class EquivalentFlow:
             state=self.flow.start,
             locale=normalize_locale(hint, self.engine.catalog.locales)
             or self.engine.default_locale,
-            region=region_from_locale(hint) or self.engine.default_region,
+            region=self.engine.default_region,
         )
         context.user_data["session"] = session
         self._said([self.render.info("ui.welcome", session), self.render.question(session)])
@@ -121,7 +120,7 @@ class EquivalentFlow:
         target = next(
             step.to
             for step in self.flow.transitions_of(state, choice)
-            if step.condition is None or _holds(step.condition, verdict)
+            if step.condition is None or _holds(step.condition, verdict, self.flow.rules.levels)
         )
         session.state = target
         if self.flow.states[target].outcome is None:
@@ -142,8 +141,8 @@ class EquivalentFlow:
         self.replies += len(replies)
 
 
-def _holds(condition: str, verdict: Any) -> bool:
-    check = conditions.lookup(condition)
+def _holds(condition: str, verdict: Any, levels: tuple[str, ...]) -> bool:
+    check = conditions.lookup(condition, levels)
     return bool(check and check(verdict))
 
 

@@ -20,7 +20,7 @@ from bot.core.flow.model import Flow, trigger_name
 from bot.core.flow.rules import Verdict
 from bot.core.messages import EventKind
 from bot.service import Conversations
-from bot.storage.memory import MemoryStorage
+from bot.storage.memory import open_memory
 
 RETENTION = 30 * 86400.0
 WARMUP_STEPS = 2000
@@ -93,10 +93,10 @@ def service_step(engine: Engine, workload: Workload) -> Row:
 
 
 async def service_pass(engine: Engine, workload: Workload) -> tuple[list[int], float]:
-    warm = Conversations(engine, MemoryStorage(retention=RETENTION))
+    warm = Conversations(engine, open_memory(retention=RETENTION))
     for i, step in enumerate(workload.steps[:WARMUP_STEPS]):
         await warm.handle(step.user, step.event, event_id=f"w{i}")
-    conversations = Conversations(engine, MemoryStorage(retention=RETENTION))
+    conversations = Conversations(engine, open_memory(retention=RETENTION))
     handle = conversations.handle
     clock = time.perf_counter_ns
     samples: list[int] = []

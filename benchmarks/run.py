@@ -18,7 +18,9 @@ from pathlib import Path
 from benchmarks import (
     baseline_a,
     baseline_b,
+    conversation,
     core,
+    detector,
     e2e,
     memory,
     report,
@@ -111,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(rows))
     print()
     print("\n".join(f"- {line}" for line in headlines))
+    print()
+    print(conversation.summary(engine()))
     if args.profile:
         from benchmarks.profile import hot_path
 
@@ -140,6 +144,7 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
         lambda: [core.shared_trigger(eng, work), core.session_creation(eng, config.new_sessions)],
     )
     run("storage", lambda: asyncio.run(_storage(config, work)))
+    run("red-flag detector", lambda: detector.measure(runs=config.startup_runs))
     run("end to end", lambda: _e2e(config))
     run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
     run(

@@ -20,8 +20,8 @@ from functools import cache
 
 from bot.app import build_engine
 from bot.core.engine import Engine
+from bot.core.flow.vocabulary import RESTART
 from bot.core.messages import Choice, Event, EventKind, Reply
-from bot.core.render import RESTART
 from bot.core.session import Session
 from bot.settings import Settings
 

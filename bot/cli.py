@@ -1,19 +1,33 @@
 """``backcheck`` command line: run, chat, validate, diagram.
 
 ``backcheck run`` serves every platform whose token is configured and, with none, opens the
-terminal chat so a fresh clone does something useful with no setup at all.
+terminal chat so a fresh clone does something useful with no setup at all. Every failure the
+operator can fix (a bad setting, a broken flow, a rejected token) ends as one line naming what
+to change, never as a traceback; whatever is printed goes through the secret redactor.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.core.errors import BackcheckError
-from bot.settings import Settings
+from bot.logs import REDACT, install_redaction, setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+DESCRIPTION = (
+    "Triage and first aid for lower-back pain after training: Telegram, Discord, terminal."
+)
+#: One example per command, shown by ``backcheck --help`` and by each command's ``--help``.
+EXAMPLES = {
+    "run": ("backcheck run", "serve the messengers whose tokens are in .env"),
+    "chat": ("backcheck chat --locale ru", "a check in the terminal, in Russian"),
+    "validate": ("BACKCHECK_FLOW=my/flow.yaml backcheck validate", "check a custom flow"),
+    "diagram": ("backcheck diagram --check", "fail when flows/triage.md is out of date"),
+}
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -22,7 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["BACKCHECK_DB"] = args.db
     if getattr(args, "locale", None):
         overrides["BACKCHECK_LOCALE"] = args.locale
-    return Settings(**overrides)
+    return load_settings(**overrides)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -57,7 +71,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     text = mermaid_document(flow)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} is out of date: run `backcheck diagram`", file=sys.stderr)
+            print(f"{out} is out of date: run 'backcheck diagram'", file=sys.stderr)
             return 1
         print(f"{out} is up to date")
         return 0
@@ -70,11 +84,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.adapters.console import run_interactive, run_json
     from bot.app import App
 
+    settings = _settings(args)
+    setup_logging(settings)  # to stderr: stdout is the chat (or the JSON-lines protocol)
+
     async def main() -> None:
-        app = await App.open(_settings(args))
+        app = await App.open(settings)
         try:
             if args.json:
-                await run_json(app.conversations, sys.stdin, sys.stdout)
+                await run_json(app.conversations, sys.stdin.buffer, sys.stdout.buffer)
             else:
                 await run_interactive(app.conversations, locale=args.locale)
         finally:
@@ -99,35 +116,79 @@ def cmd_run(args: argparse.Namespace) -> int:
     return asyncio.run(run(settings))
 
 
+def _version() -> str:
+    try:
+        return version("backcheck")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _example(command: str) -> str:
+    line, what = EXAMPLES[command]
+    return f"example:\n  {line}\n      {what}"
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="backcheck", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command")
+    examples = "\n".join(f"  {line}\n      {what}" for line, what in EXAMPLES.values())
+    p = argparse.ArgumentParser(
+        prog="backcheck",
+        description=DESCRIPTION,
+        epilog=f"examples:\n{examples}\n\nSettings come from the environment or .env "
+        "(see .env.example). With no command, backcheck runs 'run'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"backcheck {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="command")
     for name, helptext in (
-        ("run", "serve Telegram/Discord (the console chat when no token is set)"),
+        ("run", "serve Telegram and Discord (the terminal chat when no token is set)"),
         ("chat", "chat in the terminal"),
     ):
-        sp = sub.add_parser(name, help=helptext)
-        sp.add_argument("--db", help="SQLite file (BACKCHECK_DB)")
-        sp.add_argument("--locale", help="language to start in: en or ru")
-        sp.add_argument("--json", action="store_true", help="JSON lines on stdin/stdout")
-    sub.add_parser("validate", help="check the flow and content; exit 1 on any problem")
-    dp = sub.add_parser("diagram", help="write the Mermaid state diagram of the flow")
-    dp.add_argument("--output", help="file to write (default flows/<flow>.md)")
-    dp.add_argument("--check", action="store_true", help="fail if the diagram is out of date")
+        sp = sub.add_parser(
+            name,
+            help=helptext,
+            description=helptext,
+            epilog=_example(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sp.add_argument("--db", metavar="PATH", help="SQLite file (BACKCHECK_DB)")
+        sp.add_argument("--locale", help="language to start in: en or ru (BACKCHECK_LOCALE)")
+        sp.add_argument("--json", action="store_true", help="JSON lines on stdin and stdout")
+    for name, helptext in (
+        ("validate", "check the flow and content; exit 1 on any problem"),
+        ("diagram", "write the Mermaid state diagram of the flow"),
+    ):
+        sp = sub.add_parser(
+            name,
+            help=helptext,
+            description=helptext,
+            epilog=_example(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name == "diagram":
+            sp.add_argument(
+                "--output", metavar="PATH", help="file to write (default: next to the flow)"
+            )
+            sp.add_argument(
+                "--check", action="store_true", help="fail if the diagram is out of date"
+            )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    install_redaction()  # before anything can fail: tracebacks and warnings are redacted too
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handlers = {"run": cmd_run, "chat": cmd_chat, "validate": cmd_validate, "diagram": cmd_diagram}
     command = args.command or "run"
     if args.command is None:
         args = parser().parse_args(["run"])
     try:
         return handlers[command](args)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(REDACT(f"backcheck: {problem}"), file=sys.stderr)
+        return 2
     except BackcheckError as exc:
-        print(f"backcheck: {exc}", file=sys.stderr)
+        print(REDACT(f"backcheck: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

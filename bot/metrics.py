@@ -76,7 +76,7 @@ def metrics_app(app: App) -> web.Application:
 
     async def healthz(request: web.Request) -> web.Response:
         try:
-            await app.conversations.storage.load("healthz:probe")
+            await app.conversations.storage.sessions.load("healthz:probe")
         except Exception:  # any storage failure means not healthy
             return web.Response(status=503, text="storage unavailable\n")
         return web.Response(text="ok\n")

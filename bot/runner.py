@@ -1,4 +1,4 @@
-"""``backcheck run``: start every configured adapter, purge old sessions, stop gracefully.
+"""``backcheck run``: start every configured adapter, deliver reminders, stop gracefully.
 
 SIGTERM and SIGINT stop the adapters first (no new events), let events in flight finish, then
 close the storage, so a restart continues every conversation where it was.
@@ -10,14 +10,15 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from typing import Protocol
 
 from bot.app import App
+from bot.core.errors import BackcheckError
 from bot.core.messages import Reply
 from bot.settings import Settings, mask
 
 log = logging.getLogger("backcheck")
-PURGE_EVERY = 3600.0
 
 
 class Adapter(Protocol):
@@ -48,6 +49,36 @@ class Delivery:
         return await adapter.deliver(user, replies)
 
 
+class TokenRejected(BackcheckError):
+    """The platform refused the token at start-up: one line for the operator, no traceback."""
+
+
+def _rejected_token(error: BaseException) -> str | None:
+    """The operator's line when ``error`` is a platform refusing our token, else None.
+
+    Looked up in the loaded modules so that neither library is imported for this check; the
+    libraries' own messages (and tracebacks) quote the token, so they are never shown.
+    """
+    telegram = sys.modules.get("telegram.error")
+    if telegram is not None and isinstance(error, telegram.InvalidToken):
+        return "Telegram rejected the token: check TELEGRAM_TOKEN"
+    discord = sys.modules.get("discord.errors")
+    if discord is not None and isinstance(error, discord.LoginFailure):
+        return "Discord rejected the token: check DISCORD_TOKEN"
+    return None
+
+
+async def start_adapter(adapter: Adapter) -> None:
+    """``adapter.start()``, with a rejected token turned into :class:`TokenRejected`."""
+    try:
+        await adapter.start()
+    except Exception as exc:
+        line = _rejected_token(exc)
+        if line is None:
+            raise
+        raise TokenRejected(line) from None
+
+
 def adapters_for(app: App) -> list[Adapter]:
     """One adapter per configured token."""
     found: list[Adapter] = []
@@ -62,19 +93,6 @@ def adapters_for(app: App) -> list[Adapter]:
     return found
 
 
-async def purge_forever(app: App, every: float = PURGE_EVERY) -> None:
-    """Delete sessions past the retention period, at start and then every ``every`` seconds."""
-    while True:
-        try:
-            removed = await app.conversations.storage.purge()
-        except Exception as exc:  # an outage must not end retention for good
-            log.warning("retention purge failed (%s); retrying later", type(exc).__name__)
-        else:
-            if removed:
-                log.info("retention: removed %d expired session(s)", removed)
-        await asyncio.sleep(every)
-
-
 async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Serve until ``stop`` is set or a termination signal arrives."""
     from bot.logs import setup_logging
@@ -87,14 +105,14 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
             loop.add_signal_handler(sig, stop.set)
     app = await App.open(settings)
     adapters = adapters_for(app)
-    tasks = [asyncio.create_task(purge_forever(app))]
+    tasks: list[asyncio.Task[None]] = []  # the retention purge runs inside App
     if settings.metrics_port is not None:
         from bot.metrics import serve_metrics
 
         tasks.append(asyncio.create_task(serve_metrics(app, stop)))
     try:
         for adapter in adapters:
-            await adapter.start()
+            await start_adapter(adapter)
             log.info("%s adapter started", adapter.name)
         if settings.followups:  # only once the adapters can deliver
             from bot.scheduler import Scheduler

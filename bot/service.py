@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from bot.core.content import normalize_locale
+from bot.core.effects import Cancel, Effect, Schedule
 from bot.core.engine import Engine
 from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
+from bot.core.flow.vocabulary import WELCOME
+from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
-from bot.core.reminders import Reminder
+from bot.core.pictures import Picture, picture_path
 from bot.core.session import Session
 from bot.logs import user_ref
 from bot.storage.base import Storage
@@ -24,11 +27,18 @@ from bot.storage.base import Storage
 log = logging.getLogger("backcheck.service")
 
 MAX_ATTEMPTS = 5
+NO_HINTS = Hints()
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """What one event produced: the replies and a read-only view of where the user is."""
+    """What one event produced: the replies and a read-only view of where the user is.
+
+    ``recorded`` says the press was applied as an answer (False for a refused or stale press,
+    for one that began a new check, and for anything that is not a press); ``receipt`` is the
+    "Your answer: …" line to show on the pressed message, in the person's language, when the
+    press was recorded and the adapter told us the label the person saw.
+    """
 
     replies: list[Reply]
     state: str | None = None
@@ -40,6 +50,8 @@ class Turn:
     duplicate: bool = False
     unavailable: bool = False
     question: str | None = field(default=None)
+    recorded: bool = False
+    receipt: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -50,23 +62,59 @@ class Turn:
 class Conversations:
     """The application service shared by the console, Telegram and Discord adapters."""
 
-    def __init__(self, engine: Engine, storage: Storage, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        storage: Storage,
+        metrics: Metrics | None = None,
+        *,
+        content: Path | None = None,
+    ) -> None:
         self.engine = engine
         self.storage = storage
+        self.content = content
         self.metrics = metrics or Metrics()
         self._outage_logged = False
 
-    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
-        """Apply ``event`` for ``user``; ``event_id`` makes a redelivered event a no-op."""
+    def picture(self, key: str | None) -> Path | None:
+        """The PNG file of an IMAGE reply's picture key (None when unknown or not configured)."""
+        if self.content is None or key not in {p.value for p in Picture}:
+            return None
+        return picture_path(self.content, Picture(key))
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The languages we have content for, the default first."""
+        return self.engine.catalog.locales
+
+    def say(self, key: str, hints: Hints = NO_HINTS, **values: object) -> str:
+        """A text outside a conversation (a group notice, an apology, a menu), in the language
+        and with the emergency numbers of the region that ``hints`` point to."""
+        engine = self.engine
+        session = Session(
+            user="",
+            locale=hints.locale(engine.catalog.locales, engine.default_locale),
+            region=hints.region(engine.default_region),
+        )
+        return engine.render.t(key, session, **values)
+
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
+        """Apply ``event`` for ``user``; ``event_id`` makes a redelivered event a no-op.
+
+        ``label`` is the text of the button the person pressed, as the platform shows it; it
+        becomes the turn's ``receipt`` when the press is recorded.
+        """
         started = time.perf_counter()
         try:
-            async with self.storage.lock(user):
-                if event_id is not None and await self.storage.seen(event_id):
+            async with self.storage.isolation.lock(user):
+                if event_id is not None and await self.storage.events.seen(event_id):
                     self.metrics.duplicates += 1
                     return Turn(replies=[], duplicate=True)
-                turn = await self._step(user, event)
+                turn = await self._step(user, event, label)
                 if event_id is not None:
-                    await self.storage.remember(event_id)
+                    await self.storage.events.remember(event_id)
         except StorageUnavailable as exc:
             return self._unavailable(user, event, exc)
         if self._outage_logged:
@@ -75,49 +123,59 @@ class Conversations:
         self.metrics.observe(event, turn, time.perf_counter() - started)
         return turn
 
-    async def _step(self, user: str, event: Event) -> Turn:
+    async def _step(self, user: str, event: Event, label: str | None) -> Turn:
         for _ in range(MAX_ATTEMPTS):
             stored = await self._load(user)
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             session = stored or self.engine.new_session(user)
-            replies = self.engine.handle(session, event)
+            step = self.engine.step(session, event)
             if event.kind is EventKind.FORGET:
-                await self.storage.delete(user)
-                return self._turn(session, replies)
+                await self.storage.forget(user)
+                return self._turn(session, event, step.replies, label)
             try:
-                await self.storage.save(session)
+                await self.storage.sessions.save(session)
             except ConcurrentUpdate:
                 self.metrics.retries += 1
                 continue
-            await self._apply_outbox(session)
-            return self._turn(session, replies)
+            await self._apply(step.effects)
+            return self._turn(session, event, step.replies, label)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
 
     async def _load(self, user: str) -> Session | None:
         """The stored session; an unreadable record is replaced by a fresh start, once."""
         try:
-            return await self.storage.load(user)
-        except CorruptRecord:
-            log.warning("unreadable session for %s: starting a new one", user_ref(user))
-            await self.storage.delete(user)
+            session = await self.storage.sessions.load(user)
+            if session and not self.engine.flow.rules.findings.keys() >= set(session.noted):
+                raise CorruptRecord("session record holds a typed finding the rules do not know")
+            return session
+        except CorruptRecord as exc:
+            log.warning("%s for %s: starting a new one", exc, user_ref(user))
+            await self.storage.forget(user)
             return None
 
-    async def _apply_outbox(self, session: Session) -> None:
+    async def _apply(self, effects: tuple[Effect, ...]) -> None:
         """Store or cancel the reminders the step asked for (after the session is saved)."""
-        for action, item in session.outbox:
-            if action == "schedule" and isinstance(item, Reminder):
-                await self.storage.schedule(item)
-            elif action == "cancel":
-                await self.storage.cancel(session.user, item if isinstance(item, str) else None)
-        session.outbox.clear()
+        for effect in effects:
+            if isinstance(effect, Schedule):
+                await self.storage.reminders.schedule(effect.reminder)
+            elif isinstance(effect, Cancel):
+                await self.storage.reminders.cancel(effect.user, effect.kind)
 
-    def _turn(self, session: Session, replies: list[Reply]) -> Turn:
+    def _turn(
+        self, session: Session, event: Event, replies: list[Reply], label: str | None
+    ) -> Turn:
         done = (
             session.level is not None
             and self.engine.flow.states[session.state or self.engine.flow.start].outcome is not None
         )
         question = next((r.question for r in reversed(replies) if r.question), None)
+        recorded = _recorded(event, replies)
+        receipt = (
+            self.engine.render.t("ui.your_answer", session, answer=label)
+            if recorded and label
+            else None
+        )
         return Turn(
             replies=replies,
             state=session.state,
@@ -127,6 +185,8 @@ class Conversations:
             locale=session.locale or self.engine.default_locale,
             done=done,
             question=question,
+            recorded=recorded,
+            receipt=receipt,
         )
 
     def _unavailable(self, user: str, event: Event, exc: Exception) -> Turn:
@@ -135,10 +195,20 @@ class Conversations:
         if not self._outage_logged:
             log.error("storage unavailable, answering 'try again': %s", exc)
             self._outage_logged = True
-        locale = normalize_locale(event.locale, self.engine.catalog.locales)
-        session = Session(user=user, locale=locale or self.engine.default_locale)
-        reply = self.engine.render.info("ui.unavailable", session, ReplyKind.WARNING)
-        return Turn(replies=[reply], unavailable=True, locale=session.locale or "en")
+        hints = Hints(event.locale)
+        reply = Reply(ReplyKind.WARNING, "ui.unavailable", self.say("ui.unavailable", hints))
+        locale = hints.locale(self.locales, self.engine.default_locale)
+        return Turn(replies=[reply], unavailable=True, locale=locale)
+
+
+def _recorded(event: Event, replies: list[Reply]) -> bool:
+    """A press counts as an answer unless it was refused or began a new check."""
+    return (
+        event.kind is EventKind.CHOICE
+        and bool(replies)
+        and not any(r.refused for r in replies)
+        and all(r.key != WELCOME for r in replies)
+    )
 
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)

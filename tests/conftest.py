@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.content import Catalog, load_catalog
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.flow.model import Flow
 from bot.core.flow.parser import load_flow
@@ -40,9 +41,16 @@ def detector() -> RedFlagDetector:
     return RedFlagDetector.load(CONTENT)
 
 
+@pytest.fixture(scope="session")
+def countries() -> CountryCatalog:
+    return CountryCatalog.load(CONTENT)
+
+
 @pytest.fixture
-def engine(flow: Flow, catalog: Catalog, detector: RedFlagDetector) -> Engine:
-    return Engine(flow, catalog, detector, clock=lambda: 1_800_000_000.0)
+def engine(
+    flow: Flow, catalog: Catalog, detector: RedFlagDetector, countries: CountryCatalog
+) -> Engine:
+    return Engine(flow, catalog, detector, clock=lambda: 1_800_000_000.0, countries=countries)
 
 
 class Chat:

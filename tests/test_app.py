@@ -18,7 +18,7 @@ def broken_copy(tmp_path: Path) -> Path:
     shutil.copytree(FLOW.parent, tmp_path / "flows")
     flow = tmp_path / "flows" / "triage.yaml"
     text = flow.read_text(encoding="utf-8")
-    text = text.replace("    - {if: level_is_doctor, to: out_doctor}\n", "", 1)
+    text = text.replace("    - {if: level_is_doctor, to: out_doctor}\n", "")
     flow.write_text(text, encoding="utf-8")
     return flow
 
@@ -48,3 +48,24 @@ def test_validate_command_names_file_line_and_key(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "triage.yaml:" in done.stderr and "out_doctor" in done.stderr
     assert "the bot will not start" in done.stderr
+
+
+async def test_an_open_app_purges_expired_sessions_in_every_mode(tmp_path: Path) -> None:
+    """`backcheck chat` too: retention is the app's job, not only `backcheck run`'s."""
+    import asyncio
+    import time
+
+    from bot.core.session import Session
+    from bot.storage.sqlite import open_sqlite
+
+    db = tmp_path / "chat.db"
+    storage = await open_sqlite(db, retention=3600.0, clock=lambda: time.time() - 7200)
+    await storage.sessions.save(Session(user="cli:old", updated_at=time.time() - 7200))
+    await storage.close()
+    settings = Settings(_env_file=None, BACKCHECK_DB=db, BACKCHECK_RETENTION=3600)  # type: ignore[call-arg]
+    app = await App.open(settings)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    sessions = app.conversations.storage.sessions
+    assert await sessions.purge() == 0  # already purged by the app itself
+    await app.close()

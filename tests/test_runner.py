@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.app import App, purge_forever
 from bot.core.errors import StorageUnavailable
 from bot.core.messages import Reply, ReplyKind
-from bot.runner import Delivery, purge_forever
+from bot.runner import Delivery
 from bot.settings import Settings
 
 
@@ -43,7 +43,7 @@ async def test_retention_purge_survives_an_outage(
     app = await App.open(Settings(_env_file=None, BACKCHECK_DB=tmp_path / "p.db"))  # type: ignore[call-arg]
     calls = 0
     done = asyncio.Event()
-    real_purge = app.conversations.storage.purge
+    real_purge = app.conversations.storage.sessions.purge
 
     async def flaky_purge() -> int:
         nonlocal calls
@@ -53,7 +53,7 @@ async def test_retention_purge_survives_an_outage(
         done.set()
         return await real_purge()
 
-    app.conversations.storage.purge = flaky_purge  # type: ignore[method-assign]
+    app.conversations.storage.sessions.purge = flaky_purge  # type: ignore[method-assign]
     task = asyncio.create_task(purge_forever(app, every=0.0))
     await asyncio.wait_for(done.wait(), 5)
     task.cancel()

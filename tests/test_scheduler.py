@@ -17,10 +17,10 @@ from bot.core.reminders import HOUR, MINUTE, QuietHours, Reminder
 from bot.scheduler import Scheduler
 from bot.service import Conversations
 from bot.storage.base import Storage
-from bot.storage.memory import MemoryStorage
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.memory import MemoryReminders, open_memory
+from bot.storage.sqlite import open_sqlite
 from tests.core.walk import CALM
-from tests.storage.conftest import Clock
+from tests.storage.conftest import BACKENDS, Clock, open_backend
 
 NOON = datetime(2027, 3, 1, 12, 0, tzinfo=UTC).timestamp()
 
@@ -74,7 +74,7 @@ def make_engine(
 @pytest.fixture
 def rig(flow: Flow, catalog: Catalog, detector: RedFlagDetector) -> Rig:
     clock = Clock(NOON)
-    storage = MemoryStorage(retention=30 * 86400.0, clock=clock)
+    storage = open_memory(retention=30 * 86400.0, clock=clock)
     return Rig(make_engine(flow, catalog, detector, clock), storage, clock)
 
 
@@ -130,11 +130,12 @@ async def test_worse_reruns_the_red_flag_screen_and_escalates(rig: Rig) -> None:
     replies = await rig.send("tg:1", EventKind.CHOICE, "worse", "checkin")
     assert replies[-1].question == "rf_emergency"
     await rig.send("tg:1", EventKind.CHOICE, "none_of_these", "rf_emergency")
-    replies = await rig.send("tg:1", EventKind.CHOICE, "saddle_numb", "rf_saddle")
+    await rig.send("tg:1", EventKind.CHOICE, "none_of_these", "rf_urine")
+    replies = await rig.send("tg:1", EventKind.CHOICE, "saddle_numb", "rf_hospital")
     assert "hospital check today" in replies[0].text
     replies = await rig.send("tg:1", EventKind.CHOICE, "can_travel", "ed_transport")
     assert "emergency department" in replies[0].text
-    session = await rig.conv.storage.load("tg:1")
+    session = await rig.conv.storage.sessions.load("tg:1")
     assert session is not None and session.level == "emergency_department"
     assert "pain_getting_worse" in session.findings
 
@@ -145,7 +146,7 @@ async def test_worse_alone_is_at_least_a_doctor(rig: Rig) -> None:
     await rig.advance(24 * HOUR)
     await rig.send("tg:1", EventKind.CHOICE, "worse", "checkin")
     await rig.finish_triage("tg:1")
-    session = await rig.conv.storage.load("tg:1")
+    session = await rig.conv.storage.sessions.load("tg:1")
     assert session is not None and session.level == "doctor"
 
 
@@ -163,7 +164,8 @@ async def test_forget_removes_due_items(rig: Rig) -> None:
     await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
     await rig.send("tg:1", EventKind.FORGET)
     assert await rig.advance(80 * HOUR) == 0
-    assert isinstance(rig.conv.storage, MemoryStorage) and rig.conv.storage.reminders == {}
+    queue = rig.conv.storage.reminders
+    assert isinstance(queue, MemoryReminders) and queue.items == {}
 
 
 async def test_stale_compress_reminder_becomes_an_apology_after_downtime(rig: Rig) -> None:
@@ -186,12 +188,12 @@ async def test_stale_checkin_is_dropped(rig: Rig) -> None:
 async def test_summary_shows_triage_and_checkins(rig: Rig) -> None:
     replies = await rig.send("tg:1", EventKind.SUMMARY)
     assert "no finished check" in replies[0].text
-    await rig.finish_triage("tg:1", {"character": "sharp"})
+    await rig.finish_triage("tg:1", {"course": "over_three_days"})
     await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_doctor")
     await rig.advance(24 * HOUR)
     await rig.send("tg:1", EventKind.CHOICE, "better", "checkin")
     text = (await rig.send("tg:1", EventKind.SUMMARY))[0].text
-    assert "Result: See a doctor" in text and "Kind of pain: Sharp" in text
+    assert "Result: See a doctor" in text and "How it is going: Over 3 days, not better" in text
     assert "+24 h: Better" in text
 
 
@@ -201,12 +203,12 @@ async def test_restart_between_scheduling_and_due_time_still_delivers(
     clock = Clock(NOON)
     engine = make_engine(flow, catalog, detector, clock)
     db = tmp_path / "r.db"
-    first = Rig(engine, await SQLiteStorage.open(db, retention=86400 * 30, clock=clock), clock)
+    first = Rig(engine, await open_sqlite(db, retention=86400 * 30, clock=clock), clock)
     await first.finish_triage("tg:1")
     await first.send("tg:1", EventKind.CHOICE, "compress_timer", "out_self_care")
     await first.conv.storage.close()  # the process stops
     clock.now += 20 * MINUTE  # ...and comes back after the reminder came due
-    second = Rig(engine, await SQLiteStorage.open(db, retention=86400 * 30, clock=clock), clock)
+    second = Rig(engine, await open_sqlite(db, retention=86400 * 30, clock=clock), clock)
     assert await second.scheduler.tick() == 1
     assert "take the cold pack off" in second.inbox.last("tg:1").text
     await second.conv.storage.close()
@@ -215,14 +217,14 @@ async def test_restart_between_scheduling_and_due_time_still_delivers(
 async def test_two_processes_sharing_redis_deliver_each_reminder_once(
     flow: Flow, catalog: Catalog, detector: RedFlagDetector
 ) -> None:
-    from bot.storage.redis import RedisStorage
-    from tests.storage.redis_server import REDIS_URL, open_test_redis
+    from bot.storage.redis import open_redis
+    from tests.storage.redis_server import REDIS_URL, open_test_redis, redis_prefix
 
     clock = Clock(NOON)
     engine = make_engine(flow, catalog, detector, clock)
     first_store = await open_test_redis(retention=86400 * 30, clock=clock)
-    second_store = await RedisStorage.open(
-        REDIS_URL, prefix=first_store.prefix, retention=86400 * 30, clock=clock
+    second_store = await open_redis(
+        REDIS_URL, prefix=redis_prefix(first_store), retention=86400 * 30, clock=clock
     )
     a, b = Rig(engine, first_store, clock), Rig(engine, second_store, clock)
     try:
@@ -267,3 +269,58 @@ async def test_quiet_hours_follow_the_region_time_zone(rig: Rig) -> None:
     assert await rig.advance(24 * HOUR) == 0
     assert await rig.advance(10 * HOUR - 1) == 0
     assert await rig.advance(1) == 1
+
+
+class FlakyInbox(Inbox):
+    """A platform that fails the first ``failures`` sends (a network error, or a crash)."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def __call__(self, user: str, replies: list[Reply]) -> bool:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("the platform did not answer")
+        return await super().__call__(user, replies)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_reminder_that_was_not_delivered_comes_again_after_its_lease(
+    flow: Flow, catalog: Catalog, detector: RedFlagDetector, tmp_path: Path, backend: str
+) -> None:
+    """Claimed, then the send failed (or the process died): never acked, so never lost."""
+    clock = Clock(NOON)
+    storage = await open_backend(backend, tmp_path, clock)
+    rig = Rig(make_engine(flow, catalog, detector, clock), storage, clock)
+    rig.inbox = rig.scheduler.deliver = FlakyInbox(failures=1)
+    try:
+        await rig.finish_triage("tg:1")
+        await rig.send("tg:1", EventKind.CHOICE, "compress_timer", "out_self_care")
+        assert await rig.advance(15 * MINUTE) == 0  # claimed, the send failed: no ack
+        assert await rig.advance(rig.scheduler.lease - 1) == 0  # still leased
+        assert await rig.advance(2) == 1  # the lease ran out: delivered after all
+        assert "take the cold pack off" in rig.inbox.last("tg:1").text
+        assert await rig.advance(HOUR) == 0  # acked: not sent a third time
+    finally:
+        await storage.close()
+
+
+async def test_a_crash_between_claim_and_send_loses_nothing(rig: Rig) -> None:
+    await rig.finish_triage("tg:1")
+    await rig.send("tg:1", EventKind.CHOICE, "compress_timer", "out_self_care")
+    rig.clock.now += 15 * MINUTE
+    queue = rig.conv.storage.reminders
+    assert len(await queue.claim_due(rig.clock.now)) == 1  # a process claims it, then dies
+    assert await rig.advance(rig.scheduler.lease + 1) == 1  # another tick delivers it
+    assert "take the cold pack off" in rig.inbox.last("tg:1").text
+
+
+async def test_an_undeliverable_reminder_is_given_up_on_after_two_days(rig: Rig) -> None:
+    await rig.finish_triage("tg:1")
+    await rig.send("tg:1", EventKind.CHOICE, "compress_timer", "out_self_care")
+    rig.scheduler.deliver = FlakyInbox(failures=10**6)  # the apology is retried, not forever
+    for _ in range(30):
+        assert await rig.advance(2 * HOUR) == 0
+    queue = rig.conv.storage.reminders
+    assert isinstance(queue, MemoryReminders) and queue.items == {}

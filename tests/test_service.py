@@ -10,11 +10,12 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
+from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, ReplyKind
 from bot.core.session import Session
 from bot.service import Conversations
-from bot.storage.memory import MemoryStorage
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.memory import MemorySessions, open_memory
+from bot.storage.sqlite import open_sqlite
 from tests.core.walk import CALM
 
 RETENTION = 30 * 86400.0
@@ -27,22 +28,22 @@ async def answer(conv: Conversations, user: str, choice: str, question: str | No
 
 async def test_conversation_survives_a_restart_with_sqlite(engine: Engine, tmp_path: Path) -> None:
     db = tmp_path / "backcheck.db"
-    first = Conversations(engine, await SQLiteStorage.open(db, retention=RETENTION))
+    first = Conversations(engine, await open_sqlite(db, retention=RETENTION))
     turn = await first.handle("cli:u1", Event(EventKind.START))
     question = turn.question
     for _ in range(3):
         question = await answer(first, "cli:u1", CALM[question or ""], question)
     await first.storage.close()
 
-    second = Conversations(engine, await SQLiteStorage.open(db, retention=RETENTION))
+    second = Conversations(engine, await open_sqlite(db, retention=RETENTION))
     turn = await second.handle("cli:u1", Event(EventKind.START))
-    assert turn.question == question == "rf_sexual"
+    assert turn.question == question == "rf_general"
     assert turn.replies[0].key == "ui.resume"
     await second.storage.close()
 
 
 async def test_duplicate_platform_event_is_applied_once(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    conv = Conversations(engine, open_memory(retention=RETENTION))
     await conv.handle("u", Event(EventKind.START))
     first = await conv.handle(
         "u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"), event_id="tg:7"
@@ -50,23 +51,23 @@ async def test_duplicate_platform_event_is_applied_once(engine: Engine) -> None:
     again = await conv.handle(
         "u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"), event_id="tg:7"
     )
-    assert first.question == "rf_saddle" and not first.duplicate
+    assert first.question == "rf_urine" and not first.duplicate
     assert again.duplicate and again.replies == []
-    session = await conv.storage.load("u")
+    session = await conv.storage.sessions.load("u")
     assert session is not None and len(session.answers) == 1
 
 
 async def test_concurrent_double_tap_is_serialised(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    conv = Conversations(engine, open_memory(retention=RETENTION))
     await conv.handle("u", Event(EventKind.START))
     press = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
     turns = await asyncio.gather(*(conv.handle("u", press) for _ in range(5)))
     assert sum(t.replies[0].key != "ui.already_answered" for t in turns) == 1
-    session = await conv.storage.load("u")
+    session = await conv.storage.sessions.load("u")
     assert session is not None and [a.question for a in session.answers] == ["rf_emergency"]
 
 
-class LosesFirstRace(MemoryStorage):
+class LosesFirstRace(MemorySessions):
     """A storage where another process saves first, once: the save must be retried fresh."""
 
     def __init__(self) -> None:
@@ -84,19 +85,20 @@ class LosesFirstRace(MemoryStorage):
 
 
 async def test_lost_race_retries_on_the_fresh_session(engine: Engine) -> None:
-    storage = LosesFirstRace()
+    storage = open_memory(retention=RETENTION)
+    storage.sessions = LosesFirstRace()
     conv = Conversations(engine, storage)
     await conv.handle("u", Event(EventKind.START))
     turn = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
-    assert turn.question == "rf_saddle"
-    session = await storage.load("u")
+    assert turn.question == "rf_urine"
+    session = await storage.sessions.load("u")
     assert session is not None
     assert session.region == "uk"  # the other process's change was kept, not overwritten
     assert [a.choice for a in session.answers] == ["none_of_these"]
     assert conv.metrics.retries == 1
 
 
-class Down(MemoryStorage):
+class Down(MemorySessions):
     async def load(self, user: str) -> Session | None:
         raise StorageUnavailable("Redis read failed: ConnectionError")
 
@@ -104,7 +106,9 @@ class Down(MemoryStorage):
 async def test_outage_answers_try_again_and_logs_once(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    conv = Conversations(engine, Down(retention=RETENTION))
+    storage = open_memory(retention=RETENTION)
+    storage.sessions = Down(retention=RETENTION)
+    conv = Conversations(engine, storage)
     with caplog.at_level(logging.ERROR):
         for _ in range(3):
             turn = await conv.handle("u", Event(EventKind.START, locale="ru"))
@@ -115,31 +119,56 @@ async def test_outage_answers_try_again_and_logs_once(
 
 
 async def test_forget_deletes_the_stored_session(engine: Engine) -> None:
-    storage = MemoryStorage(retention=RETENTION)
+    storage = open_memory(retention=RETENTION)
     conv = Conversations(engine, storage)
     await conv.handle("u", Event(EventKind.START))
     await conv.handle("u", Event(EventKind.FORGET))
-    assert storage.records == {}
+    assert isinstance(storage.sessions, MemorySessions) and storage.sessions.records == {}
 
 
 async def test_turn_says_when_a_press_was_refused(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=RETENTION))
+    conv = Conversations(engine, open_memory(retention=RETENTION))
     await conv.handle("u", Event(EventKind.START))
     applied = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
     again = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
     assert not applied.refused and again.refused
-    assert again.replies[0].key == "ui.already_answered" and again.question == "rf_saddle"
+    assert again.replies[0].key == "ui.already_answered" and again.question == "rf_urine"
 
 
 async def test_an_unreadable_session_starts_fresh_with_one_warning(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    storage = MemoryStorage(retention=RETENTION)
-    storage.records["u"] = (4, "not json at all")
+    storage = open_memory(retention=RETENTION)
+    assert isinstance(storage.sessions, MemorySessions)
+    storage.sessions.records["u"] = (4, "not json at all")
     conv = Conversations(engine, storage)
     with caplog.at_level(logging.WARNING, logger="backcheck.service"):
         turn = await conv.handle("u", Event(EventKind.START))
     assert turn.question == "rf_emergency"
     assert len(caplog.records) == 1 and "not json" not in caplog.text
-    session = await storage.load("u")
+    session = await storage.sessions.load("u")
     assert session is not None and session.version == 1
+
+
+async def test_a_turn_says_whether_a_press_was_recorded_and_words_the_receipt(
+    engine: Engine,
+) -> None:
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    start = await conv.handle("u", Event(EventKind.START, locale="ru"))
+    assert not start.recorded and start.receipt is None, "a command is not an answer"
+    press = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    answered = await conv.handle("u", press, label="Ничего из этого")
+    assert answered.recorded and answered.receipt == "Ваш ответ: Ничего из этого"
+    stale = await conv.handle("u", press, label="Ничего из этого")
+    assert stale.refused and not stale.recorded and stale.receipt is None
+    await conv.handle("u", Event(EventKind.FORGET))
+    fresh = await conv.handle("u", press, label="Ничего из этого")
+    assert fresh.replies[0].key == "ui.welcome" and not fresh.recorded, "a new check began"
+
+
+async def test_say_uses_the_platforms_hints(engine: Engine) -> None:
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    assert conv.say("ui.your_answer", Hints("ru-RU"), answer="x") == "Ваш ответ: x"
+    # an en-GB phone may be anywhere: the language never picks the country's number
+    assert "112 or your local emergency number" in conv.say("ui.error", Hints("en-GB"))
+    assert conv.say("ui.your_answer", answer="x") == "Your answer: x"

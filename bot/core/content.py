@@ -11,9 +11,12 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Union
+
+from pydantic import ConfigDict, Field, RootModel, StringConstraints, ValidationError
 
 from bot.core.errors import ContentError
-from bot.core.yamlfile import YamlSyntaxError, load_yaml
+from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml, most_specific, problems
 
 Value = str | tuple[str, ...]
 DEFAULT_LOCALE = "en"
@@ -21,6 +24,11 @@ DEFAULT_LOCALE = "en"
 NOT_TEXTS = frozenset({"redflags.yaml"})
 # Folders beside the locales that hold no texts: the pictures every language shares.
 NOT_LOCALES = frozenset({"pictures"})
+
+
+def locale_names(root: Path) -> list[str]:
+    """The languages a content folder has texts for: its subfolders, except picture folders."""
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in NOT_LOCALES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +89,7 @@ def load_catalog(root: Path) -> Catalog:
     if not root.is_dir():
         raise ContentError("content folder not found", file=root)
     catalog = Catalog(texts={}, where={})
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in NOT_LOCALES):
+    for folder in (root / name for name in locale_names(root)):
         texts: dict[str, Value] = {}
         where: dict[str, Located] = {}
         for file in sorted(f for f in folder.glob("*.yaml") if f.name not in NOT_TEXTS):
@@ -93,40 +101,54 @@ def load_catalog(root: Path) -> Catalog:
     return catalog
 
 
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Texts = Annotated[list[Text], Field(min_length=1)]
+
+
+class ContentFile(RootModel[dict[str, Union[Text, Texts, "ContentFile"]]]):
+    """A content file: keys to a text, a non-empty list of texts, or a nested mapping."""
+
+    model_config = ConfigDict(strict=True)
+
+
+ContentFile.model_rebuild()
+_SHAPE = "must be a non-empty text or a list of non-empty texts"
+
+
 def _load_file(file: Path, texts: dict[str, Value], where: dict[str, Located]) -> None:
     try:
         doc = load_yaml(file)
     except YamlSyntaxError as exc:
-        raise ContentError(exc.problem, file=file, line=exc.line) from exc
+        key = f"{file.stem}.{exc.key}" if exc.key else None
+        raise ContentError(exc.problem, file=file, line=exc.line, key=key) from exc
     if not isinstance(doc.data, Mapping):
         raise ContentError("a content file must be a mapping of keys to texts", file=file, line=1)
+    try:
+        parsed = ContentFile.model_validate(doc.data)
+    except ValidationError as exc:
+        first = most_specific(problems(doc, exc))
+        hint = first.message.partition(" (YAML")[1:]
+        raise ContentError(
+            _SHAPE + "".join(hint), file=file, line=first.line, key=f"{file.stem}.{first.key}"
+        ) from None
+    _collect(parsed, (), doc, texts, where)
 
-    def walk(node: object, keys: tuple[str, ...]) -> None:
-        dotted = ".".join((file.stem, *keys))
-        if isinstance(node, Mapping):
-            for k, v in node.items():
-                walk(v, (*keys, str(k)))
-            return
-        line = doc.line(*keys)
-        if isinstance(node, str) and node.strip():
-            texts[dotted] = node.strip()
-        elif isinstance(node, list) and node and all(isinstance(i, str) and i for i in node):
-            texts[dotted] = tuple(i.strip() for i in node)
-        else:
-            hint = (
-                " (YAML read it as a boolean: put the text in quotes)"
-                if isinstance(node, bool)
-                else ""
-            )
-            raise ContentError(
-                "must be a non-empty text or a list of non-empty texts" + hint,
-                file=file,
-                line=line,
-                key=dotted,
-            )
-        where[dotted] = Located(file=file, line=line)
 
-    walk(doc.data, ())
+def _collect(
+    node: ContentFile,
+    keys: tuple[str, ...],
+    doc: YamlDoc,
+    texts: dict[str, Value],
+    where: dict[str, Located],
+) -> None:
+    for name, value in node.root.items():
+        path = (*keys, str(name))
+        if isinstance(value, ContentFile):
+            _collect(value, path, doc, texts, where)
+            continue
+        dotted = ".".join((doc.path.stem, *path))
+        texts[dotted] = tuple(value) if isinstance(value, list) else value
+        where[dotted] = Located(file=doc.path, line=doc.line(*path))
 
 
 def normalize_locale(tag: str | None, available: tuple[str, ...]) -> str | None:

@@ -1,39 +1,55 @@
-"""The conversation engine: ``Engine.handle(session, event) -> list[Reply]``.
+"""The conversation engine: ``Engine.step(session, event) -> Step`` (replies and effects).
 
 One engine per flow serves every person. A step binds the session's state to a throwaway
 cursor, fires only a trigger the current question offers, and writes the new state back into
-the plain record. Anything unexpected (typed text where a button is due, a button from an old
-message, a forged id) gets a clear answer and the current question again; the session is
-never moved by input it cannot trust.
+the plain record. Typed text goes to the red-flag detector first, then is read as an answer
+(a number, a label, yes / no / not sure, an age); anything else gets a one-line nudge and the
+buttons stay. A button from an old message or a forged id changes nothing. Side questions are
+typed prompts (:mod:`bot.core.prompts`); reminders are typed effects (:mod:`bot.core.effects`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from bot.core.aftercare import (
-    PROMPT_CHECKIN,
-    PROMPT_COMPRESS,
-    REMINDER_FOLLOWUPS,
-    SPECIAL_FOLLOWUPS,
-    Aftercare,
-)
+from bot.core import answers
+from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
+from bot.core.countries import CountryCatalog
+from bot.core.effects import Effect
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import (
+    CONFIRM_NO,
+    CONFIRM_UNSURE,
+    CONFIRM_YES,
+    REMINDER_FOLLOWUPS,
+    RESTART,
+    SET_REGION,
+    SPECIAL_FOLLOWUPS,
+    SUMMARY,
+)
+from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
-from bot.core.regions import REGIONS, region_from_locale
+from bot.core.prompts import (
+    CheckIn,
+    ChooseLanguage,
+    ChooseRegion,
+    Compress,
+    Confirm,
+    ProfileCheck,
+    Prompt,
+    encode,
+)
+from bot.core.regions import REGIONS
 from bot.core.reminders import QuietHours
-from bot.core.render import RESTART, SET_REGION, SUMMARY, Renderer
+from bot.core.render import Renderer
 from bot.core.session import Answer, Session
 
-CONFIRM = "confirm:"
-LANGUAGE = "language"
-REGION = "region"
-CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE = "confirm_yes", "confirm_no", "not_sure"
+STILL_TRUE, CHANGE = "still_true", "change"
 
 
 class Hit(Protocol):
@@ -52,11 +68,12 @@ class TextListener(Protocol):
     def detect(self, text: str) -> Sequence[Hit]: ...
 
 
-class _Silent:
-    """A listener that hears nothing; for flows tested without the detector."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one event produced: the replies to show and the effects to apply after saving."""
 
-    def detect(self, text: str) -> Sequence[Hit]:
-        return ()
+    replies: list[Reply]
+    effects: tuple[Effect, ...] = field(default=())
 
 
 @dataclass(slots=True)
@@ -65,6 +82,9 @@ class _Cursor:
 
     state: str
     verdict: Verdict
+
+
+Handler = Callable[["Engine", Session, Event, list[Effect]], list[Reply]]
 
 
 class Engine:
@@ -81,16 +101,24 @@ class Engine:
         clock: Callable[[], float] = time.time,
         quiet_hours: QuietHours | None = None,
         followups: bool = True,
+        countries: CountryCatalog | None = None,
     ) -> None:
         self.flow = flow
         self.catalog = catalog
-        self.render = Renderer(flow, catalog, hide=() if followups else REMINDER_FOLLOWUPS)
-        self.listener: TextListener = listener or _Silent()
+        self.countries = countries
+        hide = () if followups else REMINDER_FOLLOWUPS
+        self.render = Renderer(flow, catalog, hide, countries)
+        self.listener = listener
         self.default_locale = default_locale
         self.default_region = default_region
         self.clock = clock
         self.machine = flow.machine
-        self.aftercare = Aftercare(self, quiet_hours or QuietHours())
+        self.aftercare = Aftercare(self.render, flow, clock, quiet_hours or QuietHours())
+        self._profile_states = frozenset(
+            name
+            for name, state in flow.states.items()
+            if name in flow.profile or state.group in flow.profile
+        )
 
     def new_session(self, user: str) -> Session:
         """A blank session; cheap (a small dataclass), no Machine involved."""
@@ -100,14 +128,18 @@ class Engine:
     def verdict(self, session: Session) -> Verdict:
         return self.flow.rules.verdict(session.findings)
 
-    def handle(self, session: Session, event: Event) -> list[Reply]:
-        """Apply ``event`` to ``session`` (in place) and return what to say."""
+    def step(self, session: Session, event: Event) -> Step:
+        """Apply ``event`` to ``session`` (in place): what to say, and what to schedule."""
         self._adopt_platform_hints(session, event)
         session.updated_at = self.clock()
         notice = self._fit_to_flow(session)
-        handler = self._handlers[event.kind]
-        replies = handler(self, session, event)
-        return [notice, *replies] if notice else replies
+        effects: list[Effect] = []
+        replies = self._handlers[event.kind](self, session, event, effects)
+        return Step([notice, *replies] if notice else replies, tuple(effects))
+
+    def handle(self, session: Session, event: Event) -> list[Reply]:
+        """:meth:`step` for callers that only show replies (tests, the walker)."""
+        return self.step(session, event).replies
 
     def _fit_to_flow(self, session: Session) -> Reply | None:
         """A session saved under an older flow (a deploy changed the questions) keeps every
@@ -118,6 +150,8 @@ class Engine:
         def known(a: Answer) -> bool:
             return a.question in states and states[a.question].choice(a.choice) is not None
 
+        if not all(known(a) for a in session.profile):
+            session.profile.clear()
         state_known = session.state is None or session.state in states
         if state_known and all(known(a) for a in session.answers):
             return None
@@ -132,18 +166,16 @@ class Engine:
 
     # -- events -------------------------------------------------------------------------
 
-    def _start(self, session: Session, event: Event) -> list[Reply]:
+    def _start(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         if session.state is not None and not self._is_done(session):
-            return [
-                self.render.info("ui.resume", session),
-                self.render.question(session),
-            ]
+            return [self.render.info("ui.resume", session), self._current(session)]
         return self._begin(session)
 
-    def _restart(self, session: Session, event: Event) -> list[Reply]:
+    def _restart(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         return self._begin(session)
 
     def _begin(self, session: Session) -> list[Reply]:
+        """A new check; the remembered profile stays and is offered when its turn comes."""
         session.state = self.flow.start
         session.answers.clear()
         session.noted.clear()
@@ -151,29 +183,36 @@ class Engine:
         session.level = None
         return [self.render.info("ui.welcome", session), self.render.question(session)]
 
-    def _choice(self, session: Session, event: Event) -> list[Reply]:
-        if session.pending is not None and event.question == session.pending:
-            return self._answer_pending(session, event.value or "")
+    def _choice(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        prompt = session.pending
+        if prompt is not None and event.question == encode(prompt):
+            return self._answer_prompt(session, prompt, event.value or "", fx)
         if session.state is None:
             return self._begin(session)
-        if session.pending is not None and session.pending.startswith(CONFIRM):
-            return [self._refusal("ui.answer_this_first", session), self._pending(session)]
+        if isinstance(prompt, Confirm):
+            return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
         session.pending = None
         state = self.flow.states[session.state]
         if event.question is not None and event.question != state.name:
             return self._stale(session)
         if state.outcome is not None:
-            return self._followup(session, state, event.value or "")
-        choice = state.choice(event.value or "")
-        if choice is None or choice not in self.render.available(session, state):
+            return self._followup(session, state, event.value or "", fx)
+        return self._answer(session, state, event.value or "")
+
+    def _answer(self, session: Session, state: FlowState, value: str) -> list[Reply]:
+        choice = state.choice(value)
+        if choice is None:
             return self._stale(session)
+        if choice not in self.render.available(session, state):
+            return [self.render.question(session)]  # a ticked item pressed again
         session.answers.append(Answer(state.name, choice.id, choice.findings))
         cursor = _Cursor(state.name, self.verdict(session))
         self.machine.events[trigger_name(state.name, choice.id)].trigger(cursor)
         return self._arrive(session, cursor.state, cursor.verdict)
 
-    def _text(self, session: Session, event: Event) -> list[Reply]:
-        hits = list(self.listener.detect(event.value or ""))
+    def _text(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        text = event.value or ""
+        hits = list(self.listener.detect(text)) if self.listener is not None else []
         known = set(session.findings)
         new = [h for h in hits if h.certain and h.finding not in known]
         doubtful = [h for h in hits if not h.certain and h.finding not in known]
@@ -184,13 +223,23 @@ class Engine:
         if new:
             return self._noted(session, [h.finding for h in new])
         if doubtful:
-            session.pending = CONFIRM + doubtful[0].finding
-            return [self._pending(session)]
-        if session.pending is not None:
-            return [self.render.info("ui.use_buttons", session), self._pending(session)]
-        return [self.render.info("ui.use_buttons", session), self.render.question(session)]
+            session.pending = Confirm(doubtful[0].finding)
+            return [self._prompt(session)]
+        current = self._current(session)
+        age = session.pending is None and session.state == (self.flow.profile or ("",))[0]
+        picked = answers.match(text, current.choices, age=age)
+        if picked is None:
+            return [self._nudge(session, current)]
+        return self._choice(session, Event(EventKind.CHOICE, picked, current.question), fx)
 
-    def _back(self, session: Session, event: Event) -> list[Reply]:
+    def _nudge(self, session: Session, current: Reply) -> Reply:
+        """One line, the same buttons: the question is not repeated in full."""
+        text = self.render.t("ui.use_buttons", session)
+        return Reply(
+            ReplyKind.INFO, "ui.use_buttons", text, current.choices, question=current.question
+        )
+
+    def _back(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         if session.pending is not None:
             session.pending = None
             return [self.render.question(session)] if session.state else self._begin(session)
@@ -203,34 +252,44 @@ class Engine:
         session.level = None
         return [self.render.question(session)]
 
-    def _help(self, session: Session, event: Event) -> list[Reply]:
+    def _help(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         return self._with_current(session, self.render.info("ui.help", session))
 
-    def _about(self, session: Session, event: Event) -> list[Reply]:
+    def _about(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         return self._with_current(session, self.render.info("ui.about", session))
 
-    def _language(self, session: Session, event: Event) -> list[Reply]:
+    def _language(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         chosen = normalize_locale(event.value, self.catalog.locales)
         if chosen is None:
-            session.pending = LANGUAGE
-            return [self._pending(session)]
+            session.pending = ChooseLanguage()
+            return [self._prompt(session)]
         session.locale = chosen
         session.pending = None
         return self._with_current(session, self.render.info("ui.language_set", session))
 
-    def _region(self, session: Session, event: Event) -> list[Reply]:
-        value = (event.value or "").strip().lower()
-        if value not in REGIONS:
-            session.pending = REGION
-            return [self._pending(session)]
-        session.region = value
+    def _region(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        """``/region`` (or its menu): a country code, name or flag, or one of the old regions.
+
+        Nothing stored changes for a name we don't know; the person is asked again.
+        """
+        value = (event.value or "").strip()
+        country = self.countries.resolve(value, from_command=True) if self.countries else None
+        if country is None and value.lower() not in REGIONS:
+            session.pending = ChooseRegion()
+            if value and self.countries is not None:
+                return [self.render.info("country.unknown", session), self._prompt(session)]
+            return [self._prompt(session)]
+        if country is not None:
+            session.country, session.region = country.code, None
+        else:
+            session.country, session.region = None, value.lower()
         session.pending = None
         done = self.render.info("ui.region_set", session)
         if self._is_done(session):  # show the result again, now with the exact number
             return [done, *self.render.outcome(session, self.verdict(session))]
         return self._with_current(session, done)
 
-    def _forget(self, session: Session, event: Event) -> list[Reply]:
+    def _forget(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         locale = session.locale
         reply = self.render.info("ui.forgotten", session)
         fresh = self.new_session(session.user)
@@ -239,7 +298,16 @@ class Engine:
         session.locale = locale if locale != self.default_locale else None
         return [reply]
 
-    _handlers: ClassVar[dict[EventKind, Callable[[Engine, Session, Event], list[Reply]]]] = {
+    def _stop(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        return self.aftercare.stop(session, fx)
+
+    def _summary(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        return self.aftercare.summary(session)
+
+    def _remind(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
+        return self.aftercare.remind(session, event.value or "")
+
+    _handlers: ClassVar[dict[EventKind, Handler]] = {
         EventKind.START: _start,
         EventKind.RESTART: _restart,
         EventKind.CHOICE: _choice,
@@ -250,32 +318,33 @@ class Engine:
         EventKind.LANGUAGE: _language,
         EventKind.REGION: _region,
         EventKind.FORGET: _forget,
-        EventKind.STOP: lambda self, session, event: self.aftercare.stop(session),
-        EventKind.SUMMARY: lambda self, session, event: self.aftercare.summary(session),
-        EventKind.REMIND: lambda self, session, event: self.aftercare.remind(
-            session, event.value or ""
-        ),
+        EventKind.STOP: _stop,
+        EventKind.SUMMARY: _summary,
+        EventKind.REMIND: _remind,
     }
 
     # -- helpers ------------------------------------------------------------------------
 
     def _adopt_platform_hints(self, session: Session, event: Event) -> None:
+        """The platform's language hint sets the language. The country is never guessed from
+        it: until the person names one, every screen says "112 or your local number"."""
+        hints = Hints(event.locale)
         if session.locale is None:
-            session.locale = (
-                normalize_locale(event.locale, self.catalog.locales) or self.default_locale
-            )
+            session.locale = hints.locale(self.catalog.locales, self.default_locale)
         if session.region is None:
-            session.region = region_from_locale(event.locale) or self.default_region
+            session.region = hints.region(self.default_region)
 
     def _is_done(self, session: Session) -> bool:
         return self.flow.states[session.state or self.flow.start].outcome is not None
 
+    def _current(self, session: Session) -> Reply:
+        """What is waiting for an answer: a prompt, or the current question."""
+        return self._prompt(session) if session.pending else self.render.question(session)
+
     def _with_current(self, session: Session, reply: Reply) -> list[Reply]:
-        if session.pending is not None:
-            return [reply, self._pending(session)]
-        if session.state is None:
+        if session.state is None and session.pending is None:
             return [reply]
-        return [reply, self.render.question(session)]
+        return [reply, self._current(session)]
 
     def _stale(self, session: Session) -> list[Reply]:
         return [self._refusal("ui.already_answered", session), self.render.question(session)]
@@ -288,24 +357,32 @@ class Engine:
         session.state = state
         target = self.flow.states[state]
         if target.outcome is None:
+            if self.flow.profile and state == self.flow.profile[0] and session.profile:
+                session.pending = ProfileCheck()
+                return [self._prompt(session)]
             return [self.render.question(session)]
         session.level = target.outcome
         session.triaged_at = self.clock()
+        asked = [a for a in session.answers if a.question in self._profile_states]
+        if asked:
+            session.profile[:] = asked
         return self.render.outcome(session, verdict)
 
-    def _followup(self, session: Session, state: FlowState, choice: str) -> list[Reply]:
+    def _followup(
+        self, session: Session, state: FlowState, choice: str, fx: list[Effect]
+    ) -> list[Reply]:
         if choice == RESTART:
             return self._begin(session)
         if choice == SET_REGION:
-            return self._region(session, Event(EventKind.REGION))
+            return self._region(session, Event(EventKind.REGION), fx)
         if choice not in state.followups or choice in self.render.hide:
             return self._stale(session)
         if choice == SUMMARY:
             replies = self.aftercare.summary(session)
         elif choice in SPECIAL_FOLLOWUPS:
-            replies = self.aftercare.followup(session, choice)
+            replies = self.aftercare.followup(session, choice, fx)
         else:
-            replies = [self.render.info(f"followups.{choice}.text", session)]
+            replies = self.render.detail(session, choice)
         return [*replies, self.render.followups(session, state)]
 
     def _noted(self, session: Session, findings: list[str]) -> list[Reply]:
@@ -321,13 +398,13 @@ class Engine:
         )
         target = self._escalation(session, verdict)
         if target is not None:
+            session.pending = None
             return [warning, *self._arrive(session, target, verdict)]
-        if session.pending in (REGION, LANGUAGE):
+        if isinstance(session.pending, ChooseRegion | ChooseLanguage):
             session.pending = None
         follow = self.render.t("ui.red_flag_noted", session)
         noted = Reply(ReplyKind.INFO, "ui.red_flag_noted", follow)
-        current = self._pending(session) if session.pending else self.render.question(session)
-        return [warning, noted, current]
+        return [warning, noted, self._current(session)]
 
     def _escalation(self, session: Session, verdict: Verdict) -> str | None:
         """The outcome state to jump to now, or None to carry on with the questions."""
@@ -339,41 +416,98 @@ class Engine:
         target = self.flow.interrupt_target(verdict)
         return None if target == current.name else target
 
-    def _pending(self, session: Session) -> Reply:
-        pending = session.pending or ""
-        if pending.startswith(CONFIRM):
-            finding = pending.removeprefix(CONFIRM)
-            text = self.render.t(
-                "ui.confirm", session, finding=self.render.finding(session, finding)
-            )
+    # -- prompts ------------------------------------------------------------------------
+
+    def _prompt(self, session: Session) -> Reply:
+        """The reply that asks the pending prompt (again)."""
+        prompt = session.pending
+        t = self.render.t
+        if isinstance(prompt, Confirm):
+            name = self.render.finding(session, prompt.finding)
+            text = t("ui.confirm", session, finding=name)
             choices: tuple[Choice, ...] = (
-                Choice(CONFIRM_YES, self.render.t("choices.confirm_yes", session), (finding,)),
-                Choice(CONFIRM_UNSURE, self.render.t("choices.not_sure", session), (finding,)),
-                Choice(CONFIRM_NO, self.render.t("choices.confirm_no", session)),
+                Choice(CONFIRM_YES, t("choices.confirm_yes", session), (prompt.finding,)),
+                Choice(CONFIRM_UNSURE, t("choices.not_sure", session), (prompt.finding,)),
+                Choice(CONFIRM_NO, t("choices.confirm_no", session)),
             )
-        elif pending == LANGUAGE:
-            text = self.render.t("ui.choose_language", session)
+        elif isinstance(prompt, ChooseLanguage):
+            text = t("ui.choose_language", session)
             choices = tuple(
                 Choice(loc, self.catalog.text("ui.language_name", loc))
                 for loc in self.catalog.locales
             )
+        elif isinstance(prompt, ProfileCheck):
+            text = t("ui.profile_confirm", session, facts=self._facts(session))
+            choices = (
+                Choice(STILL_TRUE, t("choices.still_true", session)),
+                Choice(CHANGE, t("choices.change", session)),
+            )
+        elif isinstance(prompt, Compress | CheckIn):
+            kind = "compress_next" if isinstance(prompt, Compress) else "checkin"
+            return self.aftercare.remind(session, kind)[0]
         else:
-            text = self.render.t("ui.choose_region", session)
-            choices = tuple(Choice(r, self.render.t(f"regions.{r}", session)) for r in REGIONS)
-        return Reply(ReplyKind.QUESTION, f"ui.pending.{pending}", text, choices, question=pending)
+            text = t("ui.choose_region", session)
+            choices = self._region_choices(session)
+        key = f"ui.pending.{encode(prompt)}" if prompt else "ui.pending"
+        question = encode(prompt) if prompt else None
+        return Reply(ReplyKind.QUESTION, key, text, choices, question=question)
 
-    def _answer_pending(self, session: Session, value: str) -> list[Reply]:
-        pending = session.pending or ""
-        if pending == LANGUAGE:
-            return self._language(session, Event(EventKind.LANGUAGE, value))
-        if pending == REGION:
-            return self._region(session, Event(EventKind.REGION, value))
-        if pending in (PROMPT_COMPRESS, PROMPT_CHECKIN):
-            return self.aftercare.answer(session, pending, value) or self._stale(session)
-        finding = pending.removeprefix(CONFIRM)
+    def _region_choices(self, session: Session) -> tuple[Choice, ...]:
+        """The likeliest countries for the person's language first (hints order, never
+        decide); without country data, the old regions."""
+        if self.countries is None:
+            t = self.render.t
+            return tuple(Choice(r, t(f"regions.{r}", session)) for r in REGIONS)
+        locale = self.render.locale(session)
+        choices = []
+        for code in self.countries.likely([locale]):
+            country = self.countries.get(code)
+            if country is not None:
+                choices.append(Choice(code, f"{country.flag} {country.name(locale)}"))
+        return tuple(choices)
+
+    def _facts(self, session: Session) -> str:
+        """The remembered answers in a few words: the age band and any fact ticked."""
+        first = self.flow.profile[0]
+        labels = []
+        for answer in session.profile:
+            choice = self.flow.states[answer.question].choice(answer.choice)
+            if choice is not None and (answer.question == first or choice.findings):
+                labels.append(self.render.t(choice.label, session))
+        if not any(a.findings for a in session.profile if a.question != first):
+            labels.append(self.render.t("ui.profile_nothing", session))
+        return "; ".join(labels)
+
+    def _answer_prompt(
+        self, session: Session, prompt: Prompt, value: str, fx: list[Effect]
+    ) -> list[Reply]:
+        if isinstance(prompt, ChooseLanguage):
+            return self._language(session, Event(EventKind.LANGUAGE, value), fx)
+        if isinstance(prompt, ChooseRegion):
+            return self._region(session, Event(EventKind.REGION, value), fx)
+        if isinstance(prompt, Compress | CheckIn):
+            return self.aftercare.answer(session, prompt, value, fx) or self._stale(session)
+        if isinstance(prompt, ProfileCheck):
+            return self._profile_answer(session, value)
         if value not in (CONFIRM_YES, CONFIRM_NO, CONFIRM_UNSURE):
-            return [self._refusal("ui.answer_this_first", session), self._pending(session)]
+            return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
         session.pending = None
         if value == CONFIRM_NO:
-            return [self.render.info("ui.confirm_thanks", session), self.render.question(session)]
-        return self._noted(session, [finding])
+            return [self.render.info("ui.confirm_thanks", session), self._current(session)]
+        return self._noted(session, [prompt.finding])
+
+    def _profile_answer(self, session: Session, value: str) -> list[Reply]:
+        """ "Still true": the remembered answers count again, as if tapped; "change": ask."""
+        if value not in (STILL_TRUE, CHANGE):
+            return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
+        session.pending = None
+        if value == CHANGE:
+            return [self.render.question(session)]
+        cursor = _Cursor(session.state or self.flow.start, self.verdict(session))
+        for answer in list(session.profile):
+            if cursor.state != answer.question or self.flow.states[cursor.state].outcome:
+                break
+            session.answers.append(answer)
+            cursor.verdict = self.verdict(session)
+            self.machine.events[trigger_name(answer.question, answer.choice)].trigger(cursor)
+        return self._arrive(session, cursor.state, cursor.verdict)

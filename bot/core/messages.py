@@ -52,6 +52,7 @@ class ReplyKind(StrEnum):
     INFO = "info"
     WARNING = "warning"
     OUTCOME = "outcome"
+    IMAGE = "image"  # a picture (``Reply.image`` names it); ``text`` is its caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +81,5 @@ class Reply:
     question: str | None = None
     findings: tuple[str, ...] = field(default=())
     refused: bool = False  # the press was not applied (stale, forged, double, or blocked)
+    image: str | None = None  # a picture key (content/pictures/<key>.png) for IMAGE replies
+    alt: str | None = None  # what the picture shows, for screen readers

@@ -1,8 +1,9 @@
 """Emergency numbers by region: every escalation names the number the person must call.
 
 The numbers are facts, not wording, so they live here as data; region names and the sentences
-around them are content. When the region is unknown the bot lists every number and offers
-``/region``; it never guesses a single number for someone it cannot place.
+around them (and each region's non-urgent line) are content. When the region is unknown the
+bot says "112 or your local emergency number" and offers ``/region``; it never guesses a
+number from the language of the chat.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ class Region:
 
     id: str
     emergency: str
-    urgent: str | None = None
     also: str | None = None  # a second emergency number people there also know
     zone: str | None = None  # the time zone most people there live in (None: too many)
 
@@ -30,56 +30,10 @@ REGIONS: dict[str, Region] = {
     r.id: r
     for r in (
         Region("eu", "112", zone="Europe/Berlin"),
-        Region("uk", "999", "111", zone="Europe/London"),
+        Region("uk", "999", zone="Europe/London"),
         Region("us", "911"),
         Region("ca", "911"),
-        Region("ru", "112", "103", also="103", zone="Europe/Moscow"),
+        Region("ru", "112", also="103", zone="Europe/Moscow"),
         Region("au", "000", also="112", zone="Australia/Sydney"),
     )
 }
-
-_BY_COUNTRY = {"gb": "uk", "uk": "uk", "us": "us", "ca": "ca", "ru": "ru", "au": "au"}
-_EU_LANGUAGES = frozenset(
-    [
-        "bg",
-        "cs",
-        "da",
-        "de",
-        "el",
-        "es",
-        "et",
-        "fi",
-        "fr",
-        "ga",
-        "hr",
-        "hu",
-        "it",
-        "lt",
-        "lv",
-        "mt",
-        "nl",
-        "pl",
-        "pt",
-        "ro",
-        "sk",
-        "sl",
-        "sv",
-    ]
-)
-
-
-def region_from_locale(tag: str | None) -> str | None:
-    """A region from a language tag such as ``en-GB`` or ``ru``; None when unsure.
-
-    A bare ``en`` could be anywhere, so it gives None and the bot shows every number.
-    """
-    if not tag:
-        return None
-    parts = tag.replace("_", "-").lower().split("-")
-    if len(parts) > 1 and parts[-1] in _BY_COUNTRY:
-        return _BY_COUNTRY[parts[-1]]
-    if parts[0] == "ru":
-        return "ru"
-    if parts[0] in _EU_LANGUAGES:
-        return "eu"
-    return None

@@ -1,8 +1,9 @@
 """Turn flow states and verdicts into replies in the person's language.
 
 The engine decides *what* happens; this module decides *what it looks like*: which choices a
-question still offers, how an outcome names the emergency number and says "because you said",
-and how the summary card for a doctor reads.
+question offers, how a result fits one phone screen (the action on the first line, at most
+five first-aid steps tailored to the answers, the details one tap away), how every number is
+named (:meth:`Renderer.numbers`, the one place), and how the summary card for a doctor reads.
 """
 
 from __future__ import annotations
@@ -10,25 +11,48 @@ from __future__ import annotations
 import time
 
 from bot.core.content import Catalog
+from bot.core.countries import Country, CountryCatalog, Numbers
 from bot.core.flow.model import Flow, FlowChoice, FlowState
 from bot.core.flow.rules import Verdict
+from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.pictures import Picture, alt_key, caption_key
 from bot.core.regions import REGIONS
 from bot.core.session import Answer, Session
 
-RESTART = "restart"
-SET_REGION = "set_region"
-SUMMARY = "summary"
+NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
+AMBULANCE, DEPARTMENT = "emergency_ambulance", "emergency_department"
+# Pictures shown before a detail screen (bot/core/pictures.py).
+PICTURES: dict[str, tuple[Picture, ...]] = {
+    "cold": (Picture.COLD_PACK_LOWER_BACK,),
+    "positions": (Picture.BACK_CALVES_ON_CHAIR, Picture.SIDE_PILLOW_BETWEEN_KNEES),
+}
+SIDE_ONLY = (Picture.SIDE_PILLOW_BETWEEN_KNEES,)  # pregnancy after 28 weeks: not on the back
+# Answers of the "how is it going" question that tailor the first aid.
+STARTED_TODAY = ("course", "today")
+PAST_72_HOURS = frozenset({("course", "over_three_improving"), ("course", "over_three_days")})
+NO_NSAIDS = frozenset({"dark_urine_after_exercise", "muscle_swelling_after_training"})
+MAX_STEPS = 5
+MAX_REASONS = 2  # the summary card for a doctor lists every answer
+SCREEN = 900  # characters of the first result message: one phone screen
 
 
 class Renderer:
     """Renders replies for one flow and one content catalog."""
 
-    def __init__(self, flow: Flow, catalog: Catalog, hide: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        catalog: Catalog,
+        hide: tuple[str, ...] = (),
+        countries: CountryCatalog | None = None,
+    ) -> None:
         self.flow = flow
         self.catalog = catalog
         self.hide = hide
-        self._numbers: dict[tuple[str, str], dict[str, str]] = {}
+        self.countries = countries
+        self._lines = Numbers(catalog)
+        self._numbers: dict[tuple[str, str, str], dict[str, str]] = {}
         self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
@@ -42,34 +66,49 @@ class Renderer:
         return Reply(kind=kind, key=key, text=self.t(key, session))
 
     def numbers(self, session: Session) -> dict[str, str]:
-        """``{number}`` (one region, or every region) and ``{urgent}`` for the templates.
+        """``{number}`` and ``{urgent}`` for the templates: every number shown comes from here.
 
-        Rendered once per (region, locale): every text of every reply asks for them.
+        The number follows the person's country, never their language: with no country known
+        it is "112 or your local emergency number" (112 reaches emergency services from
+        mobile phones in most countries). A country (``session.country``, from
+        ``content/countries.yaml``) wins over the older regions. Rendered once per
+        (country, region, locale).
         """
-        key = (session.region or "", self.locale(session))
+        key = (session.country or "", session.region or "", self.locale(session))
         cached = self._numbers.get(key)
         if cached is None:
             cached = self._numbers[key] = self._render_numbers(*key)
         return cached
 
-    def _render_numbers(self, region_id: str, locale: str) -> dict[str, str]:
+    def country(self, session: Session) -> Country | None:
+        """The person's country, when they named one we have data for."""
+        return self.countries.get(session.country) if self.countries else None
+
+    def _render_numbers(self, code: str, region_id: str, locale: str) -> dict[str, str]:
+        country = self.countries.get(code) if self.countries and code else None
+        if country is not None:
+            line = self._lines.non_urgent(country)
+            urgent = (
+                self.catalog.text("ui.non_urgent", locale, line=line.text(locale))
+                if line is not None
+                else self.catalog.text("ui.urgent_unknown_region", locale)
+            )
+            return {"number": self._lines.emergency_line(country, locale), "urgent": urgent}
         region = REGIONS.get(region_id)
         if region is None:
-            by_number: dict[str, list[str]] = {}
-            for r in REGIONS.values():
-                by_number.setdefault(r.emergency, []).append(
-                    self.catalog.text(f"regions.{r.id}", locale)
-                )
-            listing = ", ".join(f"{n} ({', '.join(names)})" for n, names in by_number.items())
             return {
-                "number": listing,
+                "number": self.catalog.text("ui.number_unknown", locale),
                 "urgent": self.catalog.text("ui.urgent_unknown_region", locale),
             }
-        urgent = self.catalog.text(f"regions.urgent.{region.id}", locale, number=region.urgent)
-        return {"number": region.call, "urgent": urgent}
+        return {
+            "number": region.call,
+            "urgent": self.catalog.text(f"regions.urgent.{region.id}", locale),
+        }
+
+    # -- questions ----------------------------------------------------------------------
 
     def available(self, session: Session, state: FlowState) -> tuple[FlowChoice, ...]:
-        """The choices still open: a multi question hides items already picked this visit."""
+        """The choices that still count: a checklist does not take an item twice."""
         if not state.multi:
             return state.choices
         picked = {a.choice for a in self.visit(session, state.name)}
@@ -94,38 +133,50 @@ class Renderer:
         if state.outcome is not None:
             return self.followups(session, state)
         picked = tuple(a.choice for a in self.visit(session, state.name)) if state.multi else ()
-        key = (state.name, self.locale(session), session.region or "", picked)
+        place = session.country or session.region or ""
+        key = (state.name, self.locale(session), place, picked)
         cached = self._questions.get(key)
         if cached is None:
             if len(self._questions) > 10_000:
                 self._questions.clear()
-            cached = self._questions[key] = self._question(session, state, bool(picked))
+            cached = self._questions[key] = self._question(session, state, picked)
         return cached
 
-    def _question(self, session: Session, state: FlowState, again: bool) -> Reply:
-        text = self.t(state.text, session)
-        if again:
-            text = f"{self.t('ui.anything_else', session)}\n{text}"
-        choices = tuple(
-            Choice(c.id, self._label(session, c, again), c.findings)
-            for c in self.available(session, state)
-        )
-        return Reply(ReplyKind.QUESTION, state.text, text, choices, question=state.name)
+    def _question(self, session: Session, state: FlowState, picked: tuple[str, ...]) -> Reply:
+        """A checklist asked again keeps every button where it was (numbers stay stable):
+        picked items carry a tick, "None of these" becomes "Nothing else"."""
+        if not picked:
+            text = self.t(state.text, session)
+            choices = tuple(
+                Choice(c.id, self.t(c.label, session), c.findings) for c in state.choices
+            )
+            return Reply(ReplyKind.QUESTION, state.text, text, choices, question=state.name)
+        buttons = []
+        for c in state.choices:
+            if c.id == NOT_SURE:
+                continue
+            if c.id == NONE_OF_THESE:
+                buttons.append(Choice(c.id, self.t("choices.nothing_else", session)))
+            elif c.id in picked:
+                label = self.t("ui.picked", session, label=self.t(c.label, session))
+                buttons.append(Choice(c.id, label, c.findings))
+            else:
+                buttons.append(Choice(c.id, self.t(c.label, session), c.findings))
+        text = self.t("ui.anything_else", session)
+        return Reply(ReplyKind.QUESTION, state.text, text, tuple(buttons), question=state.name)
 
-    def _label(self, session: Session, choice: FlowChoice, again: bool) -> str:
-        if again and choice.done and choice.id == "none_of_these":
-            return self.t("choices.nothing_else", session)
-        return self.t(choice.label, session)
+    # -- results ------------------------------------------------------------------------
 
     def followups(self, session: Session, state: FlowState) -> Reply:
-        """The buttons under an outcome: optional info screens and a fresh start.
-
-        While the region is unknown the outcome lists every emergency number; the first
-        button then offers to set the country so the screen can name the exact one.
-        """
-        region = (
-            () if session.region else (Choice(SET_REGION, self.t("choices.set_region", session)),)
-        )
+        """The buttons under a result: the details, the country while unknown, a new check."""
+        country = self.country(session)
+        if country is not None:  # shown, with a way to change it
+            label = f"{country.flag} {self.t('choices.change_country', session)}"
+            region: tuple[Choice, ...] = (Choice(SET_REGION, label),)
+        elif session.region:
+            region = ()
+        else:
+            region = (Choice(SET_REGION, self.t("choices.set_region", session)),)
         choices = (
             *region,
             *(
@@ -144,46 +195,114 @@ class Renderer:
         )
 
     def outcome(self, session: Session, verdict: Verdict) -> list[Reply]:
-        """The outcome screen: banner, number, what to do, why, safety net; then follow-ups."""
+        """The result: action first, then what to do now, why; the details are buttons."""
         state = self.flow.states[session.state or ""]
-        parts = []
-        if verdict.red_flags or verdict.level in self.flow.rules.stop_levels:
-            parts.append(self.t("ui.red_flag_banner", session))
-        parts.append(self.t(state.text, session))
-        parts.extend(self.t(key, session) for key in state.also)
-        if verdict.level not in self.flow.rules.stop_levels:
-            parts.extend(
-                self.t(key, session) for f, key in self.flow.notes.items() if f in verdict.findings
-            )
-        parts.append(self.because(session, verdict))
-        parts.append(self.t("ui.not_a_diagnosis", session))
-        text = "\n\n".join(parts)
+        level = state.outcome or verdict.level
+        if level == AMBULANCE:
+            parts = [self.t("outcomes.emergency_ambulance.text", session)]
+        elif level == DEPARTMENT:
+            parts = self._department(session, verdict)
+        else:
+            parts = self._home(session, verdict, level)
+        closing = self.t("ui.not_a_diagnosis", session)
+        text = "\n".join([*parts, self.because(session, verdict), closing])
+        if len(text) > SCREEN:  # a long country line: one reason is enough, the card has all
+            text = "\n".join([*parts, self.because(session, verdict, 1), closing])
         outcome = Reply(
-            ReplyKind.OUTCOME, state.text, text, question=state.name, findings=verdict.because
+            ReplyKind.OUTCOME,
+            state.text,
+            text,
+            question=state.name,
+            findings=verdict.because,
         )
         return [outcome, self.followups(session, state)]
 
-    def because(self, session: Session, verdict: Verdict) -> str:
-        """ "Because you said ..." from the answers (and typed words) behind the level."""
-        lines: list[str] = []
-        reasons = set(verdict.because)
-        for answer in session.answers:
-            if reasons.intersection(answer.findings):
-                state = self.flow.states[answer.question]
-                choice = state.choice(answer.choice)
-                label = self.t(choice.label, session) if choice else answer.choice
-                lines.append(f"• {self.t(f'questions.{state.name}.short', session)}: {label}")
-        for finding in session.noted:
-            if finding in reasons:
-                lines.append(
-                    f"• {self.t('ui.you_wrote', session)}: {self.finding(session, finding)}"
-                )
-        if not lines:
+    def _department(self, session: Session, verdict: Verdict) -> list[str]:
+        """Hospital today; "call" as the headline when they can't walk or get there."""
+        found = set(verdict.findings)
+        headline = "call" if "cannot_walk_or_care_for_self" in found else "text"
+        parts = [self.t(f"outcomes.emergency_department.{headline}", session)]
+        if "dark_urine_after_exercise" in found:
+            parts.append(self.t("outcomes.emergency_department.dark_urine", session))
+        if "pregnancy_warning_signs" in found:
+            parts.append(self.t("outcomes.emergency_department.pregnancy", session))
+        return parts
+
+    def _home(self, session: Session, verdict: Verdict, level: str) -> list[str]:
+        """Every non-emergency result leads with the same tailored first aid; the urgent
+        referral comes first (clinical.md 2), the doctor and self-care lines after it."""
+        found = set(verdict.findings)
+        parts = [self.t(f"outcomes.{level}.action", session)]
+        line = self.t(f"outcomes.{level}.line", session)
+        if level == "urgent_doctor":
+            parts.append(line)
+            if "muscle_swelling_after_training" in found:
+                parts.append(self.t("outcomes.urgent_doctor.muscles", session))
+        parts.append(self.first_aid(session, verdict))
+        if level != "urgent_doctor":
+            parts.append(line)
+        if "pregnancy" in found:
+            parts.append(self.t("outcomes.pregnancy", session))
+        if "muscle_swelling_after_training" not in found:  # its own line says no NSAIDs
+            parts.append(self.t(self._medicines(found), session))
+        parts.append(self.t("outcomes.safety_net", session))
+        return parts
+
+    def _medicines(self, found: set[str]) -> str:
+        if "pregnancy" in found:
+            return "outcomes.medicines_pregnancy"
+        if found & NO_NSAIDS:
+            return "outcomes.medicines_avoid"
+        return "outcomes.medicines"
+
+    def first_aid(self, session: Session, verdict: Verdict) -> str:
+        """At most five numbered steps that fit what the person said."""
+        found = set(verdict.findings)
+        said = {(a.question, a.choice) for a in session.answers}
+        muscles = "muscle_swelling_after_training" in found  # its own step says stop training
+        steps = ["stop"] if STARTED_TODAY in said and not muscles else []
+        steps.append("positions_pregnant" if "pregnancy" in found else "positions")
+        steps.extend(["after_72h"] if said & PAST_72_HOURS else ["cold", "no_heat"])
+        steps.append("move_muscles" if muscles else "move")
+        return "\n".join(
+            f"{i}. {self.t(f'outcomes.steps.{step}', session)}"
+            for i, step in enumerate(steps[:MAX_STEPS], 1)
+        )
+
+    def because(self, session: Session, verdict: Verdict, most: int = MAX_REASONS) -> str:
+        """ "Why: you said ..." in one line, from the findings behind the level."""
+        if not verdict.because:
             return self.t("ui.because_nothing", session)
-        return "\n".join([self.t("ui.because", session), *lines])
+        tapped = {f for a in session.answers for f in a.findings}
+        reasons = verdict.because[:most]
+        said = [self.finding(session, f) for f in reasons if f in tapped]
+        typed = [self.finding(session, f) for f in reasons if f not in tapped]
+        parts = [f"{self.t('ui.because', session)} {'; '.join(said)}"] if said else []
+        if typed:
+            key = "ui.you_wrote" if said else "ui.because_typed"
+            parts.append(f"{self.t(key, session)}: {'; '.join(typed)}")
+        return "; ".join(parts) + "."
 
     def finding(self, session: Session, finding: str) -> str:
         return self.t(f"findings.{finding}", session)
+
+    def detail(self, session: Session, followup: str) -> list[Reply]:
+        """A detail screen under a result, its pictures first (caption: what they show)."""
+        pictures = PICTURES.get(followup, ())
+        if followup == "positions" and "pregnancy" in session.findings:
+            pictures = SIDE_ONLY
+        replies = [
+            Reply(
+                ReplyKind.IMAGE,
+                caption_key(picture),
+                self.t(caption_key(picture), session),
+                image=picture.value,
+                alt=self.t(alt_key(picture), session),
+            )
+            for picture in pictures
+        ]
+        replies.append(self.info(f"followups.{followup}.text", session))
+        return replies
 
     def summary(self, session: Session, verdict: Verdict) -> Reply:
         """A card the person can show a doctor: date, level, every answer, typed red flags."""
@@ -197,7 +316,7 @@ class Renderer:
             state = self.flow.states[answer.question]
             choice = state.choice(answer.choice)
             label = self.t(choice.label, session) if choice else answer.choice
-            lines.append(f"• {self.t(f'questions.{state.name}.short', session)}: {label}")
+            lines.append(f"• {self.t(state.short, session)}: {label}")
         lines.extend(
             f"• {self.t('ui.you_wrote', session)}: {self.finding(session, f)}"
             for f in session.noted

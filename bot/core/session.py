@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.prompts import Prompt, decode, encode
+
 SCHEMA = 1
 # One encoder for every save: json.dumps with options builds a new encoder on each call.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -31,7 +33,9 @@ class Session:
 
     ``answers`` is the history that ``back`` rewinds; ``noted`` holds findings typed in free
     text, which ``back`` never removes (a red flag, once said, stays said). ``pending`` is a
-    short-lived prompt outside the flow (a confirming question, the region or language menu).
+    short-lived prompt outside the flow (:mod:`bot.core.prompts`). ``profile`` keeps the
+    answers about the person (age band, pregnancy, cancer, fragile bones, immunity) for the
+    next check; a new check offers them for a one-tap "still true", /forget deletes them.
     ``version`` grows with every save and lets a storage refuse a save that lost a race.
     """
 
@@ -41,15 +45,15 @@ class Session:
     noted: list[str] = field(default_factory=list)
     locale: str | None = None
     region: str | None = None
-    pending: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, once the person names one
+    pending: Prompt | None = None
     level: str | None = None
     triaged_at: float | None = None
     checkins: list[tuple[float, str]] = field(default_factory=list)
     created_at: float = 0.0
     updated_at: float = 0.0
     version: int = 0
-    # Reminders to schedule or cancel, applied by the service after the save; never stored.
-    outbox: list[tuple[str, object]] = field(default_factory=list, compare=False, repr=False)
+    profile: list[Answer] = field(default_factory=list)
 
     @property
     def findings(self) -> list[str]:
@@ -66,14 +70,13 @@ class Session:
             "s": SCHEMA,
             "u": self.user,
             "st": self.state,
-            "a": [
-                [a.question, a.choice, *([list(a.findings)] if a.findings else [])]
-                for a in self.answers
-            ],
+            "a": _answers(self.answers),
+            "pf": _answers(self.profile),
             "n": self.noted,
             "l": self.locale,
             "r": self.region,
-            "p": self.pending,
+            "co": self.country,
+            "p": encode(self.pending) if self.pending is not None else None,
             "lv": self.level,
             "ta": self.triaged_at,
             "ci": [[round(t, 1), a] for t, a in self.checkins],
@@ -93,13 +96,13 @@ class Session:
         return cls(
             user=str(data["u"]),
             state=data.get("st"),
-            answers=[
-                Answer(a[0], a[1], tuple(a[2]) if len(a) > 2 else ()) for a in data.get("a", [])
-            ],
+            answers=_read_answers(data.get("a", [])),
+            profile=_read_answers(data.get("pf", [])),
             noted=list(data.get("n", [])),
             locale=data.get("l"),
             region=data.get("r"),
-            pending=data.get("p"),
+            country=data.get("co"),
+            pending=decode(data.get("p")),
             level=data.get("lv"),
             triaged_at=data.get("ta"),
             checkins=[(float(t), str(a)) for t, a in data.get("ci", [])],
@@ -107,3 +110,11 @@ class Session:
             updated_at=float(data.get("t", 0.0)),
             version=int(data.get("v", 0)),
         )
+
+
+def _answers(answers: list[Answer]) -> list[list[Any]]:
+    return [[a.question, a.choice, *([list(a.findings)] if a.findings else [])] for a in answers]
+
+
+def _read_answers(raw: list[list[Any]]) -> list[Answer]:
+    return [Answer(a[0], a[1], tuple(a[2]) if len(a) > 2 else ()) for a in raw]

@@ -1,10 +1,14 @@
-"""One small storage interface, so the engine never knows where sessions live.
+"""Four small storage roles, so the engine never knows where sessions live.
 
-Every backend passes the same contract test suite (``tests/storage/test_contract.py``).
-Saves are compare-and-set on ``Session.version``: a save that lost a race raises
-``ConcurrentUpdate`` instead of overwriting someone else's step. Per-user locking and
-duplicate-event detection sit beside storage because they must be shared exactly as widely
-as the sessions are (one process for SQLite, every process for Redis).
+As in aiogram, each role is its own interface and locking (isolation) is kept apart from
+storage: ``SessionStore`` (sessions with compare-and-set saves and a retention period),
+``EventLog`` (platform events already handled), ``ReminderQueue`` (follow-ups with leases)
+and ``Isolation`` (one event per user at a time). A backend is one module that implements the
+roles on one database and hands them out together as a ``Storage`` bundle. Every role has one
+contract suite run against every backend (``tests/storage/``).
+
+The roles must be shared exactly as widely as the sessions are: one process for SQLite (so
+its event log and locks are in memory), every process for Redis.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
 
 from bot.core.errors import CorruptRecord
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 
+#: How long a claimed reminder stays with its claimer before it is handed out again.
+LEASE = 120.0
 
-class Storage(ABC):
+
+class SessionStore(ABC):
     """Sessions by user key, with optimistic versioning and a retention period."""
 
     def __init__(self, *, retention: float, clock: Callable[[], float] = time.time) -> None:
@@ -30,7 +38,10 @@ class Storage(ABC):
 
     @abstractmethod
     async def load(self, user: str) -> Session | None:
-        """The stored session, or None (never stored, forgotten, or past retention)."""
+        """The stored session, or None (never stored, forgotten, or past retention).
+
+        Raises ``CorruptRecord`` for a record that cannot be read back as a valid session.
+        """
 
     @abstractmethod
     async def save(self, session: Session) -> None:
@@ -43,58 +54,145 @@ class Storage(ABC):
 
     @abstractmethod
     async def delete(self, user: str) -> None:
-        """Remove everything stored about ``user`` (``/forget``): session and reminders."""
+        """Remove the user's session (``Storage.forget`` also drops reminders and scrubs)."""
 
     @abstractmethod
     async def purge(self) -> int:
         """Delete sessions idle for longer than the retention period; return how many."""
 
+    def cutoff(self) -> float:
+        """Sessions last updated before this moment are past retention."""
+        return self.clock() - self.retention
+
+
+class EventLog(ABC):
+    """Platform events (update ids, interaction ids) already applied, kept for a day or more."""
+
     @abstractmethod
     async def seen(self, event_id: str) -> bool:
-        """Whether a platform event (update id, interaction id) was already handled."""
+        """Whether the event was already handled."""
 
     @abstractmethod
     async def remember(self, event_id: str) -> None:
-        """Mark a platform event handled, for at least a day."""
+        """Mark the event handled."""
+
+
+class ReminderQueue(ABC):
+    """Follow-ups stored next to the sessions, delivered at least once.
+
+    ``claim_due`` leases a due reminder to one caller until ``now + lease``; the caller
+    ``ack``s it after the message went out. A claimer that crashed never acks, so the lease
+    runs out and the reminder is handed out again: a "take the cold pack off" is never lost
+    between the claim and the send (it may, rarely, arrive twice).
+    """
 
     @abstractmethod
     async def schedule(self, reminder: Reminder) -> None:
-        """Store a reminder next to the user's session (idempotent by ``reminder.id``)."""
+        """Store a reminder (idempotent by ``reminder.id``)."""
 
     @abstractmethod
     async def cancel(self, user: str, kind: str | None = None) -> None:
-        """Drop the user's reminders (of one kind, or all)."""
+        """Drop the user's reminders (of one kind, or all), leased or not."""
 
     @abstractmethod
-    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
-        """Take reminders due by ``now``; each is handed to exactly one caller, once."""
+    async def claim_due(self, now: float, limit: int = 100, lease: float = LEASE) -> list[Reminder]:
+        """Lease reminders due by ``now``, oldest first; no two callers hold one at once."""
 
     @abstractmethod
-    def lock(self, user: str) -> AbstractAsyncContextManager[None]:
-        """An async context manager: one event per user at a time."""
+    async def ack(self, reminder: Reminder) -> None:
+        """The claimed reminder was delivered (or is not worth sending): delete it."""
 
-    async def close(self) -> None:  # noqa: B027 - an optional hook
+    @abstractmethod
+    async def purge(self) -> int:
+        """Drop reminders of users who no longer have a live session; return how many."""
+
+
+class Isolation(ABC):
+    """One event per key at a time (aiogram's ``BaseEventIsolation``)."""
+
+    @abstractmethod
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        """An async context manager held while one event for ``key`` is applied."""
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Storage:
+    """The four roles of one backend, plus what spans them: forget, purge, scrub, close."""
+
+    sessions: SessionStore
+    events: EventLog
+    reminders: ReminderQueue
+    isolation: Isolation
+    #: Leave no copy of deleted data in the backend's files (WAL checkpoint, AOF rewrite).
+    scrub: Callable[[], Awaitable[None]] = field(default=_nothing)
+    closing: Callable[[], Awaitable[None]] = field(default=_nothing)
+
+    async def forget(self, user: str) -> None:
+        """``/forget``: reminders, then the session, then the files' old copies."""
+        await self.reminders.cancel(user)
+        await self.sessions.delete(user)
+        await self.scrub()
+
+    async def purge(self) -> int:
+        """Retention: expired sessions, their reminders, then a scrub; returns sessions removed."""
+        removed = await self.sessions.purge()
+        await self.reminders.purge()
+        await self.scrub()
+        return removed
+
+    async def close(self) -> None:
         """Release connections; further calls are not expected."""
-
-    def expired(self, session: Session) -> bool:
-        return session.updated_at < self.clock() - self.retention
+        await self.closing()
 
 
 def decode(user: str, raw: str | bytes, version: int) -> Session:
-    """A stored record as a Session with its stored version, or ``CorruptRecord``."""
+    """A stored record as a Session with its stored version, or ``CorruptRecord``.
+
+    A record filed under another user's key is as unusable as unreadable bytes: answering
+    from it would show one person another person's answers.
+    """
     try:
         session = Session.from_json(raw)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise CorruptRecord(f"unreadable session record ({type(exc).__name__})") from exc
+    if session.user != user:
+        raise CorruptRecord("session record filed under another user's key")
+    wrong = _wrongly_typed(session)
+    if wrong:
+        raise CorruptRecord(f"session record has a wrongly typed field ({wrong})")
     session.version = version
     return session
 
 
-class LocalLocks:
+def _wrongly_typed(session: Session) -> str | None:
+    """The first field that ``Session.from_json`` passed through with the wrong type."""
+    for name in ("state", "locale", "region", "country", "level"):  # pending: prompts.decode
+        if not isinstance(getattr(session, name), str | None):
+            return name
+    stamp = session.triaged_at
+    if stamp is not None and (isinstance(stamp, bool) or not isinstance(stamp, int | float)):
+        return "triaged_at"
+    for answer in session.answers:
+        texts = (answer.question, answer.choice, *answer.findings)
+        if not all(isinstance(text, str) for text in texts):
+            return "answers"
+    if not all(isinstance(finding, str) for finding in session.noted):
+        return "noted"
+    return None
+
+
+class LocalLocks(Isolation):
     """Per-user asyncio locks for one process; entries vanish when nobody holds them."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self(key)
 
     @asynccontextmanager
     async def __call__(self, user: str) -> AsyncIterator[None]:
@@ -115,17 +213,17 @@ class LocalLocks:
         return len(self._locks)
 
 
-class SeenEvents:
+class SeenEvents(EventLog):
     """A bounded in-memory record of handled event ids (the single-process case)."""
 
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
         self._ids: OrderedDict[str, None] = OrderedDict()
 
-    def __contains__(self, event_id: str) -> bool:
+    async def seen(self, event_id: str) -> bool:
         return event_id in self._ids
 
-    def add(self, event_id: str) -> None:
+    async def remember(self, event_id: str) -> None:
         self._ids[event_id] = None
         self._ids.move_to_end(event_id)
         while len(self._ids) > self.size:

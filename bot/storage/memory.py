@@ -6,69 +6,109 @@ catches a field that does not survive serialisation.
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
-from typing import Any
+import time
+from collections.abc import Callable
 
 from bot.core.errors import ConcurrentUpdate
 from bot.core.reminders import Reminder
 from bot.core.session import Session
-from bot.storage.base import LocalLocks, SeenEvents, Storage, decode
+from bot.storage.base import (
+    LEASE,
+    LocalLocks,
+    ReminderQueue,
+    SeenEvents,
+    SessionStore,
+    Storage,
+    decode,
+)
 
 
-class MemoryStorage(Storage):
-    """The reference backend: simplest possible behaviour of the contract."""
+class MemorySessions(SessionStore):
+    """The reference session store: simplest possible behaviour of the contract."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, retention: float, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(retention=retention, clock=clock)
         self.records: dict[str, tuple[int, str]] = {}
-        self._locks = LocalLocks()
-        self._seen = SeenEvents()
-        self.reminders: dict[str, Reminder] = {}
+
+    def alive(self, user: str) -> bool:
+        """Whether ``user`` has a session within retention (without decoding it)."""
+        record = self.records.get(user)
+        return record is not None and _stamp(record[1]) >= self.cutoff()
 
     async def load(self, user: str) -> Session | None:
         record = self.records.get(user)
         if record is None:
             return None
         session = decode(user, record[1], record[0])
-        if self.expired(session):
+        if session.updated_at < self.cutoff():
             del self.records[user]
             return None
         return session
 
     async def save(self, session: Session) -> None:
         stored = self.records.get(session.user, (0, ""))[0]
-        if stored != session.version:
+        if stored != session.version and not (
+            session.version == 0 and not self.alive(session.user)
+        ):
             raise ConcurrentUpdate(f"session changed underneath (v{stored} != v{session.version})")
         self.records[session.user] = (session.version + 1, session.to_json())
         session.version += 1
 
     async def delete(self, user: str) -> None:
         self.records.pop(user, None)
-        await self.cancel(user)
 
     async def purge(self) -> int:
-        stale = [u for u in list(self.records) if await self.load(u) is None]
+        stale = [user for user in self.records if not self.alive(user)]
+        for user in stale:
+            del self.records[user]
         return len(stale)
 
-    async def seen(self, event_id: str) -> bool:
-        return event_id in self._seen
 
-    async def remember(self, event_id: str) -> None:
-        self._seen.add(event_id)
+def _stamp(raw: str) -> float:
+    """The record's last update, read without trusting the rest of it."""
+    try:
+        return float(Session.from_json(raw).updated_at)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return float("inf")  # unreadable: kept until load reports it as corrupt
+
+
+class MemoryReminders(ReminderQueue):
+    """Reminders with the time each becomes claimable (its due time, or its lease's end)."""
+
+    def __init__(self, sessions: MemorySessions) -> None:
+        self.sessions = sessions
+        self.items: dict[str, tuple[Reminder, float]] = {}
 
     async def schedule(self, reminder: Reminder) -> None:
-        self.reminders[reminder.id] = reminder
+        self.items[reminder.id] = (reminder, reminder.due)
 
     async def cancel(self, user: str, kind: str | None = None) -> None:
-        for rid, r in list(self.reminders.items()):
+        for rid, (r, _) in list(self.items.items()):
             if r.user == user and kind in (None, r.kind):
-                del self.reminders[rid]
+                del self.items[rid]
 
-    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
-        due = sorted((r for r in self.reminders.values() if r.due <= now), key=lambda r: r.due)
-        for reminder in due[:limit]:
-            del self.reminders[reminder.id]
-        return due[:limit]
+    async def claim_due(self, now: float, limit: int = 100, lease: float = LEASE) -> list[Reminder]:
+        ready = sorted((item for item in self.items.values() if item[1] <= now), key=_ready)
+        claimed = [r for r, _ in ready[:limit]]
+        for reminder in claimed:
+            self.items[reminder.id] = (reminder, now + lease)
+        return claimed
 
-    def lock(self, user: str) -> AbstractAsyncContextManager[None]:
-        return self._locks(user)
+    async def ack(self, reminder: Reminder) -> None:
+        self.items.pop(reminder.id, None)
+
+    async def purge(self) -> int:
+        orphans = [rid for rid, (r, _) in self.items.items() if not self.sessions.alive(r.user)]
+        for rid in orphans:
+            del self.items[rid]
+        return len(orphans)
+
+
+def _ready(item: tuple[Reminder, float]) -> float:
+    return item[1]
+
+
+def open_memory(*, retention: float, clock: Callable[[], float] = time.time) -> Storage:
+    """A complete in-memory storage (no I/O, so no ``await``)."""
+    sessions = MemorySessions(retention=retention, clock=clock)
+    return Storage(sessions, SeenEvents(), MemoryReminders(sessions), LocalLocks())

@@ -5,26 +5,46 @@ and a TTL equal to the retention period, so Redis itself forgets idle conversati
 is a Lua compare-and-set on the version: the version read under the lock is the fencing
 token, so even a process whose lock timed out (a long GC pause, a network split) cannot
 overwrite a newer step. Handled platform events are ``SET NX EX`` keys shared by every
-process.
+process; reminders are one sorted set scored by the time each may next be claimed.
+
+Redis's append-only file keeps every write ever made until it is rewritten, so after
+``/forget`` (and after each retention purge) this process asks for ``BGREWRITEAOF``, at most
+once every ``AOF_REWRITE_EVERY`` seconds (a forget in between is covered by one rewrite at
+the end of that interval). RDB snapshots keep a deleted key until the next snapshot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from redis import asyncio as aioredis
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, RedisError, ResponseError
 
-from bot.core.errors import ConcurrentUpdate, StorageUnavailable
+from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
-from bot.storage.base import LocalLocks, Storage, decode
+from bot.storage.base import (
+    LEASE,
+    EventLog,
+    Isolation,
+    LocalLocks,
+    ReminderQueue,
+    SessionStore,
+    Storage,
+    decode,
+)
+
+log = logging.getLogger("backcheck.storage")
 
 SEEN_TTL = 86400
 LOCK_TIMEOUT = 30.0
+AOF_REWRITE_EVERY = 60.0
 
 # KEYS[1] session; ARGV: expected version, new data, updated_at, ttl ms, expiry cutoff.
 _SAVE = """
@@ -41,49 +61,50 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return new
 """
 
-# KEYS[1] due zset; ARGV: now, limit. Pops due ids atomically: one process gets each.
+# KEYS[1] ready zset; ARGV: now, limit, lease end. Re-scores the due ids atomically, so one
+# process holds each until the lease ends.
 _CLAIM = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
 return ids
 """
 
 
-class RedisStorage(Storage):
-    """redis-py asyncio; open with :meth:`open` (checks the connection once)."""
+def _unavailable(what: str, exc: RedisError) -> StorageUnavailable:
+    return StorageUnavailable(f"Redis {what} failed: {type(exc).__name__}")
 
-    def __init__(self, client: aioredis.Redis, *, prefix: str = "backcheck:", **kw: Any) -> None:
-        super().__init__(**kw)
+
+class _Keys:
+    """Key names under one prefix, shared by the roles of one storage."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
         self.redis = client
         self.prefix = prefix
-        self._save = client.register_script(_SAVE)
-        self._claim = client.register_script(_CLAIM)
-        self._local = LocalLocks()
-
-    @classmethod
-    async def open(cls, url: str, *, prefix: str = "backcheck:", **kw: Any) -> RedisStorage:
-        client = aioredis.from_url(
-            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
-        )
-        storage = cls(client, prefix=prefix, **kw)
-        try:
-            await client.ping()
-        except RedisError as exc:
-            raise StorageUnavailable(f"cannot reach Redis: {type(exc).__name__}") from exc
-        return storage
 
     def _key(self, kind: str, name: str) -> str:
         return f"{self.prefix}{kind}:{name}"
+
+
+class RedisSessions(_Keys, SessionStore):
+    """One hash per session, expired by Redis itself after the retention period."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str, **kwargs: Any) -> None:
+        _Keys.__init__(self, client, prefix)
+        SessionStore.__init__(self, **kwargs)
+        self._save = client.register_script(_SAVE)
 
     async def load(self, user: str) -> Session | None:
         try:
             record = await self.redis.hgetall(self._key("s", user))
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis read failed: {type(exc).__name__}") from exc
+            raise _unavailable("read", exc) from exc
         if not record:
             return None
-        session = decode(user, record["d"], int(record["v"]))
-        return None if self.expired(session) else session
+        version = record.get("v", "")
+        if not version.isdigit():
+            raise CorruptRecord("session record without a readable version")
+        session = decode(user, record.get("d", ""), int(version))
+        return None if session.updated_at < self.cutoff() else session
 
     async def save(self, session: Session) -> None:
         args: list[str | int | float] = [
@@ -91,46 +112,60 @@ class RedisStorage(Storage):
             session.to_json(),
             session.updated_at,
             int(self.retention * 1000),
-            self.clock() - self.retention,
+            self.cutoff(),
         ]
         try:
             new = await self._save(keys=[self._key("s", session.user)], args=args)
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+            raise _unavailable("write", exc) from exc
         if int(new) < 0:
             raise ConcurrentUpdate(f"session changed underneath (expected v{session.version})")
         session.version = int(new)
 
     async def delete(self, user: str) -> None:
         try:
-            await self.cancel(user)
             await self.redis.delete(self._key("s", user))
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis delete failed: {type(exc).__name__}") from exc
+            raise _unavailable("delete", exc) from exc
 
     async def purge(self) -> int:
         """Redis expires sessions by TTL; this sweeps records whose own clock says expired."""
         removed = 0
-        async for key in self.redis.scan_iter(match=self._key("s", "*"), count=500):
-            stamp = await self.redis.hget(key, "t")
-            if stamp is not None and float(stamp) < self.clock() - self.retention:
-                removed += int(await self.redis.delete(key))
+        try:
+            async for key in self.redis.scan_iter(match=self._key("s", "*"), count=500):
+                stamp = _number(await self.redis.hget(key, "t"))
+                if stamp is not None and stamp < self.cutoff():
+                    removed += int(await self.redis.delete(key))
+        except RedisError as exc:
+            raise _unavailable("purge", exc) from exc
         return removed
+
+
+class RedisEvents(_Keys, EventLog):
+    """``SET NX EX`` keys: every process sees every other process's handled events."""
 
     async def seen(self, event_id: str) -> bool:
         try:
             return bool(await self.redis.exists(self._key("e", event_id)))
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis read failed: {type(exc).__name__}") from exc
+            raise _unavailable("read", exc) from exc
 
     async def remember(self, event_id: str) -> None:
         try:
             await self.redis.set(self._key("e", event_id), 1, ex=SEEN_TTL, nx=True)
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+            raise _unavailable("write", exc) from exc
+
+
+class RedisReminders(_Keys, ReminderQueue):
+    """Ids (user|kind|due) in one sorted set scored by readiness, and a set per user."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str, retention: float) -> None:
+        super().__init__(client, prefix)
+        self.retention = retention
+        self._claim = client.register_script(_CLAIM)
 
     async def schedule(self, reminder: Reminder) -> None:
-        """The id (user|kind|due) goes into one due-time sorted set and the user's set."""
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.zadd(self._key("due", "all"), {reminder.id: reminder.due})
@@ -138,34 +173,60 @@ class RedisStorage(Storage):
                 pipe.pexpire(self._key("d", reminder.user), int(self.retention * 1000))
                 await pipe.execute()
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+            raise _unavailable("write", exc) from exc
 
     async def cancel(self, user: str, kind: str | None = None) -> None:
         try:
             ids = await self.redis.smembers(self._key("d", user))
-            drop = [str(i) for i in ids if kind is None or str(i).split("|")[1] == kind]
+            drop = [str(i) for i in ids if kind is None or str(i).split("|")[-2] == kind]
             if drop:
                 await self.redis.zrem(self._key("due", "all"), *drop)
                 await self.redis.srem(self._key("d", user), *drop)
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis write failed: {type(exc).__name__}") from exc
+            raise _unavailable("write", exc) from exc
 
-    async def claim_due(self, now: float, limit: int = 100) -> list[Reminder]:
+    async def claim_due(self, now: float, limit: int = 100, lease: float = LEASE) -> list[Reminder]:
         try:
-            ids = await self._claim(keys=[self._key("due", "all")], args=[now, limit])
+            ids = await self._claim(keys=[self._key("due", "all")], args=[now, limit, now + lease])
         except RedisError as exc:
-            raise StorageUnavailable(f"Redis claim failed: {type(exc).__name__}") from exc
-        claimed = [_parse_reminder(i) for i in ids]
-        for reminder in claimed:
-            await self.redis.srem(self._key("d", reminder.user), reminder.id)
-        return claimed
+            raise _unavailable("claim", exc) from exc
+        return sorted((_parse_reminder(i) for i in ids), key=lambda r: r.due)
 
-    def lock(self, user: str) -> AbstractAsyncContextManager[None]:
-        return self._both_locks(user)
+    async def ack(self, reminder: Reminder) -> None:
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.zrem(self._key("due", "all"), reminder.id)
+                pipe.srem(self._key("d", reminder.user), reminder.id)
+                await pipe.execute()
+        except RedisError as exc:
+            raise _unavailable("ack", exc) from exc
+
+    async def purge(self) -> int:
+        """Reminders whose user's session has expired (Redis dropped it) or was purged."""
+        removed = 0
+        try:
+            async for rid, _ in self.redis.zscan_iter(self._key("due", "all"), count=500):
+                user = _parse_reminder(str(rid)).user
+                if not await self.redis.exists(self._key("s", user)):
+                    removed += int(await self.redis.zrem(self._key("due", "all"), rid))
+                    await self.redis.delete(self._key("d", user))
+        except RedisError as exc:
+            raise _unavailable("purge", exc) from exc
+        return removed
+
+
+class RedisIsolation(_Keys, Isolation):
+    """A local lock first (no Redis traffic for a process's own queue), then Redis's."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
+        super().__init__(client, prefix)
+        self._local = LocalLocks()
+
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._both_locks(key)
 
     @asynccontextmanager
     async def _both_locks(self, user: str) -> AsyncIterator[None]:
-        """A local lock first (no Redis traffic for a process's own queue), then Redis's."""
         async with self._local(user):
             lock = self.redis.lock(
                 self._key("l", user), timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT
@@ -173,7 +234,7 @@ class RedisStorage(Storage):
             try:
                 acquired = await lock.acquire()
             except RedisError as exc:
-                raise StorageUnavailable(f"Redis lock failed: {type(exc).__name__}") from exc
+                raise _unavailable("lock", exc) from exc
             if not acquired:
                 raise StorageUnavailable(f"user lock busy for more than {LOCK_TIMEOUT:.0f} s")
             try:
@@ -183,10 +244,125 @@ class RedisStorage(Storage):
                 with contextlib.suppress(LockError, RedisError):
                     await lock.release()
 
+
+class AofRewrites:
+    """Ask Redis to rewrite its append-only file after deletions, at most once per interval.
+
+    Without a rewrite the file keeps every old write of a forgotten session. The request runs
+    in the background a moment later (``grace``), so the user's lock release, which names the
+    user, is in the file before the rewrite drops it. A server that does not use an
+    append-only file, or forbids the command (some hosted Redis), is left alone after one
+    log line.
+    """
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        every: float = AOF_REWRITE_EVERY,
+        grace: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.redis = client
+        self.every = every
+        self.grace = grace
+        self.clock = clock
+        self.sleep = sleep
+        self.last = -float("inf")
+        self.enabled: bool | None = None  # unknown until the first rewrite
+        self.requested = 0
+        self._dirty = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def request(self) -> None:
+        """Something was deleted: make sure a rewrite starts after this moment; never waits."""
+        self._dirty = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._rewrites())
+
+    async def _rewrites(self) -> None:
+        while self._dirty:
+            await self.sleep(max(self.last + self.every - self.clock(), self.grace))
+            self._dirty = False
+            await self._rewrite()
+
+    async def _rewrite(self) -> None:
+        if self.enabled is None:
+            self.enabled = await self._aof_on()
+        if not self.enabled:
+            return
+        self.last = self.clock()
+        try:
+            await self.redis.bgrewriteaof()
+            self.requested += 1
+        except ResponseError as exc:
+            if "already in progress" in str(exc):
+                self._dirty = True  # that rewrite may predate the delete: go again later
+                return
+            log.warning("Redis refused BGREWRITEAOF (%s): forgotten data stays in its AOF", exc)
+            self.enabled = False
+        except RedisError as exc:
+            log.warning("Redis AOF rewrite not requested: %s", type(exc).__name__)
+
+    async def _aof_on(self) -> bool:
+        try:
+            config = await self.redis.config_get("appendonly")
+        except RedisError:
+            return True  # CONFIG is often disabled on hosted Redis: just try the rewrite
+        return str(config.get("appendonly", "no")).lower() == "yes"
+
     async def close(self) -> None:
-        await self.redis.aclose()
+        """A forget just before shutdown still gets its rewrite (not rate-limited)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._dirty:
+            self._dirty = False
+            await self._rewrite()
+
+
+async def open_redis(
+    url: str,
+    *,
+    prefix: str = "backcheck:",
+    retention: float,
+    clock: Callable[[], float] = time.time,
+) -> Storage:
+    """Connect (checking the connection once) and hand out the four roles."""
+    client = aioredis.from_url(
+        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+    )
+    try:
+        await client.ping()
+    except RedisError as exc:
+        await client.aclose()
+        raise StorageUnavailable(f"cannot reach Redis: {type(exc).__name__}") from exc
+    rewrites = AofRewrites(client)
+
+    async def close() -> None:
+        await rewrites.close()
+        await client.aclose()
+
+    return Storage(
+        RedisSessions(client, prefix, retention=retention, clock=clock),
+        RedisEvents(client, prefix),
+        RedisReminders(client, prefix, retention),
+        RedisIsolation(client, prefix),
+        scrub=rewrites.request,
+        closing=close,
+    )
 
 
 def _parse_reminder(reminder_id: str) -> Reminder:
     user, kind, due = reminder_id.rsplit("|", 2)
     return Reminder(user=user, kind=kind, due=float(due))
+
+
+def _number(text: str | bytes | None) -> float | None:
+    """A stored timestamp, or None when it is missing or not a number (left to ``load``)."""
+    try:
+        return None if text is None else float(text)
+    except ValueError:
+        return None

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import queue
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.adapters.console import parse_line, read_input, run_interactive
+from bot.adapters.console import parse_line, read_input, run_interactive, turn_json
+from bot.core.content import Catalog
 from bot.core.engine import Engine
-from bot.core.messages import Choice, EventKind
+from bot.core.flow.model import Flow
+from bot.core.messages import Choice, Event, EventKind
+from bot.core.redflags.detector import RedFlagDetector
 from bot.service import Conversations
-from bot.storage.memory import MemoryStorage
+from bot.storage.memory import open_memory
 from tests.conftest import ROOT
-from tests.core.walk import CALM
+from tests.core.walk import CALM, CALM_PATH
 from tests.json_chat import JsonBot
 
 
@@ -57,8 +62,8 @@ def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     first.close()
     second = JsonBot(BACKCHECK_DB=str(db))
     out = second.send({"user": "u1", "command": "help"})
-    assert out["state"] == "rf_saddle"
-    assert out["choices"][0]["id"] == "saddle_numb"
+    assert out["state"] == "rf_urine"
+    assert out["choices"][0]["id"] == "none_of_these"
     second.close()
 
 
@@ -85,13 +90,15 @@ def test_read_input_numbers_commands_and_text() -> None:
 
 
 async def test_interactive_chat_transcript(engine: Engine) -> None:
-    conv = Conversations(engine, MemoryStorage(retention=86400))
-    stdin = io.StringIO("7\n1\n1\n/back\n/quit\n")
+    conv = Conversations(engine, open_memory(retention=86400))
+    stdin = io.StringIO("1\nno\n2\nyes I can get there\n/back\n/quit\n")
     stdout = io.StringIO()
-    await run_interactive(conv, stdin, stdout)
+    await run_interactive(conv, stdin, stdout, reminders=False)
     screen = stdout.getvalue()
-    assert "1. Fall, crash or heavy blow" in screen
+    assert "1. None of these" in screen and "2. Fall, crash or blow" in screen
+    assert "type the number" in screen
     assert "Go to the emergency department" in screen and "Why: you said" in screen
+    assert all(len(line) <= 100 for line in screen.splitlines()), "wrapped at the width"
 
 
 def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
@@ -99,7 +106,7 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     env["BACKCHECK_DB"] = str(tmp_path / "r.db")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="7\n/quit\n",
+        input="1\n/quit\n",
         capture_output=True,
         text=True,
         cwd=tmp_path,  # no .env here
@@ -108,8 +115,8 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
-    assert "Is any of this happening?" in done.stdout
-    assert "numbness" in done.stdout  # the answer "7" (none of these) moved on
+    assert "Any of these right now?" in done.stdout
+    assert "Since training" in done.stdout  # the answer "1" (none of these) moved on
 
 
 def test_validate_command_reports_ok() -> None:
@@ -117,3 +124,70 @@ def test_validate_command_reports_ok() -> None:
         [sys.executable, "-m", "bot", "validate"], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0 and done.stdout.startswith("ok: triage.yaml")
+
+
+class _Keyboard:
+    """stdin that blocks until the test types a line, like a person at a terminal."""
+
+    def __init__(self) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+
+    def type(self, line: str) -> None:
+        self.lines.put(line + "\n")
+
+    def readline(self) -> str:
+        return self.lines.get()
+
+
+async def _until(stdout: io.StringIO, text: str, count: int = 1) -> None:
+    for _ in range(500):
+        if stdout.getvalue().count(text) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{text!r} never appeared:\n{stdout.getvalue()[-800:]}")
+
+
+async def test_the_cold_pack_timer_rings_in_the_open_terminal(
+    flow: Flow, catalog: Catalog, detector: RedFlagDetector
+) -> None:
+    now = [1_800_000_000.0]
+    engine = Engine(flow, catalog, detector, clock=lambda: now[0])
+    conv = Conversations(engine, open_memory(retention=86400))
+    keys, stdout = _Keyboard(), io.StringIO()
+    chat = asyncio.create_task(
+        run_interactive(conv, keys, stdout, clock=lambda: now[0], tick=0.01)  # type: ignore[arg-type]
+    )
+    for answer in ("1", "1", "1", "1", "3", "2", "2", "1"):  # calm answers to a result
+        keys.type(answer)
+    await _until(stdout, "Cold-pack timer")
+    number = next(
+        line.split(".")[0].strip()
+        for line in stdout.getvalue().splitlines()
+        if line.endswith("Cold-pack timer")
+    )
+    keys.type(number)
+    await _until(stdout, "Timer on")
+    now[0] += 5 * 60
+    keys.type(number)  # a second tap replaces the first timer
+    await _until(stdout, "Timer on", 2)
+    now[0] += 11 * 60  # 16 minutes after the first tap: the first timer would be due
+    await asyncio.sleep(0.05)
+    assert "Time to take the cold pack off" not in stdout.getvalue()
+    now[0] += 5 * 60
+    await _until(stdout, "Time to take the cold pack off")
+    keys.type("/quit")
+    await asyncio.wait_for(chat, 5)
+    assert stdout.getvalue().count("Time to take the cold pack off") == 1
+
+
+async def test_json_carries_pictures_as_path_and_caption(engine: Engine) -> None:
+    conv = Conversations(engine, open_memory(retention=86400), content=ROOT / "content")
+    await conv.handle("u", Event(EventKind.START))
+    for question, choice in CALM_PATH:
+        await conv.handle("u", Event(EventKind.CHOICE, choice, question))
+    turn = await conv.handle("u", Event(EventKind.CHOICE, "positions", "out_self_care"))
+    out = turn_json("u", turn, conv.picture)
+    picture = out["replies"][0]
+    assert picture["kind"] == "image" and picture["path"].endswith("back_calves_on_chair.png")
+    assert Path(picture["path"]).is_file() and picture["caption"]
+    assert out["replies"][2]["kind"] == "info" and "choices" in out

@@ -33,6 +33,11 @@ ROWS = {
     "storage.sqlite.load_save",
     "storage.sqlite.service_1",
     "storage.sqlite.service_n",
+    "storage.sqlite.load",
+    "storage.sqlite.save",
+    "storage.aiosqlite.load",
+    "storage.aiosqlite.save",
+    "storage.sqlite.stall",
     "storage.redis.load_save",
     "storage.redis.service_1",
     "storage.redis.service_n",
@@ -42,8 +47,17 @@ ROWS = {
     "e2e.discord",
     "startup.process",
     "startup.build_engine",
+    "detector.startup",
+    "detector.message",
+    "detector.flood",
+    *(
+        f"detector.corpus.{lang}.{part}"
+        for lang in ("en", "ru")
+        for part in ("dev", "holdout", "holdout2")
+    ),
 }
-ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(("e2e.", "storage.redis."))}
+OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")
+ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(OPTIONAL)}
 
 
 @pytest.fixture(scope="module")

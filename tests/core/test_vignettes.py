@@ -63,12 +63,11 @@ class Vignette:
 
 
 VIGNETTES: tuple[Vignette, ...] = (
-    # ---------------------------------------------------------------- emergency_ambulance
     Vignette(
         "amb_box_fall",
         "29, box jumps: fell backwards off a stacked plyo box onto her lower back; 'just "
         "bruised', sharp pain, no leg symptoms",
-        {"rf_emergency": "accident", "onset": "during_lift", "character": "sharp"},
+        {"rf_emergency": "accident", "onset": "during_lift", "rf_general": ["sharp"]},
         AMB,
     ),
     Vignette(
@@ -81,15 +80,15 @@ VIGNETTES: tuple[Vignette, ...] = (
     ),
     Vignette(
         "amb_over50_belly_pain",
-        "61, light cable rows, sure it's a pulled muscle, but strong belly pain going through "
-        "to the back (aneurysm pattern)",
+        "61, light cable rows, sure it's a pulled muscle, but strong belly pain going through to "
+        "the back (aneurysm pattern)",
         {"rf_emergency": "chest_belly", "onset": "during_lift", "age": "over_50"},
         AMB,
     ),
     Vignette(
         "amb_doms_but_faint",
-        "23, first leg day in a hot gym, classic next-day ache both sides, but nearly fainted "
-        "in the changing room, cold and clammy",
+        "23, first leg day in a hot gym, classic next-day ache both sides, but nearly fainted in "
+        "the changing room, cold and clammy",
         {"rf_emergency": "faint"},
         AMB,
     ),
@@ -109,24 +108,24 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "amb_not_sure_blackout",
         "19, deadlift PR, went light-headed and is not sure whether he blacked out",
-        {"rf_emergency": "not_sure", "age": "under_20"},
+        {"rf_emergency": "not_sure", "rf_emergency__faint": "not_sure", "age": "under_20"},
         AMB,
     ),
     Vignette(
         "amb_c1_typed_on_ed_screen",
-        "38, heavy squats, numb around the back passage (A&E screen), then writes that she "
-        "cannot stand up or get to the toilet (C1)",
-        {"rf_saddle": "saddle_numb"},
+        "38, heavy squats, numb around the back passage (A&E screen), then writes that she cannot"
+        " stand up or get to the toilet (C1)",
+        {"rf_hospital": "saddle_numb"},
         AMB,
-        typed=(OUTCOME, "I can't stand up or walk to the toilet"),
+        typed=("outcome", "I can't stand up or walk to the toilet"),
     ),
     Vignette(
         "amb_c1_typed_mid_flow_ru",
-        "44, after squats writes during the check that both legs went numb and he cannot get "
-        "up and reach the toilet (C1)",
+        "44, after squats writes during the check that both legs went numb and he cannot get up "
+        "and reach the toilet (C1)",
         {},
         AMB,
-        typed=("rf_saddle", "обе ноги онемели, не могу встать и дойти до туалета"),
+        typed=("rf_urine", "обе ноги онемели, не могу встать и дойти до туалета"),
         locale="ru",
     ),
     Vignette(
@@ -139,16 +138,16 @@ VIGNETTES: tuple[Vignette, ...] = (
     ),
     Vignette(
         "amb_c1_buttons",
-        "33, heavy squats: tingling and numbness down both legs, and still cannot get up off "
-        "the floor after half an hour lying down (C1 by buttons)",
-        {"rf_legs": "both_legs", "rf_walk": "cannot_walk", "ed_transport": "cannot_travel"},
+        "33, heavy squats: tingling and numbness down both legs, and still cannot get up off the "
+        "floor after half an hour lying down (C1 by buttons)",
+        {"rf_hospital": "both_legs", "ed_transport": "cannot_travel"},
         AMB,
     ),
     Vignette(
         "amb_c1_cola_urine_cannot_travel_ru",
-        "20, 'worst DOMS ever' after a 100-rep challenge: cola-dark urine, and he cannot get "
-        "off the sofa to go to hospital (C1)",
-        {"rf_urine": ["dark_urine"], "ed_transport": "cannot_travel"},
+        "20, 'worst DOMS ever' after a 100-rep challenge: cola-dark urine, and he cannot get off "
+        "the sofa to go to hospital (C1)",
+        {"ed_transport": "cannot_travel", "rf_urine": ["dark_urine"]},
         AMB,
         locale="ru",
     ),
@@ -156,23 +155,22 @@ VIGNETTES: tuple[Vignette, ...] = (
         "amb_c1_transport_not_sure",
         "36, saddle numbness after heavy squats; not sure she could stand and get to hospital "
         "(C1, unsure = yes)",
-        {"rf_saddle": "saddle_numb", "ed_transport": "not_sure"},
+        {"rf_hospital": "saddle_numb", "ed_transport": "not_sure"},
         AMB,
     ),
     Vignette(
         "amb_chest_typed_at_transport",
-        "43, both legs tingling after squats; at the 'can you get there' question he types "
-        "that his chest is tight",
-        {"rf_legs": "both_legs"},
+        "43, both legs tingling after squats; at the 'can you get there' question he types that "
+        "his chest is tight",
+        {"rf_hospital": "both_legs"},
         AMB,
         typed=("ed_transport", "my chest feels tight and I have chest pain"),
     ),
-    # ---------------------------------------------------------------- emergency_department
     Vignette(
         "ed_doms_but_saddle_numb",
-        "27, RDLs yesterday, dull ache both sides, classic DOMS, but toilet paper feels odd "
-        "when wiping",
-        {"rf_saddle": "saddle_numb"},
+        "27, RDLs yesterday, dull ache both sides, classic DOMS, but toilet paper feels odd when "
+        "wiping",
+        {"rf_hospital": "saddle_numb"},
         ED,
     ),
     Vignette(
@@ -183,33 +181,28 @@ VIGNETTES: tuple[Vignette, ...] = (
     ),
     Vignette(
         "ed_c3_young_fever_immune",
-        "24, young lifter on infliximab for Crohn's, ache after training, now 38.4 °C with "
-        "chills (C3)",
-        {"rf_systemic": ["fever", "immune"]},
+        "24, young lifter on infliximab for Crohn's, ache after training, now 38.4 °C with chills"
+        " (C3)",
+        {"rf_general": ["fever"], "about": ["weak_immunity"]},
         ED,
     ),
     Vignette(
         "ed_c6_cancer_below_knee",
-        "46, breast cancer treated 6 years ago, now pain shooting down one calf after "
-        "deadlifts (C6)",
-        {
-            "rf_systemic": ["cancer"],
-            "leg_signs": ["below_knee"],
-            "onset": "during_lift",
-            "character": "sharp",
-        },
+        "46, breast cancer treated 6 years ago, now pain shooting down one calf after deadlifts "
+        "(C6)",
+        {"onset": "during_lift", "rf_general": ["below_knee", "sharp"], "about": ["cancer"]},
         ED,
     ),
     Vignette(
         "ed_both_legs_tingle_after_squats",
         "30, heavy squats, pins and needles in both legs from the buttocks to the calves",
-        {"rf_legs": "both_legs", "onset": "during_lift"},
+        {"rf_hospital": "both_legs", "onset": "during_lift"},
         ED,
     ),
     Vignette(
         "ed_c4_fever_sciatica_ru",
         "36, shivery with a fever for two days plus pain shooting below one knee (C4)",
-        {"rf_systemic": ["fever"], "leg_signs": ["below_knee"]},
+        {"rf_general": ["fever", "below_knee"]},
         ED,
         locale="ru",
     ),
@@ -217,38 +210,32 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c5_fever_flank",
         "28, dehydrated after a long session, pain under the ribs on one side, now 38.6 °C and "
         "shaking (C5)",
-        {"rf_urine": ["flank_or_blood"], "rf_systemic": ["fever"], "onset": "gradual"},
+        {"onset": "gradual", "rf_urine": ["flank"], "rf_general": ["fever"]},
         ED,
     ),
     Vignette(
         "ed_c7_over50_severe",
         "57, reached for a kettlebell, pain so strong she can barely move or talk (C7)",
-        {
-            "pain_signs": ["severe"],
-            "onset": "during_lift",
-            "character": "sharp",
-            "rest": "partly",
-            "age": "over_50",
-        },
+        {"onset": "during_lift", "age": "over_50", "rf_general": ["severe", "sharp"]},
         ED,
     ),
     Vignette(
         "ed_c7_over50_flank_ru",
         "64, 'kidney stone' pain in the side of the back after the rowing machine (C7)",
-        {"rf_urine": ["flank_or_blood"], "age": "over_50"},
+        {"age": "over_50", "rf_urine": ["flank"]},
         ED,
         locale="ru",
     ),
     Vignette(
         "ed_c9_osteoporosis_severe",
         "49, known osteoporosis, light goblet squat, now in so much pain she can barely move (C9)",
-        {"rf_systemic": ["fragile_bones"], "pain_signs": ["severe"], "onset": "during_lift"},
+        {"onset": "during_lift", "rf_general": ["severe"], "about": ["fragile_bones"]},
         ED,
     ),
     Vignette(
         "ed_bladder_not_sure_ru",
         "31, deadlifts, not sure whether his stream is weaker than usual",
-        {"rf_bladder": "not_sure"},
+        {"rf_hospital": "not_sure", "rf_hospital__bladder_bowel": "not_sure"},
         ED,
         locale="ru",
     ),
@@ -262,31 +249,35 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "ed_leg_giving_way",
         "39, one leg keeps giving way on the stairs since yesterday's deadlifts, getting worse",
-        {"rf_legs": "leg_weaker"},
+        {"rf_hospital": "leg_weaker"},
         ED,
     ),
     Vignette(
         "ed_foot_drop",
         "42, toes catch on the floor and the foot slaps since heavy rows",
-        {"rf_legs": "foot_drop", "character": "sharp"},
+        {"rf_hospital": "foot_drop", "rf_general": ["sharp"]},
         ED,
     ),
     Vignette(
         "ed_new_erection_problem",
         "34, since a heavy deadlift session cannot keep an erection; back 'only sore'",
-        {"rf_sexual": "sexual_change"},
+        {"rf_hospital": "erection"},
         ED,
     ),
     Vignette(
         "ed_walk_not_sure",
         "26, stuck lying on the gym floor, hasn't tried to get up yet",
-        {"rf_walk": "not_sure", "character": "sharp"},
+        {
+            "rf_hospital": "not_sure",
+            "rf_hospital__cannot_walk": "not_sure",
+            "rf_general": ["sharp"],
+        },
         ED,
     ),
     Vignette(
         "ed_urine_not_sure",
         "21, 'sore all over' after a 300-rep challenge, not sure whether his pee is darker",
-        {"rf_urine": ["not_sure"]},
+        {"rf_urine__dark_urine": "not_sure", "rf_urine": ["not_sure"]},
         ED,
     ),
     Vignette(
@@ -297,53 +288,47 @@ VIGNETTES: tuple[Vignette, ...] = (
         typed=("onset", "кажется, я описался"),
         locale="ru",
     ),
-    # ---------------------------------------------------------------- urgent_doctor
     Vignette(
         "urg_c8_over50_sudden_lift",
         "58, deadlift, sudden pain at a specific rep, dull on one side, no other signs (C8)",
-        {"onset": "during_lift", "character": "dull_one_side", "age": "over_50"},
+        {"onset": "during_lift", "age": "over_50"},
         URGENT,
     ),
     Vignette(
         "urg_c10_pregnant_burning",
         "29, 20 weeks pregnant, ache after a gym class and burning when peeing (C10)",
-        {"rf_urine": ["burning"], "pregnancy": "pregnant"},
+        {"pregnancy_signs": "none_of_these", "rf_urine": ["burning"], "about": ["pregnant"]},
         URGENT,
     ),
     Vignette(
         "urg_c10_pregnant_lift_ru",
         "32, pregnant, sudden pain lifting a kettlebell off the floor (C10)",
-        {"onset": "during_lift", "pregnancy": "pregnant"},
+        {"onset": "during_lift", "pregnancy_signs": "none_of_these", "about": ["pregnant"]},
         URGENT,
         locale="ru",
     ),
     Vignette(
         "urg_c2_sciatica_numb",
         "35, deadlift PR, felt a pop, pain down to the calf and a numb outer shin (C2)",
-        {
-            "leg_signs": ["below_knee", "numb_leg"],
-            "onset": "during_lift",
-            "character": "sharp",
-            "rest": "partly",
-        },
+        {"onset": "during_lift", "rf_general": ["below_knee", "numb_leg", "sharp"]},
         URGENT,
     ),
     Vignette(
         "urg_cured_cancer_doms",
         "44, melanoma removed 10 years ago ('cured'), typical next-day DOMS after RDLs",
-        {"rf_systemic": ["cancer"]},
+        {"about": ["cancer"]},
         URGENT,
     ),
     Vignette(
         "urg_night_pain",
         "38, back pain wakes him every night for a week and rest doesn't help",
-        {"pain_signs": ["night_pain"], "onset": "gradual", "course": "over_three_days"},
+        {"onset": "gradual", "course": "over_three_days", "rf_general": ["night_pain"]},
         URGENT,
     ),
     Vignette(
         "urg_weight_loss_ru",
         "27, lost 6 kg in two months without cutting, back ache after rows",
-        {"rf_systemic": ["weight_loss"]},
+        {"rf_general": ["weight_loss"]},
         URGENT,
         locale="ru",
     ),
@@ -351,7 +336,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "urg_one_leg_weak",
         "33, cannot rise on the toes of the left foot since yesterday's deadlift, not getting "
         "worse",
-        {"leg_signs": ["weak_leg"], "onset": "during_lift"},
+        {"onset": "during_lift", "rf_general": ["weak_leg"]},
         URGENT,
     ),
     Vignette(
@@ -364,63 +349,62 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "urg_leg_not_sure",
         "25, something odd down one leg after squats, not sure if it's pain or numbness",
-        {"leg_signs": ["not_sure"]},
+        {"rf_general__weak_leg": "not_sure", "rf_general": ["not_sure"]},
         URGENT,
     ),
     Vignette(
         "urg_cough_jolt",
         "31, pain shoots through the back every time he sneezes",
-        {"pain_signs": ["cough"], "character": "sharp"},
+        {"rf_general": ["cough", "sharp"]},
         URGENT,
     ),
     Vignette(
         "urg_nothing_eases",
         "40, ache on one side that nothing eases, lying, sitting or standing",
-        {"character": "dull_one_side", "rest": "no_ease"},
+        {"rf_general": ["constant"]},
         URGENT,
     ),
     Vignette(
         "urg_severe_young",
         "24, can barely get off the bench and can hardly talk for the pain",
-        {"pain_signs": ["severe"], "onset": "during_lift", "character": "sharp"},
+        {"onset": "during_lift", "rf_general": ["severe", "sharp"]},
         URGENT,
     ),
     Vignette(
         "urg_transplant_no_fever_ru",
         "37, kidney transplant on anti-rejection tablets, back ache after training, no fever",
-        {"rf_systemic": ["immune"]},
+        {"about": ["weak_immunity"]},
         URGENT,
         locale="ru",
     ),
     Vignette(
         "urg_new_lump",
         "45, noticed a new bump on the spine after a heavy week",
-        {"pain_signs": ["lump"]},
+        {"rf_general": ["lump"]},
         URGENT,
     ),
     Vignette(
         "urg_c10_pregnant_flank",
         "34, pregnant, pain in the side under the ribs after a prenatal class (C10)",
-        {"rf_urine": ["flank_or_blood"], "pregnancy": "pregnant"},
+        {"pregnancy_signs": "none_of_these", "rf_urine": ["flank"], "about": ["pregnant"]},
         URGENT,
     ),
-    # ---------------------------------------------------------------- doctor
     Vignette(
         "doc_deadlift_pr_pop",
         "34, deadlift PR attempt, felt a pop, sharp pain one side, no leg symptoms",
-        {"onset": "during_lift", "character": "sharp", "rest": "partly", "course": "same"},
+        {"onset": "during_lift", "course": "same", "rf_general": ["sharp"]},
         DOCTOR,
     ),
     Vignette(
         "doc_sciatica_one_leg",
         "30, pain shooting down the back of one leg to the calf after squats, nothing else",
-        {"leg_signs": ["below_knee"]},
+        {"rf_general": ["below_knee"]},
         DOCTOR,
     ),
     Vignette(
         "doc_numb_shin_ru",
         "28, a numb patch on one outer shin after deadlifts, no pain below the knee",
-        {"leg_signs": ["numb_leg"]},
+        {"rf_general": ["numb_leg"]},
         DOCTOR,
         locale="ru",
     ),
@@ -433,7 +417,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "doc_recurrent_ru",
         "33, third back episode after training this season, otherwise ordinary soreness",
-        {"recurrence": "recurrent"},
+        {"course": "recurrent"},
         DOCTOR,
         locale="ru",
     ),
@@ -452,14 +436,15 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "doc_pregnant_doms",
         "30, pregnant, next-day dull ache on both sides after a prenatal class",
-        {"pregnancy": "pregnant"},
+        {"pregnancy_signs": "none_of_these", "about": ["pregnant"]},
         DOCTOR,
     ),
     Vignette(
-        "doc_burning_not_pregnant",
-        "24, DOMS after RDLs, and it also burns when he pees",
+        "urg_burning_not_pregnant",
+        "24, DOMS after RDLs, and it also burns when he pees (clinical.md 3.2: possible kidney "
+        "infection, urgent_doctor)",
         {"rf_urine": ["burning"]},
-        DOCTOR,
+        URGENT,
     ),
     Vignette(
         "doc_getting_worse",
@@ -469,23 +454,22 @@ VIGNETTES: tuple[Vignette, ...] = (
     ),
     Vignette(
         "doc_character_not_sure",
-        "22, first month in the gym, can't tell whether the pain is sharp or dull (house "
-        "policy: unsure counts as sharp)",
-        {"character": "not_sure"},
+        "22, first month in the gym, can't tell whether the pain is sharp or dull (house policy: "
+        "unsure counts as sharp)",
+        {"rf_general__sharp": "not_sure", "rf_general": ["not_sure"]},
         DOCTOR,
     ),
     Vignette(
         "doc_pregnancy_not_sure_ru",
         "27, DOMS story, not sure whether she might be pregnant",
-        {"pregnancy": "not_sure"},
+        {"about__pregnant": "not_sure", "pregnancy_signs": "none_of_these", "about": ["not_sure"]},
         DOCTOR,
         locale="ru",
     ),
-    # ---------------------------------------------------------------- self_care
     Vignette(
         "sc_classic_doms",
-        "25, first RDL session in months; next day a dull stiff ache on both sides that "
-        "settles at rest",
+        "25, first RDL session in months; next day a dull stiff ache on both sides that settles "
+        "at rest",
         {},
         SELF,
     ),
@@ -493,7 +477,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "sc_twinge_during_lift",
         "34, felt a twinge on the last deadlift rep; dull on one side, settles lying down, "
         "already easing",
-        {"onset": "during_lift", "character": "dull_one_side"},
+        {"onset": "during_lift"},
         SELF,
     ),
     Vignette(
@@ -506,7 +490,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "sc_gradual_one_side",
         "31, ache came on gradually on one side, eases a little at rest, day 2",
-        {"onset": "gradual", "character": "dull_one_side", "rest": "partly", "course": "same"},
+        {"onset": "gradual", "course": "same"},
         SELF,
     ),
     Vignette(
@@ -527,7 +511,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "30, writes that his muscles ache after deadlifts",
         {},
         SELF,
-        typed=("character", "болят мышцы после становой"),
+        typed=("course", "болят мышцы после становой"),
         locale="ru",
     ),
     Vignette(
@@ -535,7 +519,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "26, volunteers that there is no numbness down there and peeing is normal",
         {},
         SELF,
-        typed=("rf_saddle", "no numbness down there and peeing is normal"),
+        typed=("rf_hospital", "no numbness down there and peeing is normal"),
     ),
     Vignette(
         "sc_doubt_then_no",
@@ -550,6 +534,223 @@ VIGNETTES: tuple[Vignette, ...] = (
         {"confirm:cannot_walk_or_care_for_self": "confirm_no"},
         SELF,
         typed=("rf_urine", "can't walk after leg day lol"),
+    ),
+    Vignette(
+        "amb_c1_rhabdo_urine_then_cannot_travel",
+        "26, 300-rep CrossFit challenge yesterday: 'worst DOMS of my life', cola-dark urine, and "
+        "is not sure she could get up and reach a hospital (C1; urine asked before any stop)",
+        {"rf_urine": ["dark_urine"], "ed_transport": "not_sure"},
+        AMB,
+    ),
+    Vignette(
+        "amb_c1_rhabdo_too_painful_ru",
+        "24, first spin class: brown urine and thighs too painful to move (C1, C11)",
+        {"rf_urine": ["swollen_muscles", "dark_urine"], "ed_transport": "too_painful"},
+        AMB,
+        locale="ru",
+    ),
+    Vignette(
+        "amb_c1_cannot_walk_then_saddle",
+        "41, heavy squats: can't get up off the floor after 30 minutes, and when asked, numb "
+        "around the back passage (C1 via the 'any of these too?' question)",
+        {"rf_hospital": "cannot_walk", "rf_walk_more": "saddle_numb"},
+        AMB,
+    ),
+    Vignette(
+        "amb_c1_cannot_walk_unsure_ru",
+        "50, deadlift: can't stand, unsure about the other hospital signs (unsure = yes, C1)",
+        {"rf_hospital": "cannot_walk", "rf_walk_more": "not_sure"},
+        AMB,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_cannot_walk_alone",
+        "35, back spasm after rows: can't get to the toilet alone, no other hospital sign",
+        {"rf_hospital": "cannot_walk", "rf_walk_more": "none_of_these"},
+        ED,
+    ),
+    Vignette(
+        "ed_red_urine_after_spin",
+        "19, first spin class: pink-red urine the next morning, thighs very sore (red urine "
+        "after training counts as dark urine, clinical.md 3.1)",
+        {"rf_urine": ["dark_urine"], "age": "under_20"},
+        ED,
+    ),
+    Vignette(
+        "urg_swollen_muscles_normal_urine",
+        "28, hundreds of back extensions: lower back muscles swollen and hard, far worse than "
+        "usual soreness, urine normal (same-day CK test, clinical.md 3.2)",
+        {"rf_urine": ["swollen_muscles"], "onset": "next_day"},
+        URGENT,
+    ),
+    Vignette(
+        "ed_c11_swollen_and_cannot_move",
+        "30, CrossFit: swollen, rock-hard back muscles and can barely move, urine still looks "
+        "normal (C11)",
+        {"rf_urine": ["swollen_muscles"], "rf_general": ["severe"]},
+        ED,
+    ),
+    Vignette(
+        "ed_c11_swollen_severe_ru",
+        "23, 'убил спину' on a first high-rep class: swollen muscles, can barely move (C11)",
+        {"rf_urine": ["swollen_muscles"], "rf_general": ["severe"], "onset": "next_day"},
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_groin_testicle_after_deadlift",
+        "34, heavy deadlift: sudden pain and swelling in one testicle along with the back pain "
+        "(possible torsion or strangulated hernia, clinical.md 3.1)",
+        {"rf_hospital": "groin", "onset": "during_lift"},
+        ED,
+    ),
+    Vignette(
+        "ed_groin_lump_ru",
+        "45, squats: a groin lump that became painful and won't go back in",
+        {"rf_hospital": "groin"},
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_pulsing_belly_known_aneurysm",
+        "63, told last year he has a small aortic aneurysm; back ache after rows",
+        {"rf_hospital": "pulsing_belly", "age": "over_50"},
+        ED,
+    ),
+    Vignette(
+        "amb_c13_pulsing_belly_too_painful",
+        "67, throbbing in the belly like a heartbeat and back pain so strong he can't move (C13)",
+        {"rf_hospital": "pulsing_belly", "ed_transport": "too_painful"},
+        AMB,
+    ),
+    Vignette(
+        "ed_c7_over50_constant_pain",
+        "58, cable rows: pain there all the time, no position eases it (C7 extended, possible "
+        "aneurysm)",
+        {"rf_general": ["constant"], "age": "over_50"},
+        ED,
+    ),
+    Vignette(
+        "ed_c7_over50_constant_ru",
+        "61, постоянная боль, ни одна поза не помогает (C7)",
+        {"rf_general": ["constant"], "onset": "gradual", "age": "over_50"},
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "urg_c12_over50_slipped_in_shower",
+        "57, slipped on the wet gym floor and landed on her bottom; dull ache since (C12, "
+        "possible fracture)",
+        {"onset": "small_fall", "age": "over_50"},
+        URGENT,
+    ),
+    Vignette(
+        "urg_c12_over50_jolt_ru",
+        "64, жёстко приземлился с тумбы: небольшой толчок, ноет поясница (C12)",
+        {"onset": "small_fall", "course": "same", "age": "over_50"},
+        URGENT,
+        locale="ru",
+    ),
+    Vignette(
+        "doc_small_fall_young",
+        "27, missed a step off the plyo box (low, standing height), dull ache (minor fall alone)",
+        {"onset": "small_fall"},
+        DOCTOR,
+    ),
+    Vignette(
+        "urg_c14_pregnant_small_fall_ru",
+        "31, 24 weeks pregnant, slipped in the changing room and sat down hard (C14)",
+        {"onset": "small_fall", "about": ["pregnant"], "pregnancy_signs": "none_of_these"},
+        URGENT,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_pregnancy_warning_signs",
+        "33, 30 weeks pregnant, back ache after a light class, now regular tightenings of the "
+        "bump (maternity unit today)",
+        {"about": ["pregnant"], "pregnancy_signs": "signs"},
+        ED,
+    ),
+    Vignette(
+        "ed_pregnancy_unsure_signs_unsure_ru",
+        "29, might be pregnant, not sure whether the cramps come in waves (unsure = yes)",
+        {
+            "about": ["not_sure"],
+            "about__pregnant": "not_sure",
+            "pregnancy_signs": "not_sure",
+        },
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_c3_steroid_injector_fever",
+        "32, injects anabolic steroids bought online, shares vials at the gym; back pain and "
+        "38.6 °C (C3, clinical.md 3.2)",
+        {"rf_general": ["fever"], "about": ["injects"]},
+        ED,
+    ),
+    Vignette(
+        "ed_c3_spine_injection_fever_ru",
+        "52, had a 'блокада' into the spine six weeks ago; now fever and back pain after the gym "
+        "(C3)",
+        {"rf_general": ["fever"], "about": ["spine_procedure"], "age": "over_50"},
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "urg_peptides_no_fever",
+        "25, injects peptides without a prescription; sore back after deadlifts, no fever",
+        {"about": ["injects"], "onset": "next_day"},
+        URGENT,
+    ),
+    Vignette(
+        "ed_c3_unsure_fever_unsure_immunity",
+        "40, feels shivery but has no thermometer, and isn't sure whether her arthritis "
+        "injections weaken immunity (unsure = yes for each, C3)",
+        {
+            "rf_general": ["not_sure"],
+            "rf_general__fever": "not_sure",
+            "about": ["not_sure"],
+            "about__weak_immunity": "not_sure",
+        },
+        ED,
+    ),
+    Vignette(
+        "sc_first_screen_unsure_then_all_no",
+        "24, taps 'Not sure' on the first screen out of caution, then answers no to each "
+        "single question: not an ambulance in one tap any more",
+        {"rf_emergency": "not_sure"},
+        SELF,
+    ),
+    Vignette(
+        "amb_first_screen_unsure_fainting_ru",
+        "38, unsure on the first screen, then unsure whether she nearly fainted (unsure = yes)",
+        {"rf_emergency": "not_sure", "rf_emergency__faint": "not_sure"},
+        AMB,
+        locale="ru",
+    ),
+    Vignette(
+        "urg_burning_when_peeing_ru",
+        "27, жжение при мочеиспускании и боль в пояснице после тренировки (possible kidney "
+        "infection, urgent_doctor)",
+        {"rf_urine": ["burning"]},
+        URGENT,
+        locale="ru",
+    ),
+    Vignette(
+        "ed_urine_unsure_ru",
+        "21, not sure whether the urine is darker than usual after a 100-burpee challenge",
+        {"rf_urine": ["not_sure"], "rf_urine__dark_urine": "not_sure"},
+        ED,
+        locale="ru",
+    ),
+    Vignette(
+        "doc_over50_classic_doms_ru",
+        "55, lifts for years, classic next-day ache on both sides: age alone is 'doctor', first "
+        "aid first",
+        {"age": "over_50"},
+        DOCTOR,
+        locale="ru",
     ),
 )
 
@@ -626,7 +827,7 @@ def red_flags(engine: Engine, vignette: Vignette, chat: Chat | None = None) -> s
 
 
 def fired(rules: TriageRules, findings: Sequence[str]) -> list[str]:
-    """Ids of the combinations (C1..C10) whose conditions ``findings`` meet."""
+    """Ids of the combinations (C1..C14) whose conditions ``findings`` meet."""
     present = set(findings)
 
     def holds(c: Combination) -> bool:
@@ -775,12 +976,12 @@ def test_triage_report(record_property: Any) -> None:
 
 def test_vignette_set_is_broad_enough() -> None:
     report = triage_report()
-    assert len(VIGNETTES) >= 45
+    assert len(VIGNETTES) >= 80
     assert len(BY_ID) == len(VIGNETTES), "vignette ids must be unique"
     assert all(n >= 6 for n in report["per_level"].values()), report["per_level"]
     unexercised = [cid for cid, ids in report["combinations"].items() if not ids]
     assert unexercised == [], f"combinations never exercised: {unexercised}"
-    assert report["locales"]["ru"] >= 6
+    assert report["locales"]["ru"] >= 20
     not_sure = [
         v.id
         for v in VIGNETTES

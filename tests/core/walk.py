@@ -8,31 +8,32 @@ from tests.conftest import Chat
 
 CALM: Mapping[str, str] = {
     "rf_emergency": "none_of_these",
-    "rf_saddle": "saddle_normal",
-    "rf_bladder": "bladder_normal",
-    "rf_sexual": "sexual_normal",
-    "rf_legs": "none_of_these",
-    "rf_walk": "can_walk",
     "rf_urine": "none_of_these",
-    "rf_systemic": "none_of_these",
-    "pain_signs": "none_of_these",
-    "leg_signs": "none_of_these",
+    "rf_hospital": "none_of_these",
+    "rf_walk_more": "none_of_these",
+    "rf_general": "none_of_these",
     "onset": "next_day",
-    "character": "dull_both_sides",
-    "rest": "eases",
     "course": "improving",
-    "recurrence": "first_time",
     "age": "age_20_49",
-    "pregnancy": "not_pregnant",
+    "about": "none_of_these",
+    "pregnancy_signs": "none_of_these",
     "ed_transport": "can_travel",
+    "profile": "still_true",
 }
+AB = ("age", "about")
+# The questions a calm person answers, in order (no danger sign, nothing remembered yet).
+CALM_PATH: tuple[tuple[str, str], ...] = tuple(
+    (q, CALM[q])
+    for q in ("rf_emergency", "rf_urine", "rf_hospital", "rf_general", "onset", "course", *AB)
+)
 
 
 def walk(chat: Chat, answers: Mapping[str, str | Sequence[str]] | None = None) -> str | None:
     """Answer every question until an outcome; returns the level.
 
     ``answers`` maps a question to a choice id, or to a list of ids for a multi question
-    (the walker adds the closing "none of these" itself).
+    (the walker closes it with "nothing else", whose id is none_of_these). A remembered
+    profile is confirmed ("profile": "still_true") unless ``answers`` says otherwise.
     """
     answers = answers or {}
     if chat.session.state is None:
@@ -42,7 +43,9 @@ def walk(chat: Chat, answers: Mapping[str, str | Sequence[str]] | None = None) -
         question = chat.question
         if chat.session.level is not None or question is None:
             return chat.session.level
-        wanted = answers.get(question, CALM.get(question))
+        # an unfolded single question (<group>__<item>) is calm when answered "absent"
+        calm = "absent" if "__" in question else CALM.get(question)
+        wanted = answers.get(question, calm)
         if isinstance(wanted, str) or wanted is None:
             chat.press(wanted or "")
             continue

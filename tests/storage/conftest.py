@@ -1,4 +1,4 @@
-"""Every storage backend behind one fixture, so the contract suite runs against each."""
+"""Every storage backend behind one fixture, so each role's contract suite runs against each."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.session import Answer, Session
 from bot.storage.base import Storage
-from bot.storage.memory import MemoryStorage
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.memory import open_memory
+from bot.storage.sqlite import open_sqlite
 
 
 class Clock:
@@ -23,17 +24,17 @@ class Clock:
 
 
 BACKENDS = ["memory", "sqlite", "redis"]
+RETENTION = 30 * 86400.0
 
 
 async def open_backend(name: str, tmp_path: Path, clock: Callable[[], float]) -> Storage:
-    retention = 30 * 86400.0
     if name == "memory":
-        return MemoryStorage(retention=retention, clock=clock)
+        return open_memory(retention=RETENTION, clock=clock)
     if name == "sqlite":
-        return await SQLiteStorage.open(tmp_path / "s.db", retention=retention, clock=clock)
+        return await open_sqlite(tmp_path / "s.db", retention=RETENTION, clock=clock)
     from tests.storage.redis_server import open_test_redis
 
-    return await open_test_redis(retention=retention, clock=clock)
+    return await open_test_redis(retention=RETENTION, clock=clock)
 
 
 @pytest.fixture
@@ -50,3 +51,21 @@ async def storage(
         yield backend
     finally:
         await backend.close()
+
+
+def make(user: str = "tg:1", clock: Clock | None = None) -> Session:
+    """A realistic mid-check session (typed and pressed findings, non-default locale)."""
+    now = clock() if clock else 1_800_000_000.0
+    return Session(
+        user=user,
+        state="rf_walk",
+        answers=[
+            Answer("rf_emergency", "none_of_these"),
+            Answer("rf_urine", "burning", ("painful_urination",)),
+        ],
+        noted=["fever_or_chills"],
+        locale="ru",
+        region="ru",
+        created_at=now,
+        updated_at=now,
+    )

@@ -19,20 +19,21 @@ import pytest
 from bot.core.engine import Engine
 from bot.core.messages import Event, EventKind
 from bot.service import Conversations
-from bot.storage.redis import RedisStorage
-from tests.core.walk import CALM
+from bot.storage.base import Storage
+from bot.storage.redis import RedisSessions, open_redis
+from tests.core.walk import CALM, CALM_PATH
 from tests.json_chat import JsonBot
-from tests.storage.redis_server import REDIS_URL, open_test_redis
+from tests.storage.redis_server import REDIS_URL, open_test_redis, redis_prefix
 
 RETENTION = 30 * 86400.0
-SCRIPT = [(q, c) for q, c in CALM.items() if q != "ed_transport"]  # the calm path, in order
+SCRIPT = list(CALM_PATH)  # the calm path, in order
 
 
 @pytest.fixture
 async def two_processes(engine: Engine) -> AsyncIterator[tuple[Conversations, Conversations]]:
     """Two services with separate Redis connections sharing one key prefix."""
     first = await open_test_redis(retention=RETENTION)
-    second = await RedisStorage.open(REDIS_URL, prefix=first.prefix, retention=RETENTION)
+    second = await open_redis(REDIS_URL, prefix=redis_prefix(first), retention=RETENTION)
     try:
         yield Conversations(engine, first), Conversations(engine, second)
     finally:
@@ -67,7 +68,7 @@ async def test_interleaved_duplicated_events_across_two_processes(
     assert injected > 0 and rejected == injected
     assert processed == 20 * len(SCRIPT)
     for n in range(20):
-        session = await a.storage.load(f"tg:{n}")
+        session = await a.storage.sessions.load(f"tg:{n}")
         assert session is not None
         assert [(x.question, x.choice) for x in session.answers] == SCRIPT  # nothing lost, no dup
         assert session.level == "self_care"
@@ -80,8 +81,8 @@ async def test_forget_leaves_nothing_in_redis(
     await a.handle("tg:42", Event(EventKind.START))
     await b.handle("tg:42", Event(EventKind.TEXT, "I have a fever"))
     await a.handle("tg:42", Event(EventKind.FORGET))
-    storage = a.storage
-    assert isinstance(storage, RedisStorage)
+    storage = a.storage.sessions
+    assert isinstance(storage, RedisSessions)
     keys = [k async for k in storage.redis.scan_iter(match=f"{storage.prefix}*")]
     assert not [k for k in keys if "tg:42" in k]
 
@@ -95,14 +96,14 @@ def test_killed_process_and_another_one_continues(tmp_path: Path) -> None:
     except json.JSONDecodeError:
         first.proc.kill()
         pytest.skip("Redis not reachable for the subprocess")
-    for _ in range(3):
+    for _ in range(2):
         out = first.send({"user": "k", "choice": CALM[out["state"]]})
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait(5)
     second = JsonBot(**env)
     again = second.send({"user": "k", "command": "help"})
-    assert again["state"] == out["state"] == "rf_sexual"
-    transport = second.send({"user": "k", "choice": "sexual_change"})
+    assert again["state"] == out["state"] == "rf_hospital"
+    transport = second.send({"user": "k", "choice": "erection"})
     assert transport["state"] == "ed_transport"
     done = second.send({"user": "k", "choice": "can_travel"})
     assert done["outcome"]["level"] == "emergency_department"
@@ -133,10 +134,10 @@ async def test_redis_restart_loses_nothing_and_logs_once(
     ]  # fmt: skip
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
 
-    async def wait_up() -> RedisStorage:
+    async def wait_up() -> Storage:
         for _ in range(100):
             try:
-                return await RedisStorage.open(f"redis://127.0.0.1:{port}/0", retention=RETENTION)
+                return await open_redis(f"redis://127.0.0.1:{port}/0", retention=RETENTION)
             except Exception:
                 await asyncio.sleep(0.05)
         raise AssertionError("redis-server did not start")
@@ -151,7 +152,7 @@ async def test_redis_restart_loses_nothing_and_logs_once(
         with caplog.at_level(logging.WARNING, logger="backcheck.service"):
             for _ in range(3):
                 turn = await conv.handle(
-                    "tg:1", Event(EventKind.CHOICE, "saddle_normal", "rf_saddle")
+                    "tg:1", Event(EventKind.CHOICE, "none_of_these", "rf_urine")
                 )
                 assert turn.unavailable
                 assert "try again" in turn.replies[0].text
@@ -159,11 +160,11 @@ async def test_redis_restart_loses_nothing_and_logs_once(
         assert len(errors) == 1 and errors[0].exc_info is None
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
         for _ in range(100):
-            turn = await conv.handle("tg:1", Event(EventKind.CHOICE, "saddle_normal", "rf_saddle"))
+            turn = await conv.handle("tg:1", Event(EventKind.CHOICE, "none_of_these", "rf_urine"))
             if not turn.unavailable:
                 break
             await asyncio.sleep(0.05)
-        assert turn.question == "rf_bladder"  # the saved step survived the restart
+        assert turn.question == "rf_hospital"  # the saved step survived the restart
     finally:
         await storage.close()
         server.terminate()

@@ -27,18 +27,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Final, TypeAlias
 
 import discord
 
+from bot.adapters.common import ChatLocks
 from bot.adapters.discord import components as views
 from bot.adapters.discord import format as fmt
-from bot.core.content import Catalog, normalize_locale
+from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply
-from bot.core.regions import region_from_locale
-from bot.core.session import Session
 from bot.logs import error_site, user_ref
 from bot.service import Conversations, Turn
 from bot.settings import Settings
@@ -53,6 +51,9 @@ USER_PREFIX: Final = "dc:"
 GUILD_READY_TIMEOUT = 2.0
 START_TIMEOUT: Final = 60.0
 STOP_GRACE: Final = 10.0
+#: The language tag Discord reports for everyone who never changed theirs: it names a language,
+#: not a country (see :meth:`bot.core.hints.Hints.from_platform`).
+UNCHOSEN_LOCALE: Final = "en-US"
 
 
 class DiscordAdapter:
@@ -81,13 +82,9 @@ class DiscordAdapter:
             ),
         )
         self._gateway: asyncio.Task[None] | None = None
-        self._users: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._lock = ChatLocks()
         self._busy: set[asyncio.Task[Any]] = set()
         self._closing = False
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.conversations.engine.catalog
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -133,7 +130,7 @@ class DiscordAdapter:
         try:
             channel = await self.client.create_dm(discord.Object(id=user_id))
             async with self._lock(user_id):
-                await self._send(_to_channel(channel), replies, self._default_locale)
+                await self._send(_to_channel(channel), replies, None)
         except (discord.Forbidden, discord.NotFound) as exc:
             log.info("discord: cannot DM user %s (code %s)", user_ref(user), exc.code)
             return False
@@ -145,9 +142,9 @@ class DiscordAdapter:
         a bot) or globally."""
         views.register_items(self.client)
         tree = self.client.tree
-        for command in views.build_commands(self.catalog, self.on_command):
+        for command in views.build_commands(self.conversations, self.on_command):
             tree.add_command(command)
-        await tree.set_translator(views.CommandTexts(self.catalog))
+        await tree.set_translator(views.CommandTexts(self.conversations))
         guild_id = self.settings.discord_guild_id
         try:
             if guild_id is None:
@@ -180,14 +177,16 @@ class DiscordAdapter:
         message, then the refusal or the next question arrives as follow-ups."""
         if not await self._acknowledge(interaction, thinking=False):
             return
-        press = fmt.read_press(*_component(interaction))
+        custom_id, values = _component(interaction)
+        press = fmt.read_press(custom_id, values)
+        label = fmt.pressed_label(views.controls(interaction.message), custom_id, values)
         event = Event(EventKind.CHOICE, press.choice, press.question, _hint(interaction))
         async with self._serving(interaction.user.id, event, self._apology(interaction)):
-            turn = await self._turn(interaction.user.id, event, f"dc:{interaction.id}")
+            turn = await self._turn(interaction.user.id, event, f"dc:{interaction.id}", label)
             if turn.duplicate:
                 return
-            if not turn.unavailable and turn.replies and not turn.refused:
-                await self._mark_answered(interaction, turn.locale)
+            if turn.receipt is not None:
+                await self._mark_answered(interaction, turn.receipt)
             await self._send(self._followup(interaction), turn.replies, turn.locale)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -233,12 +232,16 @@ class DiscordAdapter:
             return False
         return True
 
-    async def _turn(self, user_id: int, event: Event, event_id: str) -> Turn:
-        return await self.conversations.handle(f"dc:{user_id}", event, event_id=event_id)
+    async def _turn(
+        self, user_id: int, event: Event, event_id: str, label: str | None = None
+    ) -> Turn:
+        return await self.conversations.handle(
+            f"dc:{user_id}", event, event_id=event_id, label=label
+        )
 
-    async def _send(self, send: Send, replies: Sequence[Reply], locale: str) -> None:
+    async def _send(self, send: Send, replies: Sequence[Reply], locale: str | None) -> None:
         """Each reply as one or more messages; the buttons ride on the last part."""
-        placeholder = self.catalog.text("discord.select_placeholder", locale)
+        placeholder = self.conversations.say("discord.select_placeholder", Hints(locale))
         for reply in replies:
             parts = fmt.format_reply(reply)
             for index, part in enumerate(parts, 1):
@@ -257,17 +260,14 @@ class DiscordAdapter:
 
         return send
 
-    async def _mark_answered(self, interaction: discord.Interaction, locale: str) -> None:
-        """The pressed question keeps its text, loses its buttons and shows the answer."""
+    async def _mark_answered(self, interaction: discord.Interaction, receipt: str) -> None:
+        """The pressed question keeps its text, loses its buttons and shows the receipt."""
         message = interaction.message
-        custom_id, values = _component(interaction)
-        label = fmt.pressed_label(views.controls(message), custom_id, values)
-        if message is None or label is None:
+        if message is None:
             return
-        answer = self.catalog.text("ui.your_answer", locale, answer=label)
         with contextlib.suppress(discord.HTTPException):  # dismissed or deleted meanwhile
             await interaction.edit_original_response(
-                content=fmt.answered(message.content, answer), view=None
+                content=fmt.answered(message.content, receipt), view=None
             )
 
     def _apology(self, interaction: discord.Interaction) -> Apology:
@@ -304,22 +304,9 @@ class DiscordAdapter:
             if task is not None:
                 self._busy.discard(task)
 
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._users.get(user_id)
-        if lock is None:
-            lock = self._users[user_id] = asyncio.Lock()
-        return lock
-
-    @property
-    def _default_locale(self) -> str:
-        return self.conversations.engine.default_locale
-
     def _say(self, key: str, hint: str | None) -> str:
         """A text outside the conversation, in the language the platform reports."""
-        engine = self.conversations.engine
-        locale = normalize_locale(hint, self.catalog.locales) or self._default_locale
-        region = region_from_locale(hint) or engine.default_region
-        return fmt.escape(engine.render.t(key, Session(user="", locale=locale, region=region)))
+        return fmt.escape(self.conversations.say(key, Hints(hint)))
 
 
 def _to_channel(channel: discord.abc.Messageable) -> Send:
@@ -338,8 +325,8 @@ def _private(interaction: discord.Interaction) -> bool:
     return interaction.guild_id is not None or not interaction.context.dm_channel
 
 
-def _hint(interaction: discord.Interaction) -> str:
-    return fmt.locale_hint(interaction.locale.value)
+def _hint(interaction: discord.Interaction) -> str | None:
+    return Hints.from_platform(interaction.locale.value, unchosen=UNCHOSEN_LOCALE).tag
 
 
 def _component(interaction: discord.Interaction) -> tuple[str, list[str]]:

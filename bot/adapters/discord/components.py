@@ -21,11 +21,14 @@ from typing import Any, Final, Protocol, Self, TypeAlias
 import discord
 from discord import app_commands
 
+from bot.adapters.common import shorten
 from bot.adapters.discord import format as fmt
-from bot.core.content import Catalog, normalize_locale
+from bot.core.content import normalize_locale
+from bot.core.hints import Hints
 from bot.core.messages import EventKind, Reply
 from bot.core.regions import REGIONS
 from bot.logs import error_site
+from bot.service import Conversations
 
 log = logging.getLogger("backcheck.discord")
 
@@ -109,8 +112,33 @@ def build_client(
 # -- buttons and menus --------------------------------------------------------------------------
 
 
+class _Persistent:
+    """What every button and menu we send shares: discord.py rebuilds it from the pressed
+    component's ``custom_id`` (:meth:`rebuild`), and a press goes to the adapter."""
+
+    @classmethod
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls.rebuild(item, match.group(0))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if isinstance(interaction.client, Client):
+            await interaction.client.handlers.on_press(interaction)
+
+
 class QuestionButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=fmt.BUTTON_TEMPLATE
+    _Persistent,
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=fmt.BUTTON_TEMPLATE,
 ):
     """A choice button; rebuilt from its ``custom_id`` on every press, even after a restart."""
 
@@ -121,22 +149,14 @@ class QuestionButton(
         super().__init__(button, row=spec.row)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        label = getattr(item, "label", None) or "?"
-        return cls(fmt.ButtonSpec(match.group(0), label, 0))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _route_press(interaction)
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
+        return cls(fmt.ButtonSpec(custom_id, getattr(item, "label", None) or "?", 0))
 
 
 class QuestionSelect(
-    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=fmt.SELECT_TEMPLATE
+    _Persistent,
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+    template=fmt.SELECT_TEMPLATE,
 ):
     """A menu of choices, for a question whose choices don't fit as buttons."""
 
@@ -148,24 +168,9 @@ class QuestionSelect(
         super().__init__(menu, row=spec.row)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
+    def rebuild(cls, item: discord.ui.Item[Any], custom_id: str) -> Self:
         options = getattr(item, "options", [])
-        spec = fmt.SelectSpec(match.group(0), tuple((o.value, o.label) for o in options), 0)
-        return cls(spec)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _route_press(interaction)
-
-
-async def _route_press(interaction: discord.Interaction[Any]) -> None:
-    if isinstance(interaction.client, Client):
-        await interaction.client.handlers.on_press(interaction)
+        return cls(fmt.SelectSpec(custom_id, tuple((o.value, o.label) for o in options), 0))
 
 
 def register_items(client: discord.Client) -> None:
@@ -185,7 +190,7 @@ def build_view(reply: Reply, placeholder: str) -> discord.ui.View | None:
         if isinstance(spec, fmt.ButtonSpec):
             view.add_item(QuestionButton(spec))
         else:
-            view.add_item(QuestionSelect(spec, fmt.shorten(placeholder, fmt.PLACEHOLDER_LIMIT)))
+            view.add_item(QuestionSelect(spec, shorten(placeholder, fmt.PLACEHOLDER_LIMIT)))
     return view
 
 
@@ -214,8 +219,8 @@ class CommandTexts(app_commands.Translator):
     Names stay ASCII in every language, so ``/backpain`` is the same word everywhere.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+    def __init__(self, conversations: Conversations) -> None:
+        self.conversations = conversations
 
     async def translate(
         self,
@@ -224,18 +229,20 @@ class CommandTexts(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         key = string.extras.get("key")
-        ours = normalize_locale(locale.value, self.catalog.locales)
-        if key is None or ours is None or ours == self.catalog.locales[0]:
+        locales = self.conversations.locales
+        ours = normalize_locale(locale.value, locales)
+        if key is None or ours is None or ours == locales[0]:
             return None
-        return self.catalog.text(key, ours) if self.catalog.has(key, ours) else None
+        return self.conversations.say(key, Hints(ours))
 
 
-def build_commands(catalog: Catalog, on_command: OnCommand) -> list[Command]:
+def build_commands(conversations: Conversations, on_command: OnCommand) -> list[Command]:
     """``/backpain``, ``/back``, ``/restart``, ``/help``, ``/about``, ``/summary``, ``/stop``,
     ``/forget``, ``/language [en|ru]`` and ``/region [eu|uk|…]``, each calling ``on_command``."""
 
     def described(key: str) -> app_commands.locale_str:
-        return app_commands.locale_str(catalog.text(key, catalog.locales[0]), key=key)
+        default = Hints(conversations.locales[0])
+        return app_commands.locale_str(conversations.say(key, default), key=key)
 
     def command(name: str, callback: Callable[..., Coroutine[Any, Any, None]]) -> Command:
         return app_commands.Command(
@@ -255,8 +262,8 @@ def build_commands(catalog: Catalog, on_command: OnCommand) -> list[Command]:
     @app_commands.describe(language=described("discord.option_language"))
     @app_commands.choices(
         language=[
-            app_commands.Choice(name=catalog.text("ui.language_name", loc), value=loc)
-            for loc in catalog.locales
+            app_commands.Choice(name=conversations.say("ui.language_name", Hints(loc)), value=loc)
+            for loc in conversations.locales
         ]
     )
     async def language(interaction: discord.Interaction, language: str | None = None) -> None:

@@ -21,8 +21,9 @@ from typing import Final
 
 from discord.utils import escape_markdown
 
-from bot.adapters.common import split_text
-from bot.core.messages import Choice, EventKind, Reply, ReplyKind
+from bot.adapters import common
+from bot.adapters.common import BOLD_FIRST_LINE, UNREADABLE, Press, shorten, split_text
+from bot.core.messages import Choice, EventKind, Reply
 
 MESSAGE_LIMIT: Final = 2000
 CUSTOM_ID_LIMIT: Final = 100
@@ -41,46 +42,24 @@ BUTTON_TEMPLATE: Final = r"bc\|(?P<question>[^|]+)\|(?P<choice>[^|]+)"
 SELECT_TEMPLATE: Final = r"bs\|(?P<question>[^|]+)\|(?P<part>[0-9])"
 _BUTTON: Final = re.compile(BUTTON_TEMPLATE)
 _SELECT: Final = re.compile(SELECT_TEMPLATE)
-_BOLD_FIRST_LINE: Final = frozenset({ReplyKind.WARNING, ReplyKind.OUTCOME})
-#: Telegram-style command names in shared texts, and what they are called on Discord.
+#: Shared command names that are called differently on Discord (``/start`` is too generic
+#: a name among every bot's slash commands in a server).
 _COMMAND_NAMES: Final = {"start": "backpain"}
+_DM_COMMAND: Final = re.compile(r"/(\w++)(?:\s++(\S.*+))?+")
 _COMMAND_MENTION: Final = re.compile(r"(?<![\w/])/(" + "|".join(_COMMAND_NAMES) + r")\b")
 #: Slash commands without an argument; ``/language`` and ``/region`` take an optional choice.
 COMMANDS: Final = {
-    "backpain": EventKind.START,
-    "back": EventKind.BACK,
-    "restart": EventKind.RESTART,
-    "help": EventKind.HELP,
-    "about": EventKind.ABOUT,
-    "summary": EventKind.SUMMARY,
-    "stop": EventKind.STOP,
-    "forget": EventKind.FORGET,
+    _COMMAND_NAMES.get(name, name): kind
+    for name, kind in common.COMMANDS.items()
+    if kind not in common.WITH_ARGUMENT
 }
 #: What people type in a DM as if it were a command (Discord sends it as a plain message
 #: when the command picker was not used), including Telegram's ``/start``.
-DM_COMMANDS: Final = {
-    "start": EventKind.START,
-    **COMMANDS,
-    "language": EventKind.LANGUAGE,
-    "region": EventKind.REGION,
-}
+DM_COMMANDS: Final = {**common.COMMANDS, **COMMANDS}
 
 
 class CustomIdTooLong(ValueError):
     """A question id plus choice id does not fit Discord's 100-character ``custom_id``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    """A decoded component press: the question it belonged to and the chosen id."""
-
-    question: str
-    choice: str
-
-
-#: What an unreadable (foreign, truncated) ``custom_id`` decodes to. No flow state is named
-#: "?", so the core treats the press as stale and answers with the current question.
-UNREADABLE: Final = Press("?", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +187,6 @@ def _selects(question: str, choices: Sequence[Choice]) -> list[SelectSpec]:
     ]
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis when it is longer."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 # -- texts --------------------------------------------------------------------------------------
 
 
@@ -233,7 +207,7 @@ def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     """
     lines = escape(discord_text(reply.text)).split("\n")
     first = lines[0].strip()
-    if reply.kind in _BOLD_FIRST_LINE and first and len(first) + 4 <= limit:
+    if reply.kind in BOLD_FIRST_LINE and first and len(first) + 4 <= limit:
         lines[0] = f"**{first}**"
     return split("\n".join(lines), limit)
 
@@ -252,20 +226,11 @@ def answered(content: str, answer: str, limit: int = MESSAGE_LIMIT) -> str:
     return (content + tail)[:limit]
 
 
-def locale_hint(locale: str) -> str:
-    """The language hint for the core from Discord's ``interaction.locale``.
-
-    ``en-US`` is what every English-speaking Discord user has unless they changed it, so it
-    says "English" but nothing about the country; passing the country on would show a person
-    in London or Sydney 911 as their emergency number. Other tags (``en-GB``, ``ru``) are
-    deliberate choices and go through as they are.
-    """
-    return "en" if locale == "en-US" else locale
-
-
 def dm_command(text: str) -> tuple[EventKind, str | None] | None:
     """``/restart`` or ``/language ru`` typed as a DM: the command it names, if it is ours."""
-    match = re.fullmatch(r"\s*/(\w+)(?:\s+(.*?))?\s*", text)
+    # Possessive repeats on the stripped text: linear, where ``\s*/(\w+)(?:\s+(.*?))?\s*``
+    # retried every split of a long run of spaces (quadratic on a 40,000-character DM).
+    match = _DM_COMMAND.fullmatch(text.strip())
     if match is None:
         return None
     kind = DM_COMMANDS.get(match.group(1).lower())

@@ -9,11 +9,9 @@ person's language, and health questions kept out of group chats.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import weakref
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Final, TypeAlias
 from urllib.parse import urlsplit
 
@@ -39,13 +37,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.common import COMMANDS, ChatLocks
 from bot.adapters.telegram import delivery
 from bot.adapters.telegram import format as fmt
 from bot.adapters.telegram.webhook import WebhookServer, derive_secret
-from bot.core.content import normalize_locale
+from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply
-from bot.core.regions import region_from_locale
-from bot.core.session import Session
 from bot.logs import error_site, user_ref
 from bot.service import Conversations, Turn
 from bot.settings import Settings
@@ -61,23 +58,8 @@ TelegramApp: TypeAlias = Application[
 ]
 Callback: TypeAlias = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
-COMMANDS: Final = {
-    "start": EventKind.START,
-    "help": EventKind.HELP,
-    "back": EventKind.BACK,
-    "restart": EventKind.RESTART,
-    "language": EventKind.LANGUAGE,
-    "region": EventKind.REGION,
-    "about": EventKind.ABOUT,
-    "summary": EventKind.SUMMARY,
-    "stop": EventKind.STOP,
-    "forget": EventKind.FORGET,
-}
 USER_PREFIX: Final = "tg:"
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
-#: A turn that opens with the welcome began a new check (after /forget, or "start over"):
-#: the pressed button was not recorded as an answer, so its message is not marked answered.
-NOT_ANSWERS: Final = frozenset({"ui.welcome"})
 RATE_LIMIT_RETRIES: Final = 5
 PRIVATE: Final = filters.ChatType.PRIVATE
 SERVICE: Final = filters.StatusUpdate.ALL
@@ -114,7 +96,7 @@ class TelegramAdapter:
         self.settings = settings
         self.conversations = conversations
         self.application = build_application(settings)
-        self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._chat_lock = ChatLocks()
         self._intake: delivery.Poller | WebhookServer | None = None
         self._add_handlers()
 
@@ -192,12 +174,13 @@ class TelegramAdapter:
 
     async def _publish_commands(self) -> None:
         """The command menu in every locale (English as the default), /start alone in groups."""
-        catalog = self.conversations.engine.catalog
+        locales = self.conversations.locales
         bot = self.application.bot
         try:
-            for locale in catalog.locales:
-                language = None if locale == catalog.locales[0] else locale
-                menu = [BotCommand(c, catalog.text(f"commands.{c}", locale)) for c in COMMANDS]
+            for locale in locales:
+                language = None if locale == locales[0] else locale
+                say = self.conversations.say
+                menu = [BotCommand(c, say(f"commands.{c}", Hints(locale))) for c in COMMANDS]
                 await bot.set_my_commands(menu, BotCommandScopeDefault(), language)
                 await bot.set_my_commands(menu[:1], BotCommandScopeAllGroupChats(), language)
         except TelegramError as exc:
@@ -253,8 +236,10 @@ class TelegramAdapter:
             return
         press = fmt.decode_callback(query.data)
         event = Event(EventKind.CHOICE, press.choice, press.question, _language(update))
+        message = query.message if isinstance(query.message, Message) else None
+        label = fmt.pressed_label(message.reply_markup, query.data) if message else None
         async with self._chat_lock(chat.id):
-            turn = await self._turn(update, user.id, event)
+            turn = await self._turn(update, user.id, event, label)
             if turn.duplicate:  # applied before a crash or a retry: only stop the spinner
                 await _answer(query)
             else:
@@ -267,15 +252,14 @@ class TelegramAdapter:
         core recorded is confirmed in place; a fresh start or an outage confirms nothing.
         """
         replies = list(turn.replies)
-        first = replies[0].key if replies else None
         if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
             await _answer(query, fmt.toast(replies.pop(0).text))
             delivery.settle()
         else:
             await _answer(query)
             delivery.settle()
-            if not turn.unavailable and first not in NOT_ANSWERS:
-                await self._confirm(query, turn.locale)
+            if turn.receipt is not None:
+                await self._confirm(query, turn.receipt)
         await self._send(chat_id, replies)
 
     async def _on_group_start(self, update: Update, context: Context) -> None:
@@ -313,9 +297,14 @@ class TelegramAdapter:
 
     # -- helpers -------------------------------------------------------------------------
 
-    async def _turn(self, update: Update, user_id: int, event: Event) -> Turn:
+    async def _turn(
+        self, update: Update, user_id: int, event: Event, label: str | None = None
+    ) -> Turn:
         return await self.conversations.handle(
-            f"{USER_PREFIX}{user_id}", event, event_id=f"{USER_PREFIX}{update.update_id}"
+            f"{USER_PREFIX}{user_id}",
+            event,
+            event_id=f"{USER_PREFIX}{update.update_id}",
+            label=label,
         )
 
     async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
@@ -332,17 +321,12 @@ class TelegramAdapter:
                     reply_markup=markup if index == len(parts) else None,
                 )
 
-    async def _confirm(self, query: CallbackQuery, locale: str) -> None:
-        """Mark the answered question: keyboard gone, "Your answer: …" appended."""
+    async def _confirm(self, query: CallbackQuery, receipt: str) -> None:
+        """Mark the answered question: keyboard gone, the core's receipt appended."""
         message = query.message
         if not isinstance(message, Message):
             return
-        label = fmt.pressed_label(message.reply_markup, query.data)
-        if label is None:
-            return
-        catalog = self.conversations.engine.catalog
-        answer = catalog.text("ui.your_answer", locale, answer=label)
-        text = fmt.answered(message.text_html or "", answer)
+        text = fmt.answered(message.text_html or "", receipt)
         with contextlib.suppress(BadRequest):
             if text is None:
                 await message.edit_reply_markup(reply_markup=None)
@@ -351,20 +335,7 @@ class TelegramAdapter:
 
     def _say(self, key: str, update: Update) -> str:
         """A text outside the conversation, in the language the platform reports."""
-        engine = self.conversations.engine
-        hint = _language(update)
-        locale = normalize_locale(hint, engine.catalog.locales) or engine.default_locale
-        region = region_from_locale(hint) or engine.default_region
-        return engine.render.t(key, Session(user="", locale=locale, region=region))
-
-    @contextlib.asynccontextmanager
-    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
-        """One update per chat at a time, so replies arrive in the order of the updates."""
-        lock = self._chats.get(chat_id)
-        if lock is None:
-            lock = self._chats[chat_id] = asyncio.Lock()
-        async with lock:
-            yield
+        return self.conversations.say(key, Hints(_language(update)))
 
 
 async def _answer(query: CallbackQuery, text: str | None = None) -> None:

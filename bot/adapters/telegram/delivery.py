@@ -332,6 +332,7 @@ class Poller:
         self._unsettled: dict[int, Job] = {}
         self._progress = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def offset(self) -> int:
@@ -348,6 +349,7 @@ class Poller:
     async def stop(self) -> None:
         """Stop fetching, let updates in flight finish, then confirm the settled ones."""
         task, self._task = self._task, None
+        self._stopping = True  # in case a library swallows the cancellation
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -361,7 +363,7 @@ class Poller:
 
     async def _loop(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 batch = await self._fetch(timeout=self.timeout, limit=POLL_LIMIT)
             except InvalidToken:

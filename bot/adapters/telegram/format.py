@@ -11,13 +11,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.adapters.common import BOLD_FIRST_LINE, UNREADABLE, Press, shorten
 from bot.adapters.common import split_text as text_parts
-from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.messages import Choice, Reply
 
 MESSAGE_LIMIT: Final = 4096
 CALLBACK_DATA_LIMIT: Final = 64
@@ -26,22 +26,8 @@ CALLBACK_ANSWER_LIMIT: Final = 200
 #: row so a phone shows them whole instead of cutting them with "…".
 SHORT_LABEL: Final = 16
 SEPARATOR: Final = "|"
-_BOLD_FIRST_LINE: Final = frozenset({ReplyKind.WARNING, ReplyKind.OUTCOME})
 _BOLD_TAGS: Final = len("<b></b>")
 _BOT_PATH: Final = re.compile(r"/bot(\{token\})?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    """A decoded button payload: the question the button belonged to and the choice id."""
-
-    question: str
-    choice: str
-
-
-#: What an unreadable (forged, truncated, foreign) payload decodes to. No flow state is named
-#: "?", so the core treats the press as stale and answers with the current question.
-UNREADABLE: Final = Press("?", "")
 
 
 class CallbackDataTooLong(ValueError):
@@ -147,7 +133,7 @@ def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Warnings and outcomes get a bold first line, the way a person scans for "what now".
     """
-    bold = reply.kind in _BOLD_FIRST_LINE
+    bold = reply.kind in BOLD_FIRST_LINE
     parts = split_text(reply.text, limit - (_BOLD_TAGS if bold else 0))
     rendered = [html.escape(part, quote=False) for part in parts]
     if bold and parts:
@@ -175,7 +161,7 @@ def answered(question_html: str, answer: str, limit: int = MESSAGE_LIMIT) -> str
 
 def toast(text: str, limit: int = CALLBACK_ANSWER_LIMIT) -> str:
     """A callback answer text (plain, at most ``limit`` characters)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def split_text(text: str, budget: int = MESSAGE_LIMIT) -> list[str]:

@@ -8,19 +8,12 @@ load time, never a surprise at run time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 
 from bot.core.flow.rules import Verdict
 
 Condition = Callable[[Verdict], bool]
-
-LEVELS = (
-    "emergency_ambulance",
-    "emergency_department",
-    "urgent_doctor",
-    "doctor",
-    "self_care",
-)
 
 
 def _level_is(level: str) -> Condition:
@@ -43,15 +36,25 @@ def _hospital_transport_unknown(verdict: Verdict) -> bool:
     )
 
 
-ALLOWED: Mapping[str, Condition] = MappingProxyType(
-    {f"level_is_{level}": _level_is(level) for level in LEVELS}
-    | {
-        "has_red_flag": _has_red_flag,
-        "hospital_transport_unknown": _hospital_transport_unknown,
-    }
-)
+def _pregnancy_possible(verdict: Verdict) -> bool:
+    """Pregnant or unsure: the maternity warning signs must be asked (clinical.md 3.1)."""
+    return "pregnancy" in verdict.findings
 
 
-def lookup(name: str) -> Condition | None:
+@cache
+def allowed(levels: tuple[str, ...]) -> Mapping[str, Condition]:
+    """Every condition a flow may name: ``level_is_<level>`` for each level of the rule table
+    (``flows/rules.yaml``), and the fixed ones below."""
+    return MappingProxyType(
+        {f"level_is_{level}": _level_is(level) for level in levels}
+        | {
+            "has_red_flag": _has_red_flag,
+            "hospital_transport_unknown": _hospital_transport_unknown,
+            "pregnancy_possible": _pregnancy_possible,
+        }
+    )
+
+
+def lookup(name: str, levels: tuple[str, ...]) -> Condition | None:
     """The allowlisted condition called ``name``, or None when there is no such condition."""
-    return ALLOWED.get(name)
+    return allowed(levels).get(name)

@@ -51,17 +51,22 @@ class FlowChoice:
 
 @dataclass(frozen=True, slots=True)
 class FlowState:
-    """A question, or an outcome when ``outcome`` names a triage level."""
+    """A question, or an outcome when ``outcome`` names a triage level.
+
+    ``short`` is the content key that names the question on the summary card and in "why";
+    ``group`` is the checklist an unfolded single question came from (None otherwise).
+    """
 
     name: str
     text: str
+    short: str = ""
     choices: tuple[FlowChoice, ...] = ()
     next: Target | None = None
     multi: bool = False
     outcome: str | None = None
     followups: tuple[str, ...] = ()
-    also: tuple[str, ...] = ()
     interrupt: bool = True
+    group: str | None = None
 
     def choice(self, choice_id: str) -> FlowChoice | None:
         """The choice with this id, or None for a stale or forged id."""
@@ -79,14 +84,13 @@ class Flow:
     """A loaded flow with the rule table it uses; ``doc`` keeps lines for error messages."""
 
     name: str
-    version: int
     start: str
     states: dict[str, FlowState]
     routes: dict[str, tuple[RouteStep, ...]]
     interrupt: tuple[RouteStep, ...]
     rules: TriageRules
     doc: YamlDoc
-    notes: dict[str, str] = field(default_factory=dict)
+    profile: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def path(self) -> Path:
@@ -119,7 +123,7 @@ class Flow:
     def interrupt_target(self, verdict: Verdict) -> str | None:
         """Where the interrupt route sends ``verdict``, or None to carry on."""
         for step in self.interrupt:
-            check = conditions.lookup(step.condition) if step.condition else None
+            check = conditions.lookup(step.condition, self.rules.levels) if step.condition else None
             if step.condition is None or (check is not None and check(verdict)):
                 return step.to
         return None
@@ -154,7 +158,7 @@ def compile_machine(flow: Flow, model: object = None) -> Machine:
             for step in flow.transitions_of(state, choice):
                 cond = []
                 if step.condition is not None:
-                    check = conditions.lookup(step.condition)
+                    check = conditions.lookup(step.condition, flow.rules.levels)
                     if check is None:  # validated at load; defensive for hand-built flows
                         raise flow.error(f"unknown condition {step.condition!r}", "routes")
                     cond.append(_bind(check))

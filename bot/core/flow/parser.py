@@ -1,22 +1,96 @@
-"""Reading a flow file: YAML -> checked dataclasses, one precise FlowError at a time.
+"""Reading a flow file: YAML -> pydantic models -> checked dataclasses, one precise FlowError.
 
 Kept apart from :mod:`bot.core.flow.model` (the model and the Machine) because parsing is where
-untrusted text becomes data: every shape is checked here, with the file, line and key of the
-first thing that is wrong, so the model and the Machine can rely on what they receive.
+untrusted text becomes data. Pydantic checks the shapes (a wrong type, an unknown key, a missing
+key); each error's location is mapped back to the file, line and key it came from, so an
+operator reads ``flows/triage.yaml:42: states.onset.choices[1].findings`` and not a traceback.
+The checks pydantic cannot know (findings from rules.yaml, conditions from the allowlist,
+references between states) follow, with the same precision.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from bot.core.errors import FlowError
 from bot.core.flow import conditions
 from bot.core.flow.model import Flow, FlowChoice, FlowState, RouteStep, Target
 from bot.core.flow.rules import TriageRules, load_rules
-from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
+from bot.core.yamlfile import YamlDoc, YamlSyntaxError, dotted, load_yaml, parse
 
 # Words YAML 1.1 may read as booleans: never a choice id (has_numbness, not yes).
 BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "y", "n"})
+# The three answers of an unfolded single question (see ``unfold`` in flows/triage.yaml).
+PRESENT, ABSENT, NOT_SURE = "present", "absent", "not_sure"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RouteSpec(_Strict):
+    """``next: {route: name}``."""
+
+    route: str
+
+
+class StepSpec(_Strict):
+    """One step of a route: ``{if: condition, to: state}``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    when: str | None = Field(default=None, alias="if")
+    to: str
+
+
+class ChoiceSpec(_Strict):
+    """A button of a question, as written in the flow file."""
+
+    id: str
+    label: str | None = None
+    findings: list[str] = []
+    next: str | RouteSpec | None = None
+    done: bool = False
+    unfold: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if value.lower() in BOOLEAN_WORDS:
+            raise ValueError(
+                f"choice id {value!r} is a YAML boolean word; use a descriptive snake_case id "
+                "such as has_numbness / no_numbness"
+            )
+        if not value.isidentifier():
+            raise ValueError("choice id must be a snake_case word")
+        return value
+
+
+class StateSpec(_Strict):
+    """A question or an outcome, as written in the flow file."""
+
+    text: str | None = None
+    short: str | None = None
+    choices: list[ChoiceSpec] = []
+    next: str | RouteSpec | None = None
+    multi: bool = False
+    unfold: bool = False
+    outcome: str | None = None
+    followups: list[str] = []
+    interrupt: bool = True
+
+
+class FlowSpec(_Strict):
+    """A whole flow file."""
+
+    flow: str | None = None
+    rules: str = "rules.yaml"
+    start: str
+    profile: list[str] = []
+    routes: dict[str, list[StepSpec]] = {}
+    interrupt: list[StepSpec] = []
+    states: dict[str, StateSpec] = Field(min_length=1)
 
 
 def load_flow(path: Path) -> Flow:
@@ -29,148 +103,157 @@ def load_flow(path: Path) -> Flow:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
         raise FlowError(exc.problem, file=path, line=exc.line) from exc
-    raw = doc.data
-    if not isinstance(raw, dict):
+    if not isinstance(doc.data, dict):
         raise FlowError("a flow file must be a mapping", file=path, line=1)
-    rules = load_rules(path.parent / str(raw.get("rules", "rules.yaml")))
+    for where in sorted(doc.booleans, key=str):
+        if len(where) == 5 and where[0] == "states" and where[2] == "choices" and where[4] == "id":
+            raise FlowError(
+                "choice id is a YAML boolean word; use a descriptive snake_case id such as "
+                "has_numbness / no_numbness",
+                file=path,
+                line=doc.line(*where),
+                key=dotted(where),
+            )
+    spec = parse(FlowSpec, doc, FlowError)
+    rules = load_rules(path.parent / spec.rules)
     parser = _Parser(doc, rules)
-    states = parser.states(raw.get("states"))
-    routes = {
-        str(name): parser.route(steps, "routes", str(name))
-        for name, steps in (raw.get("routes") or {}).items()
-    }
+    states: dict[str, FlowState] = {}
+    for name, state in spec.states.items():
+        parsed = parser.state(name, state)
+        states[name] = parsed
+        if state.unfold:
+            states.update(parser.unfold(parsed, state))
     flow = Flow(
-        name=str(raw.get("flow", path.stem)),
-        version=int(raw.get("version", 1)),
-        start=str(raw.get("start", "")),
+        name=spec.flow or path.stem,
+        start=spec.start,
         states=states,
-        routes=routes,
-        interrupt=parser.route(raw.get("interrupt") or [], "interrupt"),
+        routes={name: parser.route(steps, "routes", name) for name, steps in spec.routes.items()},
+        interrupt=parser.route(spec.interrupt, "interrupt"),
         rules=rules,
         doc=doc,
-        notes=parser.notes(raw.get("notes") or {}),
+        profile=tuple(spec.profile),
     )
     parser.check_references(flow)
     return flow
 
 
 class _Parser:
-    """Turns the YAML mapping into dataclasses, one precise FlowError at a time."""
+    """Turns the checked models into dataclasses, with the checks pydantic cannot make."""
 
     def __init__(self, doc: YamlDoc, rules: TriageRules) -> None:
         self.doc = doc
         self.rules = rules
 
     def fail(self, message: str, *keys: str | int) -> FlowError:
-        key = ".".join(str(k) for k in keys) if keys else None
+        key = dotted(keys) if keys else None
         return FlowError(message, file=self.doc.path, line=self.doc.line(*keys), key=key)
 
-    def states(self, raw: object) -> dict[str, FlowState]:
-        if not isinstance(raw, dict) or not raw:
-            raise self.fail("needs a mapping of states", "states")
-        return {str(name): self.state(str(name), spec) for name, spec in raw.items()}
-
-    def state(self, name: str, spec: object) -> FlowState:
+    def state(self, name: str, spec: StateSpec) -> FlowState:
         where = ("states", name)
-        if not isinstance(spec, dict):
-            raise self.fail("a state must be a mapping", *where)
-        outcome = spec.get("outcome")
-        if outcome is not None and outcome not in self.rules.levels:
+        if spec.outcome is not None and spec.outcome not in self.rules.levels:
             raise self.fail(
-                f"unknown triage level {outcome!r}; use one of {', '.join(self.rules.levels)}",
+                f"unknown triage level {spec.outcome!r}; use one of {', '.join(self.rules.levels)}",
                 *where,
                 "outcome",
             )
-        raw_choices = spec.get("choices") or []
-        if not isinstance(raw_choices, list):
-            raise self.fail("choices must be a list", *where, "choices")
-        choices = tuple(self.choice(name, i, c) for i, c in enumerate(raw_choices))
         seen: set[str] = set()
-        for i, choice in enumerate(choices):
+        for i, choice in enumerate(spec.choices):
             if choice.id in seen:
                 raise self.fail(f"duplicate choice id {choice.id!r}", *where, "choices", i)
             seen.add(choice.id)
-        default_text = f"outcomes.{outcome}.text" if outcome else f"questions.{name}.text"
+        if spec.unfold and not any(c.unfold for c in spec.choices):
+            raise self.fail("unfold: true needs a choice with unfold: true", *where, "unfold")
+        default_text = f"outcomes.{spec.outcome}.text" if spec.outcome else f"questions.{name}.text"
+        unfolds_to = f"{name}__{self._items(spec)[0].id}" if spec.unfold else None
         return FlowState(
             name=name,
-            text=str(spec.get("text", default_text)),
-            choices=choices,
-            next=self.target(spec.get("next"), *where, "next"),
-            multi=bool(spec.get("multi", False)),
-            outcome=outcome,
-            followups=tuple(str(f) for f in spec.get("followups") or []),
-            also=tuple(str(k) for k in spec.get("also") or []),
-            interrupt=bool(spec.get("interrupt", True)),
+            text=spec.text or default_text,
+            short=spec.short or f"questions.{name}.short",
+            choices=tuple(self.choice(name, i, c, unfolds_to) for i, c in enumerate(spec.choices)),
+            next=self.target(spec.next),
+            multi=spec.multi,
+            outcome=spec.outcome,
+            followups=tuple(spec.followups),
+            interrupt=spec.interrupt,
         )
 
-    def choice(self, state: str, index: int, spec: object) -> FlowChoice:
-        where = ("states", state, "choices", index)
-        if not isinstance(spec, dict):
-            raise self.fail("a choice must be a mapping with an id", *where)
-        if (*where, "id") in self.doc.booleans or str(spec.get("id")).lower() in BOOLEAN_WORDS:
-            raise self.fail(
-                f"choice id {spec.get('id')!r} is a YAML boolean word; use a descriptive "
-                "snake_case id such as has_numbness / no_numbness",
-                *where,
-                "id",
-            )
-        choice_id = spec.get("id")
-        if not isinstance(choice_id, str) or not choice_id.isidentifier():
-            raise self.fail("choice id must be a snake_case word", *where, "id")
-        findings = spec.get("findings") or []
-        for finding in findings:
+    def _items(self, spec: StateSpec) -> list[ChoiceSpec]:
+        return [c for c in spec.choices if c.findings and not c.unfold]
+
+    def choice(
+        self, state: str, index: int, spec: ChoiceSpec, unfolds_to: str | None
+    ) -> FlowChoice:
+        for finding in spec.findings:
             if finding not in self.rules.findings:
                 raise self.fail(
                     f"unknown finding {finding!r}; findings come from rules.yaml",
-                    *where,
+                    "states",
+                    state,
+                    "choices",
+                    index,
                     "findings",
                 )
+        next_ = Target(state=unfolds_to) if spec.unfold and unfolds_to else self.target(spec.next)
         return FlowChoice(
-            id=choice_id,
-            label=str(spec.get("label", f"questions.{state}.{choice_id}")),
-            findings=tuple(findings),
-            next=self.target(spec.get("next"), *where, "next"),
-            done=bool(spec.get("done", False)),
+            id=spec.id,
+            label=spec.label or f"questions.{state}.{spec.id}",
+            findings=tuple(spec.findings),
+            next=next_,
+            done=spec.done or spec.unfold,
         )
 
-    def notes(self, raw: object) -> dict[str, str]:
-        if not isinstance(raw, dict):
-            raise self.fail("notes must map a finding to a content key", "notes")
-        for finding in raw:
-            if finding not in self.rules.findings:
-                raise self.fail(f"unknown finding {finding!r}", "notes", str(finding))
-        return {str(k): str(v) for k, v in raw.items()}
+    def unfold(self, group: FlowState, spec: StateSpec) -> dict[str, FlowState]:
+        """One yes / no / not-sure question per item of ``group``, chained, then its next.
 
-    def target(self, raw: object, *where: str | int) -> Target | None:
+        A "not sure" there counts as yes for that item only (clinical.md 4.1 rule 4). The
+        single questions are always interrupted: a yes to a hospital sign stops at once.
+        """
+        items = self._items(spec)
+        names = [f"{group.name}__{item.id}" for item in items]
+        states: dict[str, FlowState] = {}
+        for i, item in enumerate(items):
+            after = Target(state=names[i + 1]) if i + 1 < len(names) else group.next
+            findings = tuple(item.findings)
+            states[names[i]] = FlowState(
+                name=names[i],
+                text=f"questions.{group.name}.ask.{item.id}",
+                short=f"questions.{group.name}.ask.{item.id}",
+                choices=(
+                    FlowChoice(PRESENT, "choices.present", findings, after),
+                    FlowChoice(ABSENT, "choices.absent", (), after),
+                    FlowChoice(NOT_SURE, "choices.not_sure", findings, after),
+                ),
+                group=group.name,
+            )
+        return states
+
+    def target(self, raw: str | RouteSpec | None) -> Target | None:
         if raw is None:
             return None
         if isinstance(raw, str):
             return Target(state=raw)
-        if isinstance(raw, dict) and isinstance(raw.get("route"), str):
-            return Target(route=raw["route"])
-        raise self.fail("next must be a state name or {route: name}", *where)
+        return Target(route=raw.route)
 
-    def route(self, raw: object, *where: str) -> tuple[RouteStep, ...]:
-        if not isinstance(raw, list):
-            raise self.fail("a route must be a list of {if, to} steps", *where)
+    def route(self, raw: list[StepSpec], *where: str) -> tuple[RouteStep, ...]:
         steps: list[RouteStep] = []
         for i, step in enumerate(raw):
-            if not isinstance(step, dict) or not isinstance(step.get("to"), str):
-                raise self.fail("each step needs a target state in 'to'", *where, i)
-            condition = step.get("if")
-            if condition is not None and conditions.lookup(str(condition)) is None:
+            allowed = conditions.allowed(self.rules.levels)
+            if step.when is not None and step.when not in allowed:
                 raise self.fail(
-                    f"unknown condition {condition!r}; allowed: {', '.join(conditions.ALLOWED)}",
+                    f"unknown condition {step.when!r}; allowed: {', '.join(allowed)}",
                     *where,
                     i,
                     "if",
                 )
-            steps.append(RouteStep(None if condition is None else str(condition), step["to"]))
+            steps.append(RouteStep(step.when, step.to))
         return tuple(steps)
 
     def check_references(self, flow: Flow) -> None:
         if flow.start not in flow.states:
             raise self.fail(f"start state {flow.start!r} is not defined", "start")
+        for i, name in enumerate(flow.profile):
+            if name not in flow.states:
+                raise self.fail(f"unknown state {name!r}", "profile", i)
         for name, steps in flow.routes.items():
             if not steps or steps[-1].condition is not None:
                 raise self.fail("the last step of a route must have no condition", "routes", name)
@@ -181,6 +264,8 @@ class _Parser:
             if step.to not in flow.states:
                 raise self.fail(f"unknown state {step.to!r}", "interrupt", i, "to")
         for state in flow.states.values():
+            if state.group is not None:
+                continue
             for i, choice in enumerate(state.choices):
                 target = state.target_of(choice)
                 where: tuple[str | int, ...] = ("states", state.name, "choices", i)

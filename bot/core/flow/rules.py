@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from bot.core.errors import FlowError
-from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
+from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml, parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,11 @@ class FindingRule:
 
 @dataclass(frozen=True, slots=True)
 class Combination:
-    """An escalating combination: ``all`` present, one of ``any`` (if given), then ``then``."""
+    """An escalating combination: ``all`` present, one of ``any`` (if given), then ``then``.
+
+    ``id`` is the rule's name in the clinical reference (C1...), so a clinician reviewing the
+    triage report (tests/core/test_vignettes.py) can tell which rule each vignette proves.
+    """
 
     id: str
     all: tuple[str, ...]
@@ -111,69 +117,91 @@ class TriageRules:
         return [*combo.all, *extra]
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class FindingSpec(_Strict):
+    """``findings.<id>`` in rules.yaml."""
+
+    level: str
+    red_flag: bool = False
+
+
+class CombinationSpec(_Strict):
+    """One item of ``combinations``; ``id`` names the rule in the clinical reference (C1...)."""
+
+    id: str | None = None
+    all: list[str] = []
+    any: list[str] = []
+    any_other_with_level: str | None = None
+    then: str
+
+
+class RulesFile(_Strict):
+    """The shape of ``flows/rules.yaml``; what the names mean is checked in :func:`load_rules`."""
+
+    levels: list[str] = Field(min_length=1)
+    stop_levels: list[str] = []
+    findings: dict[str, FindingSpec] = Field(min_length=1)
+    combinations: list[CombinationSpec] = []
+
+
 def load_rules(path: Path) -> TriageRules:
     """Load and check ``rules.yaml``; every error names the file, line and key."""
     try:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
-        raise FlowError(exc.problem, file=path, line=exc.line) from exc
-    data = doc.data if isinstance(doc.data, dict) else {}
-    levels = tuple(_str_list(doc, data.get("levels"), "levels"))
-    if not levels:
-        raise FlowError("needs a non-empty list of levels", file=path, key="levels", line=1)
-    findings: dict[str, FindingRule] = {}
-    raw_findings = data.get("findings")
-    if not isinstance(raw_findings, dict) or not raw_findings:
-        raise FlowError("needs a mapping of findings", file=path, key="findings", line=1)
-    for name, spec in raw_findings.items():
-        key = f"findings.{name}"
-        if not isinstance(spec, dict) or spec.get("level") not in levels:
+        raise FlowError(exc.problem, file=path, line=exc.line, key=exc.key) from exc
+    spec = parse(RulesFile, doc, FlowError)
+    levels = tuple(spec.levels)
+    for name, finding in spec.findings.items():
+        if finding.level not in levels:
             raise FlowError(
                 f"level must be one of {', '.join(levels)}",
                 file=path,
-                line=doc.line("findings", name),
-                key=key,
+                line=doc.line("findings", name, "level"),
+                key=f"findings.{name}.level",
             )
-        findings[str(name)] = FindingRule(level=spec["level"], red_flag=bool(spec.get("red_flag")))
+    findings = {n: FindingRule(f.level, f.red_flag) for n, f in spec.findings.items()}
     combos = tuple(
-        _combination(doc, i, c, levels, findings)
-        for i, c in enumerate(data.get("combinations") or [])
+        _combination(doc, i, c, levels, findings) for i, c in enumerate(spec.combinations)
     )
-    stop = frozenset(_str_list(doc, data.get("stop_levels", []), "stop_levels"))
-    for level in stop - set(levels):
-        raise FlowError("unknown level", file=path, line=doc.line("stop_levels"), key=level)
-    return TriageRules(levels=levels, stop_levels=stop, findings=findings, combinations=combos)
-
-
-def _str_list(doc: YamlDoc, value: object, key: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise FlowError("must be a list of ids", file=doc.path, line=doc.line(key), key=key)
-    return [str(v) for v in value]
+    for level in spec.stop_levels:
+        if level not in levels:
+            raise FlowError("unknown level", file=path, line=doc.line("stop_levels"), key=level)
+    return TriageRules(
+        levels=levels,
+        stop_levels=frozenset(spec.stop_levels),
+        findings=findings,
+        combinations=combos,
+    )
 
 
 def _combination(
-    doc: YamlDoc, index: int, raw: object, levels: tuple[str, ...], known: dict[str, FindingRule]
+    doc: YamlDoc,
+    index: int,
+    spec: CombinationSpec,
+    levels: tuple[str, ...],
+    known: dict[str, FindingRule],
 ) -> Combination:
     where = ("combinations", index)
     key = f"combinations[{index}]"
-    if not isinstance(raw, dict):
-        raise FlowError("must be a mapping", file=doc.path, line=doc.line(*where), key=key)
-    names = [*raw.get("all", []), *raw.get("any", [])]
-    for name in names:
+    for name in (*spec.all, *spec.any):
         if name not in known:
             raise FlowError(
                 f"unknown finding {name!r}", file=doc.path, line=doc.line(*where), key=key
             )
     for field_name in ("then", "any_other_with_level"):
-        value = raw.get(field_name)
-        if (value is not None or field_name == "then") and value not in levels:
+        value = getattr(spec, field_name)
+        if value is not None and value not in levels:
             raise FlowError(
                 f"{field_name} must be a level", file=doc.path, line=doc.line(*where), key=key
             )
     return Combination(
-        id=str(raw.get("id", key)),
-        all=tuple(raw.get("all", [])),
-        any=tuple(raw.get("any", [])),
-        any_other_with_level=raw.get("any_other_with_level"),
-        then=str(raw["then"]),
+        id=spec.id or key,
+        all=tuple(spec.all),
+        any=tuple(spec.any),
+        any_other_with_level=spec.any_other_with_level,
+        then=spec.then,
     )

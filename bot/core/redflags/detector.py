@@ -17,10 +17,17 @@ finds every known term, then judges each candidate rule:
   match ("онемения нет", "fever: none") drops the match;
 * doubt in the same clause ("not sure if", "кажется", a question mark) keeps it but marks it
   uncertain, so the engine asks a direct confirming question; doubt beats negation;
-* a word of 5+ letters (a stem of 6+) still matches with one typo ("numbnes", "онимение"), and
-  a Latin look-alike inside a Cyrillic word is folded ("онемениe").
+* whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test
+  that came back clear, something long past, a thing that fell ("the bar fell") or ordinary
+  training that explains it ("gave out on the last rep") drops the match; another person's
+  acute symptom ("my friend collapsed") is asked about, since a bystander may need the number;
+* ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
+  pass out").
 
-Every loaded locale is checked on every message, because people mix languages.
+Word forms, typos, invisible characters and Russian in Latin letters are handled before any
+of this, in :mod:`bot.core.redflags.words`. Every loaded locale is checked on every message,
+because people mix languages. ``detect(text)`` is the whole API: any adapter (a message, a
+caption, an edited or forwarded text) calls it with the text and gets the hits.
 """
 
 from __future__ import annotations
@@ -31,11 +38,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import ContentError
+from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
+    HISTORY_FINDINGS,
     MAX_NEGATION_REACH,
+    TRAINING_EXPLAINS,
+    WEAK_AFTER_TRAINING,
     Rule,
-    check_keys,
     parse_control,
     parse_rule,
     read_entries,
@@ -103,7 +113,6 @@ class RedFlagDetector:
         for locale in locales:
             path = Path(content_dir) / locale / "redflags.yaml"
             entries = read_entries(path)
-            check_keys(entries, path)
             for entry in entries:
                 for text, line in entry.items:
                     try:
@@ -120,6 +129,11 @@ class RedFlagDetector:
                         ) from exc
         lexicon.finish()
         return cls(rules, controls, lexicon)
+
+    @property
+    def word_cache(self) -> ByteBoundedCache[frozenset[int]]:
+        """The per-word cache (bounded in bytes), for tests and the benchmark."""
+        return self._lexicon.cache
 
     def detect(self, text: str) -> list[RedFlagHit]:
         """Red-flag findings mentioned in ``text``: one hit per finding, negated ones left out."""
@@ -251,16 +265,62 @@ def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool
 
 def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
     covered = {i for s, e in combo for i in range(s, e)}
-    doubt = bool(message.marks["doubt"]) and _has_doubt(covered, message)
+    context = _context(rule, covered, message)
+    if context == "drop":
+        return None
+    doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
-    if doubt or rule.mode == "maybe":
+    if doubt or rule.mode == "maybe" or context == "ask":
         return False
     if rule.mode == "gym":
         sentence = message.tokens.sentence
         here = sentence[combo[0][0]]
         return all(sentence[i] != here for i in message.marks["gym_context"])
     return True
+
+
+def _context(rule: Rule, covered: set[int], message: _Message) -> str:
+    """ "drop" for a test that came back clear, something long past or another person's
+    history; "ask" for another person's acute symptom; "" when it is about the person now.
+
+    "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
+    years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
+    collapsed" may come from a bystander who needs the number: a confirming question shows it.
+    """
+    marks = message.marks
+    clauses = {message.clause[i] for i in covered}
+
+    def near(key: str) -> bool:
+        return bool(marks[key]) and any(message.clause[i] in clauses for i in marks[key] - covered)
+
+    history = rule.finding in HISTORY_FINDINGS
+    if near("cleared") or (near("past") and not history):
+        return "drop"
+    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
+    if explained and near("normal_training"):
+        return "drop"
+    if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
+        return "drop"
+    if rule.finding == "minor_fall_or_jolt" and _named_before(min(covered), "objects", message):
+        return "drop"
+    if marks["other_person"] and _named_before(min(covered), "other_person", message):
+        return "drop" if history else "ask"
+    return ""
+
+
+def _named_before(start: int, key: str, message: _Message) -> bool:
+    """Another person (or a thing) named before the match in its clause, with no "I" / "me"
+    in between: "my mum had cancer", "the bar fell on the floor"."""
+    clause = message.clause[start]
+    for i in range(start - 1, -1, -1):
+        if message.clause[i] != clause:
+            return False
+        if i in message.marks[key]:
+            return True
+        if i in message.marks["self_person"]:
+            return False
+    return False
 
 
 def _has_doubt(covered: set[int], message: _Message) -> bool:

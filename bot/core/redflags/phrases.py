@@ -2,13 +2,13 @@
 
 Why: the detector (:mod:`bot.core.redflags.detector`) should only judge rules against a message.
 Everything about the phrase lists themselves lives here instead: reading
-``content/<locale>/redflags.yaml`` (its
-scalars verbatim, with file and line for every error), checking that each file has exactly the
-finding ids and control lists, and parsing the rule and control-list syntax documented at the
-top of those files into term ids of a :class:`~bot.core.redflags.words.Lexicon`:
+``content/<locale>/redflags.yaml`` (its scalars verbatim), checking its shape with a pydantic
+model whose errors name the file, line and key, and parsing the rule and control-list syntax
+documented at the top of those files into term ids of a
+:class:`~bot.core.redflags.words.Lexicon`:
 
-* ``read_entries`` and ``check_keys`` read a file and check its top-level keys;
-* ``parse_rule`` turns ``[maybe:|gym:] slot + slot [~N] [! exclusion|...]`` into a ``Rule``;
+* ``read_entries`` reads a file, validates it (:class:`PhraseFile`) and returns its keys;
+* ``parse_rule`` turns ``[maybe:|gym:|sure:] slot + slot [~N] [! exclusion|...]`` into a ``Rule``;
 * ``parse_control`` turns a control-list entry (``not ~2``) into a term id and negation reach.
 
 Syntax errors are raised as ValueError; ``RedFlagDetector.load`` adds the file, line and key.
@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from bot.core.errors import ContentError
 from bot.core.redflags.words import Lexicon
@@ -32,6 +33,7 @@ RED_FLAG_FINDINGS: tuple[str, ...] = (
     "faint_dizzy_or_clammy",
     "confused_or_drowsy",
     "sudden_leg_paralysis",
+    "asks_for_emergency_help",
     "saddle_numbness",
     "bladder_or_bowel_dysfunction",
     "sexual_dysfunction_new",
@@ -40,6 +42,8 @@ RED_FLAG_FINDINGS: tuple[str, ...] = (
     "foot_drop",
     "cannot_walk_or_care_for_self",
     "dark_urine_after_exercise",
+    "pulsating_belly_or_known_aneurysm",
+    "groin_or_testicle_pain_swelling",
     "fever_or_chills",
     "history_of_cancer",
     "unexplained_weight_loss",
@@ -51,8 +55,42 @@ RED_FLAG_FINDINGS: tuple[str, ...] = (
     "leg_weakness_one_side",
     "back_deformity_or_lump",
     "pain_worse_on_cough_or_sneeze",
+    "muscle_swelling_after_training",
+    "severe_pain_unable_to_move",
+    "minor_fall_or_jolt",
 )
-"""Findings with ``red_flag: true`` in flows/rules.yaml that free text can reveal."""
+"""Findings of flows/rules.yaml that free text can reveal (each redflags.yaml lists them all)."""
+
+HISTORY_FINDINGS: frozenset[str] = frozenset(
+    {
+        "history_of_cancer",
+        "immunosuppression_or_iv_drug_use",
+        "minor_trauma_with_osteoporosis_risk",
+        "unexplained_weight_loss",
+    }
+)
+"""Findings about the person's history: true when said of the past ("had cancer years ago"),
+family history when said of someone else ("my mum had cancer")."""
+
+TRAINING_EXPLAINS: frozenset[str] = frozenset(
+    {
+        "leg_weakness_progressive",
+        "leg_weakness_one_side",
+        "bilateral_leg_symptoms",
+        "muscle_swelling_after_training",
+        "sudden_leg_paralysis",
+        "back_deformity_or_lump",
+    }
+)
+"""Findings whose gym: and maybe: rules ordinary training explains: legs that give out on the
+last rep are muscle failure, muscles swollen "from the pump" are the pump."""
+
+WEAK_AFTER_TRAINING: frozenset[str] = frozenset(
+    {"leg_weakness_progressive", "leg_weakness_one_side", "bilateral_leg_symptoms"}
+)
+"""Findings whose gym: rules (weak, wobbly, giving legs) a gym_context phrase in the clause
+explains on its own: "legs like jelly after squats" is fatigue. Paralysis and cannot-walk
+rules stay a confirming question instead."""
 
 CONTROL_KEYS: tuple[str, ...] = (
     "clause_breaks",
@@ -62,6 +100,12 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_stops",
     "doubt",
     "gym_context",
+    "other_person",
+    "self_person",
+    "past",
+    "cleared",
+    "normal_training",
+    "objects",
     "not_typos",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
@@ -73,9 +117,40 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<mode>maybe|gym):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<mode>maybe|gym|sure):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
+
+
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+_Phrases = Annotated[
+    list[Annotated[str, Field(pattern=r"\S")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+PhraseFile: type[BaseModel] = create_model(
+    "PhraseFile",
+    __base__=_Strict,
+    **{key: (_Phrases, ...) for key in (*CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
+)
+"""The shape of a redflags.yaml: every finding and control list, each a string or a list."""
+
+_MESSAGES = {
+    "missing": "missing key",
+    "extra_forbidden": "unknown key: use a red-flag finding id or one of "
+    + ", ".join(CONTROL_KEYS),
+    "too_short": "list must not be empty",
+    "string_type": "expected a non-empty string",
+    "string_pattern_mismatch": "expected a non-empty string",
+    "list_type": "expected a string or a list of strings",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +170,15 @@ class Rule:
     excludes: frozenset[int]  # term ids that void a slot occurrence they overlap
     window: int
     reach: int  # window + longest term of each slot: no match spans more tokens
-    mode: str  # "" (sure), "maybe" (always uncertain), "gym" (uncertain in gym context)
+    mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
+    # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out")
 
 
 def read_entries(path: Path) -> list[Entry]:
-    """Top-level keys of a redflags.yaml with string / list-of-string values and lines.
+    """Top-level keys of a valid redflags.yaml with their strings and lines, in file order.
 
     Scalars are taken verbatim, so an unquoted ``no`` stays the word "no" (not False).
+    Raises ContentError with file, line and key for malformed YAML or a wrong shape.
     """
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
@@ -113,43 +190,63 @@ def read_entries(path: Path) -> list[Entry]:
         raise ContentError(f"invalid YAML: {exc}", file=path, line=line) from exc
     if not isinstance(root, yaml.MappingNode):
         raise ContentError("top level must be a mapping of finding ids and lists", file=path)
+    data, lines = _plain(root, path)
+    try:
+        PhraseFile.model_validate(data)
+    except ValidationError as exc:
+        raise _located(exc, path, lines) from None
     entries: list[Entry] = []
-    for key_node, value in root.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        if any(e.key == key for e in entries):
-            raise ContentError("duplicate key", file=path, line=line, key=key)
-        entries.append(Entry(key, _strings(value, path, key)))
+    for key, value in data.items():
+        texts = value if isinstance(value, list) else [value]
+        entries.append(Entry(key, tuple((str(t), lines[(key, i)]) for i, t in enumerate(texts))))
     return entries
 
 
-def _strings(node: yaml.Node, path: Path, key: str) -> tuple[tuple[str, int], ...]:
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    items: list[tuple[str, int]] = []
-    for item in nodes:
-        line = item.start_mark.line + 1
-        if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
-            raise ContentError("expected a non-empty string", file=path, line=line, key=key)
-        items.append((str(item.value), line))
-    if not items:
-        line = node.start_mark.line + 1
-        raise ContentError("list must not be empty", file=path, line=line, key=key)
-    return tuple(items)
+def _plain(
+    root: yaml.MappingNode, path: Path
+) -> tuple[dict[str, object], dict[tuple[Any, ...], int]]:
+    """The mapping as Python data (scalars as verbatim strings) and the line of each location."""
+    data: dict[str, object] = {}
+    lines: dict[tuple[Any, ...], int] = {}
+    for key_node, value in root.value:
+        key = str(key_node.value)
+        lines[(key,)] = key_node.start_mark.line + 1
+        if key in data:
+            raise ContentError("duplicate key", file=path, line=lines[(key,)], key=key)
+        data[key] = _node_value(value)
+        if isinstance(value, yaml.SequenceNode):
+            for i, item in enumerate(value.value):
+                lines[(key, i)] = item.start_mark.line + 1
+        else:
+            lines[(key, 0)] = value.start_mark.line + 1
+    return data, lines
 
 
-def check_keys(entries: list[Entry], path: Path) -> None:
-    expected = set(RED_FLAG_FINDINGS) | set(CONTROL_KEYS)
-    for entry in entries:
-        if entry.key not in expected:
-            raise ContentError(
-                "unknown key: use a red-flag finding id or one of " + ", ".join(CONTROL_KEYS),
-                file=path,
-                line=entry.items[0][1],
-                key=entry.key,
-            )
-    for key in (*RED_FLAG_FINDINGS, *CONTROL_KEYS):
-        if not any(e.key == key for e in entries):
-            raise ContentError("missing key", file=path, key=key)
+def _node_value(node: yaml.Node) -> object:
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_value(item) for item in node.value]
+    return {str(k.value): _node_value(v) for k, v in node.value}
+
+
+def _located(exc: ValidationError, path: Path, lines: dict[tuple[Any, ...], int]) -> ContentError:
+    """The first validation error as file:line: key: message.
+
+    Errors in file order, a missing key last (a misspelt key is reported as unknown rather
+    than its correct name as missing).
+    """
+
+    def order(error: Any) -> tuple[bool, int]:
+        loc = tuple(error["loc"])
+        return error["type"] == "missing", lines.get(loc[:2]) or lines.get(loc[:1]) or 0
+
+    error = min(exc.errors(), key=order)
+    loc = tuple(error["loc"])
+    key = str(loc[0]) if loc else None
+    line = lines.get(loc[:2]) or lines.get(loc[:1])
+    message = _MESSAGES.get(error["type"], error["msg"])
+    return ContentError(message, file=path, line=line, key=key)
 
 
 def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
@@ -158,12 +255,14 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     if m is None:
         raise ValueError("expected '[maybe:|gym:] slot + slot [~N] [! exclusion|...]'")
     slots = tuple(
-        frozenset(lexicon.term(alt, fuzzy=True) for alt in _alternatives(slot))
+        frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")
     )
     if not all(slots):
         raise ValueError("empty slot between '+' signs")
-    excludes = frozenset(lexicon.term(alt, fuzzy=False) for alt in _alternatives(m["ex"] or ""))
+    excludes = frozenset(
+        lexicon.term(alt, fuzzy=False, forms=True) for alt in _alternatives(m["ex"] or "")
+    )
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
     longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
     return Rule(finding, slots, excludes, window, window + longest, m["mode"] or "")

@@ -1,60 +1,91 @@
 """Turn message text into the ids of known words and terms, for the red-flag detector.
 
 Why: the detector (:mod:`bot.core.redflags.detector`) judges phrase rules, but first it has to
-know which of its words
-a message contains, and people type fast: mixed case, "ё", curly apostrophes, a Latin letter
-inside a Cyrillic word ("онемениe"), a typo ("numbnes", "онимение"). This module owns all of
-that, so the rules and the judging never see raw text:
+know which of its words a message contains, and people type fast and in many ways: mixed case,
+"ё", curly apostrophes, invisible characters pasted inside a word (a soft hyphen, a zero-width
+joiner), a Latin letter inside a Cyrillic word ("онемениe"), other grammatical forms ("ягодиц",
+"fallen"), typos ("numbnes", "онимение") and Russian in Latin letters ("ne chuvstvuyu"). This
+module owns all of that, so the rules and the judging never see raw text:
 
-* ``normalise`` folds case, Unicode form, ё/е and apostrophes;
-* ``tokenise`` splits a message into words, numbers and "?" and numbers its sentences and
-  phrases;
-* ``Lexicon`` registers the words and multi-word terms of the phrase lists, then finds every
-  occurrence of every term in a token list with a word trie. A word of 5+ letters (a stem of
-  6+) also matches with one typo, and mixed-script words are folded to the majority script.
+* ``normalise`` folds Unicode form (NFKC), case, ё/е and apostrophes, and drops invisible
+  format characters; control characters become spaces;
+* ``tokenise`` splits a message into words, numbers, "?" and the SOS / ambulance emoji, and
+  numbers its sentences and phrases;
+* ``Lexicon`` registers the words and multi-word terms of the phrase lists, expands rule words
+  into their inflected forms (:mod:`bot.core.redflags.morphology`), and finds every occurrence
+  of every term in a token list with a word trie. A typed word that is not a real word may
+  match a listed word with a typo (rapidfuzz, at most one edit up to 8 letters, two from 9);
+  a real word never does. Latin words of a message that reads as transliterated Russian also
+  match the Cyrillic words they spell (:mod:`bot.core.redflags.translit`).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.redflags.cache import ByteBoundedCache
+from bot.core.redflags.morphology import Morphology, is_cyrillic
+from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
+
+# Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
+# transliterated Russian they are read as Russian ("и", "но", "а").
+_AMBIGUOUS_SHORT = frozenset({"i", "a", "no", "u", "v", "s", "ne", "net", "ni", "da", "on", "to"})
 MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
-_CACHE_LIMIT = 50_000
+TWO_TYPOS_LEN = 9  # words this long may have two typos
+MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
+MAX_FUZZY_PER_MESSAGE = 100  # typo look-ups per message: bounds the cost of a nonsense flood
+CACHE_BYTES = 4 * 1024 * 1024
 
 # A message splits into chunks at these marks: "?" and sentence stops end a sentence, the
 # rest ends a phrase. A dot between digits ("38.5") is part of a number, not a stop.
 _MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-–—]+\s)")
-_WORD_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*")  # hyphens split words
+_WORD_RE = re.compile(
+    r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[\U0001F198\U0001F691]"
+)  # hyphens split words; 🆘 and 🚑 are words
+_TOKEN_RE = re.compile(f"(?P<mark>{_MARK_RE.pattern})|(?P<word>{_WORD_RE.pattern})")
 _APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
+# Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
+# soft hyphen or a zero-width joiner inside a word does not split it.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+)
+SHARED_MORPHOLOGY = Morphology()  # loaded on first use, shared by every detector
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # newline (\n) still ends a sentence
+_HAS_LATIN_RE = re.compile("[a-z]")
+_HAS_CYRILLIC_RE = re.compile("[а-я]")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
 
 Occurrence = tuple[int, int]  # token span [start, end) of a term
+_NOTHING: frozenset[int] = frozenset()
 
 
 # --------------------------------------------------------------------------- text
 
 
 def normalise(text: str) -> str:
-    """Case, Unicode form, ё/е and apostrophes folded so that the lists stay short."""
+    """Case, Unicode form, ё/е, apostrophes and invisible characters folded."""
     if not text.isascii():
+        text = _INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = _CONTROL_RE.sub(" ", text)
     return text.casefold().replace("ё", "е")
 
 
 def _fix_mixed_script(word: str) -> str:
     """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
-    if word.isascii():
+    if word.isascii() or not _HAS_LATIN_RE.search(word) or not _HAS_CYRILLIC_RE.search(word):
         return word
-    cyr = sum("а" <= ch <= "я" for ch in word)
-    lat = sum("a" <= ch <= "z" for ch in word)
-    if not cyr or not lat:
-        return word
-    return word.translate(_LATIN_TO_CYRILLIC if cyr >= lat else _CYRILLIC_TO_LATIN)
+    cyr = len(_HAS_CYRILLIC_RE.findall(word))
+    return word.translate(_LATIN_TO_CYRILLIC if 2 * cyr >= len(word) else _CYRILLIC_TO_LATIN)
 
 
 @dataclass(slots=True)
@@ -69,42 +100,27 @@ class Tokens:
 def tokenise(text: str) -> Tokens:
     """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
     out = Tokens()
+    texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
-    chunks = _MARK_RE.split(normalise(text))
-    for index, chunk in enumerate(chunks):
-        if index % 2 == 0:  # text between marks
-            words = _WORD_RE.findall(chunk)
-            out.texts += words
-            out.sentence += [sentence] * len(words)
-            out.phrase += [phrase] * len(words)
+    for match in _TOKEN_RE.finditer(normalise(text)):
+        word = match["word"]
+        if word is not None:
+            texts.append(word)
+            sentences.append(sentence)
+            phrases.append(phrase)
             continue
-        if chunk == "?":  # a question mark is a token: doubt lists may use it
-            out.texts.append("?")
-            out.sentence.append(sentence)
-            out.phrase.append(phrase)
+        mark = match["mark"]
+        if mark == "?":  # a question mark is a token: doubt lists may use it
+            texts.append("?")
+            sentences.append(sentence)
+            phrases.append(phrase)
         phrase += 1
-        sentence += chunk == "?" or chunk[0] in "!;…\n."
+        sentence += mark == "?" or mark[0] in "!;…\n."
     return out
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance <= 1, also counting one swap of neighbouring letters."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        swapped = i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
-    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def _typo_limit(word: str) -> int:
+    return 2 if len(word) >= TWO_TYPOS_LEN else 1
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -116,32 +132,63 @@ class _TrieNode:
     terms: list[int] = field(default_factory=list)  # terms that end at this node
 
 
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A word pattern of the lists: exact text or a stem, and how loosely it may match."""
+
+    text: str
+    stem: bool
+    fuzzy: bool  # typos allowed
+    forms: bool  # inflected forms match too
+
+
+def _size_of_ids(ids: frozenset[int]) -> int:
+    return sys.getsizeof(ids)
+
+
 class Lexicon:
     """Word patterns (exact words and stems), the terms built from them, and their lookup."""
 
-    def __init__(self) -> None:
-        self.words: dict[tuple[str, bool, bool], int] = {}  # (text, stem, fuzzy) -> id
+    def __init__(self, morphology: Morphology | None = None) -> None:
+        self.morphology = morphology or SHARED_MORPHOLOGY
+        self.words: dict[_Word, int] = {}
         self.terms: dict[tuple[int, ...], int] = {}
         self.not_typos: set[str] = set()
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
         self._exact: dict[str, list[int]] = {}
         self._stems: dict[str, list[int]] = {}
-        self._stem_lengths: list[int] = []
-        self._fuzzy_stem_lengths: dict[str, set[int]] = {}  # first letter -> stem lengths
-        self._near: dict[str, list[tuple[str, bool, int]]] = {}  # deletion variant -> words
-        self._cache: dict[str, tuple[frozenset[int], tuple[_TrieNode, ...]]] = {}
+        self._stem_index: dict[str, list[tuple[str, list[int]]]] = {}
+        self._short_stems: list[tuple[str, list[int]]] = []
+        self._first_letters: set[str] = set()
+        # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
+        self._fuzzy_words: dict[tuple[str, int], dict[str, list[int]]] = {}
+        self._fuzzy_stems: dict[tuple[str, int], dict[str, list[int]]] = {}
+        self._fuzzy_stem_lengths: dict[str, list[int]] = {}
+        self._skeletons: dict[str, list[int]] = {}  # translit skeleton -> Cyrillic word ids
+        self._skeleton_stems: dict[str, list[int]] = {}
+        self._skeleton_stem_lengths: list[int] = []
+        self._cache: ByteBoundedCache[frozenset[int]] = ByteBoundedCache(CACHE_BYTES, _size_of_ids)
 
-    def term(self, phrase: str, *, fuzzy: bool) -> int:
-        """Id of a term such as "can't feel" or "онемел*"; registers it on first use."""
+    @property
+    def cache(self) -> ByteBoundedCache[frozenset[int]]:
+        return self._cache
+
+    def term(self, phrase: str, *, fuzzy: bool, forms: bool = False) -> int:
+        """Id of a term such as "can't feel" or "онемел*"; registers it on first use.
+
+        A word written ``=word`` matches only itself: no other forms, no typos.
+        """
         ids: list[int] = []
         for chunk in phrase.split():
+            exact = chunk.startswith("=")
             stem = chunk.endswith("*")
-            parts = tokenise(chunk.rstrip("*")).texts
+            parts = tokenise(chunk.strip("=").rstrip("*")).texts
             if not parts:
                 raise ValueError(f"no letters or digits in {chunk!r}")
             for n, part in enumerate(parts):
-                ids.append(self._word(part, stem and n == len(parts) - 1, fuzzy=fuzzy))
+                last_stem = stem and n == len(parts) - 1
+                ids.append(self._word(part, last_stem, fuzzy and not exact, forms and not exact))
         term_id = self.terms.setdefault(tuple(ids), len(self.terms))
         self._lengths[term_id] = len(ids)
         return term_id
@@ -150,22 +197,38 @@ class Lexicon:
         """How many words a term has."""
         return self._lengths[term_id]
 
-    def _word(self, text: str, stem: bool, *, fuzzy: bool) -> int:
+    def _word(self, text: str, stem: bool, fuzzy: bool, forms: bool) -> int:
         """Typo-tolerant words get their own id, so "never" the negation stays exact."""
         min_len = MIN_FUZZY_STEM_LEN if stem else MIN_FUZZY_LEN
         fuzzy = fuzzy and text.isalpha() and len(text) >= min_len
-        return self.words.setdefault((text, stem, fuzzy), len(self.words))
+        key = _Word(text, stem, fuzzy, forms and not stem and text.isalpha())
+        return self.words.setdefault(key, len(self.words))
 
     def finish(self) -> None:
         """Build the lookup tables once every term is known."""
-        for (text, stem, fuzzy), wid in self.words.items():
-            (self._stems if stem else self._exact).setdefault(text, []).append(wid)
-            for variant in {text, *_deletions(text)} if fuzzy else ():
-                self._near.setdefault(variant, []).append((text, stem, wid))
-        self._stem_lengths = sorted({len(t) for t in self._stems})
-        for text, stem, fuzzy in self.words:
-            if stem and fuzzy:
-                self._fuzzy_stem_lengths.setdefault(text[0], set()).add(len(text))
+        expanded = self.morphology.expand({w.text for w in self.words if w.forms})
+        for word, wid in self.words.items():
+            texts = expanded[word.text] if word.forms else {word.text}
+            table = self._stems if word.stem else self._exact
+            skeletons = self._skeleton_stems if word.stem else self._skeletons
+            fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
+            for text in texts:
+                table.setdefault(text, []).append(wid)
+                if is_cyrillic(text):
+                    skeletons.setdefault(cyrillic_skeleton(text), []).append(wid)
+                if word.fuzzy and len(text) >= MIN_FUZZY_LEN:
+                    fuzzy.setdefault((text[:2], len(text)), {}).setdefault(text, []).append(wid)
+        self._first_letters = {text[:1] for text in (*self._exact, *self._stems)}
+        for stem, ids in self._stems.items():  # stems by their first two letters
+            if len(stem) < 2:
+                self._short_stems.append((stem, ids))
+            else:
+                self._stem_index.setdefault(stem[:2], []).append((stem, ids))
+        self._skeleton_stem_lengths = sorted({len(t) for t in self._skeleton_stems})
+        lengths: dict[str, set[int]] = {}
+        for first, n in self._fuzzy_stems:
+            lengths.setdefault(first, set()).add(n)
+        self._fuzzy_stem_lengths = {k: sorted(v) for k, v in lengths.items()}
         for words, term_id in self.terms.items():
             node = self.trie
             for wid in words:
@@ -173,51 +236,100 @@ class Lexicon:
             node.terms.append(term_id)
         self._cache.clear()
 
-    def classify(self, token: str) -> tuple[frozenset[int], tuple[_TrieNode, ...]]:
-        """Word ids this token matches and the terms it can start (cached: chat reuses words)."""
+    # ----------------------------------------------------------------------- matching
+
+    def classify(self, token: str, *, fuzzy: bool = True) -> frozenset[int]:
+        """Word ids this token matches (cached: chat reuses words)."""
+        if token[:1] not in self._first_letters:  # no listed word starts like this one
+            return _NOTHING
         hit = self._cache.get(token)
         if hit is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            ids = frozenset(self._match(_fix_mixed_script(token)))
-            starts = tuple(node for w in ids if (node := self.trie.children.get(w)))
-            hit = self._cache[token] = (ids, starts)
+            word = _fix_mixed_script(token)
+            ids = set(self._direct(word))
+            if fuzzy and word not in self._exact and self._may_be_typo(word):
+                ids.update(self._typo_match(word))
+            hit = frozenset(ids)
+            if fuzzy or ids:
+                self._cache.put(token, hit)
         return hit
 
-    def _match(self, token: str) -> Iterator[int]:
-        yield from self._exact.get(token, ())
-        for n in self._stem_lengths:
-            if n > len(token):
-                break
-            yield from self._stems.get(token[:n], ())
-        if len(token) >= MIN_FUZZY_LEN and token.isalpha() and not self._is_known(token):
-            yield from self._typo_match(token)
+    def _direct(self, token: str) -> list[int]:
+        if token.endswith("'s") and token not in self._exact:  # "taint's", "leg's"
+            token = token[:-2]
+        found = list(self._exact.get(token, ()))
+        for stem, ids in self._stem_index.get(token[:2], ()):
+            if token.startswith(stem):
+                found += ids
+        for stem, ids in self._short_stems:
+            if token.startswith(stem):
+                found += ids
+        return found
 
-    def _is_known(self, token: str) -> bool:
-        return token in self._exact or token in self.not_typos
+    def _may_be_typo(self, token: str) -> bool:
+        return (
+            MIN_FUZZY_LEN <= len(token) <= MAX_WORD_LEN
+            and token.isalpha()
+            and token not in self.not_typos
+        )
 
-    def _typo_match(self, token: str) -> Iterator[int]:
-        """Words (whole token) and stems (token prefix) one edit away, via deletion variants.
+    def _typo_match(self, token: str) -> set[int]:
+        """Listed words (whole token) and stems (token prefix) within the typo limit.
 
-        The first letter must be right: typos there are rare, and allowing them turns
-        "never" into "fever" and "everything" into "fever*".
+        The first two letters must be right (typos there are rare, allowing them turns "never"
+        into "fever", and it keeps each comparison to a handful of candidates), and a token
+        that is itself a real word is never a typo of another.
         """
-        stems = self._fuzzy_stem_lengths.get(token[0], set())
-        lengths = {k for n in stems for k in (n - 1, n, n + 1) if k <= len(token)}
-        for probe in {token, *(token[:k] for k in lengths)}:
-            for variant in {probe, *_deletions(probe)}:
-                for text, stem, wid in self._near.get(variant, ()):
-                    first_ok = probe[0] == text[0]
-                    if first_ok and (stem or probe == token) and _within_one_edit(probe, text):
-                        yield wid
+        first = token[:2]
+        limit = _typo_limit(token)
+        candidates: list[tuple[str, dict[str, list[int]], int]] = []
+        for n in range(len(token) - limit, len(token) + limit + 1):
+            targets = self._fuzzy_words.get((first, n))
+            if targets:
+                candidates.append((token, targets, limit))
+        for n in self._fuzzy_stem_lengths.get(first, ()):
+            targets = self._fuzzy_stems[(first, n)]
+            for k in (n - 1, n, n + 1):
+                if k <= len(token):
+                    candidates.append((token[:k], targets, 1))
+        found: set[int] = set()
+        known: bool | None = None
+        for probe, targets, cutoff in candidates:
+            matches = process.extract(
+                probe, targets.keys(), scorer=OSA.distance, score_cutoff=cutoff, limit=None
+            )
+            if not matches:
+                continue
+            if known is None:
+                known = self.morphology.is_known(token)
+            if known:
+                return set()
+            for text, _, _ in matches:
+                found.update(targets[text])
+        return found
+
+    def transliterated(self, token: str) -> frozenset[int]:
+        """Cyrillic word ids a Latin token spells ("nogi" -> ноги), if any."""
+        key = "\x00" + token
+        hit = self._cache.get(key)
+        if hit is None:
+            skeleton = latin_skeleton(token)
+            ids = list(self._skeletons.get(skeleton, ()))
+            for n in self._skeleton_stem_lengths:
+                if n > len(skeleton):
+                    break
+                ids += self._skeleton_stems.get(skeleton[:n], ())
+            hit = frozenset(ids)
+            self._cache.put(key, hit)
+        return hit
 
     def find_terms(self, texts: list[str]) -> dict[int, list[Occurrence]]:
         """Every occurrence of every known term, walking the word trie from each token."""
-        classified = [self.classify(t) for t in texts]
-        ids = [c[0] for c in classified]
+        ids = self._word_ids(texts)
         spans: dict[int, list[Occurrence]] = {}
-        for start, (_, starts) in enumerate(classified):
-            frontier, end = list(starts), start + 1
+        children = self.trie.children
+        for start in range(len(ids)):
+            frontier = [c for w in ids[start] if (c := children.get(w))]
+            end = start + 1
             while frontier:
                 for node in frontier:
                     for term_id in node.terms:
@@ -227,3 +339,26 @@ class Lexicon:
                 frontier = [c for n in frontier for w in ids[end] if (c := n.children.get(w))]
                 end += 1
         return spans
+
+    def _word_ids(self, texts: list[str]) -> list[frozenset[int]]:
+        """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids."""
+        budget = MAX_FUZZY_PER_MESSAGE
+        ids: list[frozenset[int]] = []
+        latin: list[int] = []
+        for i, text in enumerate(texts):
+            hit = self.classify(text, fuzzy=budget > 0)
+            budget -= text not in self._exact and self._may_be_typo(text)
+            ids.append(hit)
+            plain = text.isascii() and text.isalpha() and len(text) <= MAX_WORD_LEN
+            if plain and (not hit or text in _AMBIGUOUS_SHORT):
+                latin.append(i)
+        spelled = {i: self.transliterated(texts[i]) for i in latin}
+        if any(found and self._reads_as_russian(texts[i], ids[i]) for i, found in spelled.items()):
+            for i, found in spelled.items():
+                if found:
+                    ids[i] = found
+        return ids
+
+    def _reads_as_russian(self, token: str, english: frozenset[int]) -> bool:
+        """A Latin word that spells a listed Russian word and is no English word."""
+        return not english and len(token) >= 3 and not self.morphology.is_known(token)

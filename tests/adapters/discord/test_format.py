@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.discord import format as fmt
 from bot.core.engine import Engine
 from bot.core.messages import Choice, EventKind, Reply, ReplyKind
@@ -21,18 +22,18 @@ def choices(n: int, label: str = "Answer {i}") -> tuple[Choice, ...]:
 def test_a_button_id_names_question_and_choice_and_reads_back() -> None:
     custom_id = fmt.button_id("confirm:saddle_numbness", "not_sure")
     assert custom_id == "bc|confirm:saddle_numbness|not_sure"
-    assert fmt.read_press(custom_id) == fmt.Press("confirm:saddle_numbness", "not_sure")
+    assert fmt.read_press(custom_id) == Press("confirm:saddle_numbness", "not_sure")
 
 
 def test_a_menu_id_reads_back_with_the_picked_value() -> None:
     custom_id = fmt.select_id("onset", 1)
-    assert fmt.read_press(custom_id, ["next_day"]) == fmt.Press("onset", "next_day")
-    assert fmt.read_press(custom_id, []) is fmt.UNREADABLE
+    assert fmt.read_press(custom_id, ["next_day"]) == Press("onset", "next_day")
+    assert fmt.read_press(custom_id, []) is UNREADABLE
 
 
 @pytest.mark.parametrize("custom_id", ["", "foreign", "bc|only_question", "bc|a|b|c", "bs|q|x"])
 def test_anything_else_is_unreadable(custom_id: str) -> None:
-    assert fmt.read_press(custom_id, ["v"]) is fmt.UNREADABLE
+    assert fmt.read_press(custom_id, ["v"]) is UNREADABLE
 
 
 @pytest.mark.parametrize(("question", "choice"), [("q" * 96, "c"), ("q", "a|b"), ("", "c")])
@@ -173,13 +174,6 @@ def test_the_answer_goes_under_the_question_within_the_limit() -> None:
 
 
 # -- what the person's client tells us ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("locale", "hint"), [("en-US", "en"), ("en-GB", "en-GB"), ("ru", "ru"), ("de", "de")]
-)
-def test_the_default_english_says_nothing_about_the_country(locale: str, hint: str) -> None:
-    assert fmt.locale_hint(locale) == hint
 
 
 @pytest.mark.parametrize(

@@ -29,11 +29,13 @@ class Gated(Conversations):
         self.gate = asyncio.Event()
         self.waiting = asyncio.Event()
 
-    async def handle(self, user: str, event: Event, *, event_id: str | None = None) -> Turn:
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
         if user == self.user:
             self.waiting.set()
             await self.gate.wait()
-        return await super().handle(user, event, event_id=event_id)
+        return await super().handle(user, event, event_id=event_id, label=label)
 
 
 async def until(condition: object, timeout: float = 5.0) -> None:
@@ -103,7 +105,7 @@ async def test_presses_beyond_the_bound_get_busy_and_change_nothing(
     ack = await tg.wait_for_call("answerCallbackQuery")
     busy = bot.app.conversations.engine.catalog.text("telegram.busy", "en")
     assert ack.params["text"] == busy
-    session = await bot.app.conversations.storage.load("tg:1001")
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None and session.answers == []
 
     intake.dispatcher.limit = 10

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.telegram.format import (
     MESSAGE_LIMIT,
-    UNREADABLE,
     CallbackDataTooLong,
-    Press,
     answered,
     decode_callback,
     encode_callback,
@@ -28,12 +27,12 @@ from bot.adapters.telegram.format import (
     toast,
     utf16_len,
 )
-from bot.core.engine import CONFIRM, CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, LANGUAGE, REGION
 from bot.core.flow.model import Flow
+from bot.core.flow.vocabulary import CONFIRM_NO, CONFIRM_UNSURE, CONFIRM_YES, RESTART
 from bot.core.messages import Choice, Reply, ReplyKind
+from bot.core.prompts import ChooseLanguage, ChooseRegion, Confirm, encode
 from bot.core.redflags.phrases import RED_FLAG_FINDINGS
 from bot.core.regions import REGIONS
-from bot.core.render import RESTART
 from tests.fakes.telegram_api import parse_html
 
 
@@ -59,9 +58,11 @@ def test_every_button_the_bot_can_show_fits_telegrams_64_bytes(flow: Flow) -> No
         ids = [c.id for c in state.choices] + [*state.followups, RESTART]
         buttons += [(state.name, choice) for choice in ids]
     for finding in RED_FLAG_FINDINGS:
-        buttons += [(CONFIRM + finding, c) for c in (CONFIRM_YES, CONFIRM_UNSURE, CONFIRM_NO)]
-    buttons += [(LANGUAGE, locale) for locale in ("en", "ru")]
-    buttons += [(REGION, region) for region in REGIONS]
+        buttons += [
+            (encode(Confirm(finding)), c) for c in (CONFIRM_YES, CONFIRM_UNSURE, CONFIRM_NO)
+        ]
+    buttons += [(encode(ChooseLanguage()), locale) for locale in ("en", "ru")]
+    buttons += [(encode(ChooseRegion()), region) for region in REGIONS]
     for question, choice in buttons:
         assert len(encode_callback(question, choice).encode()) <= 64
         assert decode_callback(encode_callback(question, choice)) == Press(question, choice)

@@ -180,7 +180,7 @@ async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str])
     storage = await open_storage(settings)
     try:
         for person in people:
-            session = await storage.load(f"tg:{person.user.id}")
+            session = await storage.sessions.load(f"tg:{person.user.id}")
             answers = [(a.question, a.choice) for a in session.answers] if session else []
             expected = walk[: person.done]
             figures.duplicated += len(answers) - len(set(answers))

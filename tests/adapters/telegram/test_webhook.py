@@ -94,7 +94,7 @@ async def test_the_webhook_answers_only_once_the_step_is_saved(
         assert not posted.done(), "the webhook said 200 before the step was saved"
         gated.gate.set()
         assert await posted == 200
-        assert await bot.app.conversations.storage.load("tg:1001") is not None
+        assert await bot.app.conversations.storage.sessions.load("tg:1001") is not None
 
 
 async def test_a_press_is_answered_in_the_webhook_response(

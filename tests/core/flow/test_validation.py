@@ -55,42 +55,67 @@ BROKEN_FLOWS: list[tuple[str, str, str, str]] = [
     # (rule, old text, new text, key the message must name)
     (
         "unreachable",
-        "  rf_saddle:\n",
-        "  orphan:\n    choices: [{id: go, next: out_self_care}]\n  rf_saddle:\n",
+        "  rf_urine:\n",
+        "  orphan:\n    choices: [{id: go, next: out_self_care}]\n  rf_urine:\n",
         "states.orphan",
     ),
     (
         "no way forward",
-        "      - {id: can_walk}\n",
-        "      - {id: can_walk, next: dead_end}\n",
+        "      - {id: gradual}\n",
+        "      - {id: gradual, next: dead_end}\n",
         "states.dead_end",
     ),
     (
         "no outcome at the end",
-        "      - {id: not_pregnant}\n",
-        "      - {id: not_pregnant, next: age}\n",
-        "states.age",
+        "      - {id: over_three_improving}\n",
+        "      - {id: over_three_improving, next: onset}\n",
+        "states.onset",
     ),
     (
         "boolean choice id",
-        "      - {id: first_time}\n",
+        "      - {id: today}\n",
         "      - {id: yes}\n",
-        "states.recurrence.choices.0.id",
+        "states.course.choices[0].id",
     ),
     (
         "unknown finding",
         "findings: [sharp_pain]}",
         "findings: [stabbing_agony]}",
-        "states.character.choices.0.findings",
+        "states.rf_general.choices[11].findings",
     ),
-    ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level.3.if"),
+    ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level[3].if"),
     ("unknown level", "outcome: self_care", "outcome: relax", "states.out_self_care.outcome"),
-    ("unknown target", "    next: rf_bladder\n", "    next: rf_bladdr\n", "states.rf_saddle.next"),
+    ("unknown target", "    next: rf_hospital\n", "    next: rf_hospitl\n", "states.rf_urine.next"),
     (
         "duplicate choice",
-        "      - {id: partly}\n",
-        "      - {id: eases}\n",
-        "states.rest.choices.1",
+        "      - {id: improving}\n",
+        "      - {id: today}\n",
+        "states.course.choices[1]",
+    ),
+    # Shapes, checked by the pydantic models of the flow file.
+    (
+        "wrong type",
+        "  rf_urine:\n    multi: true\n",
+        "  rf_urine:\n    multi: maybe\n",
+        "states.rf_urine.multi",
+    ),
+    (
+        "unknown key",
+        "  onset:\n    choices:\n",
+        "  onset:\n    colour: red\n    choices:\n",
+        "states.onset.colour",
+    ),
+    (
+        "missing key",
+        "  - {if: level_is_emergency_ambulance, to: out_emergency_ambulance}\n  - {if: hospital",
+        "  - {if: level_is_emergency_ambulance}\n  - {if: hospital",
+        "interrupt[0].to",
+    ),
+    (
+        "wrong type in a list",
+        "      - {id: today}\n",
+        "      - {id: today, findings: sharp_pain}\n",
+        "states.course.choices[0].findings",
     ),
 ]
 
@@ -110,6 +135,7 @@ def test_broken_flow_is_reported_with_file_and_key(
         )
     error = only(tree, FlowError)
     assert isinstance(error, FlowError)
+    assert str(error).count("\n") == 0, "one line for the operator"
     assert error.file is not None and error.file.endswith("triage.yaml"), error
     assert error.key is not None and error.key.startswith(key), error
     assert error.line is not None, error
@@ -117,7 +143,7 @@ def test_broken_flow_is_reported_with_file_and_key(
 
 
 def test_yaml_syntax_error_names_file_and_line(tree: Path) -> None:
-    edit(tree / "flows" / "triage.yaml", "  rest:\n", "  rest:\n   - broken: [\n")
+    edit(tree / "flows" / "triage.yaml", "  course:\n", "  course:\n   - broken: [\n")
     error = only(tree, FlowError)
     assert "triage.yaml" in str(error) and error.line is not None
 
@@ -146,9 +172,9 @@ def test_empty_text_is_refused(tree: Path) -> None:
 
 
 def test_unquoted_boolean_text_is_explained(tree: Path) -> None:
-    edit(tree / "content" / "en" / "questions.yaml", 'pregnant: "Yes"', "pregnant: Yes")
+    edit(tree / "content" / "en" / "choices.yaml", 'present: "Yes"', "present: Yes")
     error = only(tree, ContentError)
-    assert "quotes" in str(error) and error.key == "questions.pregnancy.pregnant"
+    assert "quotes" in str(error) and error.key == "choices.present"
 
 
 def test_placeholders_must_match_between_locales(tree: Path) -> None:

@@ -1,0 +1,66 @@
+"""The labelled phrase corpus: how many typed danger signs are caught, how much gym talk is left.
+
+Targets (issue "hear what people type"): at least 98% of danger phrases get a warning or a
+confirming question, at least 95% of benign phrases get neither, and a benign phrase never
+gets a certain alarm. The development part is what the lists were tuned on and must meet the
+targets. The held-out parts were written before tuning and are never tuned on, so they show
+what the detector does on phrasing it has not seen; their ``FLOORS`` are the figures as
+measured (below the targets where they miss them: raise a floor when the detector improves,
+never lower it). ``holdout2`` is the clean one: ``holdout``'s misses were once read in detail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.redflags.detector import RedFlagDetector
+from tests.core.redflags import corpus
+
+SENSITIVITY, SPECIFICITY = 0.98, 0.95
+# (language, part) -> (sensitivity, specificity, certain alarms on benign at most), as measured
+FLOORS = {
+    ("en", "holdout"): (175 / 184, 90 / 92, 1),
+    ("en", "holdout2"): (73 / 79, 53 / 54, 1),
+    ("ru", "holdout"): (170 / 179, 95 / 98, 2),
+    ("ru", "holdout2"): (72 / 80, 54 / 55, 1),
+}
+
+
+@pytest.mark.parametrize("language", corpus.LANGUAGES)
+def test_each_language_has_at_least_400_labelled_phrases(language: str) -> None:
+    phrases = [p for part in corpus.PARTS for p in corpus.load(language, part)]
+    assert len(phrases) >= 400
+    assert sum(p.finding == corpus.BENIGN for p in phrases) >= 150
+    assert len({p.text for p in phrases}) == len(phrases), "a phrase is listed twice"
+
+
+def test_no_phrase_is_in_two_parts() -> None:
+    for language in corpus.LANGUAGES:
+        seen: dict[str, str] = {}
+        for part in corpus.PARTS:
+            for phrase in corpus.load(language, part):
+                key = phrase.text.casefold()
+                assert seen.setdefault(key, part) == part, f"{language}: {phrase.text!r}"
+
+
+@pytest.mark.parametrize("language", corpus.LANGUAGES)
+def test_development_phrases_meet_the_targets(detector: RedFlagDetector, language: str) -> None:
+    result = corpus.score(detector.detect, corpus.load(language, "dev"))
+    report = "\n".join(corpus.report(f"{language} dev", result))
+    assert result.sensitivity >= SENSITIVITY, report
+    assert result.specificity >= SPECIFICITY, report
+    assert result.benign_alarms == 0, report
+    assert result.question_alarms == 0, report
+
+
+@pytest.mark.parametrize(("language", "part"), sorted(FLOORS))
+def test_held_out_phrases_stay_above_their_floor(
+    detector: RedFlagDetector, language: str, part: str
+) -> None:
+    result = corpus.score(detector.detect, corpus.load(language, part))
+    sensitivity, specificity, alarms = FLOORS[(language, part)]
+    summary = corpus.report(f"{language} {part}", result)[0]  # totals only: never tune on it
+    assert result.sensitivity >= sensitivity - 1e-9, summary
+    assert result.specificity >= specificity - 1e-9, summary
+    assert result.benign_alarms <= alarms, summary
+    assert result.question_alarms == 0, summary
