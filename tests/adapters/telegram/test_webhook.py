@@ -109,7 +109,7 @@ async def test_a_press_is_answered_in_the_webhook_response(
         ack, _ = await alice.answered()
         assert ack.ok and ack in tg.webhook_replies, "answered in the response, not a request"
         (second,) = await alice.replies()
-        assert question_id(second) == "rf_saddle"
+        assert question_id(second) != "rf_emergency", "the next question"
 
         tg.press_button(question, force_data="rf_emergency|none_of_these")  # stale: a toast
         toast = await tg.wait_for_call("answerCallbackQuery")
