@@ -39,7 +39,8 @@ profile (``setMyDescription``, ``setMyShortDescription``, ``setChatMenuButton``)
 
 Known simplifications (deliberate, cheap to add when needed): no other media methods, no inline
 mode, no MarkdownV2 validation (only HTML is checked), no per-chat flood limits (429 only through
-``fail_next``), webhook URLs may be plain http on any port, and webhook delivery is sequential.
+``fail_next``), webhook URLs may be plain http on any port, and webhook delivery is sequential
+(``ConcurrentWebhookTelegram`` delivers concurrently, as Telegram does under load).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ __all__ = [
     "ApiError",
     "Call",
     "CallbackQueryState",
+    "ConcurrentWebhookTelegram",
     "FakeChat",
     "FakeTelegram",
     "FakeUser",
@@ -743,6 +745,8 @@ class FakeTelegram:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
+        #: Methods the bot's webhook returned in its responses, which the fake ran.
+        self.webhook_replies: list[Call] = []
         self.default_user: FakeUser = FakeUser(1001, "Alice", "alice", "en")
         #: Files uploaded by the bot, oldest first; ``file_id`` re-sends are not uploads.
         self.uploads: list[Upload] = []
@@ -1006,6 +1010,15 @@ class FakeTelegram:
         self._queue.sort(key=lambda u: int(u["update_id"]))
         self._notify()
         return copy.deepcopy(update)
+
+    def inject_updates(self, updates: list[JSONDict]) -> None:
+        """Queue many updates at once (a burst): one sort and one wake-up for all of them.
+        ``update_id`` is assigned where missing; the dicts are queued as given, not copied."""
+        for update in updates:
+            update.setdefault("update_id", next(self._update_ids))
+        self._queue.extend(updates)
+        self._queue.sort(key=lambda u: int(u["update_id"]))
+        self._notify()
 
     def press_button(
         self,
@@ -1448,10 +1461,38 @@ class FakeTelegram:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         try:
             async with self._session.post(url, json=update, headers=headers) as response:
-                await response.read()
-                return response.status
+                body = await response.read()
+                status = response.status
         except (ClientError, OSError, TimeoutError):
             return 0
+        if status == 200:
+            await self._run_webhook_reply(response.content_type, body)
+        return status
+
+    async def _run_webhook_reply(self, content_type: str, body: bytes) -> None:
+        """Telegram runs one Bot API method given in a webhook's 200 response body
+        (``{"method": "answerCallbackQuery", ...}``), as if the bot had called it, and tells
+        the bot nothing about the result. The call is recorded like any other and listed in
+        ``webhook_replies``."""
+        if content_type != "application/json" or not body.strip():
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("method"), str):
+            return
+        params = {k: _coerce(k, v) if k in _JSON_OBJECT_KEYS else v for k, v in data.items()}
+        entry = self._methods.get(str(params.pop("method")).lower())
+        if entry is None:
+            return
+        name, handler = entry
+        try:
+            result, error = await handler(params), None
+        except _Reject as reject:
+            result, error = None, reject.error
+        self._record(name, params, result, error)
+        self.webhook_replies.append(self.calls[-1])
 
     async def _deliver_webhook(self, url: str, secret: str | None) -> None:
         """Deliver queued updates one by one; retry non-200 every ``webhook_retry_interval``
@@ -1862,6 +1903,76 @@ class FakeTelegram:
         if kind not in _COMMAND_SCOPES:
             raise _Reject(400, "Bad Request: wrong BotCommandScope type specified")
         return kind, language
+
+
+class ConcurrentWebhookTelegram(FakeTelegram):
+    """The fake with webhook delivery as Telegram does it under load: up to setWebhook's
+    ``max_connections`` updates in flight at once, one at a time per chat (so a chat's updates
+    arrive in order), each retried every ``webhook_retry_interval`` until it gets a 200."""
+
+    async def _deliver_webhook(self, url: str, secret: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        limit = int(self._webhook_settings.get("max_connections") or 40)
+        attempts: dict[int, int] = {}
+        not_before: dict[int, float] = {}
+        busy: set[int] = set()
+        running: dict[int, asyncio.Task[None]] = {}
+
+        async def deliver(update: JSONDict, chat: int) -> None:
+            update_id = int(update["update_id"])
+            try:
+                attempt = attempts[update_id] = attempts.get(update_id, 0) + 1
+                status = await self._post_update(url, update, secret)
+                self.webhook_deliveries.append(WebhookDelivery(update_id, url, status, attempt))
+                if status == 200 or attempt >= self.webhook_max_attempts:
+                    self._queue = [u for u in self._queue if int(u["update_id"]) != update_id]
+                else:
+                    reason = (
+                        f"Wrong response from the webhook: {status}"
+                        if status
+                        else ("Connection refused")
+                    )
+                    self._webhook_last_error = (_now(), reason)
+                    not_before[update_id] = loop.time() + self.webhook_retry_interval
+            finally:
+                busy.discard(chat)
+                running.pop(update_id, None)
+                self._notify()
+
+        try:
+            while not self._closing and self.webhook_url == url:
+                self._deliverable(0)  # drops kinds the bot did not subscribe to
+                now, waits, held = loop.time(), [], set()
+                for update in self._queue:
+                    if len(running) >= limit:
+                        break
+                    update_id, chat = int(update["update_id"]), _update_chat(update)
+                    if update_id in running or chat in busy or chat in held:
+                        continue
+                    if not_before.get(update_id, 0.0) > now:
+                        held.add(chat)  # later updates of this chat wait for this one
+                        waits.append(not_before[update_id] - now)
+                        continue
+                    busy.add(chat)
+                    running[update_id] = loop.create_task(deliver(copy.deepcopy(update), chat))
+                await self._wait_for_change(min(waits) if waits else None)
+        finally:
+            for task in list(running.values()):
+                task.cancel()
+            await asyncio.gather(*running.values(), return_exceptions=True)
+
+
+def _update_chat(update: JSONDict) -> int:
+    """The chat an update belongs to (its sender for updates without one)."""
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") or {}
+        return int((message.get("chat") or query["from"])["id"])
+    for kind, value in update.items():
+        if kind != "update_id" and isinstance(value, dict):
+            chat = value.get("chat") or value.get("from") or {}
+            return int(chat.get("id", 0))
+    return 0
 
 
 def _coerce(key: str, value: Any) -> Any:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Final, TypeAlias
 from urllib.parse import urlsplit
@@ -50,8 +49,10 @@ from telegram.ext import (
 )
 
 from bot.adapters.common import COMMANDS, ChatLocks, shorten
+from bot.adapters.telegram import delivery
 from bot.adapters.telegram import format as fmt
 from bot.adapters.telegram.request import request_pair
+from bot.adapters.telegram.webhook import WebhookServer, derive_secret
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
 from bot.core.pictures import Picture, picture_path
@@ -97,6 +98,7 @@ def build_application(settings: Settings) -> TelegramApp:
         .get_updates_request(polling)
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
+        .updater(None)  # updates come in through bot.adapters.telegram.delivery
     )
     files = fmt.file_url(settings.telegram_base_url)
     if files is not None:
@@ -117,6 +119,7 @@ class TelegramAdapter:
         self._chat_lock = ChatLocks()
         #: Picture key -> Telegram file_id: each picture is uploaded once per process.
         self._file_ids: dict[str, str] = {}
+        self._intake: delivery.Poller | WebhookServer | None = None
         self._add_handlers()
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -133,30 +136,39 @@ class TelegramAdapter:
             raise
         await self._publish_commands()
         await self.application.start()
-        updater = self.application.updater
-        if updater is None:
-            return
-        url = self.settings.telegram_webhook_url
-        if url:
-            await updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                secret_token=self._webhook_secret(),
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            await updater.start_polling(poll_interval=0.0, allowed_updates=ALLOWED_UPDATES)
+        self._intake = self._open_intake()
+        await self._intake.start()
 
     async def stop(self) -> None:
         """Stop taking updates, let the ones in flight finish, close the HTTP clients."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._intake is not None:
+            await self._intake.stop()
+            self._intake = None
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+
+    def _open_intake(self) -> delivery.Poller | WebhookServer:
+        """Updates in through our own poller or webhook (not PTB's Updater): both confirm an
+        update to Telegram only once its step is saved."""
+        bot = self.application.bot
+        answers = delivery.Answers(bot)
+        dispatcher = delivery.Dispatcher(
+            self.application.process_update, self._shed, answers=answers
+        )
+        url = self.settings.telegram_webhook_url
+        if not url:
+            return delivery.Poller(bot, dispatcher, allowed_updates=ALLOWED_UPDATES)
+        return WebhookServer(
+            bot,
+            dispatcher,
+            url=url,
+            listen=self.settings.telegram_webhook_listen,
+            port=self.settings.telegram_webhook_port,
+            path=urlsplit(url).path,
+            secret=self._webhook_secret(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
 
     async def deliver(self, user: str, replies: list[Reply]) -> bool:
         """Send replies nobody asked for just now (a reminder) to ``tg:<id>``'s private chat.
@@ -175,12 +187,19 @@ class TelegramAdapter:
         return True
 
     def _webhook_secret(self) -> str:
-        """The configured secret, else a random one for this run: PTB answers 403 to any
-        request without it, so nobody who guesses the URL can inject updates."""
+        """The configured secret, else one derived from the token: the same in every worker
+        behind the URL, and PTB-independent proof that a request comes from Telegram."""
         if self.settings.telegram_webhook_secret is not None:
             return self.settings.telegram_webhook_secret.get_secret_value()
-        log.warning("TELEGRAM_WEBHOOK_SECRET is not set; using a random secret for this run")
-        return secrets.token_urlsafe(32)
+        token = self.settings.telegram_token
+        assert token is not None  # build_application refused to start without one
+        log.info("TELEGRAM_WEBHOOK_SECRET is not set; using a secret derived from the token")
+        return derive_secret(token.get_secret_value())
+
+    async def _shed(self, update: Update) -> None:
+        """Too much in flight: the press is not applied; the person is told to try again."""
+        if update.callback_query is not None:
+            await _answer(update.callback_query, self._say("telegram.busy", update))
 
     async def _publish_commands(self) -> None:
         """The bot's profile in every locale (English as the default): the command menu
@@ -265,6 +284,7 @@ class TelegramAdapter:
             return
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event)
+            delivery.settle()
             await self._send(chat.id, turn.replies, turn.locale, close_keyboard=close_keyboard)
 
     async def _on_press(self, update: Update, context: Context) -> None:
@@ -280,7 +300,9 @@ class TelegramAdapter:
         label = fmt.pressed_label(message.reply_markup, query.data) if message else None
         async with self._chat_lock(chat.id):
             turn = await self._turn(update, user.id, event, label)
-            if not turn.duplicate:
+            if turn.duplicate:  # applied before a crash or a retry: only stop the spinner
+                await _answer(query)
+            else:
                 await self._settle(query, message, turn, label, chat.id)
 
     async def _settle(
@@ -301,10 +323,12 @@ class TelegramAdapter:
         fresh start or an outage confirms nothing.
         """
         replies = turn.replies
-        if turn.refused:
+        if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
             await _answer(query, fmt.toast(replies[0].text))
+            delivery.settle()
             return
         await _answer(query)
+        delivery.settle()
         if message is not None and turn.recorded and label:
             if not turn.done and fmt.folds_into_edit(replies):
                 if await self._edit_into(message, turn.locale, label, replies):
@@ -495,9 +519,8 @@ class TelegramAdapter:
 
 
 async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner; a query that is already answered or too old is fine."""
-    with contextlib.suppress(BadRequest):
-        await query.answer(text)
+    """Stop the button's spinner at once (see ``delivery.acknowledge``)."""
+    await delivery.acknowledge(query.get_bot(), query.id, text)
 
 
 def _language(update: Update) -> str | None:

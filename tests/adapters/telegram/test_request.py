@@ -155,7 +155,8 @@ async def test_long_polling_waits_for_an_update_past_the_read_timeout(tg: FakeTe
 
 
 async def test_polling_and_replies_through_a_whole_application(tg: FakeTelegram) -> None:
-    """The adapter's own builder: aiohttp by default, getUpdates on its own connection."""
+    """The adapter's own builder: aiohttp by default, getUpdates on its own connection (our
+    own poller in delivery.py calls it; PTB's Updater is not used)."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         TELEGRAM_TOKEN=tg.token,
@@ -164,14 +165,12 @@ async def test_polling_and_replies_through_a_whole_application(tg: FakeTelegram)
     app = build_application(settings)
     assert isinstance(app.bot.request, AiohttpRequest)
     assert isinstance(app.bot._request[0], AiohttpRequest)
+    assert app.updater is None
     async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0)
         tg.inject_message("/ping")
-        await tg.wait_for_call("getUpdates", lambda c: bool(c.result))
-        await app.updater.stop()
-        await app.stop()
+        (update,) = await app.bot.get_updates(timeout=5)
+        assert update.message is not None and update.message.text == "/ping"
+        assert await app.bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
     assert not tg.pending_updates
 
 

@@ -1,0 +1,122 @@
+"""Update delivery by polling: confirmed only once saved, presses answered first, load shed.
+
+Real python-telegram-bot against the fake Bot API; the "slow step" is the real service
+held at a gate, so what Telegram was told can be checked while a step is still running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.telegram import delivery
+from bot.core.engine import Engine
+from bot.core.messages import Event
+from bot.service import Conversations, Turn
+from tests.adapters.conftest import Bot, Person, make_settings, plain, question_id, running
+from tests.fakes.telegram_api import FakeTelegram
+
+
+class Gated(Conversations):
+    """The real service, but the named user's steps wait until ``gate`` opens."""
+
+    def __init__(self, base: Conversations, user: str) -> None:
+        super().__init__(base.engine, base.storage, base.metrics)
+        self.user = user
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def handle(
+        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+    ) -> Turn:
+        if user == self.user:
+            self.waiting.set()
+            await self.gate.wait()
+        return await super().handle(user, event, event_id=event_id, label=label)
+
+
+async def until(condition: object, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():  # type: ignore[operator]
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+async def test_an_update_is_confirmed_only_once_its_step_is_saved(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
+        gated = Gated(bot.app.conversations, "tg:1001")
+        bot.adapter.conversations = gated
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        bob = Person(tg, tg.make_user(1002, "Bob", "bob"))
+        held = alice.say("/start")
+        await gated.waiting.wait()
+        bob.say("/start")
+        await bob.replies()
+        polls = sum(c.method == "getUpdates" for c in tg.calls)
+        await until(lambda: sum(c.method == "getUpdates" for c in tg.calls) > polls)
+        pending = [u["update_id"] for u in tg.pending_updates]
+        assert held["update_id"] in pending, "confirmed to Telegram before it was saved"
+
+        gated.gate.set()
+        await alice.replies()
+        await until(lambda: not tg.pending_updates)
+
+
+async def test_a_press_is_answered_before_its_messages_and_past_flood_control(
+    bot: Bot, tg: FakeTelegram
+) -> None:
+    alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+    bob = Person(tg, tg.make_user(1002, "Bob", "bob"))
+    alice.say("/start")
+    _, question = await alice.replies()
+
+    tg.fail_next("sendMessage", code=429, retry_after=1)  # PTB's limiter pauses every send
+    bob.say("/start")
+    await tg.wait_for_call("sendMessage", lambda c: not c.ok)
+    alice.tap(question, "none_of_these")
+    ack = await tg.wait_for_call("answerCallbackQuery")
+    await bob.replies()
+    edit = await tg.wait_for_call("editMessageText")  # the question becomes the next one
+    assert ack.at < edit.at, "the answer goes before the press's messages"
+    bobs = [
+        c for c in tg.calls if c.method == "sendMessage" and c.ok and c.params["chat_id"] == 1002
+    ]
+    assert ack.at < min(c.at for c in bobs), "the answer did not wait out another's 429"
+
+
+async def test_presses_beyond_the_bound_get_busy_and_change_nothing(
+    bot: Bot, tg: FakeTelegram
+) -> None:
+    alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+    alice.say("/start")
+    _, question = await alice.replies()
+    intake = bot.adapter._intake
+    assert isinstance(intake, delivery.Poller)
+    intake.dispatcher.limit = 0
+
+    alice.tap(question, "none_of_these")
+    ack = await tg.wait_for_call("answerCallbackQuery")
+    busy = bot.app.conversations.engine.catalog.text("telegram.busy", "en")
+    assert ack.params["text"] == busy
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
+    assert session is not None and session.answers == []
+
+    intake.dispatcher.limit = 10
+    alice.say("/help")  # typed text is never shed; and the bot still answers
+    help_text, again = await alice.replies()
+    assert plain(help_text)
+    assert question_id(again) == "rf_emergency"
+
+
+def test_work_in_flight_stays_below_the_open_file_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (256, 4096))
+    assert delivery.in_flight_limit(1000) == (256 - delivery.RESERVED_FILES) // 2
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (1 << 20, 1 << 20))
+    assert delivery.in_flight_limit(1000) == 1000

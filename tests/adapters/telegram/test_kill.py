@@ -1,0 +1,244 @@
+"""SIGKILL during bursts of presses: nothing confirmed to Telegram is lost, nothing applied twice.
+
+A real ``backcheck run`` process serves the fake Bot API (polling, then webhook with Telegram's
+concurrent, retrying delivery). Each round, 15 people press twice at once (the second press
+answers the question the first one leads to, so order matters too); the process is killed at
+a random moment, restarted, and the round is over when Telegram has every press confirmed.
+At the end each person's stored answers must be exactly the presses they made, once each, and
+every press must have stopped its spinner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import random
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.telegram.format import encode_callback
+from bot.app import build_engine, open_storage
+from bot.settings import Settings
+from tests.conftest import ROOT, Chat
+from tests.core.walk import CALM
+from tests.fakes.telegram_api import ConcurrentWebhookTelegram, FakeTelegram, FakeUser
+from tests.fakes.telegram_api import unused_tcp_port as free_port
+
+KILLS = 20
+PEOPLE_PER_BURST = 15
+PRESSES_EACH = 2
+ROUND_TIMEOUT = 20.0
+
+
+def calm_walk() -> list[tuple[str, str]]:
+    """The (question, choice) presses of a calm walk from /start to the outcome."""
+    chat = Chat(build_engine(Settings(_env_file=None)))  # type: ignore[call-arg]
+    chat.start()
+    presses: list[tuple[str, str]] = []
+    while chat.question is not None and not chat.question.startswith("out_"):
+        question = chat.question
+        presses.append((question, CALM[question]))
+        chat.press(CALM[question])
+    return presses
+
+
+@dataclass
+class Person:
+    user: FakeUser
+    anchor: dict[str, Any] | None = None  # a bot message to press on (its keyboard is stale)
+    done: int = 0  # presses made so far along the walk
+    queries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    tried: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    unanswered: int = 0
+    redelivered: int = 0
+
+
+class BotProcess:
+    """``backcheck run`` against the fake, restartable, killable."""
+
+    def __init__(self, fake: FakeTelegram, tmp: Path, env: dict[str, str]) -> None:
+        self.fake = fake
+        self.env = env
+        self.tmp = tmp
+        self.proc: asyncio.subprocess.Process | None = None
+        self.starts = 0
+        #: Where each run began in the fake's records: (calls, webhook deliveries).
+        self.marks: list[tuple[int, int]] = []
+
+    async def start(self, ready: str) -> None:
+        seen = sum(c.method == ready for c in self.fake.calls)
+        self.marks.append((len(self.fake.calls), len(self.fake.webhook_deliveries)))
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=self.tmp,
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=open(self.tmp / f"bot-{self.starts}.log", "wb"),  # noqa: SIM115
+        )
+        self.starts += 1
+        await until(lambda: sum(c.method == ready for c in self.fake.calls) > seen, 20)
+
+    async def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.kill()
+        await self.proc.wait()
+
+    async def stop(self) -> int:
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 20)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        return self.proc.returncode or 0
+
+
+async def until(condition: Any, timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.02)
+
+
+def environment(fake: FakeTelegram, tmp: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "DISCORD_", "REDIS_", "BACKCHECK_"))
+    }
+    return env | {
+        "TELEGRAM_TOKEN": fake.token,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "BACKCHECK_DB": str(tmp / "kill.db"),
+        "BACKCHECK_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        "NO_PROXY": "127.0.0.1,localhost",
+        **extra,
+    }
+
+
+async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str]) -> Figures:
+    """Run the rounds; return what was tried, lost, applied twice, left spinning."""
+    # The call that starts taking updates (a long poll is recorded only when it ends).
+    ready = "setWebhook" if "TELEGRAM_WEBHOOK_URL" in env else "deleteWebhook"
+    walk = calm_walk()
+    rounds_each = len(walk) // PRESSES_EACH
+    count = -(-KILLS * PEOPLE_PER_BURST // rounds_each)
+    people = [Person(fake.make_user(5000 + i, f"P{i}", None, "en")) for i in range(count)]
+    bot = BotProcess(fake, tmp, env)
+    rng = random.Random(20261201)
+    await bot.start(ready)
+    for person in people:
+        fake.inject_message("/start", user=person.user)
+    await until(lambda: all(_anchor(fake, p) for p in people), ROUND_TIMEOUT)
+    await until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
+
+    figures = Figures()
+    queue = list(people)
+    for _ in range(KILLS):
+        burst, queue = queue[:PEOPLE_PER_BURST], queue[PEOPLE_PER_BURST:]
+        for turn in range(PRESSES_EACH):
+            for person in burst:
+                question, choice = walk[person.done + turn]
+                data = encode_callback(question, choice)
+                assert person.anchor is not None
+                update = fake.press_button(person.anchor, force_data=data, user=person.user)
+                person.queries.append(update["callback_query"]["id"])
+        for person in burst:
+            person.done += PRESSES_EACH
+            if person.done + PRESSES_EACH <= len(walk):
+                queue.append(person)
+        figures.tried += PEOPLE_PER_BURST * PRESSES_EACH
+        await asyncio.sleep(rng.uniform(0.0, 0.25))
+        await bot.kill()
+        await bot.start(ready)
+        await until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
+    assert await bot.stop() == 0
+
+    figures.unanswered = sum(
+        not fake.callback_queries[q].answered for p in people for q in p.queries
+    )
+    figures.redelivered = redelivered(fake, bot.marks)
+    settings = Settings(_env_file=None, BACKCHECK_DB=tmp / "kill.db")  # type: ignore[call-arg]
+    storage = await open_storage(settings)
+    try:
+        for person in people:
+            session = await storage.sessions.load(f"tg:{person.user.id}")
+            answers = [(a.question, a.choice) for a in session.answers] if session else []
+            expected = walk[: person.done]
+            figures.duplicated += len(answers) - len(set(answers))
+            figures.lost += sum(press not in answers for press in expected)
+    finally:
+        await storage.close()
+    return figures
+
+
+def redelivered(fake: FakeTelegram, marks: list[tuple[int, int]]) -> int:
+    """Updates handed to more than one run of the bot: fetched by getUpdates before and
+    after a kill, or POSTed to the webhook by then and retried because no 200 came back."""
+    runs: dict[int, set[int]] = {}
+    bounds = [*marks, (len(fake.calls), len(fake.webhook_deliveries))]
+    for run, ((calls, posts), (calls_end, posts_end)) in enumerate(itertools.pairwise(bounds)):
+        for call in fake.calls[calls:calls_end]:
+            if call.method == "getUpdates" and call.ok:
+                for update in call.result:
+                    runs.setdefault(int(update["update_id"]), set()).add(run)
+        for post in fake.webhook_deliveries[posts:posts_end]:  # a try cut off by the kill
+            runs.setdefault(post.update_id, set()).add(run)  # counts for the run it hit
+    return sum(len(seen) > 1 for seen in runs.values())
+
+
+def _anchor(fake: FakeTelegram, person: Person) -> bool:
+    """Remember the person's first question, the message their presses come from."""
+    if person.anchor is None:
+        for message in fake.sent_messages(person.user.id):
+            if message.reply_markup:
+                person.anchor = message.to_api()
+                break
+    return person.anchor is not None
+
+
+def report(mode: str, figures: Figures) -> None:
+    print(
+        f"\nkill test, {mode}: {KILLS} SIGKILLs, {figures.tried} presses tried, "
+        f"{figures.lost} lost, {figures.duplicated} applied twice, "
+        f"{figures.unanswered} left spinning, {figures.redelivered} redelivered after a kill"
+    )
+
+
+async def test_sigkill_during_bursts_loses_nothing_when_polling(tmp_path: Path) -> None:
+    async with FakeTelegram() as fake:
+        figures = await kill_during_bursts(fake, tmp_path, environment(fake, tmp_path))
+    report("polling", figures)
+    assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures
+
+
+async def test_sigkill_during_bursts_loses_nothing_by_webhook(tmp_path: Path) -> None:
+    port = free_port()
+    async with ConcurrentWebhookTelegram(webhook_max_attempts=200) as fake:
+        env = environment(
+            fake,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        )
+        figures = await kill_during_bursts(fake, tmp_path, env)
+    report("webhook", figures)
+    assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures

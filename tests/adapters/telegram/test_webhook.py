@@ -1,0 +1,117 @@
+"""The webhook: secret checked before the body is read, bodies capped, one secret for every
+worker, 200 only once the step is saved, and a press answered inside the HTTP response."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.telegram.webhook import MAX_BODY, SECRET_HEADER, derive_secret
+from bot.core.engine import Engine
+from tests.adapters.conftest import Person, make_settings, question_id, running
+from tests.adapters.telegram.test_delivery import Gated
+from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
+
+PATH = "/telegram/hook"
+
+
+def webhook_settings(tg: FakeTelegram, tmp_path: Path, port: int, **env: Any) -> Any:
+    return make_settings(
+        tg,
+        tmp_path,
+        TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}",
+        TELEGRAM_WEBHOOK_PORT=port,
+        **env,
+    )
+
+
+async def raw_post(port: int, headers: dict[str, str], body: bytes) -> tuple[int, int]:
+    """POST by hand, sending only ``body`` of what the headers announce; returns the status
+    and how many body bytes had been sent when it arrived."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = [f"POST {PATH} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    return int(status_line.split()[1]), len(body)
+
+
+async def test_a_wrong_secret_is_refused_before_the_body_and_big_bodies_are_refused(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    port = unused_tcp_port()
+    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine):
+        secret = (await tg.wait_for_call("setWebhook")).params["secret_token"]
+        huge = {"Content-Length": str(95 * 1024 * 1024), "Content-Type": "application/json"}
+        assert await raw_post(port, {**huge, SECRET_HEADER: "wrong"}, b"{") == (403, 1)
+        assert await raw_post(port, huge, b"{") == (403, 1)
+        assert await raw_post(port, {**huge, SECRET_HEADER: secret}, b"{") == (413, 1)
+
+        chunked = {SECRET_HEADER: secret, "Transfer-Encoding": "chunked"}
+        piece = b"x" * 65536
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(20))
+        status, _ = await raw_post(port, chunked, chunks + b"0\r\n\r\n")
+        assert status == 413 and len(piece) * 20 > MAX_BODY
+
+
+async def test_workers_without_a_configured_secret_share_one_derived_from_the_token(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    ports = unused_tcp_port(), unused_tcp_port()
+    alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+    first = webhook_settings(tg, tmp_path, ports[0])
+    second = webhook_settings(tg, tmp_path / "second", ports[1])
+    (tmp_path / "second").mkdir()
+    async with running(first, tg, app_engine), running(second, tg, app_engine):
+        secrets = [c.params["secret_token"] for c in tg.calls if c.method == "setWebhook"]
+        assert secrets == [derive_secret(tg.token)] * 2
+        assert tg.token not in secrets[0]
+        for port in ports:  # the load balancer may pick either worker
+            update = tg.make_message_update("/start", user=alice.user)
+            tg.register_chat(tg.private_chat(alice.user), alice.user)
+            url = f"http://127.0.0.1:{port}{PATH}"
+            assert await tg.post_to_webhook(update, url=url) == 200
+    assert derive_secret("another:token") != derive_secret(tg.token)
+
+
+async def test_the_webhook_answers_only_once_the_step_is_saved(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    port = unused_tcp_port()
+    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine) as bot:
+        gated = Gated(bot.app.conversations, "tg:1001")
+        bot.adapter.conversations = gated
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        tg.register_chat(tg.private_chat(alice.user), alice.user)
+        posted = asyncio.create_task(
+            tg.post_to_webhook(tg.make_message_update("/start", user=alice.user))
+        )
+        await gated.waiting.wait()
+        await asyncio.sleep(0.1)
+        assert not posted.done(), "the webhook said 200 before the step was saved"
+        gated.gate.set()
+        assert await posted == 200
+        assert await bot.app.conversations.storage.sessions.load("tg:1001") is not None
+
+
+async def test_a_press_is_answered_in_the_webhook_response(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    port = unused_tcp_port()
+    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine):
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        alice.say("/start")
+        _, question = await alice.replies()
+        alice.tap(question, "none_of_these")
+        ack, second = await alice.answered()
+        assert ack.ok and ack in tg.webhook_replies, "answered in the response, not a request"
+        assert question_id(second) != "rf_emergency", "the question became the next one"
+
+        tg.press_button(question, force_data="rf_emergency|none_of_these")  # stale: a toast
+        toast = await tg.wait_for_call("answerCallbackQuery")
+        assert toast in tg.webhook_replies and toast.params["text"]
+    replies = [json.dumps(c.params) for c in tg.webhook_replies]
+    assert all(c.method == "answerCallbackQuery" for c in tg.webhook_replies), replies
