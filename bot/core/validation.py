@@ -14,6 +14,7 @@ from bot.core.errors import BackcheckError, ContentError
 from bot.core.flow.model import Flow
 from bot.core.flow.validation import KeyUse, check_graph, flow_keys
 from bot.core.flow.vocabulary import UI_KEYS
+from bot.core.placeholders import allowed
 from bot.core.regions import REGIONS
 
 
@@ -44,6 +45,7 @@ def check_content(flow: Flow, catalog: Catalog) -> Iterator[BackcheckError]:
                     line=flow.doc.line(*where) if where else None,
                     key=key,
                 )
+    yield from check_placeholders(catalog)
     base = catalog.texts[default]
     for locale in catalog.locales[1:]:
         other = catalog.texts[locale]
@@ -62,6 +64,23 @@ def check_content(flow: Flow, catalog: Catalog) -> Iterator[BackcheckError]:
                 yield ContentError(
                     f"placeholders differ from {default!r}: "
                     f"{sorted(placeholders(other[key]))} vs {sorted(placeholders(base[key]))}",
+                    file=origin.file,
+                    line=origin.line,
+                    key=key,
+                )
+
+
+def check_placeholders(catalog: Catalog) -> Iterator[ContentError]:
+    """Every ``{name}`` in a text is one the code fills for that key, in every locale."""
+    for locale in catalog.locales:
+        for key, value in catalog.texts[locale].items():
+            names = allowed(key)
+            unknown = sorted(placeholders(value) - names)
+            if unknown:
+                origin = catalog.where[locale][key]
+                yield ContentError(
+                    f"unknown placeholder {', '.join('{' + n + '}' for n in unknown)}; "
+                    f"allowed here: {', '.join('{' + n + '}' for n in sorted(names)) or 'none'}",
                     file=origin.file,
                     line=origin.line,
                     key=key,

@@ -182,3 +182,28 @@ def test_placeholders_must_match_between_locales(tree: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("звоните {number}.", "звоните {numbr}.", 1)
     path.write_text(text, encoding="utf-8")
     assert any("placeholders differ" in str(p) for p in problems(tree))
+
+
+def test_a_placeholder_typo_in_both_locales_fails_with_file_line_key_and_allowed_names(
+    tree: Path,
+) -> None:
+    """{numbr} in every locale agrees between locales, and would render "Call  now."."""
+    for locale in ("en", "ru"):
+        path = tree / "content" / locale / "outcomes.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("{number}", "{numbr}"), "utf-8")
+    found = [p for p in problems(tree) if "unknown placeholder" in str(p)]
+    assert found, "a typo must not pass validate"
+    error = found[0]
+    assert isinstance(error, ContentError) and error.key == "outcomes.emergency_ambulance.text"
+    assert error.line is not None and str(error.file).endswith("outcomes.yaml")
+    assert "{numbr}" in str(error) and "{number}, {urgent}" in str(error)
+
+
+def test_a_text_built_without_a_session_may_not_name_the_numbers(tree: Path) -> None:
+    path = tree / "content" / "en" / "pictures.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_caption = next(line for line in text.splitlines() if "caption:" in line)
+    edit(path, first_caption, first_caption + " {number}")
+    found = [p for p in problems(tree) if "unknown placeholder" in str(p)]
+    assert found and found[0].key is not None and found[0].key.startswith("pictures.")
+    assert "allowed here: none" in str(found[0])
