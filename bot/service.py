@@ -31,7 +31,7 @@ NO_HINTS = Hints()
 # A burst of refused presses (an old message's buttons tapped again and again, or forged
 # ones) gets the question re-sent only this many times per window; after that, the short
 # refusal alone, which Telegram shows as a toast and Discord as one line.
-REFUSALS_ANSWERED_IN_FULL = 3
+REFUSALS_ANSWERED_IN_FULL = 10
 REFUSAL_WINDOW = 60.0
 REFUSAL_USERS = 10_000  # people tracked at once; the oldest are dropped beyond this
 

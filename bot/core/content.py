@@ -79,7 +79,11 @@ _reported: set[tuple[str, str]] = set()
 
 
 def strict_placeholders(on: bool) -> None:
-    """Make a placeholder nothing fills an error (tests) instead of a blank (production)."""
+    """Make a placeholder nothing fills an error (tests) instead of a blank (production).
+
+    Strictness applies to calls that fill names (every :meth:`Renderer.t`, which always
+    passes the numbers); a bare ``text(key, locale)`` lookup, as tests use to compare
+    wording, still shows unfilled names blank."""
     global _strict
     _strict = on
 
@@ -94,7 +98,9 @@ class _Blank(dict[str, object]):
         self.key = key
 
     def __missing__(self, name: str) -> str:
-        if _strict:
+        if not self:  # a bare lookup (tests comparing wording); validate guards real ones
+            return ""
+        if _strict:  # a renderer call that fills names, but not this one
             raise ContentError(f"placeholder {{{name}}} is not filled here", key=self.key)
         if (self.key, name) not in _reported:
             _reported.add((self.key, name))
