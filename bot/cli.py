@@ -42,12 +42,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_validate(args: argparse.Namespace) -> int:
     from bot.core.content import load_catalog
     from bot.core.flow.parser import load_flow
-    from bot.core.validation import validate
+    from bot.core.validation import label_warnings, validate
 
     settings = _settings(args)
     flow = load_flow(settings.flow)
     catalog = load_catalog(settings.content)
     problems = validate(flow, catalog)
+    for warning in label_warnings(flow, catalog):
+        print(f"warning: {warning}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -142,18 +144,6 @@ def parser() -> argparse.ArgumentParser:
     for name, helptext in (
         ("run", "serve Telegram and Discord (the terminal chat when no token is set)"),
         ("chat", "chat in the terminal"),
-    ):
-        sp = sub.add_parser(
-            name,
-            help=helptext,
-            description=helptext,
-            epilog=_example(name),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        sp.add_argument("--db", metavar="PATH", help="SQLite file (BACKCHECK_DB)")
-        sp.add_argument("--locale", help="language to start in: en or ru (BACKCHECK_LOCALE)")
-        sp.add_argument("--json", action="store_true", help="JSON lines on stdin and stdout")
-    for name, helptext in (
         ("validate", "check the flow and content; exit 1 on any problem"),
         ("diagram", "write the Mermaid state diagram of the flow"),
     ):
@@ -164,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
             epilog=_example(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if name in ("run", "chat"):
+            sp.add_argument("--db", metavar="PATH", help="SQLite file (BACKCHECK_DB)")
+            sp.add_argument("--locale", help="language to start in: en or ru (BACKCHECK_LOCALE)")
+            sp.add_argument("--json", action="store_true", help="JSON lines on stdin and stdout")
         if name == "diagram":
             sp.add_argument(
                 "--output", metavar="PATH", help="file to write (default: next to the flow)"

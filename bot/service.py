@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.core.effects import Cancel, Effect, Schedule
@@ -28,6 +28,12 @@ log = logging.getLogger("backcheck.service")
 
 MAX_ATTEMPTS = 5
 NO_HINTS = Hints()
+# A burst of refused presses (an old message's buttons tapped again and again, or forged
+# ones) gets the question re-sent only this many times per window; after that, the short
+# refusal alone, which Telegram shows as a toast and Discord as one line.
+REFUSALS_ANSWERED_IN_FULL = 10
+REFUSAL_WINDOW = 60.0
+REFUSAL_USERS = 10_000  # people tracked at once; the oldest are dropped beyond this
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,7 @@ class Conversations:
         self.content = content
         self.metrics = metrics or Metrics()
         self._outage_logged = False
+        self._refusals: dict[str, tuple[float, int]] = {}  # user -> (window start, count)
 
     def picture(self, key: str | None) -> Path | None:
         """The PNG file of an IMAGE reply's picture key (None when unknown or not configured)."""
@@ -129,18 +136,33 @@ class Conversations:
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             session = stored or self.engine.new_session(user)
+            before = (stored.updated_at, stored.to_json()) if stored is not None else None
             step = self.engine.step(session, event)
             if event.kind is EventKind.FORGET:
                 await self.storage.forget(user)
                 return self._turn(session, event, step.replies, label)
-            try:
-                await self.storage.sessions.save(session)
-            except ConcurrentUpdate:
-                self.metrics.retries += 1
-                continue
+            if before is None or step.effects or not _unchanged(session, *before):
+                try:
+                    await self.storage.sessions.save(session)
+                except ConcurrentUpdate:
+                    self.metrics.retries += 1
+                    continue
             await self._apply(step.effects)
-            return self._turn(session, event, step.replies, label)
+            return self._turn(session, event, self._limit_refusals(user, step.replies), label)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    def _limit_refusals(self, user: str, replies: list[Reply]) -> list[Reply]:
+        """Past a few refused presses in a window, answer with the short refusal only."""
+        if not replies or not replies[0].refused:
+            return replies
+        now = time.monotonic()
+        start, count = self._refusals.pop(user, (now, 0))
+        if now - start > REFUSAL_WINDOW:
+            start, count = now, 0
+        self._refusals[user] = (start, count + 1)  # re-inserted last: the newest
+        if len(self._refusals) > REFUSAL_USERS:
+            del self._refusals[next(iter(self._refusals))]
+        return replies if count < REFUSALS_ANSWERED_IN_FULL else replies[:1]
 
     async def _load(self, user: str) -> Session | None:
         """The stored session; an unreadable record is replaced by a fresh start, once."""
@@ -199,6 +221,12 @@ class Conversations:
         reply = Reply(ReplyKind.WARNING, "ui.unavailable", self.say("ui.unavailable", hints))
         locale = hints.locale(self.locales, self.engine.default_locale)
         return Turn(replies=[reply], unavailable=True, locale=locale)
+
+
+def _unchanged(session: Session, updated_at: float, stored: str) -> bool:
+    """The step changed nothing but the time: a refused press or a read-only command,
+    so there is nothing to write (and no version to bump)."""
+    return replace(session, updated_at=updated_at).to_json() == stored
 
 
 def _recorded(event: Event, replies: list[Reply]) -> bool:

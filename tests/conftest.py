@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.content import Catalog, load_catalog
+from bot.core.content import Catalog, load_catalog, strict_placeholders
 from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.flow.model import Flow
@@ -24,6 +24,8 @@ CONTENT = ROOT / "content"
 # httpx honours proxy variables even for loopback; the fakes live on 127.0.0.1.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+strict_placeholders(True)  # a placeholder nothing fills fails the test that renders it
 
 
 @pytest.fixture(scope="session")

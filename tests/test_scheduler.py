@@ -324,3 +324,19 @@ async def test_an_undeliverable_reminder_is_given_up_on_after_two_days(rig: Rig)
         assert await rig.advance(2 * HOUR) == 0
     queue = rig.conv.storage.reminders
     assert isinstance(queue, MemoryReminders) and queue.items == {}
+
+
+async def test_a_late_same_checkin_stores_the_doctor_outcome_it_announced(rig: Rig) -> None:
+    """What is stored must match what was last said: /region re-shows the doctor screen."""
+    await rig.finish_triage("tg:1")
+    await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    assert await rig.advance(24 * HOUR) == 1
+    assert await rig.advance(48 * HOUR) == 1
+    replies = await rig.send("tg:1", EventKind.CHOICE, "same", "checkin")
+    assert "book a doctor" in replies[0].text
+    session = await rig.conv.storage.sessions.load("tg:1")
+    assert session is not None and session.level == "doctor"
+    assert session.state == rig.conv.engine.flow.outcome_state("doctor")
+    again = await rig.send("tg:1", EventKind.REGION, "gb")
+    shown = " ".join(r.text for r in again)
+    assert "look after this at home" not in shown

@@ -13,7 +13,7 @@ from bot.core.errors import StorageUnavailable
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, ReplyKind
 from bot.core.session import Session
-from bot.service import Conversations
+from bot.service import REFUSALS_ANSWERED_IN_FULL, Conversations
 from bot.storage.memory import MemorySessions, open_memory
 from bot.storage.sqlite import open_sqlite
 from tests.core.walk import CALM
@@ -172,3 +172,36 @@ async def test_say_uses_the_platforms_hints(engine: Engine) -> None:
     # an en-GB phone may be anywhere: the language never picks the country's number
     assert "112 or your local emergency number" in conv.say("ui.error", Hints("en-GB"))
     assert conv.say("ui.your_answer", answer="x") == "Your answer: x"
+
+
+class CountsSaves(MemorySessions):
+    """The real memory store, counting writes."""
+
+    saves = 0
+
+    async def save(self, session: Session) -> None:
+        self.saves += 1
+        await super().save(session)
+
+
+async def test_stale_presses_write_nothing_and_stop_resending_the_question(
+    engine: Engine,
+) -> None:
+    storage = open_memory(retention=RETENTION)
+    sessions = storage.sessions = CountsSaves(retention=RETENTION)
+    conv = Conversations(engine, storage)
+    await conv.handle("u", Event(EventKind.START))
+    await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    writes = sessions.saves
+    turns = [
+        await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+        for _ in range(200)
+    ]
+    assert sessions.saves == writes, "a refused press changes nothing, so stores nothing"
+    assert all(t.refused and not t.recorded for t in turns)
+    assert sum(len(t.replies) for t in turns) <= 200 + REFUSALS_ANSWERED_IN_FULL
+    assert all(len(t.replies) == 1 for t in turns[REFUSALS_ANSWERED_IN_FULL:])
+    applied = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_urine"))
+    assert not applied.refused and sessions.saves == writes + 1
+    session = await storage.sessions.load("u")
+    assert session is not None and [a.question for a in session.answers][-1] == "rf_urine"

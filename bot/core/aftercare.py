@@ -143,6 +143,7 @@ class Aftercare:
             return [self.render.info("ui.checkin_same_early", session)]
         if value == SAME:
             self._note(session, "duration_over_3_days")
+            self._settle(session)
             effects.append(Cancel(session.user, CHECKIN))
             return [self.render.info("ui.checkin_same_late", session, ReplyKind.WARNING)]
         if value == WORSE:
@@ -152,6 +153,15 @@ class Aftercare:
     def _note(self, session: Session, finding: str) -> None:
         if finding not in session.noted:
             session.noted.append(finding)
+
+    def _settle(self, session: Session) -> None:
+        """Store the more urgent outcome just announced, so later screens (/region, the
+        summary) show what was last said rather than the earlier, calmer result."""
+        rules = self.flow.rules
+        level = rules.verdict(session.findings).level
+        if session.level is None or rules.rank(level) < rules.rank(session.level):
+            session.level = level
+            session.state = self.flow.outcome_state(level)
 
     def _rescreen(self, session: Session, key: str) -> list[Reply]:
         """Worse or new: ask the red-flag screen again; earlier findings keep counting."""

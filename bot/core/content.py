@@ -7,6 +7,7 @@ dotted keys. Flows refer to texts by key only, so adding a language is adding a 
 
 from __future__ import annotations
 
+import logging
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from pydantic import ConfigDict, Field, RootModel, StringConstraints, Validation
 
 from bot.core.errors import ContentError
 from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml, most_specific, problems
+
+log = logging.getLogger("backcheck.content")
 
 Value = str | tuple[str, ...]
 DEFAULT_LOCALE = "en"
@@ -68,13 +71,40 @@ class Catalog:
         value = self.raw(key, locale)
         if isinstance(value, tuple):
             value = "\n".join(f"{i}. {line}" for i, line in enumerate(value, 1))
-        return value.format_map(_Blank(values)) if values or "{" in value else value
+        return value.format_map(_Blank(key, values)) if values or "{" in value else value
+
+
+_strict = False
+_reported: set[tuple[str, str]] = set()
+
+
+def strict_placeholders(on: bool) -> None:
+    """Make a placeholder nothing fills an error (tests) instead of a blank (production).
+
+    Strictness applies to calls that fill names (every :meth:`Renderer.t`, which always
+    passes the numbers); a bare ``text(key, locale)`` lookup, as tests use to compare
+    wording, still shows unfilled names blank."""
+    global _strict
+    _strict = on
 
 
 class _Blank(dict[str, object]):
-    """format_map helper: a missing placeholder renders as nothing instead of raising."""
+    """format_map helper: a placeholder nothing fills raises in strict mode; otherwise it
+    renders as nothing, and one line (the key and the name, never a value) tells the operator.
+    ``backcheck validate`` catches these before start-up (:mod:`bot.core.placeholders`)."""
 
-    def __missing__(self, key: str) -> str:
+    def __init__(self, key: str, values: Mapping[str, object]) -> None:
+        super().__init__(values)
+        self.key = key
+
+    def __missing__(self, name: str) -> str:
+        if not self:  # a bare lookup (tests comparing wording); validate guards real ones
+            return ""
+        if _strict:  # a renderer call that fills names, but not this one
+            raise ContentError(f"placeholder {{{name}}} is not filled here", key=self.key)
+        if (self.key, name) not in _reported:
+            _reported.add((self.key, name))
+            log.error("content key %s uses {%s}, which nothing fills: shown blank", self.key, name)
         return ""
 
 

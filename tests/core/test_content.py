@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
 
-from bot.core.content import Catalog, load_catalog, placeholders
+from bot.core.content import Catalog, load_catalog, placeholders, strict_placeholders
 from bot.core.errors import ContentError
 from bot.core.flow.model import Flow
+from bot.core.placeholders import PLACEHOLDERS, allowed
 from bot.core.validation import check_content
 from tests.conftest import CONTENT
 
@@ -125,3 +128,37 @@ def test_a_repeated_key_names_its_line(content: Path) -> None:
         load_catalog(content)
     assert caught.value.key == "levels.self_care" and "duplicate" in caught.value.message
     assert caught.value.line == line_of(path, "self_care: Twice") + 1
+
+
+def test_the_placeholder_table_covers_every_text_and_names_only_real_keys(
+    catalog: Catalog,
+) -> None:
+    """Each text's names are declared for its key, and each declared row matches a key."""
+    for locale, texts in catalog.texts.items():
+        for key, value in texts.items():
+            assert placeholders(value) <= allowed(key), (locale, key)
+    keys = catalog.texts["en"].keys()
+    unused = [p for p, _ in PLACEHOLDERS if not any(fnmatchcase(k, p) for k in keys)]
+    assert unused == [], "rows for keys that no longer exist"
+
+
+def test_a_placeholder_nothing_fills_raises_in_tests(catalog: Catalog) -> None:
+    broken = Catalog({"en": {"ui.x": "📞 Call {numbr} now."}})
+    with pytest.raises(ContentError, match="numbr"):
+        broken.text("ui.x", "en", number="112")
+
+
+def test_in_production_it_renders_blank_and_logs_one_line_without_data(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = Catalog({"en": {"ui.y": "{numbr} {finding}"}})
+    strict_placeholders(False)
+    try:
+        with caplog.at_level(logging.ERROR, "backcheck.content"):
+            first = broken.text("ui.y", "en", finding="saddle numbness")
+            broken.text("ui.y", "en", finding="saddle numbness")
+    finally:
+        strict_placeholders(True)
+    assert first == " saddle numbness"
+    assert len(caplog.records) == 1
+    assert "ui.y" in caplog.text and "numbr" in caplog.text and "saddle" not in caplog.text

@@ -32,10 +32,6 @@ CONVERSATION = {
         "effects",
     )
 }
-#: Known cycles another change removes; each entry must go once the cycle is gone.
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"bot.core.engine", "bot.core.aftercare"}),  # Aftercare(self): being rewritten
-}
 
 
 def module_name(path: Path) -> str:
@@ -133,8 +129,7 @@ def test_a_cycle_is_found_even_behind_type_checking() -> None:
 
 
 def test_no_module_imports_another_in_a_circle() -> None:
-    found = [c for c in cycles(graph()) if frozenset(c) not in KNOWN_CYCLES]
-    assert found == []
+    assert cycles(graph()) == []
 
 
 def test_core_imports_nothing_from_platforms_storage_or_the_app() -> None:

@@ -14,7 +14,13 @@ import pytest
 from bot.core.content import load_catalog
 from bot.core.errors import BackcheckError, ContentError, FlowError
 from bot.core.flow.parser import load_flow
-from bot.core.validation import validate
+from bot.core.validation import (
+    DISCORD_CUSTOM_ID,
+    PLATFORM_LABEL,
+    TELEGRAM_CALLBACK_BYTES,
+    label_warnings,
+    validate,
+)
 from tests.conftest import CONTENT, FLOW
 
 
@@ -182,3 +188,64 @@ def test_placeholders_must_match_between_locales(tree: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("звоните {number}.", "звоните {numbr}.", 1)
     path.write_text(text, encoding="utf-8")
     assert any("placeholders differ" in str(p) for p in problems(tree))
+
+
+def test_a_placeholder_typo_in_both_locales_fails_with_file_line_key_and_allowed_names(
+    tree: Path,
+) -> None:
+    """{numbr} in every locale agrees between locales, and would render "Call  now."."""
+    for locale in ("en", "ru"):
+        path = tree / "content" / locale / "outcomes.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("{number}", "{numbr}"), "utf-8")
+    found = [p for p in problems(tree) if "unknown placeholder" in str(p)]
+    assert found, "a typo must not pass validate"
+    error = found[0]
+    assert isinstance(error, ContentError) and error.key == "outcomes.emergency_ambulance.text"
+    assert error.line is not None and str(error.file).endswith("outcomes.yaml")
+    assert "{numbr}" in str(error) and "{number}, {urgent}" in str(error)
+
+
+def test_a_text_built_without_a_session_may_not_name_the_numbers(tree: Path) -> None:
+    path = tree / "content" / "en" / "pictures.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_caption = next(line for line in text.splitlines() if "caption:" in line)
+    edit(path, first_caption, first_caption + " {number}")
+    found = [p for p in problems(tree) if "unknown placeholder" in str(p)]
+    assert found and found[0].key is not None and found[0].key.startswith("pictures.")
+    assert "allowed here: none" in str(found[0])
+
+
+def test_a_button_payload_over_the_platform_limits_fails(tree: Path) -> None:
+    long_id = "none_of_these_" + "x" * 60
+    edit(
+        tree / "flows" / "triage.yaml",
+        "      - {id: none_of_these, label: choices.none_of_these}",
+        f"      - {{id: {long_id}, label: choices.none_of_these}}",
+    )
+    found = [p for p in problems(tree) if "button payload" in str(p)]
+    assert found and isinstance(found[0], FlowError)
+    assert found[0].key == f"rf_emergency.{long_id}" and found[0].line is not None
+    assert "64" in str(found[0]) and "100" in str(found[0])
+
+
+def test_a_label_over_80_characters_fails_and_over_our_budget_warns(tree: Path) -> None:
+    edit(
+        tree / "content" / "en" / "choices.yaml",
+        "none_of_these: None of these",
+        "none_of_these: " + "N" * 81,
+    )
+    found = [p for p in problems(tree) if "button label" in str(p)]
+    assert found and found[0].key == "choices.none_of_these" and "80" in str(found[0])
+    flow, catalog = load_flow(tree / "flows" / "triage.yaml"), load_catalog(tree / "content")
+    assert any("choices.none_of_these" in w for w in label_warnings(flow, catalog))
+
+
+def test_the_limits_are_the_adapters_own() -> None:
+    telegram = pytest.importorskip("bot.adapters.telegram.format")
+    discord = pytest.importorskip("bot.adapters.discord.format")
+    assert telegram.CALLBACK_DATA_LIMIT == TELEGRAM_CALLBACK_BYTES
+    assert telegram.encode_callback("q", "c") == "q|c"
+    assert len(discord.button_id("q", "c")) == len("bc|q|c")
+    assert discord.BUTTON_LABEL_LIMIT == PLATFORM_LABEL
+    with pytest.raises(discord.CustomIdTooLong):
+        discord.button_id("q" * (DISCORD_CUSTOM_ID - len("bc||c") + 1), "c")
