@@ -97,7 +97,7 @@ class EquivalentFlow:
             state=self.flow.start,
             locale=normalize_locale(hint, self.engine.catalog.locales)
             or self.engine.default_locale,
-            region=self.engine.default_region,
+            country=self.engine.default_country,
         )
         context.user_data["session"] = session
         self._said([self.render.info("ui.welcome", session), self.render.question(session)])

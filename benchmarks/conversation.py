@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from bot.core.engine import Engine
 from bot.core.flow.model import FlowState
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
+from bot.core.prompts import ChooseRegion, encode
 from bot.core.session import Session
 
 MAX_TAPS = 40
+COUNTRY_QUESTION = encode(ChooseRegion())  # "Where are you now?", asked once per person
 DANGER_LEVELS = ("emergency_ambulance", "emergency_department", "urgent_doctor")
 CALM_IDS = ("none_of_these",)
 
@@ -91,13 +93,15 @@ def _is_checklist(engine: Engine, state: FlowState | None) -> bool:
 class Walker:
     """Walks one engine in one language; see the module docstring for which paths."""
 
-    def __init__(self, engine: Engine, locale: str) -> None:
+    def __init__(self, engine: Engine, locale: str, *, first_time: bool = False) -> None:
         self.engine = engine
         self.locale = locale
+        self.first_time = first_time
         self.measures = Measures(locale)
 
     def send(self, session: Session, kind: EventKind, value: str | None = None) -> list[Reply]:
-        question = session.state if kind is EventKind.CHOICE else None
+        pending = encode(session.pending) if session.pending is not None else None
+        question = (pending or session.state) if kind is EventKind.CHOICE else None
         replies = self.engine.handle(session, Event(kind, value, question, self.locale))
         for reply in replies:
             if reply.kind is ReplyKind.QUESTION and reply.question:
@@ -114,6 +118,8 @@ class Walker:
 
     def run(self) -> Measures:
         session = self.engine.new_session("walker")
+        # A returning person was asked "Where are you now?" at their first check.
+        session.asked_country = not self.first_time
         replies = self.send(session, EventKind.START)
         self.measures.welcome = replies[0].text
         self.measures.calm = list(self._paths(session, replies, 0, _words(replies), None))
@@ -138,7 +144,7 @@ class Walker:
         if current is None or taps >= MAX_TAPS:
             raise AssertionError(f"walk stuck at {session.state!r} after {taps} taps")
         state = self.engine.flow.states.get(current.question or "")
-        if _is_checklist(self.engine, state):
+        if _is_checklist(self.engine, state) or current.question == COUNTRY_QUESTION:
             options = [_calm_choice(current)]
         else:
             options = [
@@ -216,9 +222,19 @@ class Walker:
             words += _words(replies)
 
 
-def measure(engine: Engine, locale: str) -> Measures:
-    """Walk every path in ``locale``."""
-    return Walker(engine, locale).run()
+def measure(engine: Engine, locale: str, *, first_time: bool = False) -> Measures:
+    """Walk every path in ``locale``: for a returning person (the country question was asked
+    at their first check), or with ``first_time`` for someone who has never been asked."""
+    if first_time and not engine.ask_country:  # the same engine, with the question on
+        engine = Engine(
+            engine.flow,
+            engine.catalog,
+            engine.listener,
+            clock=engine.clock,
+            countries=engine.countries,
+            ask_country=True,
+        )
+    return Walker(engine, locale, first_time=first_time).run()
 
 
 def summary(engine: Engine, locales: tuple[str, ...] = ("en", "ru")) -> str:
@@ -253,6 +269,15 @@ def summary(engine: Engine, locales: tuple[str, ...] = ("en", "ru")) -> str:
         first = [p.taps for p in m.danger if p.first_screen]
         if first:
             lines.append(f"  danger sign on the first screen: result in {max(first)} tap(s)")
+        new = measure(engine, locale, first_time=True)
+        once = [p.taps for p in new.calm]
+        stops = [p.taps for p in new.danger if not p.first_screen]
+        lines.append(
+            f'  first check ever (asks "Where are you now?" once): calm taps min {min(once)} '
+            f"median {statistics.median(once):g} max {max(once)}; danger sign on the first "
+            f"screen {max(p.taps for p in new.danger if p.first_screen)} tap(s), later signs "
+            f"{min(stops)}-{max(stops)} taps"
+        )
         q, qn = m.longest_question()
         label, ln = m.longest_label()
         lines.append(f"  longest question {q} ({qn} chars); longest label {label!r} ({ln} chars)")

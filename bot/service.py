@@ -101,7 +101,7 @@ class Conversations:
         session = Session(
             user="",
             locale=hints.locale(engine.catalog.locales, engine.default_locale),
-            region=hints.region(engine.default_region),
+            country=engine.default_country,
         )
         return engine.render.t(key, session, **values)
 

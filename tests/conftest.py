@@ -58,9 +58,19 @@ def engine(
 class Chat:
     """Drives the engine like a person: press buttons by id, type text, send commands."""
 
-    def __init__(self, engine: Engine, user: str = "u1", locale: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        user: str = "u1",
+        locale: str | None = None,
+        *,
+        first_time: bool = False,
+    ) -> None:
+        """A returning person by default: "Where are you now?" was asked at their first
+        check (and skipped). ``first_time`` chats as someone the bot has never asked."""
         self.engine = engine
         self.session = engine.new_session(user)
+        self.session.asked_country = not first_time
         self.locale = locale
         self.replies: list[Reply] = []
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.content import Catalog
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.flow.model import Flow
 from bot.core.messages import Event, EventKind, Reply
@@ -19,6 +20,7 @@ from bot.service import Conversations
 from bot.storage.base import Storage
 from bot.storage.memory import MemoryReminders, open_memory
 from bot.storage.sqlite import open_sqlite
+from tests.conftest import CONTENT
 from tests.core.walk import CALM
 from tests.storage.conftest import BACKENDS, Clock, open_backend
 
@@ -68,7 +70,9 @@ class Rig:
 def make_engine(
     flow: Flow, catalog: Catalog, detector: RedFlagDetector, clock: Callable[[], float]
 ) -> Engine:
-    return Engine(flow, catalog, detector, clock=clock, quiet_hours=QuietHours("UTC", 22, 8))
+    countries = CountryCatalog.load(CONTENT)
+    quiet = QuietHours("UTC", 22, 8)
+    return Engine(flow, catalog, detector, clock=clock, quiet_hours=quiet, countries=countries)
 
 
 @pytest.fixture

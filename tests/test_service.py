@@ -79,7 +79,7 @@ class LosesFirstRace(MemorySessions):
             self.raced = True
             other = await self.load(session.user)
             assert other is not None
-            other.region = "uk"
+            other.country = "GB"
             await super().save(other)
         await super().save(session)
 
@@ -93,7 +93,7 @@ async def test_lost_race_retries_on_the_fresh_session(engine: Engine) -> None:
     assert turn.question == "rf_urine"
     session = await storage.sessions.load("u")
     assert session is not None
-    assert session.region == "uk"  # the other process's change was kept, not overwritten
+    assert session.country == "GB"  # the other process's change was kept, not overwritten
     assert [a.choice for a in session.answers] == ["none_of_these"]
     assert conv.metrics.retries == 1
 

@@ -29,6 +29,7 @@ COMMANDS: Final[Mapping[str, EventKind]] = MappingProxyType(
         "restart": EventKind.RESTART,
         "language": EventKind.LANGUAGE,
         "region": EventKind.REGION,
+        "country": EventKind.REGION,
         "about": EventKind.ABOUT,
         "summary": EventKind.SUMMARY,
         "stop": EventKind.STOP,

@@ -25,7 +25,6 @@ from bot.core.flow.vocabulary import (
 )
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.prompts import CheckIn, Compress, Prompt, encode
-from bot.core.regions import REGIONS
 from bot.core.reminders import (
     CHECKIN,
     CHECKIN_AFTER,
@@ -83,10 +82,10 @@ class Aftercare:
         return [self.render.info("ui.checkins_on", session)]
 
     def _quiet(self, session: Session, when: float) -> float:
-        """Out of quiet hours in the person's region's time zone, else the configured one."""
+        """Out of quiet hours in the person's own time zone (stored, else their country's
+        main one), else the operator's configured zone."""
         country = self.render.country(session)
-        region = REGIONS.get(session.region or "")
-        zone = country.zone if country else region.zone if region else None
+        zone = session.zone or (country.zone if country else None)
         return self.quiet.shift(when, zone)
 
     def _start_timer(self, session: Session, now: float, effects: list[Effect]) -> Reply:

@@ -45,12 +45,15 @@ from bot.core.prompts import (
     Prompt,
     encode,
 )
-from bot.core.regions import REGIONS
 from bot.core.reminders import QuietHours
 from bot.core.render import Renderer
-from bot.core.session import Answer, Session
+from bot.core.session import LEGACY_REGIONS, Answer, Session
 
 STILL_TRUE, CHANGE = "still_true", "change"
+SKIP = "skip"  # "Where are you now?" -> Skip: asked, no country; every screen says "112 or ..."
+# Results that send someone to emergency services: with no country known, the country
+# question follows at once, so the next screen names the exact number.
+STOP_LEVELS = frozenset({"emergency_ambulance", "emergency_department"})
 
 
 class Hit(Protocol):
@@ -103,15 +106,21 @@ class Engine:
         quiet_hours: QuietHours | None = None,
         followups: bool = True,
         countries: CountryCatalog | None = None,
+        ask_country: bool = False,
     ) -> None:
         self.flow = flow
         self.catalog = catalog
         self.countries = countries
+        # "Where are you now?" once, after the first screen (off until every adapter's
+        # walk-through answers it; see benchmarks/conversation.py for its one extra tap).
+        self.ask_country = ask_country and countries is not None
         hide = () if followups else REMINDER_FOLLOWUPS
         self.render = Renderer(flow, catalog, hide, countries)
         self.listener = listener
         self.default_locale = default_locale
         self.default_region = default_region
+        # The operator's configured region (BACKCHECK_REGION) as a country, if it names one.
+        self.default_country = LEGACY_REGIONS.get(default_region or "")
         self.clock = clock
         self.machine = flow.machine
         self.aftercare = Aftercare(self.render, flow, clock, quiet_hours or QuietHours())
@@ -170,7 +179,7 @@ class Engine:
     def _start(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         linked = self.countries.get(event.value) if self.countries and event.value else None
         if linked is not None:  # a deep link's country (t.me/bot?start=de)
-            session.country, session.region = linked.code, None
+            self._set_country(session, linked.code, None)
         if session.state is not None and not self._is_done(session):
             return [self.render.info("ui.resume", session), self._current(session)]
         return self._begin(session)
@@ -229,6 +238,8 @@ class Engine:
         if doubtful:
             session.pending = Confirm(doubtful[0].finding)
             return [self._prompt(session)]
+        if isinstance(session.pending, ChooseRegion) and not text.strip().isdigit():
+            return self._choose_country(session, text, from_command=False)  # "germany", "🇩🇪"
         current = self._current(session)
         age = session.pending is None and session.state == (self.flow.profile or ("",))[0]
         picked = answers.match(text, current.choices, age=age)
@@ -272,39 +283,75 @@ class Engine:
         return self._with_current(session, self.render.info("ui.language_set", session))
 
     def _region(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
-        """``/region`` (or its menu): a country code, name or flag, or one of the old regions.
+        """``/region``, ``/country`` or the country buttons: a code, a name in either language
+        or a flag. Nothing stored changes for a country we don't know (or have no numbers
+        for): the person is told so in one line and the buttons are offered again."""
+        return self._choose_country(session, event.value or "", from_command=True)
 
-        Nothing stored changes for a name we don't know; the person is asked again.
-        """
-        value = (event.value or "").strip()
-        country = self.countries.resolve(value, from_command=True) if self.countries else None
-        if country is None and value.lower() not in REGIONS:
+    def _choose_country(self, session: Session, value: str, *, from_command: bool) -> list[Reply]:
+        """``from_command``: a bare code counts ("no" is Norway after /country, not in chat)."""
+        value = value.strip()
+        legacy = value.lower()
+        if value == SKIP or legacy == "eu":  # "eu" is the old Discord option: no country
+            session.asked_country = True
+            session.pending = None
+            return self._carry_on(session, None)
+        if legacy in LEGACY_REGIONS:
+            value = LEGACY_REGIONS[legacy]
+        resolve = self.countries.resolve if self.countries else None
+        country = resolve(value, from_command=from_command) if resolve else None
+        if country is None:
             session.pending = ChooseRegion()
-            if value and self.countries is not None:
-                return [self.render.info("country.unknown", session), self._prompt(session)]
-            return [self._prompt(session)]
-        if country is not None:
-            session.country, session.region = country.code, None
-        else:
-            session.country, session.region = None, value.lower()
+            if not value:
+                return [self._prompt(session)]
+            code = from_command and _looks_like_code(value)
+            key = "country.no_data" if code else "country.unknown"
+            return [self.render.info(key, session), self._prompt(session)]
+        self._set_country(session, country.code, session.zone)
         session.pending = None
         done = self.render.info("ui.region_set", session)
         if self._is_done(session):  # show the result again, now with the exact number
             return [done, *self.render.outcome(session, self.verdict(session))]
-        return self._with_current(session, done)
+        return self._carry_on(session, done)
+
+    def _set_country(self, session: Session, code: str, zone: str | None) -> None:
+        """Remember the country and a time zone that fits it (its only one, the shared
+        location's, or the one picked before); a several-zone country without one waits
+        for the zone question when a check-in is scheduled."""
+        country = self.countries.get(code) if self.countries else None
+        if country is None:
+            return
+        zones = [z.zone for z in country.zones]
+        session.country = country.code
+        session.zone = zone if zone in zones else zones[0] if len(zones) == 1 else None
+        session.asked_country = True
+
+    def _carry_on(self, session: Session, reply: Reply | None) -> list[Reply]:
+        """After the country question: the question that was waiting (the remembered
+        profile is offered for one tap when its turn comes)."""
+        head = [reply] if reply is not None else []
+        if session.state is None:
+            return head or self._begin(session)  # /country before any check: begin
+        if self._is_done(session):
+            return [*head, self.render.followups(session, self.flow.states[session.state])]
+        if session.pending is None and self._offers_profile(session):
+            session.pending = ProfileCheck()
+        return [*head, self._current(session)]
 
     def _location(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
-        """A shared point sets its country, as /region would. The point is read here and
-        dropped: only the country is kept, and nothing logs it."""
+        """A shared point sets its country and time zone, as /region would. The point is
+        read here and dropped: only the country and the zone are kept, and nothing logs it."""
         lat, _, lon = (event.value or "").partition(",")
         try:
-            code, _zone = from_location(float(lat), float(lon))
+            code, zone = from_location(float(lat), float(lon))
         except ValueError:
-            code = None
+            code, zone = None, None
         country = self.countries.get(code) if self.countries and code else None
-        if country is None:
+        if country is None:  # the sea, a pole, a country we have no numbers for
             return self._with_current(session, self.render.info("country.no_location", session))
-        return self._region(session, Event(EventKind.REGION, country.code), fx)
+        replies = self._region(session, Event(EventKind.REGION, country.code), fx)
+        self._set_country(session, country.code, zone)
+        return replies
 
     def _forget(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
         locale = session.locale
@@ -349,8 +396,9 @@ class Engine:
         hints = Hints(event.locale)
         if session.locale is None:
             session.locale = hints.locale(self.catalog.locales, self.default_locale)
-        if session.region is None:
-            session.region = hints.region(self.default_region)
+        default = self.default_country
+        if default and session.country is None and not session.asked_country:
+            self._set_country(session, default, None)  # the operator's configured country
 
     def _is_done(self, session: Session) -> bool:
         return self.flow.states[session.state or self.flow.start].outcome is not None
@@ -375,7 +423,11 @@ class Engine:
         session.state = state
         target = self.flow.states[state]
         if target.outcome is None:
-            if self.flow.profile and state == self.flow.profile[0] and session.profile:
+            if self._should_ask_country(session):  # once, right after the first screen
+                session.asked_country = True
+                session.pending = ChooseRegion()
+                return [self._prompt(session)]
+            if self._offers_profile(session):
                 session.pending = ProfileCheck()
                 return [self._prompt(session)]
             return [self.render.question(session)]
@@ -384,7 +436,24 @@ class Engine:
         asked = [a for a in session.answers if a.question in self._profile_states]
         if asked:
             session.profile[:] = asked
-        return self.render.outcome(session, verdict)
+        replies = self.render.outcome(session, verdict)
+        if target.outcome in STOP_LEVELS and self._should_ask_country(session):
+            session.asked_country = True  # the number to call, one tap away
+            session.pending = ChooseRegion()
+            replies = [*replies, self._prompt(session)]
+        return replies
+
+    def _should_ask_country(self, session: Session) -> bool:
+        return (
+            self.ask_country
+            and session.country is None
+            and not session.asked_country
+            and session.pending is None
+        )
+
+    def _offers_profile(self, session: Session) -> bool:
+        profile = self.flow.profile
+        return bool(profile) and session.state == profile[0] and bool(session.profile)
 
     def _followup(
         self, session: Session, state: FlowState, choice: str, fx: list[Effect]
@@ -464,18 +533,19 @@ class Engine:
             kind = "compress_next" if isinstance(prompt, Compress) else "checkin"
             return self.aftercare.remind(session, kind)[0]
         else:
-            text = t("ui.choose_region", session)
-            choices = self._region_choices(session)
+            text = t("country.ask", session)
+            choices = (*self._region_choices(session), Choice(SKIP, t("country.skip", session)))
+            asked = encode(ChooseRegion())
+            return Reply(ReplyKind.QUESTION, "country.ask", text, choices, question=asked)
         key = f"ui.pending.{encode(prompt)}" if prompt else "ui.pending"
         question = encode(prompt) if prompt else None
         return Reply(ReplyKind.QUESTION, key, text, choices, question=question)
 
     def _region_choices(self, session: Session) -> tuple[Choice, ...]:
         """The likeliest countries for the person's language first (hints order, never
-        decide); without country data, the old regions."""
+        decide)."""
         if self.countries is None:
-            t = self.render.t
-            return tuple(Choice(r, t(f"regions.{r}", session)) for r in REGIONS)
+            return ()
         locale = self.render.locale(session)
         choices = []
         for code in self.countries.likely([locale]):
@@ -529,3 +599,8 @@ class Engine:
             cursor.verdict = self.verdict(session)
             self.machine.events[trigger_name(answer.question, answer.choice)].trigger(cursor)
         return self._arrive(session, cursor.state, cursor.verdict)
+
+
+def _looks_like_code(value: str) -> bool:
+    """Two letters ("zz", "KE"): a country code we have no emergency numbers for."""
+    return len(value) == 2 and value.isascii() and value.isalpha()

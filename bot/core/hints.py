@@ -34,8 +34,3 @@ class Hints:
     def locale(self, available: tuple[str, ...], default: str) -> str:
         """The locale to speak: the tag's language when we have it, else ``default``."""
         return normalize_locale(self.tag, available) or default
-
-    def region(self, default: str | None) -> str | None:
-        """The operator's configured region, else None (unknown). A language tag never decides
-        the country: a Russian speaker may be in Israel, an en-GB phone in Spain."""
-        return default

@@ -17,7 +17,6 @@ from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.pictures import Picture, alt_key, caption_key
-from bot.core.regions import REGIONS
 from bot.core.session import Answer, Session
 
 NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
@@ -52,7 +51,7 @@ class Renderer:
         self.hide = hide
         self.countries = countries
         self._lines = Numbers(catalog)
-        self._numbers: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._numbers: dict[tuple[str, str], dict[str, str]] = {}
         self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
@@ -71,10 +70,9 @@ class Renderer:
         The number follows the person's country, never their language: with no country known
         it is "112 or your local emergency number" (112 reaches emergency services from
         mobile phones in most countries). A country (``session.country``, from
-        ``content/countries.yaml``) wins over the older regions. Rendered once per
-        (country, region, locale).
+        ``content/countries.yaml``) decides. Rendered once per (country, locale).
         """
-        key = (session.country or "", session.region or "", self.locale(session))
+        key = (session.country or "", self.locale(session))
         cached = self._numbers.get(key)
         if cached is None:
             cached = self._numbers[key] = self._render_numbers(*key)
@@ -84,7 +82,7 @@ class Renderer:
         """The person's country, when they named one we have data for."""
         return self.countries.get(session.country) if self.countries else None
 
-    def _render_numbers(self, code: str, region_id: str, locale: str) -> dict[str, str]:
+    def _render_numbers(self, code: str, locale: str) -> dict[str, str]:
         country = self.countries.get(code) if self.countries and code else None
         if country is not None:
             line = self._lines.non_urgent(country)
@@ -94,15 +92,9 @@ class Renderer:
                 else self.catalog.text("ui.urgent_unknown_region", locale)
             )
             return {"number": self._lines.emergency_line(country, locale), "urgent": urgent}
-        region = REGIONS.get(region_id)
-        if region is None:
-            return {
-                "number": self.catalog.text("ui.number_unknown", locale),
-                "urgent": self.catalog.text("ui.urgent_unknown_region", locale),
-            }
         return {
-            "number": region.call,
-            "urgent": self.catalog.text(f"regions.urgent.{region.id}", locale),
+            "number": self.catalog.text("ui.number_unknown", locale),
+            "urgent": self.catalog.text("ui.urgent_unknown_region", locale),
         }
 
     # -- questions ----------------------------------------------------------------------
@@ -133,7 +125,7 @@ class Renderer:
         if state.outcome is not None:
             return self.followups(session, state)
         picked = tuple(a.choice for a in self.visit(session, state.name)) if state.multi else ()
-        place = session.country or session.region or ""
+        place = session.country or ""
         key = (state.name, self.locale(session), place, picked)
         cached = self._questions.get(key)
         if cached is None:
@@ -173,8 +165,6 @@ class Renderer:
         if country is not None:  # shown, with a way to change it
             label = f"{country.flag} {self.t('choices.change_country', session)}"
             region: tuple[Choice, ...] = (Choice(SET_REGION, label),)
-        elif session.region:
-            region = ()
         else:
             region = (Choice(SET_REGION, self.t("choices.set_region", session)),)
         choices = (

@@ -14,6 +14,9 @@ from typing import Any
 from bot.core.prompts import Prompt, decode, encode
 
 SCHEMA = 1
+# Records saved before countries held one of six regions: each maps to its country, except
+# "eu", which named no country (every screen then says "112 or your local number").
+LEGACY_REGIONS = {"uk": "GB", "us": "US", "ca": "CA", "ru": "RU", "au": "AU"}
 # One encoder for every save: json.dumps with options builds a new encoder on each call.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -44,8 +47,9 @@ class Session:
     answers: list[Answer] = field(default_factory=list)
     noted: list[str] = field(default_factory=list)
     locale: str | None = None
-    region: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, once the person names one
+    zone: str | None = None  # IANA time zone from the country or a shared location
+    asked_country: bool = False  # "Where are you now?" was asked (answered or skipped)
     pending: Prompt | None = None
     level: str | None = None
     triaged_at: float | None = None
@@ -74,8 +78,9 @@ class Session:
             "pf": _answers(self.profile),
             "n": self.noted,
             "l": self.locale,
-            "r": self.region,
             "co": self.country,
+            "z": self.zone,
+            "aq": 1 if self.asked_country else None,
             "p": encode(self.pending) if self.pending is not None else None,
             "lv": self.level,
             "ta": self.triaged_at,
@@ -100,8 +105,9 @@ class Session:
             profile=_read_answers(data.get("pf", [])),
             noted=list(data.get("n", [])),
             locale=data.get("l"),
-            region=data.get("r"),
-            country=data.get("co"),
+            country=data.get("co") or LEGACY_REGIONS.get(str(data.get("r"))),
+            zone=data.get("z"),
+            asked_country=bool(data.get("aq")) or "r" in data,
             pending=decode(data.get("p")),
             level=data.get("lv"),
             triaged_at=data.get("ta"),

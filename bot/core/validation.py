@@ -31,8 +31,7 @@ def content_keys(flow: Flow) -> Iterator[KeyUse]:
     """Every content key the bot can show: the flow's, the regions' and the code's own."""
     yield from flow_keys(flow)
     for region in REGIONS.values():
-        yield f"regions.{region.id}", ()
-        yield f"regions.urgent.{region.id}", ()
+        yield f"regions.{region.id}", ()  # the Discord /region option labels
     for key in UI_KEYS:
         yield key, ()
 

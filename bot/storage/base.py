@@ -170,7 +170,7 @@ def decode(user: str, raw: str | bytes, version: int) -> Session:
 
 def _wrongly_typed(session: Session) -> str | None:
     """The first field that ``Session.from_json`` passed through with the wrong type."""
-    for name in ("state", "locale", "region", "country", "level"):  # pending: prompts.decode
+    for name in ("state", "locale", "country", "zone", "level"):  # pending: prompts.decode
         if not isinstance(getattr(session, name), str | None):
             return name
     stamp = session.triaged_at

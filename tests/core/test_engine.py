@@ -175,7 +175,7 @@ def test_platform_locale_picks_the_language_never_the_country(engine: Engine) ->
     chat = Chat(engine, locale="ru-RU")
     walk(chat, {"rf_emergency": "faint"})
     assert chat.session.locale == "ru"
-    assert chat.session.region is None  # a Russian speaker may be in Israel or Germany
+    assert chat.session.country is None  # a Russian speaker may be in Israel or Germany
     first = chat.replies[0].text.split("\n")[0]
     assert first == "📞 Звоните 112 или местный номер экстренной помощи сейчас."
 

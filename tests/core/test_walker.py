@@ -121,3 +121,15 @@ def test_the_first_result_fits_with_the_countrys_lines(
     walked_there = measure(engine, locale)
     longest = max(len(p.result.text) for p in walked_there.calm + walked_there.danger)
     assert longest <= 900, (code, locale, longest)
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_country_question_costs_a_first_timer_exactly_one_tap(
+    countries: CountryCatalog, locale: str
+) -> None:
+    base = _default_engine()
+    engine = Engine(base.flow, base.catalog, base.listener, clock=base.clock, countries=countries)
+    returning = measure(engine, locale)
+    first = measure(engine, locale, first_time=True)
+    assert sorted(p.taps + 1 for p in returning.calm) == sorted(p.taps for p in first.calm)
+    assert all(p.taps == 1 for p in first.danger if p.first_screen), "danger first, untouched"

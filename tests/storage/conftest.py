@@ -65,7 +65,7 @@ def make(user: str = "tg:1", clock: Clock | None = None) -> Session:
         ],
         noted=["fever_or_chills"],
         locale="ru",
-        region="ru",
+        country="RU",
         created_at=now,
         updated_at=now,
     )

@@ -376,7 +376,7 @@ async def test_webhook_mode_checks_the_secret_token(
 
 async def test_command_menu_in_english_and_russian(bot: Bot, tg: FakeTelegram) -> None:
     names = [
-        *("start", "help", "back", "restart", "language", "region", "about"),
+        *("start", "help", "back", "restart", "language", "region", "country", "about"),
         *("summary", "stop", "forget"),
     ]
     for scope, language, locale in (("default", "", "en"), ("default", "ru", "ru")):
@@ -736,4 +736,4 @@ async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
     assert plain(answer) == text(bot, "country.no_location")
     assert question_id(question) == "rf_emergency"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
-    assert session is not None and session.region is None
+    assert session is not None and session.country is None
