@@ -6,7 +6,10 @@ gets a certain alarm. The development part is what the lists were tuned on and m
 targets. The held-out parts were written before tuning and are never tuned on, so they show
 what the detector does on phrasing it has not seen; their ``FLOORS`` are the figures as
 measured (below the targets where they miss them: raise a floor when the detector improves,
-never lower it). ``holdout2`` is the clean one: ``holdout``'s misses were once read in detail.
+never lower it). ``holdout2`` and ``holdout3`` are the clean ones: ``holdout``'s misses
+were once read in detail; ``holdout3`` was measured once before the tuning that followed it
+(80.3% / 85.0% / 8 certain alarms in English, 78.9% / 85.3% / 8 in Russian) and only its
+totals are read.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from tests.core.redflags import corpus
 SENSITIVITY, SPECIFICITY = 0.98, 0.95
 # (language, part) -> (sensitivity, specificity, certain alarms on benign at most), as measured
 FLOORS = {
-    ("en", "holdout"): (175 / 184, 90 / 92, 1),
-    ("en", "holdout2"): (73 / 79, 53 / 54, 1),
+    ("en", "holdout"): (176 / 184, 90 / 92, 1),
+    ("en", "holdout2"): (75 / 79, 53 / 54, 1),
+    ("en", "holdout3"): (129 / 152, 86 / 100, 6),
     ("ru", "holdout"): (170 / 179, 95 / 98, 2),
-    ("ru", "holdout2"): (72 / 80, 54 / 55, 1),
+    ("ru", "holdout2"): (73 / 80, 54 / 55, 1),
+    ("ru", "holdout3"): (127 / 152, 90 / 102, 4),
 }
 
 
