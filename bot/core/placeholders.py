@@ -23,7 +23,6 @@ PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ui.non_urgent", frozenset({"line"})),
     ("ui.number_unknown", NONE),
     ("ui.urgent_unknown_region", NONE),
-    ("regions.urgent.*", NONE),
     # bot.core.countries.numbers
     ("country.number_or", frozenset({"first", "other"})),
     ("country.local_number", NONE),
