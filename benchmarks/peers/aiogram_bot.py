@@ -24,7 +24,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiohttp import web
 
-from benchmarks.peers.child import START, answer_stdin, key, read_screens, run
+from benchmarks.peers.child import START, answer_stdin, key, read_screens, run, valid_presses
 
 Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
 
@@ -43,12 +43,7 @@ async def serve(spec: dict[str, Any]) -> None:
         for name, messages in table["screens"].items()
     }
     answers: dict[str, str] = table["answer"]
-    valid: dict[str, set[str]] = {}
-    for messages in screens.values():
-        for _, markup, state in messages:
-            if markup is not None and state is not None:
-                buttons = (b.callback_data for row in markup.inline_keyboard for b in row)
-                valid.setdefault(state, set()).update(str(b) for b in buttons)
+    valid = valid_presses(table)
 
     server = TelegramAPIServer(
         base=f"{spec['url']}/bot{{token}}/{{method}}",

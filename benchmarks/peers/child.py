@@ -31,6 +31,20 @@ def read_screens(path: str) -> dict[str, Any]:
     return data
 
 
+def valid_presses(table: dict[str, Any]) -> dict[str, set[str]]:
+    """Per question, the callback data its keyboards offer, read from the screens' raw
+    markup: every Telegram peer accepts exactly these presses, whatever its library."""
+    valid: dict[str, set[str]] = {}
+    for messages in table["screens"].values():
+        for m in messages:
+            if m["markup"] and m["state"] is not None:
+                rows = m["markup"]["inline_keyboard"]
+                valid.setdefault(m["state"], set()).update(
+                    str(button["callback_data"]) for row in rows for button in row
+                )
+    return valid
+
+
 def rss_bytes() -> int:
     """Resident set size now (Linux ``/proc``); 0 where it cannot be read."""
     try:

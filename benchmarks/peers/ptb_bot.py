@@ -26,7 +26,7 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from benchmarks.peers.child import START, answer_stdin, key, read_screens, run
+from benchmarks.peers.child import START, answer_stdin, key, read_screens, run, valid_presses
 
 Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
 
@@ -45,12 +45,7 @@ async def serve(spec: dict[str, Any]) -> None:
         for name, messages in table["screens"].items()
     }
     answers: dict[str, str] = table["answer"]
-    valid: dict[str, set[str]] = {}
-    for messages in screens.values():
-        for _, markup, state in messages:
-            if markup is not None and state is not None:
-                buttons = (b.callback_data for row in markup.inline_keyboard for b in row)
-                valid.setdefault(state, set()).update(str(b) for b in buttons)
+    valid = valid_presses(table)
 
     edit_in_place = bool(spec.get("edit_in_place"))
 
