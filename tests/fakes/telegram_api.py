@@ -1663,19 +1663,12 @@ class FakeTelegram:
             if not allow:
                 raise _Reject(400, "Bad Request: message to be replied not found")
             reply_to = None
-        message = SentMessage(
-            chat=chat.to_api(),
-            message_id=next(self._message_ids),
-            date=_now(),
-            text=text,
-            plain_text=plain,
-            parse_mode=parse_mode,
-            entities=entities,
-            reply_markup=markup,
-            sender=self.bot_user.to_api(),
+        message = self._store_sent(
+            chat,
+            (text, plain, parse_mode, entities),
+            markup,
             reply_to_message_id=reply_to,
         )
-        self._messages[(chat.id, message.message_id)] = message
         result = message.to_api()
         if reply_to is not None:
             target = self._user_messages.get((chat.id, reply_to))
@@ -1710,20 +1703,34 @@ class FakeTelegram:
             "width": width,
             "height": width,
         }
+        message = self._store_sent(
+            chat, (caption, plain, parse_mode, entities), markup, photo=[size]
+        )
+        return message.to_api()
+
+    def _store_sent(
+        self,
+        chat: FakeChat,
+        rendered: tuple[str, str, str | None, list[JSONDict]],
+        markup: Any,
+        **extra: Any,
+    ) -> SentMessage:
+        """A message the bot sent (text or photo), kept so edits and replies can find it."""
+        text, plain, parse_mode, entities = rendered
         message = SentMessage(
             chat=chat.to_api(),
             message_id=next(self._message_ids),
             date=_now(),
-            text=caption,
+            text=text,
             plain_text=plain,
             parse_mode=parse_mode,
             entities=entities,
             reply_markup=markup,
             sender=self.bot_user.to_api(),
-            photo=[size],
+            **extra,
         )
         self._messages[(chat.id, message.message_id)] = message
-        return message.to_api()
+        return message
 
     def _photo_file(self, photo: Any) -> tuple[str, bytes]:
         if isinstance(photo, dict) and isinstance(photo.get("content"), bytes):
