@@ -48,6 +48,7 @@ QUIET_LOGGERS: Final = (
     "redis",
     "asyncio",
     "apscheduler",
+    "pymorphy3",  # INFO lines about its dictionary files: noise on every start-up
 )
 
 _QUIET: Final = frozenset(QUIET_LOGGERS)
