@@ -34,6 +34,9 @@ NO_HINTS = Hints()
 REFUSALS_ANSWERED_IN_FULL = 10
 REFUSAL_WINDOW = 60.0
 REFUSAL_USERS = 10_000  # people tracked at once; the oldest are dropped beyond this
+#: Event ids kept in each session: a platform redelivers the last few updates after a crash,
+#: never one from dozens of steps ago.
+HANDLED_KEPT = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +122,8 @@ class Conversations:
                 if event_id is not None and await self.storage.events.seen(event_id):
                     self.metrics.duplicates += 1
                     return Turn(replies=[], duplicate=True)
-                turn = await self._step(user, event, label)
-                if event_id is not None:
+                turn = await self._step(user, event, label, event_id)
+                if event_id is not None and not turn.duplicate:
                     await self.storage.events.remember(event_id)
         except StorageUnavailable as exc:
             return self._unavailable(user, event, exc)
@@ -130,11 +133,19 @@ class Conversations:
         self.metrics.observe(event, turn, time.perf_counter() - started)
         return turn
 
-    async def _step(self, user: str, event: Event, label: str | None) -> Turn:
+    async def _step(
+        self, user: str, event: Event, label: str | None, event_id: str | None
+    ) -> Turn:
+        """One step, saved together with ``event_id``: the event log above is per process
+        (SQLite) and a crash between the save and ``remember`` would otherwise let the
+        platform's redelivery apply the same text twice, to the next question."""
         for _ in range(MAX_ATTEMPTS):
             stored = await self._load(user)
             if stored is None and event.kind is EventKind.REMIND:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
+            if stored is not None and event_id is not None and event_id in stored.handled:
+                self.metrics.duplicates += 1
+                return Turn(replies=[], duplicate=True)
             session = stored or self.engine.new_session(user)
             before = (stored.updated_at, stored.to_json()) if stored is not None else None
             step = self.engine.step(session, event)
@@ -142,6 +153,8 @@ class Conversations:
                 await self.storage.forget(user)
                 return self._turn(session, event, step.replies, label)
             if before is None or step.effects or not _unchanged(session, *before):
+                if event_id is not None:
+                    session.handled = [*session.handled, event_id][-HANDLED_KEPT:]
                 try:
                     await self.storage.sessions.save(session)
                 except ConcurrentUpdate:

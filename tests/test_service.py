@@ -13,7 +13,7 @@ from bot.core.errors import StorageUnavailable
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, ReplyKind
 from bot.core.session import Session
-from bot.service import REFUSALS_ANSWERED_IN_FULL, Conversations
+from bot.service import HANDLED_KEPT, REFUSALS_ANSWERED_IN_FULL, Conversations
 from bot.storage.memory import MemorySessions, open_memory
 from bot.storage.sqlite import open_sqlite
 from tests.core.walk import CALM
@@ -55,6 +55,43 @@ async def test_duplicate_platform_event_is_applied_once(engine: Engine) -> None:
     assert again.duplicate and again.replies == []
     session = await conv.storage.sessions.load("u")
     assert session is not None and len(session.answers) == 1
+
+
+async def test_a_typed_answer_redelivered_after_a_crash_is_applied_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """SQLite keeps its event log in memory: the session itself must know the update, or a
+    replayed "no" after a SIGKILL would answer the next question too."""
+    db = tmp_path / "backcheck.db"
+    first = Conversations(engine, await open_sqlite(db, retention=RETENTION))
+    await first.handle("tg:1", Event(EventKind.START))
+    typed = Event(EventKind.TEXT, "none of these")
+    turn = await first.handle("tg:1", typed, event_id="tg:u:41")
+    assert turn.question == "rf_urine"
+    await first.storage.close()  # the process dies: its in-memory event log goes with it
+
+    second = Conversations(engine, await open_sqlite(db, retention=RETENTION))
+    again = await second.handle("tg:1", typed, event_id="tg:u:41")
+    assert again.duplicate and again.replies == []
+    session = await second.storage.sessions.load("tg:1")
+    assert session is not None and [a.question for a in session.answers] == ["rf_emergency"]
+    await second.storage.close()
+
+
+def test_a_session_keeps_only_the_last_few_event_ids() -> None:
+    session = Session(user="u", handled=[f"e{i}" for i in range(HANDLED_KEPT)])
+    assert Session.from_json(session.to_json()).handled == session.handled
+
+
+async def test_a_session_forgets_old_event_ids(engine: Engine) -> None:
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START), event_id="e0")
+    for i in range(1, HANDLED_KEPT + 5):
+        calm = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
+        await conv.handle("u", calm, event_id=f"e{i}")
+        await conv.handle("u", Event(EventKind.RESTART), event_id=f"r{i}")
+    session = await conv.storage.sessions.load("u")
+    assert session is not None and len(session.handled) == HANDLED_KEPT
 
 
 async def test_concurrent_double_tap_is_serialised(engine: Engine) -> None:

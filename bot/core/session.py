@@ -58,6 +58,10 @@ class Session:
     updated_at: float = 0.0
     version: int = 0
     profile: list[Answer] = field(default_factory=list)
+    #: Ids of the last platform events applied to this session, saved in the same write as
+    #: the step, so a redelivery after a crash is recognised even when the process's own
+    #: event log died with it (``bot.service``). Update ids only: nothing personal.
+    handled: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[str]:
@@ -88,6 +92,7 @@ class Session:
             "c": round(self.created_at, 3),
             "t": round(self.updated_at, 3),
             "v": self.version,
+            "h": self.handled,
         }
         data = {k: v for k, v in data.items() if v not in (None, [], "")}
         return _ENCODE(data)
@@ -115,6 +120,7 @@ class Session:
             created_at=float(data.get("c", 0.0)),
             updated_at=float(data.get("t", 0.0)),
             version=int(data.get("v", 0)),
+            handled=list(data.get("h", [])),
         )
 
 

@@ -182,6 +182,8 @@ def _wrongly_typed(session: Session) -> str | None:
             return "answers"
     if not all(isinstance(finding, str) for finding in session.noted):
         return "noted"
+    if not all(isinstance(event, str) for event in session.handled):
+        return "handled"
     return None
 
 
