@@ -133,9 +133,7 @@ class Conversations:
         self.metrics.observe(event, turn, time.perf_counter() - started)
         return turn
 
-    async def _step(
-        self, user: str, event: Event, label: str | None, event_id: str | None
-    ) -> Turn:
+    async def _step(self, user: str, event: Event, label: str | None, event_id: str | None) -> Turn:
         """One step, saved together with ``event_id``: the event log above is per process
         (SQLite) and a crash between the save and ``remember`` would otherwise let the
         platform's redelivery apply the same text twice, to the next question."""
