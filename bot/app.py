@@ -58,6 +58,7 @@ def build_engine(settings: Settings) -> Engine:
         quiet_hours=QuietHours(settings.timezone, start, end),
         followups=settings.followups,
         countries=CountryCatalog.load(settings.content),
+        ask_country=True,
     )
 
 

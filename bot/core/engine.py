@@ -204,10 +204,10 @@ class Engine:
             return self._begin(session)
         if isinstance(prompt, Confirm):
             return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
-        session.pending = None
         state = self.flow.states[session.state]
         if event.question is not None and event.question != state.name:
-            return self._stale(session)
+            return self._stale(session)  # an old button: what was waiting still waits
+        session.pending = None
         if state.outcome is not None:
             return self._followup(session, state, event.value or "", fx)
         return self._answer(session, state, event.value or "")
@@ -238,9 +238,11 @@ class Engine:
         if doubtful:
             session.pending = Confirm(doubtful[0].finding)
             return [self._prompt(session)]
-        if isinstance(session.pending, ChooseRegion) and not text.strip().isdigit():
-            return self._choose_country(session, text, from_command=False)  # "germany", "🇩🇪"
         current = self._current(session)
+        if isinstance(session.pending, ChooseRegion) and not text.strip().isdigit():
+            skip = [c for c in current.choices if c.id == SKIP]
+            said = SKIP if answers.match(text, skip) == SKIP else text  # "skip", "пропустить"
+            return self._choose_country(session, said, from_command=False)  # "germany", "🇩🇪"
         age = session.pending is None and session.state == (self.flow.profile or ("",))[0]
         picked = answers.match(text, current.choices, age=age)
         if picked is None:
@@ -413,7 +415,7 @@ class Engine:
         return [reply, self._current(session)]
 
     def _stale(self, session: Session) -> list[Reply]:
-        return [self._refusal("ui.already_answered", session), self.render.question(session)]
+        return [self._refusal("ui.already_answered", session), self._current(session)]
 
     def _refusal(self, key: str, session: Session) -> Reply:
         text = self.render.t(key, session)

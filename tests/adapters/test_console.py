@@ -19,7 +19,7 @@ from bot.core.redflags.detector import RedFlagDetector
 from bot.service import Conversations
 from bot.storage.memory import open_memory
 from tests.conftest import ROOT
-from tests.core.walk import CALM, CALM_PATH
+from tests.core.walk import CALM, CALM_PATH, COUNTRY
 from tests.json_chat import JsonBot
 
 
@@ -42,10 +42,9 @@ def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
     red = bot.send({"user": "u2", "text": "не чувствую ног"})
     assert red["red_flags"] and red["done"] and red["outcome"]["level"].startswith("emergency")
 
-    state = out["state"]
-    while not out["done"]:
-        out = bot.send({"user": "u1", "choice": CALM[state]})
-        state = out["state"]
+    while not out["done"]:  # "Where are you now?" comes after the first screen: skipped
+        question = out["question"]
+        out = bot.send({"user": "u1", "choice": CALM[question], "question": question})
     assert out["outcome"] == {"level": "self_care", "findings": out["outcome"]["findings"]}
     assert "onset_next_day" in out["outcome"]["findings"]
     back = bot.send({"user": "u1", "command": "language", "arg": "ru"})
@@ -58,12 +57,16 @@ def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     first = JsonBot(BACKCHECK_DB=str(db))
     first.send({"user": "u1", "command": "start"})
-    first.send({"user": "u1", "choice": "none_of_these"})
+    asked = first.send({"user": "u1", "choice": "none_of_these"})
+    assert asked["question"] == COUNTRY, "a first-time person is asked where they are"
+    first.send({"user": "u1", "choice": "DE", "question": COUNTRY})
     first.close()
     second = JsonBot(BACKCHECK_DB=str(db))
     out = second.send({"user": "u1", "command": "help"})
     assert out["state"] == "rf_urine"
     assert out["choices"][0]["id"] == "none_of_these"
+    about = second.send({"user": "u1", "command": "about"})["replies"][0]["text"]
+    assert "112" in about and "local emergency number" not in about, "Germany: 112"
     second.close()
 
 
@@ -106,7 +109,7 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     env["BACKCHECK_DB"] = str(tmp_path / "r.db")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="1\n/quit\n",
+        input="1\nskip\n/quit\n",  # "Where are you now?" after the first screen: typed
         capture_output=True,
         text=True,
         cwd=tmp_path,  # no .env here
@@ -116,7 +119,8 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
     assert "Any of these right now?" in done.stdout
-    assert "Since training" in done.stdout  # the answer "1" (none of these) moved on
+    assert "Where are you now?" in done.stdout  # the answer "1" (none of these) moved on
+    assert "Since training" in done.stdout  # and "skip" skipped the country
 
 
 def test_validate_command_reports_ok() -> None:

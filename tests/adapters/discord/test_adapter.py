@@ -30,7 +30,7 @@ from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.session import Session
 from bot.service import Conversations, Turn
 from bot.settings import Settings
-from tests.core.walk import CALM
+from tests.core.walk import CALM, COUNTRY
 from tests.fakes.discord_api import FakeDiscord, FakeMessage, FakeUser
 
 pytestmark = [
@@ -208,6 +208,17 @@ class Person:
             messages.append(await self.next_dm())
         return messages
 
+    async def first_answer(
+        self, first: FakeMessage, choice: str = "none_of_these", country: str = "skip"
+    ) -> FakeMessage:
+        """Answer the first screen with ``choice``, then "Where are you now?" (asked once,
+        of a first-time person, right after it) with ``country``: the next question, which
+        the pressed message became."""
+        (asked,) = await self.replies(await self.press(first, choice))
+        assert question_of(asked) == COUNTRY and asked.id == first.id
+        (after,) = await self.replies(await self.press(asked, country))
+        return after
+
     async def walk_calm(self, question: FakeMessage) -> list[FakeMessage]:
         """Press the calm answer (else the first) to every question until an outcome; return
         the replies to the last press. Each answer edits the pressed question into the next one
@@ -327,9 +338,8 @@ async def test_russian_from_the_interaction_locale(bot: Bot, fake: FakeDiscord) 
     (first,) = await person.replies(await person.command("backpain"))
     assert first.content.startswith(bot.text("ui.welcome", "ru")[:40])
     assert first.labels[0] == bot.text("choices.none_of_these", "ru")
-    iid = await person.press(first, "none_of_these")
-    (second,) = await person.replies(iid)
-    label = bot.text("choices.none_of_these", "ru")
+    second = await person.first_answer(first)
+    label = bot.text("country.skip", "ru")
     assert second.content.startswith("-# " + bot.text("ui.your_answer", "ru", answer=label))
     assert second.content.endswith(bot.text("questions.rf_urine.text", "ru"))
 
@@ -373,8 +383,7 @@ async def test_a_press_after_a_restart_continues(
         client = first_bot.adapter.client
     async with running(settings, fake, engine) as second_bot:
         assert second_bot.adapter.client is not client
-        iid = await alice.press(first, "none_of_these")
-        (second,) = await alice.replies(iid)
+        second = await alice.first_answer(first)
         assert question_of(second) == "rf_urine" and second.id == first.id
         assert await second_bot.state(alice.user) == "rf_urine"
     assert len(fake.identify_payloads) == 2
@@ -398,7 +407,7 @@ async def test_stale_forged_and_foreign_presses_change_nothing(
     bot: Bot, fake: FakeDiscord, alice: Person
 ) -> None:
     (first,) = await alice.replies(await alice.command("backpain"))
-    (second,) = await alice.replies(await alice.press(first, "none_of_these"))
+    second = await alice.first_answer(first)
     assert await bot.state(alice.user) == "rf_urine"
 
     presses = [
@@ -439,7 +448,7 @@ async def test_a_double_press_answers_once(bot: Bot, fake: FakeDiscord, alice: P
     assert kinds[0] in (4, 6), "the other, answered at once or deferred, is told it was answered"
     assert await bot.state(alice.user) == "rf_urine"
     for replies in outcomes:
-        assert question_of(replies) == "rf_urine"
+        assert question_of(replies) == COUNTRY, "a first-time person: 'Where are you now?'"
 
 
 async def test_forget_deletes_the_session(bot: Bot, fake: FakeDiscord, alice: Person) -> None:
@@ -616,6 +625,7 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     catalog = bot.app.conversations.engine.catalog
     session = bot.app.conversations.engine.new_session(f"dc:{alice.user.id}")
     session.state, session.locale = "rf_urine", "en"
+    session.asked_country = True  # a returning person: "Where are you now?" was asked
     question = bot.app.conversations.engine.render.question(session)
     await bot.app.conversations.storage.sessions.save(session)
     note = Reply(ReplyKind.INFO, "k", "How is your back today?")
@@ -684,7 +694,7 @@ async def test_a_burst_is_acknowledged_in_time_and_everyone_answered(
         *(Person(fake, p).press(q, "none_of_these") for p, q in zip(people, firsts, strict=True))
     )
     for p, iid in zip(people, presses, strict=True):
-        assert question_of((await Person(fake, p).replies(iid))[-1]) == "rf_urine"
+        assert question_of((await Person(fake, p).replies(iid))[-1]) == COUNTRY
     for iid in [*iids, *presses]:
         interaction = fake.interactions[iid]
         assert interaction.responded and interaction.error is None
@@ -747,7 +757,7 @@ async def test_slow_storage_is_acknowledged_in_time(
         press = await alice.press(first, "none_of_these")
         (second,) = await alice.replies(press)
         assert fake.interactions[press].response_type == 6
-        assert question_of(second) == "rf_urine" and second.id == first.id, "edited in place"
+        assert question_of(second) == COUNTRY and second.id == first.id, "edited in place"
         assert calls(fake, press) == ["POST /callback", "PATCH /messages/@original"]
         assert all(i.error is None for i in fake.interactions.values())
 
