@@ -101,7 +101,7 @@ class Engine:
         listener: TextListener | None = None,
         *,
         default_locale: str = "en",
-        default_region: str | None = None,
+        default_country: str | None = None,
         clock: Callable[[], float] = time.time,
         quiet_hours: QuietHours | None = None,
         followups: bool = True,
@@ -118,9 +118,8 @@ class Engine:
         self.render = Renderer(flow, catalog, hide, countries)
         self.listener = listener
         self.default_locale = default_locale
-        self.default_region = default_region
-        # The operator's configured region (BACKCHECK_REGION) as a country, if it names one.
-        self.default_country = LEGACY_REGIONS.get(default_region or "")
+        # The operator's country (BACKCHECK_COUNTRY): new conversations start in it.
+        self.default_country = default_country
         self.clock = clock
         self.machine = flow.machine
         self.aftercare = Aftercare(self.render, flow, clock, quiet_hours or QuietHours())
@@ -396,6 +395,7 @@ class Engine:
         """The platform's language hint sets the language. The country is never guessed from
         it: until the person names one, every screen says "112 or your local number"."""
         hints = Hints(event.locale)
+        session.hint = event.locale  # orders the country buttons, never picks one
         if session.locale is None:
             session.locale = hints.locale(self.catalog.locales, self.default_locale)
         default = self.default_country
@@ -544,13 +544,14 @@ class Engine:
         return Reply(ReplyKind.QUESTION, key, text, choices, question=question)
 
     def _region_choices(self, session: Session) -> tuple[Choice, ...]:
-        """The likeliest countries for the person's language first (hints order, never
-        decide)."""
+        """The likeliest countries first: the region of the platform's tag (Discord's
+        ``en-GB``, Telegram's ``pt-br``), then the countries of its language and of the one we
+        speak. Hints order the buttons; they never decide."""
         if self.countries is None:
             return ()
         locale = self.render.locale(session)
         choices = []
-        for code in self.countries.likely([locale]):
+        for code in self.countries.likely([session.hint, locale]):
             country = self.countries.get(code)
             if country is not None:
                 choices.append(Choice(code, f"{country.flag} {country.name(locale)}"))

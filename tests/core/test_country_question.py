@@ -144,3 +144,36 @@ def test_region_de_puts_112_on_every_emergency_first_line(engine: Engine, locale
     replies = chat.press("legs_paralysed")
     first = next(r for r in replies if r.kind is ReplyKind.OUTCOME).text.split("\n")[0]
     assert "112" in first and "local" not in first and "местн" not in first
+
+
+@pytest.mark.parametrize(
+    ("tag", "first"),
+    [
+        ("en-GB", "GB"), ("en-IN", "IN"), ("pt-BR", "BR"), ("pt-br", "BR"), ("pt-PT", "PT"),
+        ("es-ES", "ES"), ("es-MX", "MX"), ("zh-TW", "TW"), ("sv-SE", "SE"), ("fr-CA", "CA"),
+        ("de-CH", "CH"), ("ru-KZ", "KZ"), ("uk", "UA"), ("hi", "IN"), ("ja", "JP"),
+    ],
+)  # fmt: skip
+def test_a_platform_region_orders_the_buttons_and_decides_nothing(
+    asking: Engine, tag: str, first: str
+) -> None:
+    """Discord's locale (``en-GB``) or Telegram's ``language_code`` (``pt-br``): that
+    country is the first button; the person still picks (or skips)."""
+    chat = Chat(asking, locale=tag, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.question == "region"
+    assert chat.choices[0] == first and chat.choices[-1] == "skip"
+    assert len(chat.choices) == len(set(chat.choices)) >= 4
+    assert chat.session.country is None, "a language or locale never sets the country"
+    assert tag not in chat.session.to_json(), "the tag is not kept"
+    chat.press("skip")
+    assert chat.session.country is None and chat.question == "rf_urine"
+
+
+def test_the_language_we_speak_fills_the_buttons_after_the_tag(asking: Engine) -> None:
+    chat = Chat(asking, locale="pt-BR", first_time=True)  # we speak English to them
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.choices[:2] == ["BR", "PT"] and "US" in chat.choices
+    assert asking.render.locale(chat.session) == "en"

@@ -474,7 +474,41 @@ async def test_language_and_region_commands(bot: Bot, fake: FakeDiscord, alice: 
     assert bot.text("ui.language_set", "ru") in current.content
     assert current.content.endswith(bot.text("questions.rf_emergency.text", "ru"))
     (done,) = await alice.replies(await alice.command("region", {"region": "uk"}))
+    assert "999" in done.content, "the old /region uk still means the United Kingdom"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "first"),
+    [
+        ("en-GB", "", "GB"), ("pt-BR", "", "BR"), ("es-ES", "", "ES"), ("zh-TW", "", "TW"),
+        ("uk", "", "UA"), ("en-US", "", "US"), ("en-GB", "ger", "DE"), ("ru", "герм", "DE"),
+        ("en-US", "united", "US"), ("en-GB", "united", "GB"), ("ru", "казахстан", "KZ"),
+    ],
+)  # fmt: skip
+async def test_country_autocomplete_orders_by_the_locale_and_follows_the_typing(
+    bot: Bot, fake: FakeDiscord, locale: str, typed: str, first: str
+) -> None:
+    person = fake.make_user(1_300_000_000_000_004_001, "Kai", locale=locale)
+    for name, option in (("country", "country"), ("region", "region")):
+        choices = await fake.autocomplete(name, option, typed, user=person)
+        assert 1 <= len(choices) <= 25 and choices[0]["value"] == first, choices
+        assert all(len(c["name"]) <= 100 and len(c["value"]) == 2 for c in choices)
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.id}")
+    assert session is None, "suggesting sets nothing, not even a session"
+
+
+async def test_country_command_takes_a_pick_or_a_typed_name(bot: Bot, fake: FakeDiscord) -> None:
+    person = Person(fake, fake.make_user(1_300_000_000_000_004_002, "Ola", locale="en-GB"))
+    await person.replies(await person.command("backpain"))
+    done = await person.reply(await person.command("country", {"country": "GB"}))
     assert "999" in done.content
+    done = await person.reply(await person.command("country", {"country": "германия"}))
+    assert "112" in done.content and "local" not in done.content
+    sorry = await person.reply(await person.command("region", {"region": "atlantis"}))
+    mention = f"</country:{bot.adapter.mentions['country']}>"
+    assert sorry.content.startswith(bot.text("country.unknown").replace("/country", mention))
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.user.id}")
+    assert session is not None and session.country == "DE", "an unknown name changes nothing"
 
 
 class ManyChoices(Conversations):
@@ -880,7 +914,7 @@ async def test_a_wrong_token_fails_the_start(
 async def test_commands_are_synced_with_russian_descriptions(bot: Bot, fake: FakeDiscord) -> None:
     names = {c["name"] for c in fake.global_commands}
     assert names == {
-        *("backpain", "back", "restart", "language", "region"),
+        *("backpain", "back", "restart", "language", "country", "region"),
         *("about", "summary", "stop", "forget", "help"),
     }
     backpain = fake.find_command("backpain")
@@ -888,13 +922,14 @@ async def test_commands_are_synced_with_russian_descriptions(bot: Bot, fake: Fak
     catalog = bot.app.conversations.engine.catalog
     assert backpain["description"] == catalog.text("commands.backpain", "en")
     assert backpain["description_localizations"] == {"ru": catalog.text("commands.backpain", "ru")}
-    region = fake.find_command("region")
-    assert region is not None
-    (option,) = region["options"]
-    assert option["required"] is False
-    assert option["description_localizations"]["ru"] == catalog.text("discord.option_region", "ru")
-    uk = next(c for c in option["choices"] if c["value"] == "uk")
-    assert uk["name_localizations"] == {"ru": catalog.text("regions.uk", "ru")}
+    for name in ("country", "region"):  # /region: the old name, the same command
+        command = fake.find_command(name)
+        assert command is not None
+        (option,) = command["options"]
+        assert option["required"] is False and option["autocomplete"] is True
+        assert "choices" not in option or not option["choices"], "countries come as you type"
+        ru = catalog.text("discord.option_country", "ru")
+        assert option["description_localizations"]["ru"] == ru
     assert backpain["contexts"] == [0, 1, 2], "servers, the bot's DM, other private channels"
     assert backpain["integration_types"] == [0, 1], "installed to a server or to an account"
 
@@ -905,7 +940,7 @@ async def test_commands_go_to_one_guild_when_configured(
     settings = make_settings(fake, tmp_path, DISCORD_GUILD_ID=fake.guild_id)
     async with running(settings, fake, engine):
         assert fake.global_commands == []
-        assert len(fake.guild_commands[fake.guild_id]) == 10
+        assert len(fake.guild_commands[fake.guild_id]) == 11
         (welcome,) = await alice.replies(await alice.command("backpain"))
         assert welcome.ephemeral
 
