@@ -104,7 +104,7 @@ class Person:
         return calls
 
     async def _location_offer(self, question: Call, timeout: float = 5.0) -> None:
-        """"Where are you now?" is followed by a message carrying the share-location
+        """ "Where are you now?" is followed by a message carrying the share-location
         keyboard: claim it here, so that the next :meth:`replies` starts after it."""
         if question_id(question) == COUNTRY:
             offer = await self.next_message(timeout)

@@ -742,3 +742,28 @@ async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
     assert question_id(question) == "rf_emergency"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None and session.country is None
+
+
+@pytest.mark.parametrize(
+    ("language_code", "first"),
+    [("pt-br", "BR"), ("en-gb", "GB"), ("es-mx", "MX"), ("en", "US"), ("ru", "RU"), ("uk", "UA")],
+)
+async def test_the_language_code_orders_the_country_buttons_and_picks_nothing(
+    bot: Bot, tg: FakeTelegram, language_code: str, first: str
+) -> None:
+    person = Person(tg, tg.make_user(2020, "Ana", "ana", language_code))
+    person.say("/start")
+    _, question = await person.replies()
+    person.tap(question, "none_of_these")
+    (asked,) = await person.next_screen()
+    assert question_id(asked) == COUNTRY
+    buttons = callback_buttons(asked)
+    assert buttons[0] == f"{COUNTRY}|{first}" and buttons[-1] == f"{COUNTRY}|skip"
+    assert person.location_offers, "private chat: the share-location keyboard comes too"
+    session = await bot.app.conversations.storage.sessions.load("tg:2020")
+    assert session is not None and session.country is None, "a language never sets it"
+    person.tap(asked, first)
+    (after,) = await person.next_screen()
+    assert question_id(after) == "rf_urine"
+    session = await bot.app.conversations.storage.sessions.load("tg:2020")
+    assert session is not None and session.country == first
