@@ -767,3 +767,33 @@ async def test_the_language_code_orders_the_country_buttons_and_picks_nothing(
     assert question_id(after) == "rf_urine"
     session = await bot.app.conversations.storage.sessions.load("tg:2020")
     assert session is not None and session.country == first
+
+
+async def test_the_zone_question_comes_with_the_location_button_and_a_location_answers_it(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start us")  # a deep link names the country: several clocks, none chosen yet
+    _, first = await alice.replies()
+    followups = (await alice.walk_calm(first))[-1]
+    assert question_id(followups) == "out_self_care"
+    alice.tap(followups, "checkins")
+    await tg.wait_for_call("answerCallbackQuery")
+    (asked,) = await alice.replies()
+    assert plain(asked) == text(bot, "country.choose_zone")
+    assert question_id(asked) == "zone:checkins" and "zone:checkins|America/Chicago" in (
+        callback_buttons(asked)
+    )
+    assert alice.location_offers == [], "the zone question is not the country question"
+    offer = await alice.next_message()
+    assert _location_button(offer)["request_location"] is True
+
+    tg.inject_payload({"location": {"latitude": 42.33, "longitude": -83.05}}, user=alice.user)
+    done = await alice.next_message()
+    assert plain(done) == text(bot, "country.zone_set", zone="Detroit")
+    assert done.params["reply_markup"] == {"remove_keyboard": True}
+    await alice.replies()
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
+    assert session is not None and (session.country, session.zone) == ("US", "America/Detroit")
+    assert "42.3" not in session.to_json()
+    due = await bot.app.conversations.storage.reminders.claim_due(now=2e10)
+    assert [r.kind for r in due if r.user == "tg:1001"] == ["checkin", "checkin"]
