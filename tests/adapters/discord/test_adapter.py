@@ -636,7 +636,7 @@ async def test_help_names_commands_as_clickable_mentions(bot: Bot, fake: FakeDis
     ids = {c["name"]: int(c["id"]) for c in fake.global_commands}
     assert bot.adapter.mentions == ids
     help_text = await Person(fake, fake.default_user).reply(await fake.slash_command("help"))
-    for name in ("back", "restart", "language", "region", "forget"):
+    for name in ("back", "restart", "language", "country", "forget"):
         assert f"</{name}:{ids[name]}>" in help_text.content
     assert "\n/" not in help_text.content, "no command left as plain text"
 
