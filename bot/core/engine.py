@@ -119,8 +119,9 @@ class Engine:
         self.flow = flow
         self.catalog = catalog
         self.countries = countries
-        # "Where are you now?" once, after the first screen (off until every adapter's
-        # walk-through answers it; see benchmarks/conversation.py for its one extra tap).
+        # "Where are you now?" once, after the first screen: on in the real bot (bot/app.py);
+        # off by default so that a test walks the questions alone. It costs a first-timer
+        # one tap (benchmarks/conversation.py), never a danger sign's first screen.
         self.ask_country = ask_country and countries is not None
         hide = () if followups else REMINDER_FOLLOWUPS
         self.render = Renderer(flow, catalog, hide, countries)

@@ -177,3 +177,32 @@ def test_the_language_we_speak_fills_the_buttons_after_the_tag(asking: Engine) -
     chat.press("none_of_these")
     assert chat.choices[:2] == ["BR", "PT"] and "US" in chat.choices
     assert asking.render.locale(chat.session) == "en"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en", "I can't feel my legs"), ("ru", "не чувствую ног")]
+)
+def test_a_danger_sign_typed_first_stops_at_once_then_asks(
+    asking: Engine, locale: str, typed: str
+) -> None:
+    chat = Chat(asking, locale=locale, first_time=True)
+    replies = chat.type(typed)  # the very first message
+    assert replies[0].kind is ReplyKind.WARNING
+    first = next(r for r in replies if r.kind is ReplyKind.OUTCOME)
+    assert asking.catalog.text("ui.number_unknown", locale) in first.text.split("\n")[0]
+    assert replies[-1].key == "country.ask" and chat.question == "region"
+    chat.type("🇮🇱")
+    again = next(r for r in chat.replies if r.kind is ReplyKind.OUTCOME)
+    assert "101" in again.text.split("\n")[0], "now the exact number: Israel's ambulance"
+
+
+def test_the_real_bot_asks() -> None:
+    from bot.app import build_engine
+    from bot.settings import Settings
+
+    engine = build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert engine.ask_country and engine.default_country is None
+    chat = Chat(engine, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.question == "region" and chat.session.pending is not None
