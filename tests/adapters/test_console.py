@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import queue
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from bot.adapters.console import answer as json_answer
 from bot.adapters.console import parse_line, read_input, run_interactive, turn_json
 from bot.core.content import Catalog
 from bot.core.engine import Engine
@@ -195,3 +198,37 @@ async def test_json_carries_pictures_as_path_and_caption(engine: Engine) -> None
     assert picture["kind"] == "image" and picture["path"].endswith("back_calves_on_chair.png")
     assert Path(picture["path"]).is_file() and picture["caption"]
     assert out["replies"][2]["kind"] == "info" and "choices" in out
+
+
+async def _json(conv: Conversations, obj: dict[str, object]) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(await json_answer(conv, json.dumps(obj).encode()))
+    return out
+
+
+async def test_json_asks_the_country_once_and_region_de_sets_germany(app_engine: Engine) -> None:
+    """The real bot's engine in ``chat --json``: a first-time user is asked after the first
+    screen; a danger press before that still stops at once; ``region de`` sets Germany."""
+    conv = Conversations(app_engine, open_memory(retention=86400))
+    await _json(conv, {"user": "a", "command": "start"})
+    danger = await _json(
+        conv, {"user": "a", "choice": "legs_paralysed", "question": "rf_emergency"}
+    )
+    assert danger["done"] and danger["outcome"]["level"] == "emergency_ambulance"
+    first = next(r for r in danger["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112 or your local emergency number" in first
+    assert danger["question"] == COUNTRY, "the country: one answer away, under the result"
+    typed = await _json(conv, {"user": "a", "text": "germany"})
+    first = next(r for r in typed["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112" in first and "local" not in first
+
+    await _json(conv, {"user": "b", "command": "start", "locale": "ru"})
+    asked = await _json(conv, {"user": "b", "choice": "none_of_these", "question": "rf_emergency"})
+    assert asked["question"] == COUNTRY and asked["choices"][0]["id"] == "RU"
+    skipped = await _json(conv, {"user": "b", "choice": "skip", "question": COUNTRY})
+    assert skipped["question"] == "rf_urine"
+    set_de = await _json(conv, {"user": "b", "command": "region", "arg": "de"})
+    assert "112" in set_de["replies"][0]["text"]
+    danger = await _json(conv, {"user": "b", "text": "не чувствую ног"})
+    first = next(r for r in danger["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112" in first and "местн" not in first
+    assert danger["question"] != COUNTRY, "asked once: never again"
