@@ -214,7 +214,9 @@ class Engine:
             return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
         state = self.flow.states[session.state]
         if event.question is not None and event.question != state.name:
-            return self._stale(session)  # an old button: what was waiting still waits
+            if not isinstance(prompt, ChooseRegion | ChooseZone):
+                session.pending = None
+            return self._stale(session)  # an old button: "Where are you?" still waits
         session.pending = None
         if state.outcome is not None:
             return self._followup(session, state, event.value or "", fx)

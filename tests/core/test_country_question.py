@@ -206,3 +206,13 @@ def test_the_real_bot_asks() -> None:
     chat.start()
     chat.press("none_of_these")
     assert chat.question == "region" and chat.session.pending is not None
+
+
+def test_an_old_button_leaves_the_country_question_waiting(asking: Engine) -> None:
+    chat = Chat(asking, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    replies = chat.send(EventKind.CHOICE, "none_of_these", "rf_emergency")  # pressed twice
+    assert replies[0].refused and replies[-1].key == "country.ask"
+    chat.press("DE")
+    assert chat.session.country == "DE" and chat.question == "rf_urine"
