@@ -1017,3 +1017,19 @@ async def test_telegram_and_discord_in_one_process(
         assert welcome.content[:30] == str(sent.result["text"])[:30]
         stop.set()
         assert await asyncio.wait_for(task, 10) == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "first"), [("en-GB", "GB"), ("pt-BR", "BR"), ("es-ES", "ES"), ("en-US", "US")]
+)
+async def test_the_locale_orders_the_country_buttons_and_picks_nothing(
+    bot: Bot, fake: FakeDiscord, locale: str, first: str
+) -> None:
+    person = Person(fake, fake.make_user(1_300_000_000_000_004_003, "Noa", locale=locale))
+    (question,) = await person.replies(await person.command("backpain"))
+    (asked,) = await person.replies(await person.press(question, "none_of_these"))
+    assert question_of(asked) == COUNTRY
+    ids = [fmt.read_press(c).choice for c in asked.custom_ids]
+    assert ids[0] == first and ids[-1] == "skip"
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.user.id}")
+    assert session is not None and session.country is None, "a locale never sets it"
