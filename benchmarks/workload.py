@@ -106,7 +106,7 @@ def generator_engine() -> Engine:
         real.catalog,
         real.listener,
         default_locale=real.default_locale,
-        default_region=real.default_region,
+        default_country=real.default_country,
         clock=lambda: FIXED_NOW,
     )
 

@@ -54,10 +54,11 @@ def build_engine(settings: Settings) -> Engine:
         catalog,
         detector,
         default_locale=settings.locale,
-        default_region=settings.region,
+        default_country=settings.country,
         quiet_hours=QuietHours(settings.timezone, start, end),
         followups=settings.followups,
         countries=CountryCatalog.load(settings.content),
+        ask_country=True,
     )
 
 

@@ -18,7 +18,7 @@ from bot.core.engine import Engine
 from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.flow.vocabulary import WELCOME
 from bot.core.hints import Hints
-from bot.core.messages import Event, EventKind, Reply, ReplyKind
+from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.pictures import Picture, picture_path
 from bot.core.session import Session
 from bot.logs import user_ref
@@ -107,6 +107,17 @@ class Conversations:
             country=engine.default_country,
         )
         return engine.render.t(key, session, **values)
+
+    def countries(self, typed: str, hints: Hints = NO_HINTS, limit: int = 25) -> list[Choice]:
+        """Countries to suggest while someone types a name (Discord's autocomplete): the
+        choice id is the code, the label "🇩🇪 Germany" in the language ``hints`` point to. The
+        likeliest for the hints come first; the hints never pick one."""
+        engine = self.engine
+        if engine.countries is None:
+            return []
+        locale = hints.locale(engine.catalog.locales, engine.default_locale)
+        found = engine.countries.suggest(typed, [hints.tag, locale], limit)
+        return [Choice(c.code, f"{c.flag} {c.name(locale)}") for c in found]
 
     async def handle(
         self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None

@@ -24,19 +24,18 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.content import locale_names
+from bot.core.countries import CountryCatalog
 from bot.core.errors import BackcheckError
-from bot.core.regions import REGIONS
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-#: Region aliases people type: the ISO country code of the United Kingdom.
-_REGION_ALIASES: Final = {"gb": "uk"}
 _HOUR: Final = re.compile(r"(\d{1,2})(?::(\d{2}))?")
 
 
@@ -112,15 +111,6 @@ def _log_level(value: str) -> str:
     return level
 
 
-def _region(value: str | None) -> str | None:
-    if value is None:
-        return None
-    region = _REGION_ALIASES.get(value.strip().lower(), value.strip().lower())
-    if region not in REGIONS:
-        raise ValueError(f"unknown region {value!r}; use one of {' '.join(REGIONS)}")
-    return region
-
-
 def _host(value: str) -> str:
     """An IP address or a host name to listen on (``0.0.0.0`` in a container)."""
     host = value.strip()
@@ -186,9 +176,11 @@ class Settings(BaseSettings):
         default_factory=lambda: data_path("content"), alias="BACKCHECK_CONTENT"
     )
     locale: str = Field("en", alias="BACKCHECK_LOCALE")
-    region: Annotated[str | None, Unset, AfterValidator(_region)] = Field(
-        None, alias="BACKCHECK_REGION"
-    )
+    #: The country every new conversation starts in (an operator serving one country): its
+    #: emergency number from the first screen, and no "Where are you now?".
+    country: Annotated[str | None, Unset] = Field(None, alias="BACKCHECK_COUNTRY")
+    #: The old name of BACKCHECK_COUNTRY; set, it stops the start with a line saying so.
+    old_region: Annotated[str | None, Unset] = Field(None, alias="BACKCHECK_REGION")
     retention: Duration = Field(30 * 86400.0, alias="BACKCHECK_RETENTION")
     log_level: Annotated[str, AfterValidator(_log_level)] = Field(
         "INFO", alias="BACKCHECK_LOG_LEVEL"
@@ -270,6 +262,32 @@ class Settings(BaseSettings):
                     f"DISCORD_SHARD_IDS: each id once, from 0 to {self.discord_shards - 1}"
                 )
         return self
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A code, name or flag of a country ``countries.yaml`` has numbers for -> its code
+        (read from BACKCHECK_CONTENT; a broken content folder is reported on its own)."""
+        content = info.data.get("content")
+        if value is None or content is None:
+            return value
+        country = CountryCatalog.load(content).resolve(value, from_command=True)
+        if country is None:
+            raise ValueError(
+                f"no emergency numbers for {value.strip()!r} in {content / 'countries.yaml'}; "
+                "use a country code from that file, such as GB, DE or US"
+            )
+        return country.code
+
+    @field_validator("old_region")
+    @classmethod
+    def _renamed(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError(
+                "renamed BACKCHECK_COUNTRY, which takes a country code such as GB, DE or US "
+                "(the old eu meant no default country: leave it unset)"
+            )
+        return value
 
     @field_validator("discord_shard_ids")
     @classmethod

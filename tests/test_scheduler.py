@@ -264,12 +264,34 @@ def test_followups_can_be_disabled(flow: Flow, catalog: Catalog, detector: RedFl
     assert replies[0].key == "ui.already_answered"
 
 
-async def test_quiet_hours_follow_the_region_time_zone(rig: Rig) -> None:
-    # 19:00 UTC is 22:00 in Moscow: a check-in due then waits for 08:00 Moscow (05:00 UTC).
+@pytest.mark.parametrize(("zone", "typed"), [("Europe/Moscow", None), ("Asia/Omsk", "Омск")])
+async def test_quiet_hours_follow_the_persons_time_zone(
+    rig: Rig, zone: str, typed: str | None
+) -> None:
+    # 19:00 UTC is 22:00 in Moscow and 00:00 in Omsk: a check-in due then waits for 08:00
+    # there (05:00 UTC in Moscow, 02:00 UTC in Omsk). Russia keeps several clocks: asked once.
     rig.clock.now = datetime(2027, 3, 1, 19, 0, tzinfo=UTC).timestamp()
     await rig.send("tg:1", EventKind.REGION, "ru")
     await rig.finish_triage("tg:1")
-    await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    asked = await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    assert asked[-1].question == "zone:checkins"
+    if typed:
+        await rig.send("tg:1", EventKind.TEXT, typed)
+    else:
+        await rig.send("tg:1", EventKind.CHOICE, zone, "zone:checkins")
+    wait = {"Europe/Moscow": 10 * HOUR, "Asia/Omsk": 7 * HOUR}[zone]
+    assert await rig.advance(24 * HOUR) == 0
+    assert await rig.advance(wait - 1) == 0
+    assert await rig.advance(1) == 1
+
+
+async def test_quiet_hours_in_a_country_of_one_clock_ask_nothing(rig: Rig) -> None:
+    # 21:00 UTC is 22:00 in Berlin in winter: the check-in waits for 08:00 (07:00 UTC).
+    rig.clock.now = datetime(2027, 1, 10, 21, 0, tzinfo=UTC).timestamp()
+    await rig.send("tg:1", EventKind.REGION, "de")
+    await rig.finish_triage("tg:1")
+    replies = await rig.send("tg:1", EventKind.CHOICE, "checkins", "out_self_care")
+    assert "country.choose_zone" not in [r.key for r in replies]
     assert await rig.advance(24 * HOUR) == 0
     assert await rig.advance(10 * HOUR - 1) == 0
     assert await rig.advance(1) == 1

@@ -43,7 +43,9 @@ def problems(**env: str) -> list[str]:
         ("BACKCHECK_QUIET_HOURS", "22:30-08:00", "on the hour"),
         ("BACKCHECK_QUIET_HOURS", "late", "HH:MM-HH:MM"),
         ("BACKCHECK_QUIET_HOURS", "25-8", "0-23"),
-        ("BACKCHECK_REGION", "mars", "use one of eu uk us ca ru au"),
+        ("BACKCHECK_COUNTRY", "mars", "no emergency numbers for 'mars'"),
+        ("BACKCHECK_COUNTRY", "KE", "use a country code from that file, such as GB"),
+        ("BACKCHECK_REGION", "uk", "renamed BACKCHECK_COUNTRY"),
         ("BACKCHECK_LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
         ("BACKCHECK_LOCALE", "de", "available languages: en, ru"),
         ("BACKCHECK_FLOW", "/nonexistent.yaml", "no such file: /nonexistent.yaml"),
@@ -77,15 +79,21 @@ def test_shard_ids_must_fit_the_shard_count() -> None:
 def test_good_values_are_normalised() -> None:
     s = load_settings(
         BACKCHECK_QUIET_HOURS="22:00-08:00",
-        BACKCHECK_REGION="GB",
+        BACKCHECK_COUNTRY="gb",
         BACKCHECK_LOG_LEVEL="debug",
         BACKCHECK_TIMEZONE="Europe/Moscow",
         DISCORD_GUILD_ID="",  # a blank line in .env means unset
         TELEGRAM_TOKEN="",
     )
-    assert (s.quiet_window, s.region, s.log_level) == ((22, 8), "uk", "DEBUG")
+    assert (s.quiet_window, s.country, s.log_level) == ((22, 8), "GB", "DEBUG")
     assert s.discord_guild_id is None and s.telegram_token is None
     assert parse_quiet_hours("22-8") == "22-8" and parse_quiet_hours("off") == "0-0"
+
+
+@pytest.mark.parametrize(("value", "code"), [("de", "DE"), ("Germany", "DE"), ("🇬🇧", "GB")])
+def test_the_country_setting_takes_a_code_a_name_or_a_flag(value: str, code: str) -> None:
+    assert load_settings(BACKCHECK_COUNTRY=value).country == code
+    assert load_settings(BACKCHECK_COUNTRY="").country is None
 
 
 def test_several_bad_settings_give_one_line_each() -> None:
@@ -100,7 +108,7 @@ def test_secrets_are_never_quoted_back() -> None:
         TELEGRAM_WEBHOOK_SECRET=f"{secret} with spaces",
         TELEGRAM_TOKEN=f"{secret}-token",
         DISCORD_TOKEN=f"{secret}-dc",
-        BACKCHECK_REGION="mars",
+        BACKCHECK_COUNTRY="mars",
     )
     assert len(lines) == 3 and not any(secret in line for line in lines)
     settings = Settings(_env_file=None, TELEGRAM_TOKEN=f"{secret}-token")  # type: ignore[call-arg]

@@ -19,14 +19,18 @@ from bot.core import answers
 from bot.core.aftercare import Aftercare
 from bot.core.content import Catalog, normalize_locale
 from bot.core.countries import CountryCatalog
-from bot.core.countries.location import from_location
+from bot.core.countries.location import country_of_zone, from_location
+from bot.core.countries.model import Country
+from bot.core.countries.zones import city_of, match_zone
 from bot.core.effects import Effect
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import (
+    CHECKINS,
     CONFIRM_NO,
     CONFIRM_UNSURE,
     CONFIRM_YES,
+    REMIND_NEXT,
     REMINDER_FOLLOWUPS,
     RESTART,
     SET_REGION,
@@ -39,6 +43,7 @@ from bot.core.prompts import (
     CheckIn,
     ChooseLanguage,
     ChooseRegion,
+    ChooseZone,
     Compress,
     Confirm,
     ProfileCheck,
@@ -54,6 +59,9 @@ SKIP = "skip"  # "Where are you now?" -> Skip: asked, no country; every screen s
 # Results that send someone to emergency services: with no country known, the country
 # question follows at once, so the next screen names the exact number.
 STOP_LEVELS = frozenset({"emergency_ambulance", "emergency_department"})
+# Buttons that schedule reminders kept out of quiet hours: in a country with several clocks
+# and no zone known yet, "Which time zone are you in?" comes first, once.
+QUIET_SCHEDULES = frozenset({CHECKINS, REMIND_NEXT})
 
 
 class Hit(Protocol):
@@ -101,7 +109,7 @@ class Engine:
         listener: TextListener | None = None,
         *,
         default_locale: str = "en",
-        default_region: str | None = None,
+        default_country: str | None = None,
         clock: Callable[[], float] = time.time,
         quiet_hours: QuietHours | None = None,
         followups: bool = True,
@@ -111,16 +119,16 @@ class Engine:
         self.flow = flow
         self.catalog = catalog
         self.countries = countries
-        # "Where are you now?" once, after the first screen (off until every adapter's
-        # walk-through answers it; see benchmarks/conversation.py for its one extra tap).
+        # "Where are you now?" once, after the first screen: on in the real bot (bot/app.py);
+        # off by default so that a test walks the questions alone. It costs a first-timer
+        # one tap (benchmarks/conversation.py), never a danger sign's first screen.
         self.ask_country = ask_country and countries is not None
         hide = () if followups else REMINDER_FOLLOWUPS
         self.render = Renderer(flow, catalog, hide, countries)
         self.listener = listener
         self.default_locale = default_locale
-        self.default_region = default_region
-        # The operator's configured region (BACKCHECK_REGION) as a country, if it names one.
-        self.default_country = LEGACY_REGIONS.get(default_region or "")
+        # The operator's country (BACKCHECK_COUNTRY): new conversations start in it.
+        self.default_country = default_country
         self.clock = clock
         self.machine = flow.machine
         self.aftercare = Aftercare(self.render, flow, clock, quiet_hours or QuietHours())
@@ -204,10 +212,12 @@ class Engine:
             return self._begin(session)
         if isinstance(prompt, Confirm):
             return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
-        session.pending = None
         state = self.flow.states[session.state]
         if event.question is not None and event.question != state.name:
-            return self._stale(session)
+            if not isinstance(prompt, ChooseRegion | ChooseZone):
+                session.pending = None
+            return self._stale(session)  # an old button: "Where are you?" still waits
+        session.pending = None
         if state.outcome is not None:
             return self._followup(session, state, event.value or "", fx)
         return self._answer(session, state, event.value or "")
@@ -238,9 +248,13 @@ class Engine:
         if doubtful:
             session.pending = Confirm(doubtful[0].finding)
             return [self._prompt(session)]
-        if isinstance(session.pending, ChooseRegion) and not text.strip().isdigit():
-            return self._choose_country(session, text, from_command=False)  # "germany", "🇩🇪"
         current = self._current(session)
+        if isinstance(session.pending, ChooseZone):
+            return self._typed_zone(session, session.pending, text, current, fx)
+        if isinstance(session.pending, ChooseRegion) and not text.strip().isdigit():
+            skip = [c for c in current.choices if c.id == SKIP]
+            said = SKIP if answers.match(text, skip) == SKIP else text  # "skip", "пропустить"
+            return self._choose_country(session, said, from_command=False)  # "germany", "🇩🇪"
         age = session.pending is None and session.state == (self.flow.profile or ("",))[0]
         picked = answers.match(text, current.choices, age=age)
         if picked is None:
@@ -322,8 +336,9 @@ class Engine:
         if country is None:
             return
         zones = [z.zone for z in country.zones]
+        own = zone is not None and (zone in zones or country_of_zone(zone) == country.code)
         session.country = country.code
-        session.zone = zone if zone in zones else zones[0] if len(zones) == 1 else None
+        session.zone = zone if own else zones[0] if len(zones) == 1 else None
         session.asked_country = True
 
     def _carry_on(self, session: Session, reply: Reply | None) -> list[Reply]:
@@ -349,6 +364,9 @@ class Engine:
         country = self.countries.get(code) if self.countries and code else None
         if country is None:  # the sea, a pole, a country we have no numbers for
             return self._with_current(session, self.render.info("country.no_location", session))
+        prompt = session.pending
+        if isinstance(prompt, ChooseZone) and zone and country.code == session.country:
+            return self._zone_answer(session, prompt, zone, fx)  # answers the zone question
         replies = self._region(session, Event(EventKind.REGION, country.code), fx)
         self._set_country(session, country.code, zone)
         return replies
@@ -394,6 +412,7 @@ class Engine:
         """The platform's language hint sets the language. The country is never guessed from
         it: until the person names one, every screen says "112 or your local number"."""
         hints = Hints(event.locale)
+        session.hint = event.locale  # orders the country buttons, never picks one
         if session.locale is None:
             session.locale = hints.locale(self.catalog.locales, self.default_locale)
         default = self.default_country
@@ -413,7 +432,7 @@ class Engine:
         return [reply, self._current(session)]
 
     def _stale(self, session: Session) -> list[Reply]:
-        return [self._refusal("ui.already_answered", session), self.render.question(session)]
+        return [self._refusal("ui.already_answered", session), self._current(session)]
 
     def _refusal(self, key: str, session: Session) -> Reply:
         text = self.render.t(key, session)
@@ -464,6 +483,9 @@ class Engine:
             return self._region(session, Event(EventKind.REGION), fx)
         if choice not in state.followups or choice in self.render.hide:
             return self._stale(session)
+        if choice in QUIET_SCHEDULES and self._zone_unknown(session):
+            session.pending = ChooseZone(choice)
+            return [self._prompt(session)]
         if choice == SUMMARY:
             replies = self.aftercare.summary(session)
         elif choice in SPECIAL_FOLLOWUPS:
@@ -487,7 +509,7 @@ class Engine:
         if target is not None:
             session.pending = None
             return [warning, *self._arrive(session, target, verdict)]
-        if isinstance(session.pending, ChooseRegion | ChooseLanguage):
+        if isinstance(session.pending, ChooseRegion | ChooseLanguage | ChooseZone):
             session.pending = None
         follow = self.render.t("ui.red_flag_noted", session)
         noted = Reply(ReplyKind.INFO, "ui.red_flag_noted", follow)
@@ -532,6 +554,15 @@ class Engine:
         elif isinstance(prompt, Compress | CheckIn):
             kind = "compress_next" if isinstance(prompt, Compress) else "checkin"
             return self.aftercare.remind(session, kind)[0]
+        elif isinstance(prompt, ChooseZone):
+            locale = self.render.locale(session)
+            country = self.render.country(session)
+            zones = country.zones if country is not None else ()
+            choices = tuple(Choice(z.zone, z.label(locale)) for z in zones)
+            text = t("country.choose_zone", session)
+            return Reply(
+                ReplyKind.QUESTION, "country.choose_zone", text, choices, question=encode(prompt)
+            )
         else:
             text = t("country.ask", session)
             choices = (*self._region_choices(session), Choice(SKIP, t("country.skip", session)))
@@ -542,13 +573,14 @@ class Engine:
         return Reply(ReplyKind.QUESTION, key, text, choices, question=question)
 
     def _region_choices(self, session: Session) -> tuple[Choice, ...]:
-        """The likeliest countries for the person's language first (hints order, never
-        decide)."""
+        """The likeliest countries first: the region of the platform's tag (Discord's
+        ``en-GB``, Telegram's ``pt-br``), then the countries of its language and of the one we
+        speak. Hints order the buttons; they never decide."""
         if self.countries is None:
             return ()
         locale = self.render.locale(session)
         choices = []
-        for code in self.countries.likely([locale]):
+        for code in self.countries.likely([session.hint, locale]):
             country = self.countries.get(code)
             if country is not None:
                 choices.append(Choice(code, f"{country.flag} {country.name(locale)}"))
@@ -573,6 +605,11 @@ class Engine:
             return self._language(session, Event(EventKind.LANGUAGE, value), fx)
         if isinstance(prompt, ChooseRegion):
             return self._region(session, Event(EventKind.REGION, value), fx)
+        if isinstance(prompt, ChooseZone):
+            return self._zone_answer(session, prompt, value, fx)
+        if isinstance(prompt, Compress) and value == REMIND_NEXT and self._zone_unknown(session):
+            session.pending = ChooseZone(REMIND_NEXT)
+            return [self._prompt(session)]
         if isinstance(prompt, Compress | CheckIn):
             return self.aftercare.answer(session, prompt, value, fx) or self._stale(session)
         if isinstance(prompt, ProfileCheck):
@@ -583,6 +620,54 @@ class Engine:
         if value == CONFIRM_NO:
             return [self.render.info("ui.confirm_thanks", session), self._current(session)]
         return self._noted(session, [prompt.finding])
+
+    # -- the time-zone question -----------------------------------------------------------
+
+    def _zone_unknown(self, session: Session) -> bool:
+        """The person's country keeps several clocks (its data lists several zones) and
+        they have not said which is theirs (nor shared a location)."""
+        if session.zone is not None or self.countries is None:
+            return False
+        return bool(self.countries.needs_zone_choice(self.render.country(session)))
+
+    def _typed_zone(
+        self, session: Session, prompt: ChooseZone, text: str, current: Reply, fx: list[Effect]
+    ) -> list[Reply]:
+        """ "2", a button's words, a city ("detroit", "в Омске") or an offset ("UTC-5")."""
+        country = self.render.country(session)
+        picked = answers.match(text, current.choices)
+        zone = picked or (match_zone(country, text, self.clock()) if country else None)
+        if zone is None:
+            return [self.render.info("country.zone_unknown", session), self._prompt(session)]
+        return self._zone_answer(session, prompt, zone, fx)
+
+    def _zone_answer(
+        self, session: Session, prompt: ChooseZone, zone: str, fx: list[Effect]
+    ) -> list[Reply]:
+        """Keep the zone (one of the buttons, or any tzdata gives the country), say so, then
+        schedule what the person had asked for."""
+        country = self.render.country(session)
+        if country is None:  # the country was changed meanwhile: schedule as it stands
+            session.pending = None
+            return self._scheduled(session, prompt.then, fx)
+        if not _zone_in(country, zone):  # a forged or outdated button
+            return [self._refusal("ui.answer_this_first", session), self._prompt(session)]
+        session.zone = zone
+        session.pending = None
+        choice = next((z for z in country.zones if z.zone == zone), None)
+        label = choice.label(self.render.locale(session)) if choice else city_of(zone)
+        text = self.render.t("country.zone_set", session, zone=label)
+        done = Reply(ReplyKind.INFO, "country.zone_set", text)
+        return [done, *self._scheduled(session, prompt.then, fx)]
+
+    def _scheduled(self, session: Session, then: str, fx: list[Effect]) -> list[Reply]:
+        """What the button under the zone question had asked for, now in the right zone."""
+        if then == REMIND_NEXT:
+            return self.aftercare.answer(session, Compress(), REMIND_NEXT, fx) or []
+        state = self.flow.states[session.state or self.flow.start]
+        if state.outcome is None or then not in state.followups:
+            return [self._current(session)]  # a new check began meanwhile: nothing to do
+        return [*self.aftercare.followup(session, then, fx), self.render.followups(session, state)]
 
     def _profile_answer(self, session: Session, value: str) -> list[Reply]:
         """ "Still true": the remembered answers count again, as if tapped; "change": ask."""
@@ -599,6 +684,11 @@ class Engine:
             cursor.verdict = self.verdict(session)
             self.machine.events[trigger_name(answer.question, answer.choice)].trigger(cursor)
         return self._arrive(session, cursor.state, cursor.verdict)
+
+
+def _zone_in(country: Country, zone: str) -> bool:
+    """One of the country's buttons, or a zone tzdata places in it (America/Detroit)."""
+    return any(z.zone == zone for z in country.zones) or country_of_zone(zone) == country.code
 
 
 def _looks_like_code(value: str) -> bool:

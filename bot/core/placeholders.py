@@ -27,9 +27,7 @@ PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("country.number_or", frozenset({"first", "other"})),
     ("country.local_number", NONE),
     ("country.non_urgent", frozenset({"line"})),
-    # bot.core.countries / engine: country screens
-    ("country.set", NUMBERS | {"country"}),
-    ("country.no_non_urgent", NUMBERS | {"country"}),
+    # bot.core.engine: the time-zone question
     ("country.zone_set", NUMBERS | {"zone"}),
     # bot.core.pictures: captions also go out without a session
     ("pictures.*", NONE),

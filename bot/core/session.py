@@ -50,6 +50,9 @@ class Session:
     country: str | None = None  # ISO 3166-1 alpha-2, once the person names one
     zone: str | None = None  # IANA time zone from the country or a shared location
     asked_country: bool = False  # "Where are you now?" was asked (answered or skipped)
+    # The platform's language tag on the event being handled (``pt-BR``): it orders the
+    # country buttons and decides nothing. Never saved: a tag says nothing lasting.
+    hint: str | None = None
     pending: Prompt | None = None
     level: str | None = None
     triaged_at: float | None = None

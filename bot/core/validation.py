@@ -15,7 +15,6 @@ from bot.core.flow.model import Flow
 from bot.core.flow.validation import KeyUse, check_graph, flow_keys
 from bot.core.flow.vocabulary import UI_KEYS
 from bot.core.placeholders import allowed
-from bot.core.regions import REGIONS
 
 
 def validate(flow: Flow, catalog: Catalog) -> list[BackcheckError]:
@@ -28,10 +27,8 @@ def validate(flow: Flow, catalog: Catalog) -> list[BackcheckError]:
 
 
 def content_keys(flow: Flow) -> Iterator[KeyUse]:
-    """Every content key the bot can show: the flow's, the regions' and the code's own."""
+    """Every content key the bot can show: the flow's and the code's own."""
     yield from flow_keys(flow)
-    for region in REGIONS.values():
-        yield f"regions.{region.id}", ()  # the Discord /region option labels
     for key in UI_KEYS:
         yield key, ()
 

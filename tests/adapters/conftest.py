@@ -19,7 +19,7 @@ from bot.app import App, build_engine, open_storage
 from bot.core.engine import Engine
 from bot.service import Conversations
 from bot.settings import Settings
-from tests.core.walk import CALM
+from tests.core.walk import CALM, COUNTRY
 from tests.fakes.telegram_api import Call, FakeTelegram, FakeUser
 
 
@@ -89,6 +89,8 @@ class Person:
     def __init__(self, fake: FakeTelegram, user: FakeUser) -> None:
         self.fake = fake
         self.user = user
+        #: The "📍 Share location" keyboard messages that came with "Where are you now?".
+        self.location_offers: list[Call] = []
 
     def say(self, text: str) -> dict[str, Any]:
         return self.fake.inject_message(text, user=self.user)
@@ -98,7 +100,16 @@ class Person:
         calls: list[Call] = []
         while not calls or not callback_buttons(calls[-1]):
             calls.append(await self.next_message(timeout))
+        await self._location_offer(calls[-1], timeout)
         return calls
+
+    async def _location_offer(self, question: Call, timeout: float = 5.0) -> None:
+        """ "Where are you now?" is followed by a message carrying the share-location
+        keyboard: claim it here, so that the next :meth:`replies` starts after it."""
+        if question_id(question) == COUNTRY:
+            offer = await self.next_message(timeout)
+            assert "keyboard" in offer.params["reply_markup"], "a share-location keyboard"
+            self.location_offers.append(offer)
 
     async def next_message(self, timeout: float = 5.0) -> Call:
         return await self.fake.wait_for_call(
@@ -125,9 +136,22 @@ class Person:
         ack, edit = await self.answered()
         assert ack.params.get("text") is None, "an accepted press needs no toast"
         if callback_buttons(edit):
+            await self._location_offer(edit)
             return [edit]
         assert "reply_markup" not in edit.result, "the answered keyboard must go"
         return await self.replies()
+
+    async def first_answer(
+        self, first: Call, choice: str = "none_of_these", country: str = "skip"
+    ) -> Call:
+        """Answer the first screen with ``choice``, then "Where are you now?" (asked once,
+        of a first-time person, right after it) with ``country``: the next question."""
+        self.tap(first, choice)
+        (asked,) = await self.next_screen()
+        assert question_id(asked) == COUNTRY, "the country question follows the first screen"
+        self.tap(asked, country)
+        (after,) = await self.next_screen()
+        return after
 
     async def walk_calm(self, question: Call) -> list[Call]:
         """Tap the calm answer to every question until an outcome; return the last messages."""

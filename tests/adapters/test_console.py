@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import queue
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from bot.adapters.console import answer as json_answer
 from bot.adapters.console import parse_line, read_input, run_interactive, turn_json
 from bot.core.content import Catalog
 from bot.core.engine import Engine
@@ -19,7 +22,7 @@ from bot.core.redflags.detector import RedFlagDetector
 from bot.service import Conversations
 from bot.storage.memory import open_memory
 from tests.conftest import ROOT
-from tests.core.walk import CALM, CALM_PATH
+from tests.core.walk import CALM, CALM_PATH, COUNTRY
 from tests.json_chat import JsonBot
 
 
@@ -42,10 +45,9 @@ def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
     red = bot.send({"user": "u2", "text": "не чувствую ног"})
     assert red["red_flags"] and red["done"] and red["outcome"]["level"].startswith("emergency")
 
-    state = out["state"]
-    while not out["done"]:
-        out = bot.send({"user": "u1", "choice": CALM[state]})
-        state = out["state"]
+    while not out["done"]:  # "Where are you now?" comes after the first screen: skipped
+        question = out["question"]
+        out = bot.send({"user": "u1", "choice": CALM[question], "question": question})
     assert out["outcome"] == {"level": "self_care", "findings": out["outcome"]["findings"]}
     assert "onset_next_day" in out["outcome"]["findings"]
     back = bot.send({"user": "u1", "command": "language", "arg": "ru"})
@@ -58,12 +60,16 @@ def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     first = JsonBot(BACKCHECK_DB=str(db))
     first.send({"user": "u1", "command": "start"})
-    first.send({"user": "u1", "choice": "none_of_these"})
+    asked = first.send({"user": "u1", "choice": "none_of_these"})
+    assert asked["question"] == COUNTRY, "a first-time person is asked where they are"
+    first.send({"user": "u1", "choice": "DE", "question": COUNTRY})
     first.close()
     second = JsonBot(BACKCHECK_DB=str(db))
     out = second.send({"user": "u1", "command": "help"})
     assert out["state"] == "rf_urine"
     assert out["choices"][0]["id"] == "none_of_these"
+    about = second.send({"user": "u1", "command": "about"})["replies"][0]["text"]
+    assert "112" in about and "local emergency number" not in about, "Germany: 112"
     second.close()
 
 
@@ -106,7 +112,7 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     env["BACKCHECK_DB"] = str(tmp_path / "r.db")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="1\n/quit\n",
+        input="1\nskip\n/quit\n",  # "Where are you now?" after the first screen: typed
         capture_output=True,
         text=True,
         cwd=tmp_path,  # no .env here
@@ -116,7 +122,8 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
     assert "Any of these right now?" in done.stdout
-    assert "Since training" in done.stdout  # the answer "1" (none of these) moved on
+    assert "Where are you now?" in done.stdout  # the answer "1" (none of these) moved on
+    assert "Since training" in done.stdout  # and "skip" skipped the country
 
 
 def test_validate_command_reports_ok() -> None:
@@ -191,3 +198,37 @@ async def test_json_carries_pictures_as_path_and_caption(engine: Engine) -> None
     assert picture["kind"] == "image" and picture["path"].endswith("back_calves_on_chair.png")
     assert Path(picture["path"]).is_file() and picture["caption"]
     assert out["replies"][2]["kind"] == "info" and "choices" in out
+
+
+async def _json(conv: Conversations, obj: dict[str, object]) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(await json_answer(conv, json.dumps(obj).encode()))
+    return out
+
+
+async def test_json_asks_the_country_once_and_region_de_sets_germany(app_engine: Engine) -> None:
+    """The real bot's engine in ``chat --json``: a first-time user is asked after the first
+    screen; a danger press before that still stops at once; ``region de`` sets Germany."""
+    conv = Conversations(app_engine, open_memory(retention=86400))
+    await _json(conv, {"user": "a", "command": "start"})
+    danger = await _json(
+        conv, {"user": "a", "choice": "legs_paralysed", "question": "rf_emergency"}
+    )
+    assert danger["done"] and danger["outcome"]["level"] == "emergency_ambulance"
+    first = next(r for r in danger["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112 or your local emergency number" in first
+    assert danger["question"] == COUNTRY, "the country: one answer away, under the result"
+    typed = await _json(conv, {"user": "a", "text": "germany"})
+    first = next(r for r in typed["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112" in first and "local" not in first
+
+    await _json(conv, {"user": "b", "command": "start", "locale": "ru"})
+    asked = await _json(conv, {"user": "b", "choice": "none_of_these", "question": "rf_emergency"})
+    assert asked["question"] == COUNTRY and asked["choices"][0]["id"] == "RU"
+    skipped = await _json(conv, {"user": "b", "choice": "skip", "question": COUNTRY})
+    assert skipped["question"] == "rf_urine"
+    set_de = await _json(conv, {"user": "b", "command": "region", "arg": "de"})
+    assert "112" in set_de["replies"][0]["text"]
+    danger = await _json(conv, {"user": "b", "text": "не чувствую ног"})
+    first = next(r for r in danger["replies"] if r["kind"] == "outcome")["text"].split("\n")[0]
+    assert "112" in first and "местн" not in first
+    assert danger["question"] != COUNTRY, "asked once: never again"

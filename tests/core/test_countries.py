@@ -7,6 +7,7 @@ that country fails the test: fix the number, or leave it out (see README, "Addin
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -28,7 +29,25 @@ REQUIRED = (
 # Countries whose ambulance number phonenumbers does not know: screens give them the generic
 # "112 or your local emergency number". Serbia's 194 (since 2017) is missing upstream.
 NO_VERIFIED_AMBULANCE = {"RS"}
-MULTI_ZONE = {"US", "CA", "RU", "AU", "BR", "MX", "ID"}
+MULTI_ZONE = {"US", "CA", "RU", "AU", "BR", "MX", "ID", "ES", "PT", "CL", "MN"}
+# Clocks tzdata keeps in a country that get no button of their own (a typed city or a shared
+# location still sets them): tiny places, an unofficial clock, a contested one.
+NO_BUTTON = {
+    "America/Adak": "the Aleutian Islands west of 169°W, a few hundred people",
+    "Australia/Lord_Howe": "Lord Howe Island, a few hundred people",
+    "Australia/Eucla": "Eucla, an unofficial clock of a few hundred people",
+    "Pacific/Chatham": "the Chatham Islands, some 600 people",
+    "Asia/Urumqi": "Xinjiang time, unofficial: China keeps one official clock",
+    "Europe/Simferopol": "contested (see bot/core/countries/location.py)",
+    "America/Blanc-Sablon": "Quebec's Lower North Shore, a few thousand people",
+    "America/Atikokan": "northwestern Ontario without daylight saving, a few thousand",
+    "America/Creston": "Creston, British Columbia",
+    "America/Dawson_Creek": "northeastern British Columbia",
+    "America/Fort_Nelson": "northeastern British Columbia",
+    "America/Whitehorse": "Yukon, some 45,000 people",
+    "America/Dawson": "Yukon",
+    "America/Ojinaga": "Ojinaga, Chihuahua, on the Texas border",
+}
 
 
 def _digits(number: str) -> str:
@@ -84,8 +103,25 @@ def test_time_zones_exist_and_belong_to_the_country(country: Country) -> None:
         assert _zone_countries().get(choice.zone) == country.code, choice.zone
 
 
+@pytest.mark.parametrize("country", COUNTRIES, ids=lambda c: c.code)
+def test_every_clock_tzdata_keeps_in_a_country_has_a_button(country: Country) -> None:
+    """Zones keeping a different clock (January or July offset) in tzdata's zone.tab need a
+    button, so the question is asked wherever it matters: the list follows the data."""
+
+    def clock(zone: str) -> tuple[object, ...]:
+        return tuple(ZoneInfo(zone).utcoffset(datetime(2026, m, 15)) for m in (1, 7))
+
+    ours = {clock(z.zone) for z in country.zones}
+    missing = [
+        zone
+        for zone, code in _zone_countries().items()
+        if code == country.code and clock(zone) not in ours and zone not in NO_BUTTON
+    ]
+    assert missing == [], f"{country.code}: add a zone button for {missing}"
+
+
 def test_multi_zone_countries_offer_a_choice() -> None:
-    assert {c.code for c in COUNTRIES if len(c.zones) > 1} == MULTI_ZONE
+    assert {c.code for c in COUNTRIES if len(c.zones) > 1} >= MULTI_ZONE
     # Kazakhstan has kept one clock since March 2024: no question to ask.
     kz = CATALOG.get("KZ")
     assert kz is not None and CATALOG.needs_zone_choice(kz) == ()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.messages import EventKind, ReplyKind
+from bot.core.session import Session
 from tests.conftest import Chat
 from tests.core.walk import walk
 
@@ -86,3 +90,43 @@ def test_the_result_shows_the_country_with_a_change_button(engine: Engine) -> No
     chat.press("AT")
     assert chat.session.country == "AT"
     assert any(r.kind is ReplyKind.OUTCOME for r in chat.replies), "the result, renumbered"
+
+
+SAMPLE = ["US", "GB", "DE", "RU", "IL", "AU", "IN", "KZ", "JP", "NZ", "BR", "TR", None]
+
+
+def _has(text: str, number: str) -> bool:
+    return re.search(rf"(?<!\d){re.escape(number)}(?![\d])", text) is not None
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+@pytest.mark.parametrize("code", SAMPLE)
+def test_every_text_naming_a_number_names_only_the_persons(
+    engine: Engine, countries: CountryCatalog, locale: str, code: str | None
+) -> None:
+    """Each text with ``{number}`` (welcome, warnings, the hospital question, results,
+    reminders, /about, errors, the summary...) rendered for a person in ``code``: it names
+    their country's number, or "112 or your local emergency number" with none, and never
+    another country's emergency number."""
+    country = countries.get(code)
+    own = set(country.emergency_numbers) if country else {"112"}
+    foreign = {n for c in countries for n in c.emergency_numbers if len(n) >= 3 and n not in own}
+    session = Session(user="u", locale=locale, country=code)
+    expected = engine.render.numbers(session)["number"]
+    keys = [
+        k for k in engine.catalog.texts[locale] if "{number}" in str(engine.catalog.raw(k, locale))
+    ]
+    assert len(keys) >= 15
+    for key in keys:
+        text = engine.render.t(key, session, **_FILLERS)
+        assert expected in text, key
+        wrong = sorted(n for n in foreign if _has(text, n))
+        assert wrong == [], f"{key} names {wrong} for {code}"
+    if country is None:
+        assert expected == engine.catalog.text("ui.number_unknown", locale)
+
+
+_FILLERS = {
+    "finding": "x", "facts": "x", "label": "x", "date": "x", "level": "x", "answer": "x",
+    "answers": "x", "country": "x", "zone": "x", "line": "x",
+}  # fmt: skip

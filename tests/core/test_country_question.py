@@ -144,3 +144,75 @@ def test_region_de_puts_112_on_every_emergency_first_line(engine: Engine, locale
     replies = chat.press("legs_paralysed")
     first = next(r for r in replies if r.kind is ReplyKind.OUTCOME).text.split("\n")[0]
     assert "112" in first and "local" not in first and "местн" not in first
+
+
+@pytest.mark.parametrize(
+    ("tag", "first"),
+    [
+        ("en-GB", "GB"), ("en-IN", "IN"), ("pt-BR", "BR"), ("pt-br", "BR"), ("pt-PT", "PT"),
+        ("es-ES", "ES"), ("es-MX", "MX"), ("zh-TW", "TW"), ("sv-SE", "SE"), ("fr-CA", "CA"),
+        ("de-CH", "CH"), ("ru-KZ", "KZ"), ("uk", "UA"), ("hi", "IN"), ("ja", "JP"),
+    ],
+)  # fmt: skip
+def test_a_platform_region_orders_the_buttons_and_decides_nothing(
+    asking: Engine, tag: str, first: str
+) -> None:
+    """Discord's locale (``en-GB``) or Telegram's ``language_code`` (``pt-br``): that
+    country is the first button; the person still picks (or skips)."""
+    chat = Chat(asking, locale=tag, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.question == "region"
+    assert chat.choices[0] == first and chat.choices[-1] == "skip"
+    assert len(chat.choices) == len(set(chat.choices)) >= 4
+    assert chat.session.country is None, "a language or locale never sets the country"
+    assert tag not in chat.session.to_json(), "the tag is not kept"
+    chat.press("skip")
+    assert chat.session.country is None and chat.question == "rf_urine"
+
+
+def test_the_language_we_speak_fills_the_buttons_after_the_tag(asking: Engine) -> None:
+    chat = Chat(asking, locale="pt-BR", first_time=True)  # we speak English to them
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.choices[:2] == ["BR", "PT"] and "US" in chat.choices
+    assert asking.render.locale(chat.session) == "en"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en", "I can't feel my legs"), ("ru", "не чувствую ног")]
+)
+def test_a_danger_sign_typed_first_stops_at_once_then_asks(
+    asking: Engine, locale: str, typed: str
+) -> None:
+    chat = Chat(asking, locale=locale, first_time=True)
+    replies = chat.type(typed)  # the very first message
+    assert replies[0].kind is ReplyKind.WARNING
+    first = next(r for r in replies if r.kind is ReplyKind.OUTCOME)
+    assert asking.catalog.text("ui.number_unknown", locale) in first.text.split("\n")[0]
+    assert replies[-1].key == "country.ask" and chat.question == "region"
+    chat.type("🇮🇱")
+    again = next(r for r in chat.replies if r.kind is ReplyKind.OUTCOME)
+    assert "101" in again.text.split("\n")[0], "now the exact number: Israel's ambulance"
+
+
+def test_the_real_bot_asks() -> None:
+    from bot.app import build_engine
+    from bot.settings import Settings
+
+    engine = build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert engine.ask_country and engine.default_country is None
+    chat = Chat(engine, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    assert chat.question == "region" and chat.session.pending is not None
+
+
+def test_an_old_button_leaves_the_country_question_waiting(asking: Engine) -> None:
+    chat = Chat(asking, first_time=True)
+    chat.start()
+    chat.press("none_of_these")
+    replies = chat.send(EventKind.CHOICE, "none_of_these", "rf_emergency")  # pressed twice
+    assert replies[0].refused and replies[-1].key == "country.ask"
+    chat.press("DE")
+    assert chat.session.country == "DE" and chat.question == "rf_urine"

@@ -27,7 +27,6 @@ CONVERSATION = {
         "messages",
         "reminders",
         "content",
-        "regions",
         "prompts",
         "effects",
     )

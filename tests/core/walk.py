@@ -19,7 +19,10 @@ CALM: Mapping[str, str] = {
     "pregnancy_signs": "none_of_these",
     "ed_transport": "can_travel",
     "profile": "still_true",
+    "region": "skip",  # "Where are you now?", asked once of a first-time person
 }
+# The question id of "Where are you now?" (the country prompt's buttons carry it).
+COUNTRY = "region"
 AB = ("age", "about")
 # The questions a calm person answers, in order (no danger sign, nothing remembered yet).
 CALM_PATH: tuple[tuple[str, str], ...] = tuple(

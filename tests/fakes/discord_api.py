@@ -1864,6 +1864,33 @@ class FakeDiscord:
             data["resolved"] = resolved
         return await self._start_interaction(APPLICATION_COMMAND, data, who, channel, locale)
 
+    async def autocomplete(
+        self,
+        name: str,
+        option: str,
+        typed: str,
+        *,
+        user: FakeUser | int | None = None,
+        dm: bool = False,
+        locale: str | None = None,
+    ) -> list[JSON]:
+        """A user types ``typed`` into option ``option`` of ``/name``: the choices the bot
+        offers (an APPLICATION_COMMAND_AUTOCOMPLETE interaction and its type-8 answer)."""
+        who = self._user(user)
+        channel = self._ensure_dm(who) if dm else self.channels[self.channel_id]
+        command = self._command_for(name, dm, True)
+        assert command is not None
+        spec = next((o for o in command.get("options", []) if o["name"] == option), None)
+        if spec is None or not spec.get("autocomplete"):
+            raise AssertionError(f"option {option!r} of /{name} has no autocomplete")
+        focused = {"name": option, "type": spec["type"], "value": typed, "focused": True}
+        data: JSON = {"id": str(command["id"]), "name": name, "type": 1, "options": [focused]}
+        iid = await self._start_interaction(AUTOCOMPLETE, data, who, channel, locale)
+        await self.wait_for("interaction_response", lambda e: e.interaction_id == iid)
+        interaction = self.interactions[iid]
+        assert interaction.response_type == CB_AUTOCOMPLETE, interaction.error
+        return interaction.autocomplete_choices or []
+
     def _clicker(self, msg: FakeMessage, user: FakeUser | int | None) -> FakeUser:
         if user is not None:
             who = self._user(user)

@@ -66,7 +66,8 @@ STOP_GRACE: Final = 10.0
 REPLY_BUDGET: Final = 1.0
 #: The language tag Discord reports for everyone who never changed theirs: it names a language,
 #: not a country (see :meth:`bot.core.hints.Hints.from_platform`).
-UNCHOSEN_LOCALE: Final = "en-US"
+UNCHOSEN_LOCALE: Final = views.UNCHOSEN_LOCALE
+_hint = views.platform_hint
 
 
 class DiscordAdapter:
@@ -416,12 +417,6 @@ def _private(interaction: discord.Interaction) -> bool:
     """Replies are ephemeral (for the person alone) everywhere but the bot's own DM, which is
     private already; when in doubt, ephemeral."""
     return interaction.guild_id is not None or not interaction.context.dm_channel
-
-
-def _hint(interaction: discord.Interaction) -> str | None:
-    """The client's language tag as a hint for the core (which orders country buttons by it
-    and never decides from it); only Discord's everyone-default ``en-US`` loses its country."""
-    return Hints.from_platform(interaction.locale.value, unchosen=UNCHOSEN_LOCALE).tag
 
 
 def _press_key(event: Event) -> str:

@@ -25,13 +25,16 @@ from bot.adapters.discord import format as fmt
 from bot.core.content import normalize_locale
 from bot.core.hints import Hints
 from bot.core.messages import EventKind, Reply
-from bot.core.regions import REGIONS
 from bot.logs import error_site
 from bot.service import Conversations
 
 log = logging.getLogger("backcheck.discord")
 
 NO_MENTIONS: Final = discord.AllowedMentions.none()
+#: Discord shows at most 25 autocomplete choices.
+AUTOCOMPLETE_LIMIT: Final = 25
+#: The locale Discord reports for everyone who never chose one: a language, not a country.
+UNCHOSEN_LOCALE: Final = "en-US"
 #: Servers, the bot's own DMs and other private channels (DMs and group DMs between people, for
 #: those who installed the app to their account); replies outside the bot's DM are ephemeral.
 CONTEXTS: Final = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
@@ -205,7 +208,8 @@ class CommandTexts(app_commands.Translator):
 
 def build_commands(conversations: Conversations, on_command: OnCommand) -> list[Command]:
     """``/backpain``, ``/back``, ``/restart``, ``/help``, ``/about``, ``/summary``, ``/stop``,
-    ``/forget``, ``/language [en|ru]`` and ``/region [eu|uk|…]``, each calling ``on_command``."""
+    ``/forget``, ``/language [en|ru]`` and ``/country [name]`` (also ``/region``, its old name),
+    each calling ``on_command``."""
 
     def described(key: str) -> app_commands.locale_str:
         default = Hints(conversations.locales[0])
@@ -236,12 +240,41 @@ def build_commands(conversations: Conversations, on_command: OnCommand) -> list[
     async def language(interaction: discord.Interaction, language: str | None = None) -> None:
         await on_command(interaction, EventKind.LANGUAGE, language)
 
-    @app_commands.describe(region=described("discord.option_region"))
-    @app_commands.choices(
-        region=[app_commands.Choice(name=described(f"regions.{r}"), value=r) for r in REGIONS]
-    )
+    async def suggest(
+        interaction: discord.Interaction, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        """The countries matching what is typed so far, the likeliest for the person's
+        Discord locale first; a name typed without picking one is understood too."""
+        return country_suggestions(conversations, typed, platform_hint(interaction))
+
+    @app_commands.describe(country=described("discord.option_country"))
+    @app_commands.autocomplete(country=suggest)
+    async def country(interaction: discord.Interaction, country: str | None = None) -> None:
+        await on_command(interaction, EventKind.REGION, country)
+
+    @app_commands.describe(region=described("discord.option_country"))
+    @app_commands.autocomplete(region=suggest)
     async def region(interaction: discord.Interaction, region: str | None = None) -> None:
         await on_command(interaction, EventKind.REGION, region)
 
     commands = [command(name, simple(kind)) for name, kind in fmt.COMMANDS.items()]
-    return [*commands, command("language", language), command("region", region)]
+    return [
+        *commands,
+        command("language", language),
+        command("country", country),
+        command("region", region),
+    ]
+
+
+def country_suggestions(
+    conversations: Conversations, typed: str, hint: str | None
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices for ``/country``: "🇩🇪 Germany" -> ``DE``, at most Discord's 25."""
+    found = conversations.countries(typed, Hints(hint), limit=AUTOCOMPLETE_LIMIT)
+    return [app_commands.Choice(name=shorten(c.label, 100), value=c.id) for c in found]
+
+
+def platform_hint(interaction: discord.Interaction) -> str | None:
+    """The client's language tag as a hint for the core (which orders country buttons by it
+    and never decides from it); only Discord's everyone-default ``en-US`` loses its country."""
+    return Hints.from_platform(interaction.locale.value, unchosen=UNCHOSEN_LOCALE).tag

@@ -78,8 +78,9 @@ RATE_LIMIT_RETRIES: Final = 5
 PRIVATE: Final = filters.ChatType.PRIVATE
 SERVICE: Final = filters.StatusUpdate.ALL
 EDITED: Final = filters.UpdateType.EDITED
-#: Replies asking where the person is: they also get a "share location" keyboard button.
-LOCATION_PROMPTS: Final = frozenset({"country.ask"})
+#: Replies asking where the person is (the country, the time zone): they also get a "share
+#: location" keyboard button.
+LOCATION_PROMPTS: Final = frozenset({"country.ask", "country.choose_zone"})
 
 
 def build_application(settings: Settings) -> TelegramApp:

@@ -16,6 +16,26 @@ from bot.core.errors import ContentError
 FILE_NAME = "countries.yaml"
 
 
+def language_of(tag: str) -> str:
+    """``pt-BR`` -> ``pt``: the language subtag of a BCP 47 tag, lower case."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def region_of(tag: str) -> str | None:
+    """The region subtag of a BCP 47 language tag, if it names a country.
+
+    ``en-GB`` -> GB, ``pt-br`` (Telegram) -> BR, ``zh-Hant-TW`` -> TW, ``sr_Latn_RS`` -> RS;
+    ``uk`` (Ukrainian), ``es-419`` (Latin America), ``zh-hans`` (a script) and
+    ``en-u-ca-gregory`` (an extension) -> None. Only a two-letter subtag right after the
+    language, or after its script, is a region; anything later is a variant or extension.
+    """
+    parts = tag.replace("_", "-").split("-")[1:3]
+    if parts and len(parts[0]) == 4 and parts[0].isalpha():
+        parts = parts[1:]  # a script: Latn, Cyrl, Hant
+    first = parts[0] if parts else ""
+    return first.upper() if len(first) == 2 and first.isascii() and first.isalpha() else None
+
+
 class CountryCatalog:
     """Countries by ISO 3166-1 alpha-2 code, with name lookup and button ordering."""
 
@@ -70,18 +90,35 @@ class CountryCatalog:
         A region in a hint comes first (``en-GB`` -> GB, ``pt-BR`` -> BR), then the countries
         that speak each hint's language, then the file's fallback list.
         """
-        tags = [t.replace("_", "-").split("-") for t in locale_hints if t]
-        order: list[str] = []
-        for parts in tags:
-            order.extend(p.upper() for p in parts[1:] if len(p) == 2)
-        for parts in tags:
-            order.extend(self._data.likely.get(parts[0].lower(), ()))
+        tags = [t for t in locale_hints if t]
+        order = [code for code in map(region_of, tags) if code]
+        for tag in tags:
+            order.extend(self._data.likely.get(language_of(tag), ()))
         order.extend(self._data.fallback)
         seen: list[str] = []
         for code in order:
             if code in self._data.countries and code not in seen:
                 seen.append(code)
         return seen[:limit]
+
+    def suggest(
+        self, typed: str, locale_hints: Iterable[str | None], limit: int = 25
+    ) -> list[Country]:
+        """The countries to offer while someone types (Discord's autocomplete).
+
+        With nothing typed, the likeliest for the hints (the same as the buttons); else the
+        country the text names (typos forgiven, a flag, a code) first, then every country
+        with a name starting with it, the likeliest for the hints first.
+        """
+        hints = list(locale_hints)
+        if not typed.strip():
+            return [c for c in map(self.get, self.likely(hints, limit)) if c is not None]
+        named = self.resolve(typed, from_command=True)
+        rank = {code: i for i, code in enumerate(self.likely(hints, limit=len(self)))}
+        codes = sorted(self._names.starting(typed), key=lambda c: rank.get(c, len(rank)))
+        if named is not None:
+            codes = [named.code, *(c for c in codes if c != named.code)]
+        return [c for c in map(self.get, codes[:limit]) if c is not None]
 
     def needs_zone_choice(self, country: Country | None) -> tuple[ZoneChoice, ...]:
         """The zones to offer when ``country`` keeps several clocks; empty when it has one."""

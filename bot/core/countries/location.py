@@ -38,6 +38,16 @@ def from_location(lat: float, lon: float) -> tuple[str | None, str | None]:
     return _zone_countries().get(zone), zone
 
 
+def country_of_zone(zone: str) -> str | None:
+    """The country tzdata's ``zone.tab`` gives ``zone`` (``America/Detroit`` -> US)."""
+    return _zone_countries().get(zone)
+
+
+def zones_of(code: str) -> list[str]:
+    """Every zone ``zone.tab`` lists for the country ``code``, in the file's order."""
+    return [zone for zone, country in _zone_countries().items() if country == code]
+
+
 def _valid(lat: float, lon: float) -> bool:
     try:
         lat, lon = float(lat), float(lon)

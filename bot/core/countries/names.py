@@ -124,6 +124,18 @@ class NameIndex:
             return found
         return self._closest(key)
 
+    def starting(self, text: str) -> list[str]:
+        """Codes of the countries with a name (either language, or an alias) that starts
+        with ``text`` or has a word that does ("kor" -> KR; "ю" -> ZA, KR), in name order."""
+        key = normalize(text)
+        if not key:
+            return []
+        found: dict[str, None] = {}
+        for form in self._choices:
+            if form.startswith(key) or f" {key}" in f" {form}":
+                found.setdefault(self._forms[form])
+        return list(found)
+
     def _closest(self, key: str) -> str | None:
         """A typo of one name: close enough, same first letter, and no rival country near."""
         if len(key) < _FUZZY_FROM:

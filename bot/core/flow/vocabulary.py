@@ -28,6 +28,7 @@ LANGUAGE: Final = "language"
 REGION: Final = "region"
 PROMPT_COMPRESS: Final = "compress"
 PROMPT_CHECKIN: Final = "checkin"
+PROMPT_ZONE: Final = "zone:"
 CONFIRM_YES: Final = "confirm_yes"
 CONFIRM_NO: Final = "confirm_no"
 CONFIRM_UNSURE: Final = "not_sure"
@@ -45,7 +46,7 @@ LABELLED_CHOICES: Final = (
 UI_TEXTS: Final = (
     "welcome", "resume", "answer_this_first", "use_buttons", "back_at_start", "help", "about",
     "language_set", "region_set", "forgotten", "already_answered", "red_flag_typed",
-    "red_flag_noted", "confirm", "confirm_thanks", "choose_language", "choose_region",
+    "red_flag_noted", "confirm", "confirm_thanks", "choose_language",
     "language_name", "anything_else", "followups", "not_a_diagnosis",
     "because", "because_nothing", "you_wrote", "summary_title", "summary_level",
     "summary_footer", "urgent_unknown_region", "error", "unavailable", "your_answer",

@@ -30,7 +30,7 @@ from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.session import Session
 from bot.service import Conversations, Turn
 from bot.settings import Settings
-from tests.core.walk import CALM
+from tests.core.walk import CALM, COUNTRY
 from tests.fakes.discord_api import FakeDiscord, FakeMessage, FakeUser
 
 pytestmark = [
@@ -208,6 +208,17 @@ class Person:
             messages.append(await self.next_dm())
         return messages
 
+    async def first_answer(
+        self, first: FakeMessage, choice: str = "none_of_these", country: str = "skip"
+    ) -> FakeMessage:
+        """Answer the first screen with ``choice``, then "Where are you now?" (asked once,
+        of a first-time person, right after it) with ``country``: the next question, which
+        the pressed message became."""
+        (asked,) = await self.replies(await self.press(first, choice))
+        assert question_of(asked) == COUNTRY and asked.id == first.id
+        (after,) = await self.replies(await self.press(asked, country))
+        return after
+
     async def walk_calm(self, question: FakeMessage) -> list[FakeMessage]:
         """Press the calm answer (else the first) to every question until an outcome; return
         the replies to the last press. Each answer edits the pressed question into the next one
@@ -327,9 +338,8 @@ async def test_russian_from_the_interaction_locale(bot: Bot, fake: FakeDiscord) 
     (first,) = await person.replies(await person.command("backpain"))
     assert first.content.startswith(bot.text("ui.welcome", "ru")[:40])
     assert first.labels[0] == bot.text("choices.none_of_these", "ru")
-    iid = await person.press(first, "none_of_these")
-    (second,) = await person.replies(iid)
-    label = bot.text("choices.none_of_these", "ru")
+    second = await person.first_answer(first)
+    label = bot.text("country.skip", "ru")
     assert second.content.startswith("-# " + bot.text("ui.your_answer", "ru", answer=label))
     assert second.content.endswith(bot.text("questions.rf_urine.text", "ru"))
 
@@ -373,8 +383,7 @@ async def test_a_press_after_a_restart_continues(
         client = first_bot.adapter.client
     async with running(settings, fake, engine) as second_bot:
         assert second_bot.adapter.client is not client
-        iid = await alice.press(first, "none_of_these")
-        (second,) = await alice.replies(iid)
+        second = await alice.first_answer(first)
         assert question_of(second) == "rf_urine" and second.id == first.id
         assert await second_bot.state(alice.user) == "rf_urine"
     assert len(fake.identify_payloads) == 2
@@ -398,7 +407,7 @@ async def test_stale_forged_and_foreign_presses_change_nothing(
     bot: Bot, fake: FakeDiscord, alice: Person
 ) -> None:
     (first,) = await alice.replies(await alice.command("backpain"))
-    (second,) = await alice.replies(await alice.press(first, "none_of_these"))
+    second = await alice.first_answer(first)
     assert await bot.state(alice.user) == "rf_urine"
 
     presses = [
@@ -439,7 +448,7 @@ async def test_a_double_press_answers_once(bot: Bot, fake: FakeDiscord, alice: P
     assert kinds[0] in (4, 6), "the other, answered at once or deferred, is told it was answered"
     assert await bot.state(alice.user) == "rf_urine"
     for replies in outcomes:
-        assert question_of(replies) == "rf_urine"
+        assert question_of(replies) == COUNTRY, "a first-time person: 'Where are you now?'"
 
 
 async def test_forget_deletes_the_session(bot: Bot, fake: FakeDiscord, alice: Person) -> None:
@@ -465,7 +474,41 @@ async def test_language_and_region_commands(bot: Bot, fake: FakeDiscord, alice: 
     assert bot.text("ui.language_set", "ru") in current.content
     assert current.content.endswith(bot.text("questions.rf_emergency.text", "ru"))
     (done,) = await alice.replies(await alice.command("region", {"region": "uk"}))
+    assert "999" in done.content, "the old /region uk still means the United Kingdom"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "first"),
+    [
+        ("en-GB", "", "GB"), ("pt-BR", "", "BR"), ("es-ES", "", "ES"), ("zh-TW", "", "TW"),
+        ("uk", "", "UA"), ("en-US", "", "US"), ("en-GB", "ger", "DE"), ("ru", "герм", "DE"),
+        ("en-US", "united", "US"), ("en-GB", "united", "GB"), ("ru", "казахстан", "KZ"),
+    ],
+)  # fmt: skip
+async def test_country_autocomplete_orders_by_the_locale_and_follows_the_typing(
+    bot: Bot, fake: FakeDiscord, locale: str, typed: str, first: str
+) -> None:
+    person = fake.make_user(1_300_000_000_000_004_001, "Kai", locale=locale)
+    for name, option in (("country", "country"), ("region", "region")):
+        choices = await fake.autocomplete(name, option, typed, user=person)
+        assert 1 <= len(choices) <= 25 and choices[0]["value"] == first, choices
+        assert all(len(c["name"]) <= 100 and len(c["value"]) == 2 for c in choices)
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.id}")
+    assert session is None, "suggesting sets nothing, not even a session"
+
+
+async def test_country_command_takes_a_pick_or_a_typed_name(bot: Bot, fake: FakeDiscord) -> None:
+    person = Person(fake, fake.make_user(1_300_000_000_000_004_002, "Ola", locale="en-GB"))
+    await person.replies(await person.command("backpain"))
+    done = await person.reply(await person.command("country", {"country": "GB"}))
     assert "999" in done.content
+    done = await person.reply(await person.command("country", {"country": "германия"}))
+    assert "112" in done.content and "local" not in done.content
+    sorry = await person.reply(await person.command("region", {"region": "atlantis"}))
+    mention = f"</country:{bot.adapter.mentions['country']}>"
+    assert sorry.content.startswith(bot.text("country.unknown").replace("/country", mention))
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.user.id}")
+    assert session is not None and session.country == "DE", "an unknown name changes nothing"
 
 
 class ManyChoices(Conversations):
@@ -593,7 +636,7 @@ async def test_help_names_commands_as_clickable_mentions(bot: Bot, fake: FakeDis
     ids = {c["name"]: int(c["id"]) for c in fake.global_commands}
     assert bot.adapter.mentions == ids
     help_text = await Person(fake, fake.default_user).reply(await fake.slash_command("help"))
-    for name in ("back", "restart", "language", "region", "forget"):
+    for name in ("back", "restart", "language", "country", "forget"):
         assert f"</{name}:{ids[name]}>" in help_text.content
     assert "\n/" not in help_text.content, "no command left as plain text"
 
@@ -616,6 +659,7 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     catalog = bot.app.conversations.engine.catalog
     session = bot.app.conversations.engine.new_session(f"dc:{alice.user.id}")
     session.state, session.locale = "rf_urine", "en"
+    session.asked_country = True  # a returning person: "Where are you now?" was asked
     question = bot.app.conversations.engine.render.question(session)
     await bot.app.conversations.storage.sessions.save(session)
     note = Reply(ReplyKind.INFO, "k", "How is your back today?")
@@ -684,7 +728,7 @@ async def test_a_burst_is_acknowledged_in_time_and_everyone_answered(
         *(Person(fake, p).press(q, "none_of_these") for p, q in zip(people, firsts, strict=True))
     )
     for p, iid in zip(people, presses, strict=True):
-        assert question_of((await Person(fake, p).replies(iid))[-1]) == "rf_urine"
+        assert question_of((await Person(fake, p).replies(iid))[-1]) == COUNTRY
     for iid in [*iids, *presses]:
         interaction = fake.interactions[iid]
         assert interaction.responded and interaction.error is None
@@ -747,7 +791,7 @@ async def test_slow_storage_is_acknowledged_in_time(
         press = await alice.press(first, "none_of_these")
         (second,) = await alice.replies(press)
         assert fake.interactions[press].response_type == 6
-        assert question_of(second) == "rf_urine" and second.id == first.id, "edited in place"
+        assert question_of(second) == COUNTRY and second.id == first.id, "edited in place"
         assert calls(fake, press) == ["POST /callback", "PATCH /messages/@original"]
         assert all(i.error is None for i in fake.interactions.values())
 
@@ -870,7 +914,7 @@ async def test_a_wrong_token_fails_the_start(
 async def test_commands_are_synced_with_russian_descriptions(bot: Bot, fake: FakeDiscord) -> None:
     names = {c["name"] for c in fake.global_commands}
     assert names == {
-        *("backpain", "back", "restart", "language", "region"),
+        *("backpain", "back", "restart", "language", "country", "region"),
         *("about", "summary", "stop", "forget", "help"),
     }
     backpain = fake.find_command("backpain")
@@ -878,13 +922,14 @@ async def test_commands_are_synced_with_russian_descriptions(bot: Bot, fake: Fak
     catalog = bot.app.conversations.engine.catalog
     assert backpain["description"] == catalog.text("commands.backpain", "en")
     assert backpain["description_localizations"] == {"ru": catalog.text("commands.backpain", "ru")}
-    region = fake.find_command("region")
-    assert region is not None
-    (option,) = region["options"]
-    assert option["required"] is False
-    assert option["description_localizations"]["ru"] == catalog.text("discord.option_region", "ru")
-    uk = next(c for c in option["choices"] if c["value"] == "uk")
-    assert uk["name_localizations"] == {"ru": catalog.text("regions.uk", "ru")}
+    for name in ("country", "region"):  # /region: the old name, the same command
+        command = fake.find_command(name)
+        assert command is not None
+        (option,) = command["options"]
+        assert option["required"] is False and option["autocomplete"] is True
+        assert "choices" not in option or not option["choices"], "countries come as you type"
+        ru = catalog.text("discord.option_country", "ru")
+        assert option["description_localizations"]["ru"] == ru
     assert backpain["contexts"] == [0, 1, 2], "servers, the bot's DM, other private channels"
     assert backpain["integration_types"] == [0, 1], "installed to a server or to an account"
 
@@ -895,7 +940,7 @@ async def test_commands_go_to_one_guild_when_configured(
     settings = make_settings(fake, tmp_path, DISCORD_GUILD_ID=fake.guild_id)
     async with running(settings, fake, engine):
         assert fake.global_commands == []
-        assert len(fake.guild_commands[fake.guild_id]) == 10
+        assert len(fake.guild_commands[fake.guild_id]) == 11
         (welcome,) = await alice.replies(await alice.command("backpain"))
         assert welcome.ephemeral
 
@@ -972,3 +1017,19 @@ async def test_telegram_and_discord_in_one_process(
         assert welcome.content[:30] == str(sent.result["text"])[:30]
         stop.set()
         assert await asyncio.wait_for(task, 10) == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "first"), [("en-GB", "GB"), ("pt-BR", "BR"), ("es-ES", "ES"), ("en-US", "US")]
+)
+async def test_the_locale_orders_the_country_buttons_and_picks_nothing(
+    bot: Bot, fake: FakeDiscord, locale: str, first: str
+) -> None:
+    person = Person(fake, fake.make_user(1_300_000_000_000_004_003, "Noa", locale=locale))
+    (question,) = await person.replies(await person.command("backpain"))
+    (asked,) = await person.replies(await person.press(question, "none_of_these"))
+    assert question_of(asked) == COUNTRY
+    ids = [fmt.read_press(c).choice for c in asked.custom_ids]
+    assert ids[0] == first and ids[-1] == "skip"
+    session = await bot.app.conversations.storage.sessions.load(f"dc:{person.user.id}")
+    assert session is not None and session.country is None, "a locale never sets it"

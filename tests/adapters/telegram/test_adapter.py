@@ -31,7 +31,7 @@ from tests.adapters.conftest import (
     running,
 )
 from tests.conftest import ROOT
-from tests.core.walk import CALM
+from tests.core.walk import CALM, COUNTRY
 from tests.fakes.telegram_api import Call, FakeTelegram, unused_tcp_port
 
 RED_FLAG_TEXT = "I wet myself and can't feel my groin"
@@ -67,9 +67,10 @@ async def test_full_triage_by_buttons_in_the_users_language(
     assert question_id(first) == "rf_emergency"
     assert first.params["parse_mode"] == "HTML"
 
-    person.tap(first, "none_of_these")
-    (second,) = await person.next_screen()
-    label = text(bot, "choices.none_of_these", language)
+    second = await person.first_answer(first)  # and "Where are you now?" -> Skip
+    label = " · ".join(
+        [text(bot, "choices.none_of_these", language), text(bot, "country.skip", language)]
+    )
     assert second.params["message_id"] == first.result["message_id"], "the question is edited"
     assert plain(second) == "\n\n".join(
         [
@@ -96,8 +97,7 @@ async def test_full_triage_by_buttons_in_the_users_language(
 async def test_typed_red_flag_mid_flow_escalates_at_once(bot: Bot, alice: Person) -> None:
     alice.say("/start")
     _, first = await alice.replies()
-    alice.tap(first, "none_of_these")
-    await alice.next_screen()
+    await alice.first_answer(first)
 
     alice.say(RED_FLAG_TEXT)
     typed = await alice.replies()
@@ -116,8 +116,7 @@ async def test_back_restart_forget_language_and_region(
 ) -> None:
     alice.say("/start")
     _, first = await alice.replies()
-    alice.tap(first, "none_of_these")
-    await alice.next_screen()
+    await alice.first_answer(first)
 
     alice.say("/back")
     (again,) = await alice.replies()
@@ -190,8 +189,7 @@ async def test_stale_forged_and_double_presses_are_a_toast_and_nothing_else(
 ) -> None:
     alice.say("/start")
     _, first = await alice.replies()
-    alice.tap(first, "none_of_these")
-    (second,) = await alice.next_screen()
+    second = await alice.first_answer(first)
     refusal = text(bot, "ui.already_answered")
     shown = tg.message(1001, second.result["message_id"])
 
@@ -209,10 +207,11 @@ async def test_stale_forged_and_double_presses_are_a_toast_and_nothing_else(
     assert double.params["text"] == refusal
     alice.say("/help")
     await alice.replies()
-    assert not [c for c in tg.calls if c.method == "sendMessage" and c.at < double.at][2:], (
-        "no press sent a message: only the welcome and the first question were ever sent"
+    assert not [c for c in tg.calls if c.method == "sendMessage" and c.at < double.at][3:], (
+        "no press sent a message: only the welcome, the first question and the share-location"
+        " keyboard of 'Where are you now?' were ever sent"
     )
-    assert [c.method for c in tg.calls].count("editMessageText") == 2, "only real answers edit"
+    assert [c.method for c in tg.calls].count("editMessageText") == 3, "only real answers edit"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None
     assert [a.choice for a in session.answers] == ["none_of_these", "none_of_these"]
@@ -310,15 +309,18 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
     async with running(settings, tg):
         alice.say("/start")
         _, first = await alice.replies()
-        alice.tap(first, "none_of_these")
-        (second,) = await alice.next_screen()
+        second = await alice.first_answer(first)
 
     async with running(settings, tg) as bot:
         alice.tap(second, "none_of_these")
         (third,) = await alice.next_screen()
         assert third.params["message_id"] == second.result["message_id"]
         assert question_id(third) == "rf_hospital"
-        labels = [text(bot, "choices.none_of_these"), button_label(second, "none_of_these")]
+        labels = [
+            text(bot, "choices.none_of_these"),
+            text(bot, "country.skip"),
+            button_label(second, "none_of_these"),
+        ]
         so_far = text(bot, "telegram.so_far", answers=" · ".join(labels))
         assert plain(third).startswith(so_far + "\n\n"), "the answers survive a restart"
         session = await bot.app.conversations.storage.sessions.load("tg:1001")
@@ -529,7 +531,10 @@ async def test_a_question_to_question_press_costs_two_api_calls(
         person.tap(question, CALM[question_id(question)])
         screen = await person.next_screen()
         if len(screen) == 1 and screen[0].method == "editMessageText":
-            assert _api_calls(tg.calls[before:]) == ["answerCallbackQuery", "editMessageText"]
+            # "Where are you now?" also sends its share-location keyboard, once
+            location = ["sendMessage"] if question_id(screen[0]) == COUNTRY else []
+            expected = ["answerCallbackQuery", "editMessageText", *location]
+            assert _api_calls(tg.calls[before:]) == expected
             assert screen[0].params["message_id"] == question.result["message_id"]
             pressed += 1
         else:  # the last answer: the question is closed, the result arrives as new messages
@@ -737,3 +742,58 @@ async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
     assert question_id(question) == "rf_emergency"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None and session.country is None
+
+
+@pytest.mark.parametrize(
+    ("language_code", "first"),
+    [("pt-br", "BR"), ("en-gb", "GB"), ("es-mx", "MX"), ("en", "US"), ("ru", "RU"), ("uk", "UA")],
+)
+async def test_the_language_code_orders_the_country_buttons_and_picks_nothing(
+    bot: Bot, tg: FakeTelegram, language_code: str, first: str
+) -> None:
+    person = Person(tg, tg.make_user(2020, "Ana", "ana", language_code))
+    person.say("/start")
+    _, question = await person.replies()
+    person.tap(question, "none_of_these")
+    (asked,) = await person.next_screen()
+    assert question_id(asked) == COUNTRY
+    buttons = callback_buttons(asked)
+    assert buttons[0] == f"{COUNTRY}|{first}" and buttons[-1] == f"{COUNTRY}|skip"
+    assert person.location_offers, "private chat: the share-location keyboard comes too"
+    session = await bot.app.conversations.storage.sessions.load("tg:2020")
+    assert session is not None and session.country is None, "a language never sets it"
+    person.tap(asked, first)
+    (after,) = await person.next_screen()
+    assert question_id(after) == "rf_urine"
+    session = await bot.app.conversations.storage.sessions.load("tg:2020")
+    assert session is not None and session.country == first
+
+
+async def test_the_zone_question_comes_with_the_location_button_and_a_location_answers_it(
+    bot: Bot, tg: FakeTelegram, alice: Person
+) -> None:
+    alice.say("/start us")  # a deep link names the country: several clocks, none chosen yet
+    _, first = await alice.replies()
+    followups = (await alice.walk_calm(first))[-1]
+    assert question_id(followups) == "out_self_care"
+    alice.tap(followups, "checkins")
+    await tg.wait_for_call("answerCallbackQuery")
+    (asked,) = await alice.replies()
+    assert plain(asked) == text(bot, "country.choose_zone")
+    assert question_id(asked) == "zone:checkins" and "zone:checkins|America/Chicago" in (
+        callback_buttons(asked)
+    )
+    assert alice.location_offers == [], "the zone question is not the country question"
+    offer = await alice.next_message()
+    assert _location_button(offer)["request_location"] is True
+
+    tg.inject_payload({"location": {"latitude": 42.33, "longitude": -83.05}}, user=alice.user)
+    done = await alice.next_message()
+    assert plain(done) == text(bot, "country.zone_set", zone="Detroit")
+    assert done.params["reply_markup"] == {"remove_keyboard": True}
+    await alice.replies()
+    session = await bot.app.conversations.storage.sessions.load("tg:1001")
+    assert session is not None and (session.country, session.zone) == ("US", "America/Detroit")
+    assert "42.3" not in session.to_json()
+    due = await bot.app.conversations.storage.reminders.claim_due(now=2e10)
+    assert [r.kind for r in due if r.user == "tg:1001"] == ["checkin", "checkin"]

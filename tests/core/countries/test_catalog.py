@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.countries import CountryCatalog
+from bot.core.countries.catalog import region_of
 
 
 def test_get_by_code_in_any_case(countries: CountryCatalog) -> None:
@@ -60,3 +61,18 @@ def test_a_zone_payload_must_belong_to_the_country(countries: CountryCatalog) ->
     choice = countries.zone_choice(ru, "Asia/Omsk")
     assert choice is not None and choice.label("ru").startswith("Омск")
     assert countries.zone_choice(ru, "America/New_York") is None
+
+
+def test_region_of_reads_only_a_region_subtag() -> None:
+    cases = {
+        "en-GB": "GB", "pt-br": "BR", "pt_BR": "BR", "zh-Hant-TW": "TW", "sr-Latn-RS": "RS",
+        "uk": None, "es-419": None, "zh-hans": None, "en-u-ca-gregory": None, "": None,
+        "en-GB-oxendict": "GB", "und-DE": "DE",
+    }  # fmt: skip
+    for tag, region in cases.items():
+        assert region_of(tag) == region, tag
+
+
+def test_a_script_or_an_extension_orders_by_the_language(countries: CountryCatalog) -> None:
+    assert countries.likely(["zh-Hant-TW"])[0] == "TW"
+    assert countries.likely(["en-u-ca-gregory"])[0] == "US", "'ca' is a key, not Canada"
