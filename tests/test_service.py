@@ -37,7 +37,7 @@ async def test_conversation_survives_a_restart_with_sqlite(engine: Engine, tmp_p
 
     second = Conversations(engine, await open_sqlite(db, retention=RETENTION))
     turn = await second.handle("cli:u1", Event(EventKind.START))
-    assert turn.question == question == "rf_general"
+    assert turn.question == question == "about"
     assert turn.replies[0].key == "ui.resume"
     await second.storage.close()
 

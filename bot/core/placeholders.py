@@ -42,6 +42,7 @@ PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ui.picked", NUMBERS | {"label"}),
     ("ui.summary_title", NUMBERS | {"date"}),
     ("ui.summary_level", NUMBERS | {"level"}),
+    ("ui.advice_stays", NUMBERS | {"action"}),
     # bot.service and bot.adapters.telegram
     ("ui.your_answer", NUMBERS | {"answer"}),
     ("telegram.so_far", NUMBERS | {"answers"}),

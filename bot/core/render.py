@@ -185,8 +185,16 @@ class Renderer:
         )
 
     def outcome(self, session: Session, verdict: Verdict) -> list[Reply]:
-        """The result: action first, then what to do now, why; the details are buttons."""
+        """The result of the current outcome state, with the details as buttons under it."""
         state = self.flow.states[session.state or ""]
+        return [self.result(session, verdict, state), self.followups(session, state)]
+
+    def result(self, session: Session, verdict: Verdict, state: FlowState) -> Reply:
+        """The result of the outcome ``state``: action first, then what to do now, why.
+
+        Also shown early, while the questionnaire goes on (``early_levels`` in rules.yaml),
+        so it depends only on the state and the answers, not on where the session stands.
+        """
         level = state.outcome or verdict.level
         if level == AMBULANCE:
             parts = [self.t("outcomes.emergency_ambulance.text", session)]
@@ -198,14 +206,22 @@ class Renderer:
         text = "\n".join([*parts, self.because(session, verdict), closing])
         if len(text) > SCREEN:  # a long country line: one reason is enough, the card has all
             text = "\n".join([*parts, self.because(session, verdict, 1), closing])
-        outcome = Reply(
+        return Reply(
             ReplyKind.OUTCOME,
             state.text,
             text,
             question=state.name,
             findings=verdict.because,
         )
-        return [outcome, self.followups(session, state)]
+
+    def stays(self, session: Session, verdict: Verdict, state: FlowState) -> list[Reply]:
+        """The end of the questions after an early result that nothing changed: one line with
+        the action again, and the details as buttons (the result itself is already shown)."""
+        action = self.result(session, verdict, state).text.split("\n", 1)[0]
+        line = Reply(
+            ReplyKind.INFO, "ui.advice_stays", self.t("ui.advice_stays", session, action=action)
+        )
+        return [line, self.followups(session, state)]
 
     def _department(self, session: Session, verdict: Verdict) -> list[str]:
         """Hospital today; "call" as the headline when they can't walk or get there."""

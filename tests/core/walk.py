@@ -11,7 +11,6 @@ CALM: Mapping[str, str] = {
     "rf_urine": "none_of_these",
     "rf_hospital": "none_of_these",
     "rf_walk_more": "none_of_these",
-    "rf_general": "none_of_these",
     "onset": "next_day",
     "course": "improving",
     "age": "age_20_49",
@@ -20,11 +19,10 @@ CALM: Mapping[str, str] = {
     "ed_transport": "can_travel",
     "profile": "still_true",
 }
-AB = ("age", "about")
+AB = ("about", "age")
 # The questions a calm person answers, in order (no danger sign, nothing remembered yet).
 CALM_PATH: tuple[tuple[str, str], ...] = tuple(
-    (q, CALM[q])
-    for q in ("rf_emergency", "rf_urine", "rf_hospital", "rf_general", "onset", "course", *AB)
+    (q, CALM[q]) for q in ("rf_emergency", "rf_urine", "rf_hospital", *AB, "onset", "course")
 )
 
 
@@ -41,8 +39,9 @@ def walk(chat: Chat, answers: Mapping[str, str | Sequence[str]] | None = None) -
     queued: dict[str, list[str]] = {}
     for _ in range(60):
         question = chat.question
-        if chat.session.level is not None or question is None:
-            return chat.session.level
+        state = chat.engine.flow.states.get(chat.session.state or "")
+        if (state is not None and state.outcome is not None) or question is None:
+            return chat.session.level  # a result shown early does not end the walk
         # an unfolded single question (<group>__<item>) is calm when answered "absent"
         calm = "absent" if "__" in question else CALM.get(question)
         wanted = answers.get(question, calm)

@@ -87,7 +87,7 @@ BROKEN_FLOWS: list[tuple[str, str, str, str]] = [
         "unknown finding",
         "findings: [sharp_pain]}",
         "findings: [stabbing_agony]}",
-        "states.rf_general.choices[11].findings",
+        "states.rf_urine.choices[15].findings",
     ),
     ("unknown condition", "if: level_is_doctor,", "if: os.system,", "routes.by_level[3].if"),
     ("unknown level", "outcome: self_care", "outcome: relax", "states.out_self_care.outcome"),
