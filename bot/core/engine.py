@@ -560,6 +560,12 @@ class Engine:
             return [warning, *self._arrive(session, target, verdict)]
         if isinstance(session.pending, ChooseRegion | ChooseLanguage):
             session.pending = None
+        if (
+            session.pending is None
+            and session.state
+            and self._early(session, session.state, verdict)
+        ):
+            return [warning, *self._arrive(session, session.state, verdict)]  # urgent: say it now
         follow = self.render.t("ui.red_flag_noted", session)
         noted = Reply(ReplyKind.INFO, "ui.red_flag_noted", follow)
         return [warning, noted, self._current(session)]

@@ -88,3 +88,11 @@ def test_a_typed_answer_reaches_the_same_result(engine: Engine) -> None:
     replies = chat.press("burning")
     assert replies[0].kind is ReplyKind.OUTCOME and chat.level == "urgent_doctor"
     assert chat.replies[1].text == engine.catalog.text("ui.quick_check", "ru")
+
+
+def test_an_urgent_sign_typed_in_words_shows_the_result_at_once(chat: Chat) -> None:
+    chat.start()
+    chat.press("none_of_these")
+    replies = chat.type("I have a fever")
+    assert [r.kind for r in replies[:2]] == [ReplyKind.WARNING, ReplyKind.OUTCOME]
+    assert chat.level == "urgent_doctor" and chat.question == "rf_urine"

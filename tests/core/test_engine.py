@@ -225,12 +225,19 @@ def test_typed_red_flag_mid_flow_goes_to_emergency(chat: Chat) -> None:
 
 
 def test_typed_lesser_red_flag_is_noted_and_flow_continues(chat: Chat) -> None:
-    walk_to(chat, "onset")
+    walk_to(chat, "rf_hospital")
     replies = chat.type("I have a fever")
     assert replies[0].kind is ReplyKind.WARNING
     assert "fever_or_chills" in chat.session.noted
-    assert chat.question == "onset"
+    assert chat.question == "rf_hospital", "the cauda-equina signs could still raise it"
     assert walk(chat) == "urgent_doctor"
+
+
+def test_typed_lesser_red_flag_with_nothing_left_that_could_raise_it(chat: Chat) -> None:
+    walk_to(chat, "onset")
+    replies = chat.type("I have a fever")
+    assert [r.kind for r in replies[:2]] == [ReplyKind.WARNING, ReplyKind.OUTCOME]
+    assert chat.session.state == "out_urgent_doctor", "how it started cannot change it"
 
 
 def test_typed_doubt_asks_a_confirming_question(chat: Chat) -> None:
