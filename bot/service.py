@@ -106,7 +106,8 @@ class Conversations:
             locale=hints.locale(engine.catalog.locales, engine.default_locale),
             country=engine.default_country,
         )
-        return engine.render.t(key, session, **values)
+        with engine.render.commands(hints.commands):
+            return engine.render.t(key, session, **values)
 
     async def handle(
         self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None

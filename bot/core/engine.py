@@ -146,9 +146,11 @@ class Engine:
         """Apply ``event`` to ``session`` (in place): what to say, and what to schedule."""
         self._adopt_platform_hints(session, event)
         session.updated_at = self.clock()
-        notice = self._fit_to_flow(session)
+        with self.render.commands(event.commands):
+            notice = self._fit_to_flow(session)
         effects: list[Effect] = []
-        replies = self._handlers[event.kind](self, session, event, effects)
+        with self.render.commands(event.commands):
+            replies = self._handlers[event.kind](self, session, event, effects)
         return Step([notice, *replies] if notice else replies, tuple(effects))
 
     def handle(self, session: Session, event: Event) -> list[Reply]:

@@ -9,6 +9,9 @@ named (:meth:`Renderer.numbers`, the one place), and how the summary card for a 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from bot.core.content import Catalog
 from bot.core.countries import Country, CountryCatalog, Numbers
@@ -17,6 +20,7 @@ from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.pictures import Picture, alt_key, caption_key
+from bot.core.placeholders import DEFAULT_COMMANDS
 from bot.core.session import Answer, Session
 
 NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
@@ -34,6 +38,10 @@ NO_NSAIDS = frozenset({"dark_urine_after_exercise", "muscle_swelling_after_train
 MAX_STEPS = 5
 MAX_REASONS = 2  # the summary card for a doctor lists every answer
 SCREEN = 900  # characters of the first result message: one phone screen
+# How commands are called on the platform of the event being answered: one engine serves
+# every platform, and a step (synchronous, so nothing else runs meanwhile) renders under
+# the names its event brought (:meth:`Renderer.commands`).
+_COMMANDS: ContextVar[Mapping[str, str]] = ContextVar("commands", default=DEFAULT_COMMANDS)
 
 
 class Renderer:
@@ -55,8 +63,22 @@ class Renderer:
         self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
-        """A text in the session's locale with the emergency numbers always at hand."""
-        return self.catalog.text(key, self.locale(session), **self.numbers(session), **values)
+        """A text in the session's locale with the emergency numbers and the platform's
+        command names (``{start}``) always at hand."""
+        names = _COMMANDS.get()
+        return self.catalog.text(
+            key, self.locale(session), **self.numbers(session), **names, **values
+        )
+
+    @contextmanager
+    def commands(self, names: Mapping[str, str] | None) -> Iterator[None]:
+        """Render what happens inside with the platform's command names (None: the defaults,
+        ``/start`` and so on, as Telegram and the terminal call them)."""
+        token = _COMMANDS.set({**DEFAULT_COMMANDS, **names} if names else DEFAULT_COMMANDS)
+        try:
+            yield
+        finally:
+            _COMMANDS.reset(token)
 
     def locale(self, session: Session) -> str:
         return session.locale or self.catalog.locales[0]
