@@ -46,7 +46,9 @@ class Turn:
     answer (False for a refused or stale press, for one that began a new check, and for
     anything that is not a press); ``receipt`` is the "Your answer: …" line to show on the
     pressed message, in the person's language, when the press was recorded and the adapter
-    told us the label the person saw.
+    told us the label the person saw. ``so_far`` is the compact line of this check's
+    answers (bot/core/sofar.py) for a recorded press, to show above the next question when
+    the pressed message becomes it.
     """
 
     replies: list[Reply]
@@ -61,6 +63,7 @@ class Turn:
     question: str | None = field(default=None)
     recorded: bool = False
     receipt: str | None = None
+    so_far: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -216,6 +219,7 @@ class Conversations:
             question=question,
             recorded=recorded,
             receipt=receipt,
+            so_far=self.engine.render.so_far(session) if recorded else None,
         )
 
     def _unavailable(self, user: str, event: Event, exc: Exception) -> Turn:

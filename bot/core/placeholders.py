@@ -59,7 +59,7 @@ PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ui.advice_stays", FILLED | {"action"}),
     # bot.service and bot.adapters.telegram
     ("ui.your_answer", FILLED | {"answer"}),
-    ("telegram.so_far", FILLED | {"answers"}),
+    ("ui.so_far", FILLED | {"answers"}),
 )
 
 

@@ -22,6 +22,7 @@ from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.pictures import Picture, alt_key, caption_key
 from bot.core.placeholders import DEFAULT_COMMANDS
 from bot.core.session import Answer, Session
+from bot.core.sofar import compact
 
 NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
 AMBULANCE, DEPARTMENT = "emergency_ambulance", "emergency_department"
@@ -178,6 +179,16 @@ class Renderer:
                 buttons.append(Choice(c.id, self.t(c.label, session), c.findings))
         text = self.t("ui.anything_else", session)
         return Reply(ReplyKind.QUESTION, state.text, text, tuple(buttons), question=state.name)
+
+    def so_far(self, session: Session) -> str | None:
+        """The compact "so far" line of this check's answers (None before the first)."""
+        labels = []
+        for answer in session.answers:
+            state = self.flow.states.get(answer.question)
+            choice = state.choice(answer.choice) if state is not None else None
+            if choice is not None:
+                labels.append(self.t(choice.label, session))
+        return self.t("ui.so_far", session, answers=compact(labels)) if labels else None
 
     # -- results ------------------------------------------------------------------------
 

@@ -289,7 +289,7 @@ class DiscordAdapter:
             where = fmt.placement(
                 press=press, recorded=turn.recorded, replies=turn.replies, first=messages[0]
             )
-        await responder.send(messages, where, receipt=turn.receipt)
+        await responder.send(messages, where, receipt=turn.receipt, so_far=turn.so_far)
 
     # -- direct messages -----------------------------------------------------------------
 

@@ -313,7 +313,8 @@ def placement(
 
 
 def with_receipt(content: str, receipt: str | None, limit: int = MESSAGE_LIMIT) -> str:
-    """The next question under a small grey line with the answer just given (when it fits)."""
+    """The next question under a small grey line: the answers so far, or the one just given
+    (when it fits)."""
     if not receipt:
         return content
     line = "-# " + escape(receipt).replace("\n", " ")

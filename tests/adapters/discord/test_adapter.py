@@ -260,9 +260,12 @@ async def test_full_triage_in_a_server_is_private(
     (second,) = await alice.replies(await alice.press(first, "none_of_these"))
     assert second.id == first.id, "the pressed question became the next one"
     label = bot.text("choices.none_of_these")
-    assert second.content.startswith("-# " + bot.text("ui.your_answer", answer=label))
+    assert second.content.startswith("-# " + bot.text("ui.so_far", answers=label))
+    (third,) = await alice.replies(await alice.press(second, "none_of_these"))
+    both = bot.text("ui.so_far", answers=f"{label} · {label}")
+    assert third.id == first.id and third.content.startswith(f"-# {both}\n"), "as on Telegram"
 
-    outcome = await alice.walk_calm(second)
+    outcome = await alice.walk_calm(third)
     assert question_of(outcome[-1]) == "out_self_care", "the detail buttons end the result"
     assert outcome[0].content.startswith("**"), "an outcome leads with a bold line"
     first_line = bot.text("outcomes.self_care.action").split("\n")[0]
@@ -330,7 +333,7 @@ async def test_russian_from_the_interaction_locale(bot: Bot, fake: FakeDiscord) 
     iid = await person.press(first, "none_of_these")
     (second,) = await person.replies(iid)
     label = bot.text("choices.none_of_these", "ru")
-    assert second.content.startswith("-# " + bot.text("ui.your_answer", "ru", answer=label))
+    assert second.content.startswith("-# " + bot.text("ui.so_far", "ru", answers=label))
     assert second.content.endswith(bot.text("questions.rf_urine.text", "ru"))
 
 
@@ -625,9 +628,7 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     assert asked.content.startswith("How is your back today?\n\n") and asked.in_dm
     (next_question,) = await dm.replies(await dm.press(asked, CALM["rf_urine"]))
     assert next_question.in_dm and question_of(next_question) == "rf_hospital"
-    assert catalog.text("ui.your_answer", "en", answer=asked.labels[0])[:12] in (
-        next_question.content
-    )
+    assert catalog.text("ui.so_far", "en", answers=asked.labels[0])[:12] in (next_question.content)
 
     assert not await bot.adapter.deliver("tg:42", [note]), "not a Discord user"
     fake.dm_closed.add(alice.user.id)
