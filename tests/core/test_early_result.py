@@ -7,6 +7,10 @@ it, read from the rule table (bot/core/flow/ahead.py), then one line if nothing 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import random
+
 from bot.core.engine import Engine
 from bot.core.messages import EventKind, ReplyKind
 from tests.conftest import Chat
@@ -96,3 +100,51 @@ def test_an_urgent_sign_typed_in_words_shows_the_result_at_once(chat: Chat) -> N
     replies = chat.type("I have a fever")
     assert [r.kind for r in replies[:2]] == [ReplyKind.WARNING, ReplyKind.OUTCOME]
     assert chat.level == "urgent_doctor" and chat.question == "rf_urine"
+
+
+def _person(engine: Engine, rng: random.Random) -> dict[str, list[str]]:
+    """What one person would answer to every question: a few ticks per checklist, one
+    button elsewhere (danger signs rarer than calm answers, as in life)."""
+    story: dict[str, list[str]] = {}
+    for name, state in engine.flow.states.items():
+        ids = [c.id for c in state.choices if c.id != "not_sure" or not state.multi]
+        if not ids:
+            continue
+        if state.multi:
+            items = [i for i in ids if i != "none_of_these"]
+            story[name] = rng.sample(items, k=rng.choice([0, 0, 1, 1, 2, 3]))
+        else:
+            calm = "none_of_these" if "none_of_these" in ids else None
+            story[name] = [calm if calm and rng.random() < 0.6 else rng.choice(ids)]
+    return story
+
+
+def _tell(engine: Engine, story: dict[str, list[str]]) -> str | None:
+    chat = Chat(engine)
+    chat.start()
+    queued = {name: list(picks) for name, picks in story.items()}
+    for _ in range(80):
+        state = engine.flow.states[chat.session.state or engine.flow.start]
+        if state.outcome is not None:
+            return chat.level
+        question = chat.question or ""
+        picks = queued.get(question, [])
+        calm = "none_of_these" if "none_of_these" in chat.choices else chat.choices[0]
+        chat.press(picks.pop(0) if picks else calm)
+    raise AssertionError("no end")
+
+
+def test_skipping_never_changes_the_final_level(engine: Engine) -> None:
+    """The same people, with and without early results: skipped questions could not have
+    raised anybody's level (bot/core/flow/ahead.py), so every final level is the same."""
+    flow = copy.copy(engine.flow)
+    flow.rules = dataclasses.replace(flow.rules, early_levels=frozenset())
+    asked_all = Engine(flow, engine.catalog, engine.listener, clock=engine.clock)
+    rng = random.Random(13)
+    urgent = 0
+    for _ in range(1500):
+        story = _person(engine, rng)
+        level = _tell(engine, story)
+        assert level == _tell(asked_all, story), story
+        urgent += level == "urgent_doctor"
+    assert urgent > 100, "enough people see an early result"

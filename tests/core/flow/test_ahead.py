@@ -50,3 +50,16 @@ def test_skipping_follows_the_way_none_of_these_goes(ahead: Ahead, engine: Engin
     verdict = engine.flow.rules.verdict(["fever_or_chills"])
     assert ahead.skip(engine.flow.states["onset"], verdict) == "course"
     assert ahead.skip(engine.flow.states["course"], verdict) == "out_urgent_doctor"
+
+
+def test_a_combination_that_only_a_later_answer_completes(ahead: Ahead) -> None:
+    """Checked with the findings the questions ahead could add (for flows whose order puts
+    one half of a combination before the other)."""
+    rank = ahead.rules.rank("urgent_doctor")
+    known = frozenset({"painful_urination"})
+    later = {"flank_pain_or_blood_in_urine"}
+    assert ahead._completes(known, {"age_over_50"}, later, rank)  # C7 needs both
+    assert not ahead._completes(known, {"age_over_50"}, set(), rank), "nothing ahead to meet"
+    # with a fever known, the flank pain alone already means hospital (C5): the age adds nothing
+    fever = frozenset({"fever_or_chills"})
+    assert not ahead._completes(fever, {"age_over_50"}, later, rank)
