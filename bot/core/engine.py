@@ -146,10 +146,9 @@ class Engine:
         """Apply ``event`` to ``session`` (in place): what to say, and what to schedule."""
         self._adopt_platform_hints(session, event)
         session.updated_at = self.clock()
-        with self.render.commands(event.commands):
-            notice = self._fit_to_flow(session)
         effects: list[Effect] = []
-        with self.render.commands(event.commands):
+        with self.render.commands(event.commands):  # texts name commands as this platform does
+            notice = self._fit_to_flow(session)
             replies = self._handlers[event.kind](self, session, event, effects)
         return Step([notice, *replies] if notice else replies, tuple(effects))
 
@@ -512,7 +511,9 @@ class Engine:
             kept = [a for a in session.profile if a.question not in asked]
             new = [a for a in session.answers if a.question in self._profile_states]
             order = {name: i for i, name in enumerate(self._profile_order)}
-            session.profile[:] = sorted([*new, *kept], key=lambda a: order[a.question])
+            session.profile[:] = sorted(
+                [*new, *kept], key=lambda a: order.get(a.question, len(order))
+            )
 
     def _should_ask_country(self, session: Session) -> bool:
         return (
@@ -639,6 +640,9 @@ class Engine:
         for answer in session.profile:
             state = self.flow.states[answer.question]
             choice = state.choice(answer.choice)
+            if state.group is not None:  # an unfolded item: its label on the checklist
+                item = answer.question.removeprefix(f"{state.group}__")
+                choice = self.flow.states[state.group].choice(item) if answer.findings else None
             checklist = state.multi or state.group is not None
             if choice is not None and (not checklist or choice.findings):
                 labels.append(self.render.t(choice.label, session))

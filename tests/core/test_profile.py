@@ -94,3 +94,12 @@ def walk_to_profile(chat: Chat) -> None:
         calm = {"onset": "next_day", "course": "improving"}.get(chat.question or "")
         chat.press(calm or "none_of_these")
     raise AssertionError("the profile was not offered")
+
+
+def test_a_fact_given_on_an_unfolded_question_is_named_by_its_label(engine: Engine) -> None:
+    chat = Chat(engine)
+    walk(chat, {"about": ["not_sure"], "about__cancer": "present"})
+    chat.press("restart")
+    walk_to_profile(chat)
+    text = chat.replies[-1].text
+    assert "Cancer, now or before" in text and "Yes" not in text
