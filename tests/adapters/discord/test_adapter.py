@@ -325,6 +325,30 @@ async def test_full_triage_in_a_dm_uses_plain_messages(bot: Bot, fake: FakeDisco
     assert fake.visible_to(fake.bystander, from_bot=True) == []
 
 
+async def test_an_urgent_answer_shows_its_result_then_the_quick_check(
+    bot: Bot, fake: FakeDiscord, alice: Person
+) -> None:
+    """#13: the result as a new message at once, the pressed question marked answered; the
+    questions that could still change it edit in place; the end says the advice stays."""
+    (first,) = await alice.replies(await alice.command("backpain"))
+    (second,) = await alice.replies(await alice.press(first, "none_of_these"))
+    shown = await alice.replies(await alice.press(second, "fever"))
+    assert fake.message(second).components == [], "the pressed question is closed"
+    result = next(m for m in shown if bot.text("outcomes.urgent_doctor.action")[:20] in m.content)
+    assert result.content.startswith("**🩺"), "the action on the first line"
+    assert bot.text("ui.quick_check") in "\n".join(m.content for m in shown)
+    asked = shown[-1]
+    assert question_of(asked) == "rf_urine", "anything else on that list could raise it"
+    (hospital,) = await alice.replies(await alice.press(asked, "none_of_these"))
+    assert hospital.id == asked.id and question_of(hospital) == "rf_hospital"
+    assert hospital.content.startswith("-# "), "the so-far line above the edited question"
+    (about,) = await alice.replies(await alice.press(hospital, "none_of_these"))
+    assert question_of(about) == "about", "age, onset and course cannot raise it: skipped"
+    end = await alice.replies(await alice.press(about, "none_of_these"))
+    assert bot.text("ui.advice_stays", action="")[:10] in end[0].content
+    assert question_of(end[-1]) == "out_urgent_doctor", "the detail buttons close it"
+
+
 async def test_russian_from_the_interaction_locale(bot: Bot, fake: FakeDiscord) -> None:
     person = Person(fake, fake.make_user(1_300_000_000_000_002_001, "Masha", locale="ru"))
     (first,) = await person.replies(await person.command("backpain"))
