@@ -26,6 +26,7 @@ COMMANDS: Final = frozenset(
 )
 DEFAULT_COMMANDS: Final[Mapping[str, str]] = MappingProxyType({c: f"/{c}" for c in COMMANDS})
 #: What :meth:`bot.core.render.Renderer.t` (and so ``Conversations.say``) fills for every key.
+#: A key's own names (below) win over these: ``{country}`` in ``country.set`` is the country.
 FILLED = NUMBERS | COMMANDS
 NONE: frozenset[str] = frozenset()
 

@@ -66,10 +66,9 @@ class Renderer:
     def t(self, key: str, session: Session, **values: object) -> str:
         """A text in the session's locale with the emergency numbers and the platform's
         command names (``{start}``) always at hand."""
-        names = _COMMANDS.get()
-        return self.catalog.text(
-            key, self.locale(session), **self.numbers(session), **names, **values
-        )
+        # a key's own names win: country.set's {country} is the country, not the command
+        filled = {**self.numbers(session), **_COMMANDS.get(), **values}
+        return self.catalog.text(key, self.locale(session), **filled)
 
     @contextmanager
     def commands(self, names: Mapping[str, str] | None) -> Iterator[None]:

@@ -83,3 +83,11 @@ def test_a_step_renders_under_the_names_its_event_brought(
     assert back in help_text and "{" not in help_text
     # the next event without names is rendered with the defaults again
     assert "/start" in engine.handle(session, Event(EventKind.FORGET))[0].text
+
+
+def test_a_keys_own_name_wins_over_a_command_of_the_same_name(engine: Engine) -> None:
+    session = engine.new_session("u")
+    session.locale = "en"
+    text = engine.render.t("country.set", session, country="Germany")
+    assert text.startswith("Country: Germany."), "the country, not the /country command"
+    assert "/country" in engine.render.t("country.unknown", session)

@@ -46,6 +46,8 @@ _SELECT: Final = re.compile(SELECT_TEMPLATE)
 #: Shared command names that are called differently on Discord (``/start`` is too generic
 #: a name among every bot's slash commands in a server).
 _COMMAND_NAMES: Final = {"start": "backpain"}
+#: How texts name commands here: the country is set with ``/region`` (there is no /country).
+_TEXT_NAMES: Final = {**_COMMAND_NAMES, "country": "region"}
 _DM_COMMAND: Final = re.compile(r"/(\w++)(?:\s++(\S.*+))?+")
 #: Slash commands without an argument; ``/language`` and ``/region`` take an optional choice.
 COMMANDS: Final = {
@@ -188,7 +190,7 @@ def command_names(ids: Mapping[str, int] | None = None) -> dict[str, str]:
     Discord told us the command's id at sync."""
     names = {}
     for shared in common.COMMANDS:
-        name = _COMMAND_NAMES.get(shared, shared)
+        name = _TEXT_NAMES.get(shared, shared)
         command_id = (ids or {}).get(name)
         names[shared] = f"</{name}:{command_id}>" if command_id is not None else f"/{name}"
     return names

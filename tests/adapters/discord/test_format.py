@@ -152,6 +152,7 @@ def test_a_long_outcome_keeps_its_headline_and_fits(engine: Engine) -> None:
 def test_commands_are_named_as_on_discord() -> None:
     names = fmt.command_names()
     assert names["start"] == "/backpain" and names["restart"] == "/restart"
+    assert names["country"] == "/region", "one slash command sets the country here"
     assert set(names) == set(COMMANDS), "every command a text may name"
     reply = Reply(ReplyKind.INFO, "k", "A link: https://x.io/start, a path a/start")
     assert fmt.format_reply(reply) == ["A link: https://x.io/start, a path a/start"], "as sent"
