@@ -266,6 +266,11 @@ def summary(engine: Engine, locales: tuple[str, ...] = ("en", "ru")) -> str:
                     f"  one danger sign -> {level}: {len(hits)} signs, taps {min(t)}-{max(t)}, "
                     f"first result {min(n)}-{max(n)} chars"
                 )
+        every = [p.taps for p in m.danger]
+        lines.append(
+            f"  every single danger sign ({len(every)} signs): its result in {min(every)}-"
+            f"{max(every)} taps"
+        )
         first = [p.taps for p in m.danger if p.first_screen]
         if first:
             lines.append(f"  danger sign on the first screen: result in {max(first)} tap(s)")

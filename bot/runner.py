@@ -11,7 +11,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from bot.app import App
@@ -42,6 +42,13 @@ class Delivery:
 
     def __init__(self, adapters: list[Adapter]) -> None:
         self.by_prefix = {a.user_prefix: a for a in adapters}
+
+    def commands(self, user: str) -> Mapping[str, str] | None:
+        """How the user's platform names the commands a reminder's text mentions; adapters
+        that call them ``/start`` and so on need not say (``commands`` absent or None)."""
+        adapter = self.by_prefix.get(user.split(":", 1)[0] + ":")
+        names: Mapping[str, str] | None = getattr(adapter, "commands", None)
+        return names
 
     async def __call__(self, user: str, replies: list[Reply]) -> bool:
         adapter = self.by_prefix.get(user.split(":", 1)[0] + ":")
@@ -137,7 +144,11 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
             from bot.scheduler import Scheduler
 
             deliver = Delivery(adapters)
-            tasks.append(asyncio.create_task(Scheduler(app.conversations, deliver).run(stop)))
+            tasks.append(
+                asyncio.create_task(
+                    Scheduler(app.conversations, deliver, commands=deliver.commands).run(stop)
+                )
+            )
         log.info(
             "serving %s (telegram token %s, discord token %s)",
             ", ".join(a.name for a in adapters),

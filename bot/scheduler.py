@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.reminders import Reminder, is_stale, late_substitute
@@ -28,6 +28,8 @@ log = logging.getLogger("backcheck.scheduler")
 GIVE_UP_AFTER = 2 * 24 * 3600.0
 
 Deliver = Callable[[str, list[Reply]], Awaitable[bool]]
+#: How the platform of a user key names the commands texts mention (None: the defaults).
+CommandNames = Callable[[str], Mapping[str, str] | None]
 
 
 class Scheduler:
@@ -41,9 +43,11 @@ class Scheduler:
         clock: Callable[[], float] = time.time,
         interval: float = 5.0,
         lease: float = LEASE,
+        commands: CommandNames = lambda user: None,
     ) -> None:
         self.conversations = conversations
         self.deliver = deliver
+        self.commands = commands
         self.clock = clock
         self.interval = interval
         self.lease = lease
@@ -79,8 +83,9 @@ class Scheduler:
         attempt may have saved its step and then died before the message left. Applying a
         reminder only re-asks its question, so a second application is harmless.
         """
+        names = self.commands(reminder.user)
         turn = await self.conversations.handle(
-            reminder.user, Event(EventKind.REMIND, reminder.kind)
+            reminder.user, Event(EventKind.REMIND, reminder.kind, commands=names)
         )
         if turn.unavailable:
             return False, False

@@ -43,10 +43,15 @@ HANDLED_KEPT = 16
 class Turn:
     """What one event produced: the replies and a read-only view of where the user is.
 
-    ``recorded`` says the press was applied as an answer (False for a refused or stale press,
-    for one that began a new check, and for anything that is not a press); ``receipt`` is the
-    "Your answer: …" line to show on the pressed message, in the person's language, when the
-    press was recorded and the adapter told us the label the person saw.
+    ``level`` is set on the turn that shows a result (also one shown early, while a few
+    questions that could still raise it follow) and on every turn once the check is
+    ``done`` (an outcome state reached). ``recorded`` says the press was applied as an
+    answer (False for a refused or stale press, for one that began a new check, and for
+    anything that is not a press); ``receipt`` is the "Your answer: …" line to show on the
+    pressed message, in the person's language, when the press was recorded and the adapter
+    told us the label the person saw. ``so_far`` is the compact line of this check's
+    answers (bot/core/sofar.py) for a recorded press, to show above the next question when
+    the pressed message becomes it.
     """
 
     replies: list[Reply]
@@ -61,6 +66,7 @@ class Turn:
     question: str | None = field(default=None)
     recorded: bool = False
     receipt: str | None = None
+    so_far: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -106,7 +112,8 @@ class Conversations:
             locale=hints.locale(engine.catalog.locales, engine.default_locale),
             country=engine.default_country,
         )
-        return engine.render.t(key, session, **values)
+        with engine.render.commands(hints.commands):
+            return engine.render.t(key, session, **values)
 
     def countries(self, typed: str, hints: Hints = NO_HINTS, limit: int = 25) -> list[Choice]:
         """Countries to suggest while someone types a name (Discord's autocomplete): the
@@ -214,6 +221,9 @@ class Conversations:
             and self.engine.flow.states[session.state or self.engine.flow.start].outcome is not None
         )
         question = next((r.question for r in reversed(replies) if r.question), None)
+        # The level travels with the turn that shows a result (an urgent one is shown early,
+        # before the last questions) and with the end of the check.
+        shows = any(r.kind is ReplyKind.OUTCOME for r in replies)
         recorded = _recorded(event, replies)
         receipt = (
             self.engine.render.t("ui.your_answer", session, answer=label)
@@ -223,7 +233,7 @@ class Conversations:
         return Turn(
             replies=replies,
             state=session.state,
-            level=session.level if done else None,
+            level=session.level if done or shows else None,
             findings=tuple(session.findings),
             red_flags=tuple(f for r in replies if r.kind is ReplyKind.WARNING for f in r.findings),
             locale=session.locale or self.engine.default_locale,
@@ -231,6 +241,7 @@ class Conversations:
             question=question,
             recorded=recorded,
             receipt=receipt,
+            so_far=self.engine.render.so_far(session) if recorded else None,
         )
 
     def _unavailable(self, user: str, event: Event, exc: Exception) -> Turn:
@@ -281,7 +292,7 @@ class Metrics:
     def observe(self, event: Event, turn: Turn, seconds: float) -> None:
         if event.kind in (EventKind.START, EventKind.RESTART) and turn.state is not None:
             self.started += 1
-        if turn.done and any(r.kind is ReplyKind.OUTCOME for r in turn.replies) and turn.level:
+        if any(r.kind is ReplyKind.OUTCOME for r in turn.replies) and turn.level:
             self.outcomes[turn.level] = self.outcomes.get(turn.level, 0) + 1
         if turn.red_flags:
             self.red_flag_interrupts += 1

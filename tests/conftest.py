@@ -73,6 +73,7 @@ class Chat:
         self.session.asked_country = not first_time
         self.locale = locale
         self.replies: list[Reply] = []
+        self.seen: list[Reply] = []  # every reply of the chat so far (a result shown early)
 
     def send(
         self, kind: EventKind, value: str | None = None, question: str | None = None
@@ -80,6 +81,7 @@ class Chat:
         self.replies = self.engine.handle(
             self.session, Event(kind, value, question, locale=self.locale)
         )
+        self.seen.extend(self.replies)
         return self.replies
 
     def start(self) -> list[Reply]:

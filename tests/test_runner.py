@@ -37,6 +37,14 @@ async def test_delivery_goes_to_the_platform_of_the_user_key() -> None:
     assert (tg.sent, dc.sent) == (["tg:1"], ["dc:2"])
 
 
+def test_reminders_name_commands_as_the_users_platform_does() -> None:
+    tg, dc = FakeAdapter("telegram", "tg:"), FakeAdapter("discord", "dc:")
+    dc.commands = {"start": "/backpain"}  # type: ignore[attr-defined]
+    deliver = Delivery([tg, dc])
+    assert deliver.commands("dc:2") == {"start": "/backpain"}
+    assert deliver.commands("tg:1") is None and deliver.commands("cli:u") is None
+
+
 async def test_retention_purge_survives_an_outage(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

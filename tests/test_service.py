@@ -37,7 +37,7 @@ async def test_conversation_survives_a_restart_with_sqlite(engine: Engine, tmp_p
 
     second = Conversations(engine, await open_sqlite(db, retention=RETENTION))
     turn = await second.handle("cli:u1", Event(EventKind.START))
-    assert turn.question == question == "rf_general"
+    assert turn.question == question == "about"
     assert turn.replies[0].key == "ui.resume"
     await second.storage.close()
 
@@ -242,3 +242,12 @@ async def test_stale_presses_write_nothing_and_stop_resending_the_question(
     assert not applied.refused and sessions.saves == writes + 1
     session = await storage.sessions.load("u")
     assert session is not None and [a.question for a in session.answers][-1] == "rf_urine"
+
+
+async def test_a_recorded_press_carries_the_so_far_line(engine: Engine) -> None:
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START))
+    turn = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert turn.recorded and turn.so_far == "So far: None of these"
+    stale = await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert stale.so_far is None, "a refused press says nothing of the kind"

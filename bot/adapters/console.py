@@ -135,7 +135,7 @@ def turn_json(user: str, turn: Turn, picture: PictureFile = lambda key: None) ->
         "question": turn.question,
         "state": turn.state,
         "red_flags": list(turn.red_flags),
-        "outcome": {"level": turn.level, "findings": list(turn.findings)} if turn.done else None,
+        "outcome": _outcome(turn),
         "done": turn.done,
     }
 
@@ -167,6 +167,14 @@ async def answer(conversations: Conversations, line: bytes) -> bytes:
         log.error("json chat: line not applied: %s at %s", type(exc).__name__, error_site(exc))
         return encode({"error": "internal error; the line was not applied"})
     return encode(turn_json(user, turn, conversations.picture))
+
+
+def _outcome(turn: Turn) -> dict[str, Any] | None:
+    """Set on the line that shows a result (an urgent one comes before the last questions)
+    and on every line once the check is done; ``done`` alone says it is over."""
+    if turn.level is None:
+        return None
+    return {"level": turn.level, "findings": list(turn.findings)}
 
 
 def _reply_json(reply: Reply, picture: PictureFile) -> dict[str, Any]:

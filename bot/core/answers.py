@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.core.messages import Choice
 
@@ -59,6 +59,11 @@ def match(text: str, choices: Sequence[Choice], *, age: bool = False) -> str | N
         return labels[close[0]]
     starts = [cid for label, cid in labels.items() if len(said) >= 4 and label.startswith(said)]
     return starts[0] if len(starts) == 1 else None
+
+
+def is_age_question(choice_ids: Iterable[str]) -> bool:
+    """The age question: its buttons are the age bands, so "25" there is an age."""
+    return set(choice_ids) == {name for _, name in AGE_BANDS}
 
 
 def _number(n: int, ids: list[str], age: bool) -> str | None:

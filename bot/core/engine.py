@@ -23,6 +23,7 @@ from bot.core.countries.location import country_of_zone, from_location
 from bot.core.countries.model import Country
 from bot.core.countries.zones import city_of, match_zone
 from bot.core.effects import Effect
+from bot.core.flow.ahead import Ahead
 from bot.core.flow.model import Flow, FlowState, trigger_name
 from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import (
@@ -132,11 +133,14 @@ class Engine:
         self.clock = clock
         self.machine = flow.machine
         self.aftercare = Aftercare(self.render, flow, clock, quiet_hours or QuietHours())
-        self._profile_states = frozenset(
+        self.ahead = Ahead(flow)
+        self._profile_order = tuple(
             name
+            for group in flow.profile
             for name, state in flow.states.items()
-            if name in flow.profile or state.group in flow.profile
+            if name == group or state.group == group
         )
+        self._profile_states = frozenset(self._profile_order)
 
     def new_session(self, user: str) -> Session:
         """A blank session; cheap (a small dataclass), no Machine involved."""
@@ -150,9 +154,10 @@ class Engine:
         """Apply ``event`` to ``session`` (in place): what to say, and what to schedule."""
         self._adopt_platform_hints(session, event)
         session.updated_at = self.clock()
-        notice = self._fit_to_flow(session)
         effects: list[Effect] = []
-        replies = self._handlers[event.kind](self, session, event, effects)
+        with self.render.commands(event.commands):  # texts name commands as this platform does
+            notice = self._fit_to_flow(session)
+            replies = self._handlers[event.kind](self, session, event, effects)
         return Step([notice, *replies] if notice else replies, tuple(effects))
 
     def handle(self, session: Session, event: Event) -> list[Reply]:
@@ -255,7 +260,7 @@ class Engine:
             skip = [c for c in current.choices if c.id == SKIP]
             said = SKIP if answers.match(text, skip) == SKIP else text  # "skip", "пропустить"
             return self._choose_country(session, said, from_command=False)  # "germany", "🇩🇪"
-        age = session.pending is None and session.state == (self.flow.profile or ("",))[0]
+        age = session.pending is None and answers.is_age_question(c.id for c in current.choices)
         picked = answers.match(text, current.choices, age=age)
         if picked is None:
             return [self._nudge(session, current)]
@@ -276,9 +281,14 @@ class Engine:
             if session.state is None:
                 return self._begin(session)
             return [self.render.info("ui.back_at_start", session), self.render.question(session)]
+        shown = self._result_shown(session)
         last = session.answers.pop()
         session.state = last.question
-        session.level = None
+        # Back among the questions after an early result: that result still holds, so it is
+        # not shown again; back past the answer that set it (or from a result): no level.
+        level = self.verdict(session).level
+        still = shown and level in self.flow.rules.early_levels
+        session.level = level if still else None
         return [self.render.question(session)]
 
     def _help(self, session: Session, event: Event, fx: list[Effect]) -> list[Reply]:
@@ -439,28 +449,90 @@ class Engine:
         return Reply(ReplyKind.WARNING, key, text, refused=True)
 
     def _arrive(self, session: Session, state: str, verdict: Verdict) -> list[Reply]:
-        session.state = state
+        """Go to ``state`` and say what it means.
+
+        An answer that reaches an early level (``early_levels`` in rules.yaml) shows that
+        result at once, as emergencies do; from then on only the questions whose answers
+        could still raise the level are asked (:mod:`bot.core.flow.ahead`), and their end
+        either shows the new result or says in one line that the advice stays.
+        """
+        shown = self._result_shown(session)
+        early = self._early(session, state, verdict)
+        if (early or shown) and verdict.level in self.flow.rules.early_levels:
+            state = self._next_that_matters(session, state, verdict)  # emergencies as ever
         target = self.flow.states[state]
+        session.state = state
         if target.outcome is None:
+            head: list[Reply] = []
+            if early:
+                self._triaged(session, verdict.level)
+                result = self.flow.states[self.flow.outcome_state(verdict.level)]
+                head = [
+                    self.render.result(session, verdict, result),
+                    self.render.info("ui.quick_check", session),
+                ]
             if self._should_ask_country(session):  # once, right after the first screen
                 session.asked_country = True
                 session.pending = ChooseRegion()
-                return [self._prompt(session)]
+                return [*head, self._prompt(session)]
             if self._offers_profile(session):
                 session.pending = ProfileCheck()
-                return [self._prompt(session)]
-            return [self.render.question(session)]
-        session.level = target.outcome
-        session.triaged_at = self.clock()
-        asked = [a for a in session.answers if a.question in self._profile_states]
-        if asked:
-            session.profile[:] = asked
+                return [*head, self._prompt(session)]
+            return [*head, self.render.question(session)]
+        if shown and session.level == target.outcome:
+            self._triaged(session, target.outcome, again=True)
+            return self.render.stays(session, verdict, target)
+        self._triaged(session, target.outcome)
         replies = self.render.outcome(session, verdict)
         if target.outcome in STOP_LEVELS and self._should_ask_country(session):
             session.asked_country = True  # the number to call, one tap away
             session.pending = ChooseRegion()
             replies = [*replies, self._prompt(session)]
         return replies
+
+    def _result_shown(self, session: Session) -> bool:
+        """A result was shown early in this check and the questions go on."""
+        return session.level is not None and not self._is_done(session)
+
+    def _early(self, session: Session, state: str, verdict: Verdict) -> bool:
+        """Whether arriving at ``state`` with ``verdict`` shows a result before the end."""
+        rules = self.flow.rules
+        if self.flow.states[state].outcome is not None or verdict.level not in rules.early_levels:
+            return False
+        return session.level is None or rules.rank(verdict.level) < rules.rank(session.level)
+
+    def _next_that_matters(self, session: Session, state: str, verdict: Verdict) -> str:
+        """``state``, or the first question after it whose answer could raise the level
+        (an outcome when none is left); the others are passed as "None of these" would."""
+        seen: set[str] = set()
+        while state not in seen:
+            seen.add(state)
+            current = self.flow.states[state]
+            if current.outcome is not None:
+                break
+            offered = self.render.available(session, current)
+            if self.ahead.matters(current, session.findings, offered):
+                break
+            following = self.ahead.skip(current, verdict)
+            if following is None:
+                break
+            state = following
+        return state
+
+    def _triaged(self, session: Session, level: str, *, again: bool = False) -> None:
+        """Store the level just said; remember the answers about the person (the remembered
+        ones of questions not asked this time stay)."""
+        session.level = level
+        if not again:
+            session.triaged_at = self.clock()
+        asked = {a.question for a in session.answers if a.question in self._profile_states}
+        if asked:
+            kept = [a for a in session.profile if a.question not in asked]
+            new = [a for a in session.answers if a.question in self._profile_states]
+            order = {name: i for i, name in enumerate(self._profile_order)}
+            session.profile[:] = sorted(
+                [*new, *kept], key=lambda a: order.get(a.question, len(order))
+            )
 
     def _should_ask_country(self, session: Session) -> bool:
         return (
@@ -472,7 +544,9 @@ class Engine:
 
     def _offers_profile(self, session: Session) -> bool:
         profile = self.flow.profile
-        return bool(profile) and session.state == profile[0] and bool(session.profile)
+        if not profile or session.state != profile[0] or not session.profile:
+            return False
+        return not self.render.visit(session, profile[0])  # not while answering it
 
     def _followup(
         self, session: Session, state: FlowState, choice: str, fx: list[Effect]
@@ -511,6 +585,12 @@ class Engine:
             return [warning, *self._arrive(session, target, verdict)]
         if isinstance(session.pending, ChooseRegion | ChooseLanguage | ChooseZone):
             session.pending = None
+        if (
+            session.pending is None
+            and session.state
+            and self._early(session, session.state, verdict)
+        ):
+            return [warning, *self._arrive(session, session.state, verdict)]  # urgent: say it now
         follow = self.render.t("ui.red_flag_noted", session)
         noted = Reply(ReplyKind.INFO, "ui.red_flag_noted", follow)
         return [warning, noted, self._current(session)]
@@ -588,13 +668,18 @@ class Engine:
 
     def _facts(self, session: Session) -> str:
         """The remembered answers in a few words: the age band and any fact ticked."""
-        first = self.flow.profile[0]
-        labels = []
+        labels, ticked = [], False
         for answer in session.profile:
-            choice = self.flow.states[answer.question].choice(answer.choice)
-            if choice is not None and (answer.question == first or choice.findings):
+            state = self.flow.states[answer.question]
+            choice = state.choice(answer.choice)
+            if state.group is not None:  # an unfolded item: its label on the checklist
+                item = answer.question.removeprefix(f"{state.group}__")
+                choice = self.flow.states[state.group].choice(item) if answer.findings else None
+            checklist = state.multi or state.group is not None
+            if choice is not None and (not checklist or choice.findings):
                 labels.append(self.render.t(choice.label, session))
-        if not any(a.findings for a in session.profile if a.question != first):
+            ticked = ticked or (checklist and bool(answer.findings))
+        if not ticked:
             labels.append(self.render.t("ui.profile_nothing", session))
         return "; ".join(labels)
 

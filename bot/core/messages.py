@@ -7,6 +7,7 @@ object ever reaches the core, and the same transcript test covers every platform
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,12 +39,15 @@ class Event:
     ``/language ru``). ``question`` names the question a pressed button belonged to, so a press
     on an old message can be told apart from an answer to the current one. ``locale`` is the
     platform's language hint, used only while the person has not chosen a language.
+    ``commands`` says how the platform names the commands that texts mention (``{start}``:
+    ``/start`` on Telegram, ``/backpain`` on Discord); None means the defaults.
     """
 
     kind: EventKind
     value: str | None = None
     question: str | None = None
     locale: str | None = None
+    commands: Mapping[str, str] | None = field(default=None, compare=False)
 
 
 class ReplyKind(StrEnum):

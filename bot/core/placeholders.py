@@ -9,13 +9,28 @@ call site needs its row here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fnmatch import fnmatchcase
+from types import MappingProxyType
+from typing import Final
 
-#: What :meth:`bot.core.render.Renderer.t` (and so ``Conversations.say``) fills for every key.
+#: The emergency numbers (:meth:`bot.core.render.Renderer.numbers`).
 NUMBERS = frozenset({"number", "urgent"})
+#: The commands a text may name: ``{start}``, ``{stop}``... Each platform calls them its own
+#: way (Discord's ``/start`` is ``/backpain``, shown as a clickable mention), so a text never
+#: spells a command out; the adapter passes its names with the event (``Event.commands``,
+#: ``Hints.commands``), and these defaults (Telegram, the terminal) fill the rest.
+COMMANDS: Final = frozenset(
+    {"start", "help", "back", "restart", "language", "region", "country", "about", "summary"}
+    | {"stop", "forget"}
+)
+DEFAULT_COMMANDS: Final[Mapping[str, str]] = MappingProxyType({c: f"/{c}" for c in COMMANDS})
+#: What :meth:`bot.core.render.Renderer.t` (and so ``Conversations.say``) fills for every key.
+#: A key's own names (below) win over these, so a key may name a value "country" too.
+FILLED = NUMBERS | COMMANDS
 NONE: frozenset[str] = frozenset()
 
-#: Keys with names of their own, first match wins; every other key gets :data:`NUMBERS`.
+#: Keys with names of their own, first match wins; every other key gets :data:`FILLED`.
 #: Keys rendered straight from the catalog (to build the numbers themselves, pictures sent
 #: without a session, language names) get no numbers at all.
 PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -27,22 +42,23 @@ PLACEHOLDERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("country.number_or", frozenset({"first", "other"})),
     ("country.local_number", NONE),
     ("country.non_urgent", frozenset({"line"})),
-    # bot.core.engine: the time-zone question
-    ("country.zone_set", NUMBERS | {"zone"}),
+    # bot.core.countries / engine: country screens
+    ("country.zone_set", FILLED | {"zone"}),
     # bot.core.pictures: captions also go out without a session
     ("pictures.*", NONE),
     # bot.core.engine: the language menu, in each language's own words
     ("ui.language_name", NONE),
-    ("ui.red_flag_typed", NUMBERS | {"finding"}),
-    ("ui.confirm", NUMBERS | {"finding"}),
-    ("ui.profile_confirm", NUMBERS | {"facts"}),
+    ("ui.red_flag_typed", FILLED | {"finding"}),
+    ("ui.confirm", FILLED | {"finding"}),
+    ("ui.profile_confirm", FILLED | {"facts"}),
     # bot.core.render
-    ("ui.picked", NUMBERS | {"label"}),
-    ("ui.summary_title", NUMBERS | {"date"}),
-    ("ui.summary_level", NUMBERS | {"level"}),
+    ("ui.picked", FILLED | {"label"}),
+    ("ui.summary_title", FILLED | {"date"}),
+    ("ui.summary_level", FILLED | {"level"}),
+    ("ui.advice_stays", FILLED | {"action"}),
     # bot.service and bot.adapters.telegram
-    ("ui.your_answer", NUMBERS | {"answer"}),
-    ("telegram.so_far", NUMBERS | {"answers"}),
+    ("ui.your_answer", FILLED | {"answer"}),
+    ("ui.so_far", FILLED | {"answers"}),
 )
 
 
@@ -51,4 +67,4 @@ def allowed(key: str) -> frozenset[str]:
     for pattern, names in PLACEHOLDERS:
         if fnmatchcase(key, pattern):
             return names
-    return NUMBERS
+    return FILLED

@@ -9,6 +9,9 @@ named (:meth:`Renderer.numbers`, the one place), and how the summary card for a 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from bot.core.content import Catalog
 from bot.core.countries import Country, CountryCatalog, Numbers
@@ -17,7 +20,9 @@ from bot.core.flow.rules import Verdict
 from bot.core.flow.vocabulary import RESTART, SET_REGION
 from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.pictures import Picture, alt_key, caption_key
+from bot.core.placeholders import DEFAULT_COMMANDS
 from bot.core.session import Answer, Session
+from bot.core.sofar import compact
 
 NONE_OF_THESE, NOT_SURE = "none_of_these", "not_sure"
 AMBULANCE, DEPARTMENT = "emergency_ambulance", "emergency_department"
@@ -34,6 +39,10 @@ NO_NSAIDS = frozenset({"dark_urine_after_exercise", "muscle_swelling_after_train
 MAX_STEPS = 5
 MAX_REASONS = 2  # the summary card for a doctor lists every answer
 SCREEN = 900  # characters of the first result message: one phone screen
+# How commands are called on the platform of the event being answered: one engine serves
+# every platform, and a step (synchronous, so nothing else runs meanwhile) renders under
+# the names its event brought (:meth:`Renderer.commands`).
+_COMMANDS: ContextVar[Mapping[str, str]] = ContextVar("commands", default=DEFAULT_COMMANDS)
 
 
 class Renderer:
@@ -55,8 +64,21 @@ class Renderer:
         self._questions: dict[tuple[str, str, str, tuple[str, ...]], Reply] = {}
 
     def t(self, key: str, session: Session, **values: object) -> str:
-        """A text in the session's locale with the emergency numbers always at hand."""
-        return self.catalog.text(key, self.locale(session), **self.numbers(session), **values)
+        """A text in the session's locale with the emergency numbers and the platform's
+        command names (``{start}``) always at hand."""
+        # the caller's own values win over the command names of the same name
+        filled = {**self.numbers(session), **_COMMANDS.get(), **values}
+        return self.catalog.text(key, self.locale(session), **filled)
+
+    @contextmanager
+    def commands(self, names: Mapping[str, str] | None) -> Iterator[None]:
+        """Render what happens inside with the platform's command names (None: the defaults,
+        ``/start`` and so on, as Telegram and the terminal call them)."""
+        token = _COMMANDS.set({**DEFAULT_COMMANDS, **names} if names else DEFAULT_COMMANDS)
+        try:
+            yield
+        finally:
+            _COMMANDS.reset(token)
 
     def locale(self, session: Session) -> str:
         return session.locale or self.catalog.locales[0]
@@ -157,6 +179,16 @@ class Renderer:
         text = self.t("ui.anything_else", session)
         return Reply(ReplyKind.QUESTION, state.text, text, tuple(buttons), question=state.name)
 
+    def so_far(self, session: Session) -> str | None:
+        """The compact "so far" line of this check's answers (None before the first)."""
+        labels = []
+        for answer in session.answers:
+            state = self.flow.states.get(answer.question)
+            choice = state.choice(answer.choice) if state is not None else None
+            if choice is not None:
+                labels.append(self.t(choice.label, session))
+        return self.t("ui.so_far", session, answers=compact(labels)) if labels else None
+
     # -- results ------------------------------------------------------------------------
 
     def followups(self, session: Session, state: FlowState) -> Reply:
@@ -185,8 +217,16 @@ class Renderer:
         )
 
     def outcome(self, session: Session, verdict: Verdict) -> list[Reply]:
-        """The result: action first, then what to do now, why; the details are buttons."""
+        """The result of the current outcome state, with the details as buttons under it."""
         state = self.flow.states[session.state or ""]
+        return [self.result(session, verdict, state), self.followups(session, state)]
+
+    def result(self, session: Session, verdict: Verdict, state: FlowState) -> Reply:
+        """The result of the outcome ``state``: action first, then what to do now, why.
+
+        Also shown early, while the questionnaire goes on (``early_levels`` in rules.yaml),
+        so it depends only on the state and the answers, not on where the session stands.
+        """
         level = state.outcome or verdict.level
         if level == AMBULANCE:
             parts = [self.t("outcomes.emergency_ambulance.text", session)]
@@ -198,14 +238,22 @@ class Renderer:
         text = "\n".join([*parts, self.because(session, verdict), closing])
         if len(text) > SCREEN:  # a long country line: one reason is enough, the card has all
             text = "\n".join([*parts, self.because(session, verdict, 1), closing])
-        outcome = Reply(
+        return Reply(
             ReplyKind.OUTCOME,
             state.text,
             text,
             question=state.name,
             findings=verdict.because,
         )
-        return [outcome, self.followups(session, state)]
+
+    def stays(self, session: Session, verdict: Verdict, state: FlowState) -> list[Reply]:
+        """The end of the questions after an early result that nothing changed: one line with
+        the action again, and the details as buttons (the result itself is already shown)."""
+        action = self.result(session, verdict, state).text.split("\n", 1)[0]
+        line = Reply(
+            ReplyKind.INFO, "ui.advice_stays", self.t("ui.advice_stays", session, action=action)
+        )
+        return [line, self.followups(session, state)]
 
     def _department(self, session: Session, verdict: Verdict) -> list[str]:
         """Hospital today; "call" as the headline when they can't walk or get there."""

@@ -56,6 +56,24 @@ def test_json_lines_protocol_end_to_end(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_json_marks_an_early_result_and_the_end(tmp_path: Path) -> None:
+    """An urgent answer: the result's line carries ``outcome``, ``done`` waits for the end."""
+    bot = JsonBot(BACKCHECK_DB=str(tmp_path / "b.db"))
+    bot.send({"user": "u1", "command": "start"})
+    bot.send({"user": "u1", "choice": "none_of_these"})
+    shown = bot.send({"user": "u1", "choice": "fever"})
+    assert shown["replies"][0]["kind"] == "outcome"
+    assert shown["outcome"]["level"] == "urgent_doctor" and not shown["done"]
+    asked = bot.send({"user": "u1", "choice": "none_of_these"})
+    assert asked["outcome"] is None and not asked["done"] and asked["state"] == "rf_hospital"
+    out = asked
+    while not out["done"]:
+        out = bot.send({"user": "u1", "choice": "none_of_these"})
+    assert out["outcome"]["level"] == "urgent_doctor"
+    assert "outcome" not in [r["kind"] for r in out["replies"]], "the result is not repeated"
+    bot.close()
+
+
 def test_json_sessions_survive_a_process_restart(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     first = JsonBot(BACKCHECK_DB=str(db))
@@ -123,7 +141,7 @@ def test_run_without_tokens_opens_the_terminal_chat(tmp_path: Path) -> None:
     assert "TELEGRAM_TOKEN" in done.stderr  # it says which settings to add
     assert "Any of these right now?" in done.stdout
     assert "Where are you now?" in done.stdout  # the answer "1" (none of these) moved on
-    assert "Since training" in done.stdout  # and "skip" skipped the country
+    assert "now or since training" in done.stdout  # and "skip" skipped the country
 
 
 def test_validate_command_reports_ok() -> None:
@@ -164,7 +182,7 @@ async def test_the_cold_pack_timer_rings_in_the_open_terminal(
     chat = asyncio.create_task(
         run_interactive(conv, keys, stdout, clock=lambda: now[0], tick=0.01)  # type: ignore[arg-type]
     )
-    for answer in ("1", "1", "1", "1", "3", "2", "2", "1"):  # calm answers to a result
+    for answer in ("1", "1", "1", "1", "2", "3", "2"):  # calm answers to a result
         keys.type(answer)
     await _until(stdout, "Cold-pack timer")
     number = next(

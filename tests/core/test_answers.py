@@ -75,23 +75,26 @@ def test_normalise_drops_accents_case_and_yo() -> None:
 
 def test_a_calm_check_typed_in_words(chat: Chat) -> None:
     chat.start()
-    for text in ("none of these", "no", "нет", "None of thse", "gradually", "It started today"):
+    for text in ("none of these", "no", "нет", "None of thse"):
         chat.type(text)
     assert chat.question == "age"
     chat.type("34")
-    chat.type("no")
+    chat.type("gradually")
+    chat.type("It started today")
     assert chat.level == "self_care"
 
 
 def test_russian_words_and_age(engine: Engine) -> None:
     chat = Chat(engine, locale="ru")
     chat.start()
-    for text in ("нет", "ничего из этого", "нет", "нет", "постепенно", "Началась сегодня"):
+    for text in ("нет", "ничего из этого", "нет"):
         chat.type(text)
-    chat.type("55")
-    assert [a.choice for a in chat.session.answers][-1] == "over_50"
     chat.type("не знаю")  # "not sure" on About you unfolds it
     assert chat.question == "about__pregnant"
+    for _ in range(6):
+        chat.type("нет")
+    chat.type("55")
+    assert [a.choice for a in chat.session.answers][-1] == "over_50"
 
 
 def test_not_sure_typed_on_a_single_question_counts_as_yes(chat: Chat) -> None:

@@ -22,15 +22,15 @@ def test_start_shows_disclaimer_then_red_flag_screen(chat: Chat) -> None:
     ("answers", "level"),
     [
         ({}, "self_care"),
-        ({"rf_general": ["sharp"]}, "doctor"),
-        ({"rf_general": ["fever"]}, "urgent_doctor"),
+        ({"rf_urine": ["sharp"]}, "doctor"),
+        ({"rf_urine": ["fever"]}, "urgent_doctor"),
         ({"rf_hospital": "saddle_numb"}, "emergency_department"),
         ({"rf_emergency": "chest_belly"}, "emergency_ambulance"),
     ],
 )
 def test_every_outcome_is_reachable(chat: Chat, answers: dict[str, object], level: str) -> None:
     assert walk(chat, answers) == level  # type: ignore[arg-type]
-    outcome = next(r for r in chat.replies if r.kind is ReplyKind.OUTCOME)
+    outcome = next(r for r in reversed(chat.seen) if r.kind is ReplyKind.OUTCOME)
     assert "not a diagnosis" in outcome.text
     assert "112" in outcome.text  # the emergency number is always named
     assert chat.choices[-1] == "restart"
@@ -55,7 +55,7 @@ def test_self_care_outcome_gives_first_aid(chat: Chat) -> None:
 
 
 def test_outcome_says_why(chat: Chat) -> None:
-    walk(chat, {"rf_general": ["sharp"]})
+    walk(chat, {"rf_urine": ["sharp"]})
     assert "Why: you said sharp or shooting pain." in chat.replies[0].text
 
 
@@ -65,10 +65,10 @@ def test_not_sure_counts_as_yes(chat: Chat) -> None:
 
 
 def test_multi_question_asks_for_more_and_hides_picked(chat: Chat) -> None:
-    walk_to(chat, "rf_general")
+    walk_to(chat, "rf_urine")
     before = chat.choices
     chat.press("fever")
-    assert chat.question == "rf_general"
+    assert chat.question == "rf_urine"
     assert chat.choices == [c for c in before if c != "not_sure"], "numbers stay stable"
     labels = {c.id: c.label for c in chat.replies[-1].choices}
     assert labels["fever"].startswith("✓") and labels["none_of_these"] == "Nothing else"
@@ -198,7 +198,7 @@ def test_unknown_region_names_112_or_the_local_number_never_a_list(chat: Chat) -
 
 
 def test_forget_resets_everything(chat: Chat) -> None:
-    walk_to(chat, "rf_general")
+    walk_to(chat, "rf_urine")
     replies = chat.send(EventKind.FORGET)
     assert replies[0].key == "ui.forgotten"
     assert chat.session.answers == [] and chat.session.state is None
@@ -225,12 +225,19 @@ def test_typed_red_flag_mid_flow_goes_to_emergency(chat: Chat) -> None:
 
 
 def test_typed_lesser_red_flag_is_noted_and_flow_continues(chat: Chat) -> None:
-    walk_to(chat, "onset")
+    walk_to(chat, "rf_hospital")
     replies = chat.type("I have a fever")
     assert replies[0].kind is ReplyKind.WARNING
     assert "fever_or_chills" in chat.session.noted
-    assert chat.question == "onset"
+    assert chat.question == "rf_hospital", "the cauda-equina signs could still raise it"
     assert walk(chat) == "urgent_doctor"
+
+
+def test_typed_lesser_red_flag_with_nothing_left_that_could_raise_it(chat: Chat) -> None:
+    walk_to(chat, "onset")
+    replies = chat.type("I have a fever")
+    assert [r.kind for r in replies[:2]] == [ReplyKind.WARNING, ReplyKind.OUTCOME]
+    assert chat.session.state == "out_urgent_doctor", "how it started cannot change it"
 
 
 def test_typed_doubt_asks_a_confirming_question(chat: Chat) -> None:
@@ -276,7 +283,7 @@ def test_unknown_region_offers_to_set_it_and_shows_the_exact_number(chat: Chat) 
 
 
 def test_a_session_from_an_older_flow_starts_over_politely(chat: Chat) -> None:
-    walk_to(chat, "rf_general")
+    walk_to(chat, "rf_urine")
     chat.session.state = "a_question_that_was_removed"
     replies = chat.press("none_of_these")
     assert replies[0].key == "ui.flow_updated"
@@ -286,7 +293,7 @@ def test_a_session_from_an_older_flow_starts_over_politely(chat: Chat) -> None:
 def test_answers_to_removed_choices_are_dropped_not_fatal(chat: Chat) -> None:
     from bot.core.session import Answer
 
-    walk_to(chat, "rf_general")
+    walk_to(chat, "rf_urine")
     chat.session.answers.insert(0, Answer("rf_saddle", "a_removed_choice", ("saddle_numbness",)))
     replies = chat.press("none_of_these")
     assert replies[0].key == "ui.flow_updated"

@@ -33,8 +33,8 @@ NON_EMERGENCY = (URGENT, DOCTOR, SELF)
 ANSWERS: Mapping[str, Mapping[str, str | Sequence[str]]] = {
     AMB: {"rf_emergency": "accident"},
     ED: {"rf_hospital": "saddle_numb"},
-    URGENT: {"rf_general": ["fever"]},
-    DOCTOR: {"rf_general": ["sharp"]},
+    URGENT: {"rf_urine": ["fever"]},
+    DOCTOR: {"rf_urine": ["sharp"]},
     SELF: {},
 }
 FIRST_LINE = {
@@ -71,7 +71,8 @@ def result(engine: Engine, level: str, locale: str = "en", region: str | None = 
 
 
 def outcome(chat: Chat) -> Reply:
-    return next(r for r in chat.replies if r.kind is ReplyKind.OUTCOME)
+    """The last result shown (an urgent one is shown early, while the questions go on)."""
+    return next(r for r in reversed(chat.seen) if r.kind is ReplyKind.OUTCOME)
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])

@@ -11,15 +11,37 @@ from tests.core.walk import walk
 
 def test_the_profile_is_offered_next_time_and_still_counts(engine: Engine) -> None:
     chat = Chat(engine)
-    assert walk(chat, {"age": "over_50", "about": ["cancer"]}) == "urgent_doctor"
+    assert walk(chat, {"age": "over_50", "about": ["pregnant"]}) == "doctor"
     chat.press("restart")
     walk_to_profile(chat)
     text = chat.replies[-1].text
-    assert "50 or over" in text and "Cancer, now or before" in text
+    assert "50 or over" in text and "Pregnant, or might be" in text
     assert chat.choices == ["still_true", "change"]
     chat.press("still_true")
-    assert chat.level == "urgent_doctor"  # the remembered cancer history still counts
+    assert chat.question == "pregnancy_signs"  # asked every time, never remembered
+
+
+def test_a_remembered_fact_counts_at_once(engine: Engine) -> None:
+    chat = Chat(engine)
+    assert walk(chat, {"about": ["cancer"]}) == "urgent_doctor"
+    chat.press("restart")
+    walk_to_profile(chat)
+    assert "Cancer, now or before" in chat.replies[-1].text
+    replies = chat.press("still_true")
+    assert replies[0].key == "outcomes.urgent_doctor.text", "the remembered history counts"
     assert [a.question for a in chat.session.answers][-2:] == ["about", "about"]
+
+
+def test_a_question_skipped_this_time_keeps_its_remembered_answer(engine: Engine) -> None:
+    chat = Chat(engine)
+    walk(chat, {"age": "over_50"})
+    chat.press("restart")
+    walk_to_profile(chat)
+    chat.press("change")
+    chat.press("cancer")  # urgent at once; the age cannot raise it any more, so it is skipped
+    chat.press("none_of_these")
+    assert chat.session.state == "out_urgent_doctor"
+    assert [a.choice for a in chat.session.profile] == ["cancer", "none_of_these", "over_50"]
 
 
 def test_change_asks_again(engine: Engine) -> None:
@@ -28,11 +50,12 @@ def test_change_asks_again(engine: Engine) -> None:
     chat.press("restart")
     walk_to_profile(chat)
     chat.press("change")
-    assert chat.question == "age"
-    chat.press("age_20_49")
+    assert chat.question == "about"
     chat.press("none_of_these")
+    chat.press("age_20_49")
+    walk(chat)
     assert chat.level == "self_care"
-    assert [a.choice for a in chat.session.profile] == ["age_20_49", "none_of_these"]
+    assert [a.choice for a in chat.session.profile] == ["none_of_these", "age_20_49"]
 
 
 def test_a_remembered_pregnancy_asks_the_warning_signs_again(engine: Engine) -> None:
@@ -48,7 +71,7 @@ def test_the_profile_survives_storage_and_forget_deletes_it(engine: Engine) -> N
     chat = Chat(engine)
     walk(chat, {"age": "under_20"})
     stored = Session.from_json(chat.session.to_json())
-    assert [a.choice for a in stored.profile] == ["under_20", "none_of_these"]
+    assert [a.choice for a in stored.profile] == ["none_of_these", "under_20"]
     chat.send(EventKind.FORGET)
     assert chat.session.profile == []
 
@@ -71,3 +94,12 @@ def walk_to_profile(chat: Chat) -> None:
         calm = {"onset": "next_day", "course": "improving"}.get(chat.question or "")
         chat.press(calm or "none_of_these")
     raise AssertionError("the profile was not offered")
+
+
+def test_a_fact_given_on_an_unfolded_question_is_named_by_its_label(engine: Engine) -> None:
+    chat = Chat(engine)
+    walk(chat, {"about": ["not_sure"], "about__cancer": "present"})
+    chat.press("restart")
+    walk_to_profile(chat)
+    text = chat.replies[-1].text
+    assert "Cancer, now or before" in text and "Yes" not in text

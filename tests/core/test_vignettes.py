@@ -67,7 +67,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "amb_box_fall",
         "29, box jumps: fell backwards off a stacked plyo box onto her lower back; 'just "
         "bruised', sharp pain, no leg symptoms",
-        {"rf_emergency": "accident", "onset": "during_lift", "rf_general": ["sharp"]},
+        {"rf_emergency": "accident", "onset": "during_lift", "rf_urine": ["sharp"]},
         AMB,
     ),
     Vignette(
@@ -183,14 +183,14 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c3_young_fever_immune",
         "24, young lifter on infliximab for Crohn's, ache after training, now 38.4 °C with chills"
         " (C3)",
-        {"rf_general": ["fever"], "about": ["weak_immunity"]},
+        {"rf_urine": ["fever"], "about": ["weak_immunity"]},
         ED,
     ),
     Vignette(
         "ed_c6_cancer_below_knee",
         "46, breast cancer treated 6 years ago, now pain shooting down one calf after deadlifts "
         "(C6)",
-        {"onset": "during_lift", "rf_general": ["below_knee", "sharp"], "about": ["cancer"]},
+        {"onset": "during_lift", "rf_urine": ["below_knee", "sharp"], "about": ["cancer"]},
         ED,
     ),
     Vignette(
@@ -202,7 +202,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "ed_c4_fever_sciatica_ru",
         "36, shivery with a fever for two days plus pain shooting below one knee (C4)",
-        {"rf_general": ["fever", "below_knee"]},
+        {"rf_urine": ["fever", "below_knee"]},
         ED,
         locale="ru",
     ),
@@ -210,13 +210,13 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c5_fever_flank",
         "28, dehydrated after a long session, pain under the ribs on one side, now 38.6 °C and "
         "shaking (C5)",
-        {"onset": "gradual", "rf_urine": ["flank"], "rf_general": ["fever"]},
+        {"onset": "gradual", "rf_urine": ["flank", "fever"]},
         ED,
     ),
     Vignette(
         "ed_c7_over50_severe",
         "57, reached for a kettlebell, pain so strong she can barely move or talk (C7)",
-        {"onset": "during_lift", "age": "over_50", "rf_general": ["severe", "sharp"]},
+        {"onset": "during_lift", "age": "over_50", "rf_urine": ["severe", "sharp"]},
         ED,
     ),
     Vignette(
@@ -229,7 +229,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "ed_c9_osteoporosis_severe",
         "49, known osteoporosis, light goblet squat, now in so much pain she can barely move (C9)",
-        {"onset": "during_lift", "rf_general": ["severe"], "about": ["fragile_bones"]},
+        {"onset": "during_lift", "rf_urine": ["severe"], "about": ["fragile_bones"]},
         ED,
     ),
     Vignette(
@@ -255,7 +255,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "ed_foot_drop",
         "42, toes catch on the floor and the foot slaps since heavy rows",
-        {"rf_hospital": "foot_drop", "rf_general": ["sharp"]},
+        {"rf_hospital": "foot_drop", "rf_urine": ["sharp"]},
         ED,
     ),
     Vignette(
@@ -270,7 +270,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         {
             "rf_hospital": "not_sure",
             "rf_hospital__cannot_walk": "not_sure",
-            "rf_general": ["sharp"],
+            "rf_urine": ["sharp"],
         },
         ED,
     ),
@@ -310,7 +310,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "urg_c2_sciatica_numb",
         "35, deadlift PR, felt a pop, pain down to the calf and a numb outer shin (C2)",
-        {"onset": "during_lift", "rf_general": ["below_knee", "numb_leg", "sharp"]},
+        {"onset": "during_lift", "rf_urine": ["below_knee", "numb_leg", "sharp"]},
         URGENT,
     ),
     Vignette(
@@ -322,13 +322,13 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "urg_night_pain",
         "38, back pain wakes him every night for a week and rest doesn't help",
-        {"onset": "gradual", "course": "over_three_days", "rf_general": ["night_pain"]},
+        {"onset": "gradual", "course": "over_three_days", "rf_urine": ["night_pain"]},
         URGENT,
     ),
     Vignette(
         "urg_weight_loss_ru",
         "27, lost 6 kg in two months without cutting, back ache after rows",
-        {"rf_general": ["weight_loss"]},
+        {"rf_urine": ["weight_loss"]},
         URGENT,
         locale="ru",
     ),
@@ -336,7 +336,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "urg_one_leg_weak",
         "33, cannot rise on the toes of the left foot since yesterday's deadlift, not getting "
         "worse",
-        {"onset": "during_lift", "rf_general": ["weak_leg"]},
+        {"onset": "during_lift", "rf_urine": ["weak_leg"]},
         URGENT,
     ),
     Vignette(
@@ -349,25 +349,25 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "urg_leg_not_sure",
         "25, something odd down one leg after squats, not sure if it's pain or numbness",
-        {"rf_general__weak_leg": "not_sure", "rf_general": ["not_sure"]},
+        {"rf_urine__weak_leg": "not_sure", "rf_urine": ["not_sure"]},
         URGENT,
     ),
     Vignette(
         "urg_cough_jolt",
         "31, pain shoots through the back every time he sneezes",
-        {"rf_general": ["cough", "sharp"]},
+        {"rf_urine": ["cough", "sharp"]},
         URGENT,
     ),
     Vignette(
         "urg_nothing_eases",
         "40, ache on one side that nothing eases, lying, sitting or standing",
-        {"rf_general": ["constant"]},
+        {"rf_urine": ["constant"]},
         URGENT,
     ),
     Vignette(
         "urg_severe_young",
         "24, can barely get off the bench and can hardly talk for the pain",
-        {"onset": "during_lift", "rf_general": ["severe", "sharp"]},
+        {"onset": "during_lift", "rf_urine": ["severe", "sharp"]},
         URGENT,
     ),
     Vignette(
@@ -380,7 +380,7 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "urg_new_lump",
         "45, noticed a new bump on the spine after a heavy week",
-        {"rf_general": ["lump"]},
+        {"rf_urine": ["lump"]},
         URGENT,
     ),
     Vignette(
@@ -392,19 +392,19 @@ VIGNETTES: tuple[Vignette, ...] = (
     Vignette(
         "doc_deadlift_pr_pop",
         "34, deadlift PR attempt, felt a pop, sharp pain one side, no leg symptoms",
-        {"onset": "during_lift", "course": "same", "rf_general": ["sharp"]},
+        {"onset": "during_lift", "course": "same", "rf_urine": ["sharp"]},
         DOCTOR,
     ),
     Vignette(
         "doc_sciatica_one_leg",
         "30, pain shooting down the back of one leg to the calf after squats, nothing else",
-        {"rf_general": ["below_knee"]},
+        {"rf_urine": ["below_knee"]},
         DOCTOR,
     ),
     Vignette(
         "doc_numb_shin_ru",
         "28, a numb patch on one outer shin after deadlifts, no pain below the knee",
-        {"rf_general": ["numb_leg"]},
+        {"rf_urine": ["numb_leg"]},
         DOCTOR,
         locale="ru",
     ),
@@ -456,7 +456,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         "doc_character_not_sure",
         "22, first month in the gym, can't tell whether the pain is sharp or dull (house policy: "
         "unsure counts as sharp)",
-        {"rf_general__sharp": "not_sure", "rf_general": ["not_sure"]},
+        {"rf_urine__sharp": "not_sure", "rf_urine": ["not_sure"]},
         DOCTOR,
     ),
     Vignette(
@@ -587,13 +587,13 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c11_swollen_and_cannot_move",
         "30, CrossFit: swollen, rock-hard back muscles and can barely move, urine still looks "
         "normal (C11)",
-        {"rf_urine": ["swollen_muscles"], "rf_general": ["severe"]},
+        {"rf_urine": ["swollen_muscles", "severe"]},
         ED,
     ),
     Vignette(
         "ed_c11_swollen_severe_ru",
         "23, 'убил спину' on a first high-rep class: swollen muscles, can barely move (C11)",
-        {"rf_urine": ["swollen_muscles"], "rf_general": ["severe"], "onset": "next_day"},
+        {"rf_urine": ["swollen_muscles", "severe"], "onset": "next_day"},
         ED,
         locale="ru",
     ),
@@ -627,13 +627,13 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c7_over50_constant_pain",
         "58, cable rows: pain there all the time, no position eases it (C7 extended, possible "
         "aneurysm)",
-        {"rf_general": ["constant"], "age": "over_50"},
+        {"rf_urine": ["constant"], "age": "over_50"},
         ED,
     ),
     Vignette(
         "ed_c7_over50_constant_ru",
         "61, постоянная боль, ни одна поза не помогает (C7)",
-        {"rf_general": ["constant"], "onset": "gradual", "age": "over_50"},
+        {"rf_urine": ["constant"], "onset": "gradual", "age": "over_50"},
         ED,
         locale="ru",
     ),
@@ -686,14 +686,14 @@ VIGNETTES: tuple[Vignette, ...] = (
         "ed_c3_steroid_injector_fever",
         "32, injects anabolic steroids bought online, shares vials at the gym; back pain and "
         "38.6 °C (C3, clinical.md 3.2)",
-        {"rf_general": ["fever"], "about": ["injects"]},
+        {"rf_urine": ["fever"], "about": ["injects"]},
         ED,
     ),
     Vignette(
         "ed_c3_spine_injection_fever_ru",
         "52, had a 'блокада' into the spine six weeks ago; now fever and back pain after the gym "
         "(C3)",
-        {"rf_general": ["fever"], "about": ["spine_procedure"], "age": "over_50"},
+        {"rf_urine": ["fever"], "about": ["spine_procedure"], "age": "over_50"},
         ED,
         locale="ru",
     ),
@@ -708,8 +708,8 @@ VIGNETTES: tuple[Vignette, ...] = (
         "40, feels shivery but has no thermometer, and isn't sure whether her arthritis "
         "injections weaken immunity (unsure = yes for each, C3)",
         {
-            "rf_general": ["not_sure"],
-            "rf_general__fever": "not_sure",
+            "rf_urine": ["not_sure"],
+            "rf_urine__fever": "not_sure",
             "about": ["not_sure"],
             "about__weak_immunity": "not_sure",
         },

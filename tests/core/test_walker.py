@@ -12,10 +12,10 @@ import statistics
 
 import pytest
 
-from benchmarks.conversation import DANGER_LEVELS, Measures, measure
+from benchmarks.conversation import DANGER_LEVELS, Measures, is_danger, measure
 from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
-from bot.core.messages import ReplyKind
+from bot.core.messages import Event, EventKind, ReplyKind
 from bot.core.session import Answer, Session
 from tests.core.test_vignettes import _default_engine
 
@@ -47,7 +47,25 @@ def test_a_danger_sign_reaches_its_result_fast(locale: str) -> None:
     assert first and all(p.taps == 1 and p.level == "emergency_ambulance" for p in first)
     stops = [p for p in danger if p.level in STOP_LEVELS]
     assert len(stops) >= 13, "every emergency-level sign on the screens is walked"
-    assert max(p.taps for p in stops) <= 4
+    urgent = [p for p in danger if p.level == "urgent_doctor"]
+    assert len(urgent) >= 15, "every urgent-level sign (fever, cancer history, ...) is walked"
+    assert max(p.taps for p in danger) <= 4, [(p.danger, p.taps) for p in danger if p.taps > 4]
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_every_danger_sign_of_the_rule_table_is_on_the_first_screens(locale: str) -> None:
+    """The walker reaches every danger-sign button a calm walk can offer: none is left out."""
+    engine = _default_engine()
+    walked_signs = {p.danger for p in walked(locale).danger}
+    offered = {
+        f
+        for name, state in engine.flow.states.items()
+        if state.group is None and name in {"rf_emergency", *_calm_questions(engine)}
+        for c in state.choices
+        for f in c.findings
+        if is_danger(engine, f)
+    }
+    assert offered <= walked_signs, offered - walked_signs
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
@@ -133,3 +151,23 @@ def test_the_country_question_costs_a_first_timer_exactly_one_tap(
     first = measure(engine, locale, first_time=True)
     assert sorted(p.taps + 1 for p in returning.calm) == sorted(p.taps for p in first.calm)
     assert all(p.taps == 1 for p in first.danger if p.first_screen), "danger first, untouched"
+
+
+def _calm_questions(engine: Engine) -> set[str]:
+    """The questions a calm walk shows (no danger sign, nothing remembered)."""
+    chat_session = engine.new_session("calm")
+    chat_session.asked_country = True
+    shown: set[str] = set()
+    replies = engine.handle(chat_session, Event(EventKind.START))
+    for _ in range(20):
+        current = next((r for r in reversed(replies) if r.choices), None)
+        if current is None or current.question is None:
+            break
+        state = engine.flow.states.get(current.question)
+        if state is None or state.outcome is not None:
+            break
+        shown.add(state.name)
+        ids = [c.id for c in current.choices]
+        choice = "none_of_these" if "none_of_these" in ids else ids[0]
+        replies = engine.handle(chat_session, Event(EventKind.CHOICE, choice, current.question))
+    return shown

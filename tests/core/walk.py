@@ -11,7 +11,6 @@ CALM: Mapping[str, str] = {
     "rf_urine": "none_of_these",
     "rf_hospital": "none_of_these",
     "rf_walk_more": "none_of_these",
-    "rf_general": "none_of_these",
     "onset": "next_day",
     "course": "improving",
     "age": "age_20_49",
@@ -23,11 +22,10 @@ CALM: Mapping[str, str] = {
 }
 # The question id of "Where are you now?" (the country prompt's buttons carry it).
 COUNTRY = "region"
-AB = ("age", "about")
+AB = ("about", "age")
 # The questions a calm person answers, in order (no danger sign, nothing remembered yet).
 CALM_PATH: tuple[tuple[str, str], ...] = tuple(
-    (q, CALM[q])
-    for q in ("rf_emergency", "rf_urine", "rf_hospital", "rf_general", "onset", "course", *AB)
+    (q, CALM[q]) for q in ("rf_emergency", "rf_urine", "rf_hospital", *AB, "onset", "course")
 )
 
 
@@ -44,8 +42,9 @@ def walk(chat: Chat, answers: Mapping[str, str | Sequence[str]] | None = None) -
     queued: dict[str, list[str]] = {}
     for _ in range(60):
         question = chat.question
-        if chat.session.level is not None or question is None:
-            return chat.session.level
+        state = chat.engine.flow.states.get(chat.session.state or "")
+        if (state is not None and state.outcome is not None) or question is None:
+            return chat.session.level  # a result shown early does not end the walk
         # an unfolded single question (<group>__<item>) is calm when answered "absent"
         calm = "absent" if "__" in question else CALM.get(question)
         wanted = answers.get(question, calm)

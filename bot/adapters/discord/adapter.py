@@ -102,6 +102,8 @@ class DiscordAdapter:
         self.reply_budget = reply_budget
         #: Command name -> id from the last sync, for ``</name:id>`` mentions in texts.
         self.mentions: dict[str, int] = {}
+        #: How texts name the commands here (``{start}``): slash names, mentions once synced.
+        self.commands: dict[str, str] = fmt.command_names()
         self._gateway: asyncio.Task[None] | None = None
         self._lock = ChatLocks()
         self._busy: set[asyncio.Task[Any]] = set()
@@ -174,6 +176,7 @@ class DiscordAdapter:
             log.warning("discord: could not sync the slash commands: %s %s", exc.status, exc.code)
             return
         self.mentions = {command.name: command.id for command in synced}
+        self.commands = fmt.command_names(self.mentions)
 
     # -- events --------------------------------------------------------------------------
 
@@ -181,14 +184,17 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, kind: EventKind, value: str | None = None
     ) -> None:
         """A slash command: its answer as the response, or "thinking…" and then the answer."""
-        await self._interact(interaction, Event(kind, value, locale=_hint(interaction)))
+        event = Event(kind, value, locale=_hint(interaction), commands=self.commands)
+        await self._interact(interaction, event)
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         """A button or menu: one response (see :func:`bot.adapters.discord.format.placement`)."""
         custom_id, values = _component(interaction)
         press = fmt.read_press(custom_id, values)
         label = fmt.pressed_label(views.controls(interaction.message), custom_id, values)
-        event = Event(EventKind.CHOICE, press.choice, press.question, _hint(interaction))
+        event = Event(
+            EventKind.CHOICE, press.choice, press.question, _hint(interaction), self.commands
+        )
         await self._interact(interaction, event, label)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -202,7 +208,8 @@ class DiscordAdapter:
         if not self._from_person(message):
             return
         kind, value = fmt.dm_command(message.content) or (EventKind.TEXT, message.content)
-        await self._converse(message, Event(kind, value), f"dc:msg:{message.id}")
+        event = Event(kind, value, commands=self.commands)
+        await self._converse(message, event, f"dc:msg:{message.id}")
 
     async def on_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edited DM is read again, as text: a danger sign added by an edit is not missed.
@@ -214,9 +221,8 @@ class DiscordAdapter:
         if before is not None and before.content == message.content:
             return
         edited = int(message.edited_at.timestamp() * 1000)
-        await self._converse(
-            message, Event(EventKind.TEXT, message.content), f"dc:edit:{message.id}:{edited}"
-        )
+        event = Event(EventKind.TEXT, message.content, commands=self.commands)
+        await self._converse(message, event, f"dc:edit:{message.id}:{edited}")
 
     # -- interactions --------------------------------------------------------------------
 
@@ -284,7 +290,7 @@ class DiscordAdapter:
             where = fmt.placement(
                 press=press, recorded=turn.recorded, replies=turn.replies, first=messages[0]
             )
-        await responder.send(messages, where, receipt=turn.receipt)
+        await responder.send(messages, where, receipt=turn.receipt, so_far=turn.so_far)
 
     # -- direct messages -----------------------------------------------------------------
 
@@ -343,11 +349,13 @@ class DiscordAdapter:
         )
 
     def _pack(self, replies: Sequence[Reply]) -> list[Outgoing]:
-        return fmt.pack(replies, self.mentions)
+        return fmt.pack(replies)
 
     def _renderer(self, locale: str | None) -> Render:
         """How messages to someone speaking ``locale`` become discord.py keyword arguments."""
-        placeholder = self.conversations.say("discord.select_placeholder", Hints(locale))
+        placeholder = self.conversations.say(
+            "discord.select_placeholder", Hints(locale, self.commands)
+        )
 
         def render(outgoing: Outgoing) -> dict[str, Any]:
             kwargs: dict[str, Any] = {"content": outgoing.content}
@@ -410,7 +418,7 @@ class DiscordAdapter:
 
     def _say(self, key: str, hint: str | None) -> str:
         """A text outside the conversation, in the language the platform reports."""
-        return fmt.escape(self.conversations.say(key, Hints(hint)))
+        return fmt.escape(self.conversations.say(key, Hints(hint, self.commands)))
 
 
 def _private(interaction: discord.Interaction) -> bool:

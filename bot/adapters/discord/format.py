@@ -47,7 +47,6 @@ _SELECT: Final = re.compile(SELECT_TEMPLATE)
 #: a name among every bot's slash commands in a server).
 _COMMAND_NAMES: Final = {"start": "backpain"}
 _DM_COMMAND: Final = re.compile(r"/(\w++)(?:\s++(\S.*+))?+")
-_COMMAND_MENTION: Final = re.compile(r"(?<![\w/])/(" + "|".join(_COMMAND_NAMES) + r")\b")
 #: Slash commands without an argument; ``/language`` and ``/region`` take an optional choice.
 COMMANDS: Final = {
     _COMMAND_NAMES.get(name, name): kind
@@ -183,9 +182,16 @@ def escape(text: str) -> str:
     return escape_markdown(text)
 
 
-def discord_text(text: str) -> str:
-    """A shared text with command names as they are on Discord (``/start`` -> ``/backpain``)."""
-    return _COMMAND_MENTION.sub(lambda m: "/" + _COMMAND_NAMES[m.group(1)], text)
+def command_names(ids: Mapping[str, int] | None = None) -> dict[str, str]:
+    """How texts name our commands on Discord, for their ``{start}`` placeholders: the slash
+    name (``/start`` is ``/backpain`` here), as a clickable mention ``</backpain:ID>`` once
+    Discord told us the command's id at sync."""
+    names = {}
+    for shared in common.COMMANDS:
+        name = _COMMAND_NAMES.get(shared, shared)
+        command_id = (ids or {}).get(name)
+        names[shared] = f"</{name}:{command_id}>" if command_id is not None else f"/{name}"
+    return names
 
 
 def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -193,7 +199,7 @@ def format_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Warnings and outcomes lead with a bold line, like a headline.
     """
-    lines = escape(discord_text(reply.text)).split("\n")
+    lines = escape(reply.text).split("\n")
     first = lines[0].strip()
     if reply.kind in BOLD_FIRST_LINE and first and len(first) + 4 <= limit:
         lines[0] = f"**{first}**"
@@ -254,9 +260,7 @@ class Placement(Enum):
     MARK = "mark"  # the pressed message keeps its text, shows the answer, loses its buttons
 
 
-def pack(
-    replies: Sequence[Reply], mentions: Mapping[str, int] | None = None, limit: int = MESSAGE_LIMIT
-) -> list[Outgoing]:
+def pack(replies: Sequence[Reply], limit: int = MESSAGE_LIMIT) -> list[Outgoing]:
     """The replies of one turn in as few messages as Discord allows, in order.
 
     Consecutive texts share a message (a blank line apart) while they fit ``limit``; a message
@@ -275,7 +279,7 @@ def pack(
         texts.clear()
 
     for reply in replies:
-        parts = [with_mentions(part, mentions) for part in format_reply(reply, limit)]
+        parts = format_reply(reply, limit)
         closing = reply.kind is ReplyKind.IMAGE or bool(reply.choices and reply.question)
         for index, part in enumerate(parts, 1):
             if texts and len("\n\n".join([*texts, part])) > limit:
@@ -309,25 +313,10 @@ def placement(
 
 
 def with_receipt(content: str, receipt: str | None, limit: int = MESSAGE_LIMIT) -> str:
-    """The next question under a small grey line with the answer just given (when it fits)."""
+    """The next question under a small grey line: the answers so far, or the one just given
+    (when it fits)."""
     if not receipt:
         return content
     line = "-# " + escape(receipt).replace("\n", " ")
     combined = f"{line}\n{content}"
     return combined if len(combined) <= limit else content
-
-
-_MENTIONABLE: Final = re.compile(r"(?<![\w/<])/([a-z][a-z0-9_-]{0,31})\b")
-
-
-def with_mentions(text: str, mentions: Mapping[str, int] | None) -> str:
-    """``/backpain`` as a command mention ``</backpain:ID>`` (Discord shows it as a clickable
-    command) for every command Discord told us the id of at sync; others stay as typed."""
-    if not mentions:
-        return text
-
-    def mention(match: re.Match[str]) -> str:
-        command_id = mentions.get(match.group(1))
-        return match.group(0) if command_id is None else f"</{match.group(1)}:{command_id}>"
-
-    return _MENTIONABLE.sub(mention, text)

@@ -74,15 +74,19 @@ class Responder:
         placement: Placement = Placement.NEW,
         *,
         receipt: str | None = None,
+        so_far: str | None = None,
     ) -> None:
         """Everything one turn says: the first message placed as ``placement`` says, the rest
-        as follow-ups; by DM once the interaction is gone."""
+        as follow-ups; by DM once the interaction is gone. A question edited into the next one
+        shows the core's "so far" line above it (else the receipt); a question closed under
+        a result shows the receipt."""
         queue = list(messages)
         edit = placement is not Placement.NEW and self.interaction.message is not None
         if placement is Placement.MARK and edit:
             queue.insert(0, self._answered(receipt))
         elif placement is Placement.EDIT and queue:
-            queue[0] = replace(queue[0], content=fmt.with_receipt(queue[0].content, receipt))
+            line = so_far or receipt
+            queue[0] = replace(queue[0], content=fmt.with_receipt(queue[0].content, line))
         if not queue:
             await self._nothing()
             return

@@ -351,7 +351,7 @@ class TelegramAdapter:
         ``replies`` folded into one text with the last one's buttons, or (no replies) the old
         question without buttons. False when Telegram refused, so the caller sends instead."""
         template = fmt.answers_template(
-            self.conversations.say("telegram.so_far", Hints(locale), answers=fmt.SENTINEL)
+            self.conversations.say("ui.so_far", Hints(locale), answers=fmt.SENTINEL)
         )
         previous, _ = fmt.read_so_far(message.text or "", template)
         answers = fmt.add_answer(previous, label)

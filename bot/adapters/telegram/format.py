@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.common import BOLD_FIRST_LINE, UNREADABLE, Press, shorten
 from bot.adapters.common import split_text as text_parts
+from bot.core import sofar
 from bot.core.messages import Choice, Reply, ReplyKind
 
 MESSAGE_LIMIT: Final = 4096
@@ -32,12 +33,11 @@ SHORT_LABEL: Final = 16
 SEPARATOR: Final = "|"
 _BOLD_TAGS: Final = len("<b></b>")
 _BOT_PATH: Final = re.compile(r"/bot(\{token\})?$")
-#: The "so far" line stays one short line on a phone: older answers give way to newer ones.
-SO_FAR_LIMIT: Final = 90
-SO_FAR_LABEL_LIMIT: Final = 28
-SO_FAR_SEPARATOR: Final = " · "
-_DROPPED: Final = "…"
 _SENTINEL: Final = "\x00"
+#: The "so far" line is the core's (bot/core/sofar.py), the same on Discord; Telegram reads
+#: the previous answers back from the message it edits.
+SO_FAR_LIMIT: Final = sofar.LIMIT
+add_answer = sofar.add
 #: Replies that may be folded into an edited question message; anything else (a warning, a
 #: result, a picture) deserves a message of its own.
 _FOLDABLE: Final = frozenset({ReplyKind.QUESTION, ReplyKind.INFO})
@@ -227,22 +227,6 @@ def read_so_far(text: str, template: tuple[str, str]) -> tuple[str | None, str]:
     if len(first) < len(prefix) + len(suffix):
         return None, text
     return first[len(prefix) : len(first) - len(suffix)], rest
-
-
-def add_answer(previous: str | None, label: str, limit: int = SO_FAR_LIMIT) -> str:
-    """The answers so far with ``label`` added: the newest that fit ``limit``, "…" for the rest.
-
-    Stateless on purpose: the previous answers are read back from the message itself, so the
-    line survives a restart and needs nothing stored beside the session.
-    """
-    items = [i for i in (previous or "").split(SO_FAR_SEPARATOR) if i]
-    dropped = bool(items) and items[0] == _DROPPED
-    items = [i for i in items if i != _DROPPED]
-    items.append(shorten(label, SO_FAR_LABEL_LIMIT))
-    while len(items) > 1 and len(SO_FAR_SEPARATOR.join([_DROPPED, *items])) > limit:
-        items.pop(0)
-        dropped = True
-    return SO_FAR_SEPARATOR.join([_DROPPED, *items] if dropped else items)
 
 
 def folds_into_edit(replies: Sequence[Reply]) -> bool:

@@ -120,6 +120,14 @@ class Flow:
         interrupts = self.interrupt if state.interrupt else ()
         return (*interrupts, *self.steps(state.target_of(choice)))
 
+    def resolve(self, target: Target, verdict: Verdict) -> str | None:
+        """The state ``target`` leads to for ``verdict`` (a route's first step that holds)."""
+        for step in self.steps(target):
+            check = conditions.lookup(step.condition, self.rules.levels) if step.condition else None
+            if step.condition is None or (check is not None and check(verdict)):
+                return step.to or None
+        return None
+
     def interrupt_target(self, verdict: Verdict) -> str | None:
         """Where the interrupt route sends ``verdict``, or None to carry on."""
         for step in self.interrupt:

@@ -58,6 +58,7 @@ class TriageRules:
     stop_levels: frozenset[str]
     findings: dict[str, FindingRule]
     combinations: tuple[Combination, ...]
+    early_levels: frozenset[str] = frozenset()
     _cache: dict[tuple[str, ...], Verdict] = field(default_factory=dict, compare=False, repr=False)
 
     def rank(self, level: str) -> int:
@@ -143,6 +144,7 @@ class RulesFile(_Strict):
 
     levels: list[str] = Field(min_length=1)
     stop_levels: list[str] = []
+    early_levels: list[str] = []
     findings: dict[str, FindingSpec] = Field(min_length=1)
     combinations: list[CombinationSpec] = []
 
@@ -167,14 +169,16 @@ def load_rules(path: Path) -> TriageRules:
     combos = tuple(
         _combination(doc, i, c, levels, findings) for i, c in enumerate(spec.combinations)
     )
-    for level in spec.stop_levels:
-        if level not in levels:
-            raise FlowError("unknown level", file=path, line=doc.line("stop_levels"), key=level)
+    for name in ("stop_levels", "early_levels"):
+        for level in getattr(spec, name):
+            if level not in levels:
+                raise FlowError("unknown level", file=path, line=doc.line(name), key=level)
     return TriageRules(
         levels=levels,
         stop_levels=frozenset(spec.stop_levels),
         findings=findings,
         combinations=combos,
+        early_levels=frozenset(spec.early_levels),
     )
 
 

@@ -54,7 +54,8 @@ UI_TEXTS: Final = (
     "compress_off", "compress_next", "next_compress_set", "checkin_question", "checkin_better",
     "checkin_same_early", "checkin_same_late", "checkin_worse", "checkin_new", "stopped",
     "no_summary", "summary_checkins", "compress_missed", "flow_updated", "number_unknown",
-    "profile_confirm", "profile_nothing", "picked", "because_typed", "non_urgent",
+    "profile_confirm", "profile_nothing", "picked", "because_typed", "non_urgent", "quick_check",
+    "advice_stays", "so_far",
 )  # fmt: skip
 
 #: The result screens' own texts (bot/core/render.py): action lines, steps, medicines.

@@ -268,12 +268,15 @@ async def test_full_triage_in_a_server_is_private(
     assert ack.response_delay < fake.interaction_deadline
     assert calls(fake, iid) == ["POST /callback"]
 
-    (second,) = await alice.replies(await alice.press(first, "none_of_these"))
+    second = await alice.first_answer(first)
     assert second.id == first.id, "the pressed question became the next one"
     label = bot.text("choices.none_of_these")
-    assert second.content.startswith("-# " + bot.text("ui.your_answer", answer=label))
+    assert second.content.startswith("-# " + bot.text("ui.so_far", answers=label))
+    (third,) = await alice.replies(await alice.press(second, "none_of_these"))
+    both = bot.text("ui.so_far", answers=f"{label} · {label}")
+    assert third.id == first.id and third.content.startswith(f"-# {both}\n"), "as on Telegram"
 
-    outcome = await alice.walk_calm(second)
+    outcome = await alice.walk_calm(third)
     assert question_of(outcome[-1]) == "out_self_care", "the detail buttons end the result"
     assert outcome[0].content.startswith("**"), "an outcome leads with a bold line"
     first_line = bot.text("outcomes.self_care.action").split("\n")[0]
@@ -333,14 +336,38 @@ async def test_full_triage_in_a_dm_uses_plain_messages(bot: Bot, fake: FakeDisco
     assert fake.visible_to(fake.bystander, from_bot=True) == []
 
 
+async def test_an_urgent_answer_shows_its_result_then_the_quick_check(
+    bot: Bot, fake: FakeDiscord, alice: Person
+) -> None:
+    """#13: the result as a new message at once, the pressed question marked answered; the
+    questions that could still change it edit in place; the end says the advice stays."""
+    (first,) = await alice.replies(await alice.command("backpain"))
+    second = await alice.first_answer(first)
+    shown = await alice.replies(await alice.press(second, "fever"))
+    assert fake.message(second).components == [], "the pressed question is closed"
+    result = next(m for m in shown if bot.text("outcomes.urgent_doctor.action")[:20] in m.content)
+    assert result.content.startswith("**🩺"), "the action on the first line"
+    assert bot.text("ui.quick_check") in "\n".join(m.content for m in shown)
+    asked = shown[-1]
+    assert question_of(asked) == "rf_urine", "anything else on that list could raise it"
+    (hospital,) = await alice.replies(await alice.press(asked, "none_of_these"))
+    assert hospital.id == asked.id and question_of(hospital) == "rf_hospital"
+    assert hospital.content.startswith("-# "), "the so-far line above the edited question"
+    (about,) = await alice.replies(await alice.press(hospital, "none_of_these"))
+    assert question_of(about) == "about", "age, onset and course cannot raise it: skipped"
+    end = await alice.replies(await alice.press(about, "none_of_these"))
+    assert bot.text("ui.advice_stays", action="")[:10] in end[0].content
+    assert question_of(end[-1]) == "out_urgent_doctor", "the detail buttons close it"
+
+
 async def test_russian_from_the_interaction_locale(bot: Bot, fake: FakeDiscord) -> None:
     person = Person(fake, fake.make_user(1_300_000_000_000_002_001, "Masha", locale="ru"))
     (first,) = await person.replies(await person.command("backpain"))
     assert first.content.startswith(bot.text("ui.welcome", "ru")[:40])
     assert first.labels[0] == bot.text("choices.none_of_these", "ru")
     second = await person.first_answer(first)
-    label = bot.text("country.skip", "ru")
-    assert second.content.startswith("-# " + bot.text("ui.your_answer", "ru", answer=label))
+    label = bot.text("choices.none_of_these", "ru")
+    assert second.content.startswith("-# " + bot.text("ui.so_far", "ru", answers=label))
     assert second.content.endswith(bot.text("questions.rf_urine.text", "ru"))
 
 
@@ -669,9 +696,7 @@ async def test_a_reminder_arrives_as_a_dm_with_working_buttons(
     assert asked.content.startswith("How is your back today?\n\n") and asked.in_dm
     (next_question,) = await dm.replies(await dm.press(asked, CALM["rf_urine"]))
     assert next_question.in_dm and question_of(next_question) == "rf_hospital"
-    assert catalog.text("ui.your_answer", "en", answer=asked.labels[0])[:12] in (
-        next_question.content
-    )
+    assert catalog.text("ui.so_far", "en", answers=asked.labels[0])[:12] in (next_question.content)
 
     assert not await bot.adapter.deliver("tg:42", [note]), "not a Discord user"
     fake.dm_closed.add(alice.user.id)

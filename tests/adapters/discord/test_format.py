@@ -9,6 +9,7 @@ from bot.adapters.common import UNREADABLE, Press
 from bot.adapters.discord import format as fmt
 from bot.core.engine import Engine
 from bot.core.messages import Choice, EventKind, Reply, ReplyKind
+from bot.core.placeholders import COMMANDS
 from bot.core.session import Session
 
 
@@ -149,8 +150,12 @@ def test_a_long_outcome_keeps_its_headline_and_fits(engine: Engine) -> None:
 
 
 def test_commands_are_named_as_on_discord() -> None:
-    reply = Reply(ReplyKind.INFO, "k", "Send /start again, or /restart. Not https://x.io/start")
-    assert fmt.format_reply(reply) == ["Send /backpain again, or /restart. Not https://x.io/start"]
+    names = fmt.command_names()
+    assert names["start"] == "/backpain" and names["restart"] == "/restart"
+    assert names["country"] == "/country"
+    assert set(names) == set(COMMANDS), "every command a text may name"
+    reply = Reply(ReplyKind.INFO, "k", "A link: https://x.io/start, a path a/start")
+    assert fmt.format_reply(reply) == ["A link: https://x.io/start, a path a/start"], "as sent"
 
 
 def test_the_answer_goes_under_the_question_within_the_limit() -> None:
@@ -216,11 +221,8 @@ def test_where_the_first_message_goes() -> None:
 
 
 def test_commands_become_mentions_when_their_ids_are_known() -> None:
-    ids = {"back": 11, "backpain": 12}
-    text = "/back: previous. /backpain: start. /dance stays. a/back stays. </back:11> stays."
-    assert fmt.with_mentions(text, ids) == (
-        "</back:11>: previous. </backpain:12>: start. /dance stays. a/back stays. </back:11> stays."
-    )
-    assert fmt.with_mentions("/back", None) == "/back"
+    names = fmt.command_names({"back": 11, "backpain": 12})
+    assert names["back"] == "</back:11>" and names["start"] == "</backpain:12>"
+    assert names["stop"] == "/stop", "no id: the slash name"
     assert fmt.with_receipt("Next?", "Your answer: *No*") == "-# Your answer: \\*No\\*\nNext?"
     assert fmt.with_receipt("x" * 2000, "Your answer: No") == "x" * 2000, "only when it fits"

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.core.content import placeholders
 from bot.core.engine import Engine
 from bot.core.messages import Choice, Event, Reply, ReplyKind
+from bot.core.placeholders import DEFAULT_COMMANDS
 from bot.service import Conversations, Turn
 from tests.adapters.conftest import (
     Bot,
@@ -38,6 +40,10 @@ RED_FLAG_TEXT = "I wet myself and can't feel my groin"
 
 
 def text(bot: Bot, key: str, locale: str = "en", **values: object) -> str:
+    """A text as Telegram shows it: commands named ``/start`` and so on."""
+    if not values:  # a bare lookup: unfilled names stay blank (the numbers)
+        names = placeholders(bot.app.conversations.engine.catalog.raw(key, locale))
+        values = {name: DEFAULT_COMMANDS.get(name, "") for name in names}
     return bot.app.conversations.engine.catalog.text(key, locale, **values)
 
 
@@ -74,14 +80,14 @@ async def test_full_triage_by_buttons_in_the_users_language(
     assert second.params["message_id"] == first.result["message_id"], "the question is edited"
     assert plain(second) == "\n\n".join(
         [
-            text(bot, "telegram.so_far", language, answers=label),
+            text(bot, "ui.so_far", language, answers=label),
             text(bot, "questions.rf_urine.text", language),
         ]
     )
     assert second.result["entities"][0] == {
         "type": "italic",
         "offset": 0,
-        "length": len(text(bot, "telegram.so_far", language, answers=label)),
+        "length": len(text(bot, "ui.so_far", language, answers=label)),
     }
     assert question_id(second) == "rf_urine"
 
@@ -321,7 +327,7 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
             text(bot, "country.skip"),
             button_label(second, "none_of_these"),
         ]
-        so_far = text(bot, "telegram.so_far", answers=" · ".join(labels))
+        so_far = text(bot, "ui.so_far", answers=" · ".join(labels))
         assert plain(third).startswith(so_far + "\n\n"), "the answers survive a restart"
         session = await bot.app.conversations.storage.sessions.load("tg:1001")
         assert session is not None and len(session.answers) == 2
@@ -396,10 +402,11 @@ async def test_markup_in_content_is_escaped_and_long_texts_are_split(
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     lines = [f"Tip {i}: sets < reps > 0 & <b>no tags</b> &amp; A&E" for i in range(120)]
-    ui_file = content / "en" / "ui.yaml"
-    ui = yaml.safe_load(ui_file.read_text(encoding="utf-8"))
-    ui["help"] = "\n".join([*lines, "Emergency: {number}"])
-    ui_file.write_text(yaml.safe_dump(ui, allow_unicode=True), encoding="utf-8")
+    for locale in ("en", "ru"):  # the same placeholders in every language
+        ui_file = content / locale / "ui.yaml"
+        ui = yaml.safe_load(ui_file.read_text(encoding="utf-8"))
+        ui["help"] = "\n".join([*lines, "Emergency: {number}"])
+        ui_file.write_text(yaml.safe_dump(ui, allow_unicode=True), encoding="utf-8")
 
     async with running(make_settings(tg, tmp_path, BACKCHECK_CONTENT=content), tg):
         alice.say("/start")
@@ -546,14 +553,14 @@ async def test_a_question_to_question_press_costs_two_api_calls(
     assert pressed >= 5
     closed = tg.message(2002, last_asked.result["message_id"])
     assert closed.reply_markup is None, "the last question is closed with its answer"
-    assert closed.plain_text.startswith(text(bot, "telegram.so_far", language, answers="")[:5])
+    assert closed.plain_text.startswith(text(bot, "ui.so_far", language, answers="")[:5])
 
 
 async def test_the_so_far_line_stays_one_short_line(bot: Bot, tg: FakeTelegram) -> None:
     person = Person(tg, tg.make_user(2003, "Kim", "kim", "en"))
     person.say("/start")
     _, question = await person.replies()
-    prefix = text(bot, "telegram.so_far", answers="")
+    prefix = text(bot, "ui.so_far", answers="")
     while not question_id(question).startswith("out_"):
         person.tap(question, CALM[question_id(question)])
         screen = await person.next_screen()

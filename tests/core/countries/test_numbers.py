@@ -75,6 +75,6 @@ def test_the_texts_exist_in_every_locale(catalog: Catalog) -> None:
     for locale in catalog.locales:
         for key in keys:
             assert catalog.has(key, locale), (locale, key)
-    assert catalog.text("country.unknown", "en") == (
+    assert catalog.text("country.unknown", "en", country="/country") == (
         "I don't know that country: type its name, or send /country to pick."
     )
