@@ -14,11 +14,13 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
 from bot.core.flow.model import FlowState
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
 from bot.core.prompts import ChooseRegion, encode
 from bot.core.session import Session
+from bot.settings import data_path
 
 MAX_TAPS = 40
 COUNTRY_QUESTION = encode(ChooseRegion())  # "Where are you now?", asked once per person
@@ -231,7 +233,7 @@ def measure(engine: Engine, locale: str, *, first_time: bool = False) -> Measure
             engine.catalog,
             engine.listener,
             clock=engine.clock,
-            countries=engine.countries,
+            countries=engine.countries or CountryCatalog.load(data_path("content")),
             ask_country=True,
         )
     return Walker(engine, locale, first_time=first_time).run()
