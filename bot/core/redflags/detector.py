@@ -33,7 +33,7 @@ caption, an edited or forwarded text) calls it with the text and gets the hits.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +52,7 @@ from bot.core.redflags.phrases import (
 )
 from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
+NAMED_BEFORE_REACH = 12  # "my mum, two years after the op, had cancer again": this far back
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 
 
@@ -232,21 +233,32 @@ def _slot_occurrences(
 
 def _nearby_combinations(
     per_slot: list[list[Occurrence]], reach: int
-) -> list[tuple[Occurrence, ...]]:
-    """One occurrence per slot, all within ``reach`` tokens: long messages stay linear."""
-    partial: list[tuple[tuple[Occurrence, ...], int, int]]
-    partial = [((occ,), occ[0], occ[1]) for occ in per_slot[0]]
-    for occurrences in per_slot[1:]:
-        starts = [s for s, _ in occurrences]
-        grown = []
-        for chosen, lo, hi in partial:
-            for s, e in occurrences[bisect_left(starts, hi - reach) :]:
-                if s > lo + reach:
-                    break
-                if max(hi, e) - min(lo, s) <= reach:
-                    grown.append(((*chosen, (s, e)), min(lo, s), max(hi, e)))
-        partial = grown
-    return [chosen for chosen, _, _ in partial]
+) -> Iterator[tuple[Occurrence, ...]]:
+    """One occurrence per slot, all within ``reach`` tokens, depth first: the first sure hit
+    ends the search, and a long message stays linear in its length."""
+    if not per_slot[0]:
+        return
+    starts = [[s for s, _ in occurrences] for occurrences in per_slot]
+    last = len(per_slot) - 1
+
+    def grow(
+        n: int, chosen: tuple[Occurrence, ...], lo: int, hi: int
+    ) -> Iterator[tuple[Occurrence, ...]]:
+        occurrences = per_slot[n]
+        for s, e in occurrences[bisect_left(starts[n], hi - reach) :]:
+            if s > lo + reach:
+                break
+            if max(hi, e) - min(lo, s) <= reach:
+                if n == last:
+                    yield (*chosen, (s, e))
+                else:
+                    yield from grow(n + 1, (*chosen, (s, e)), min(lo, s), max(hi, e))
+
+    for occ in per_slot[0]:
+        if last == 0:
+            yield (occ,)
+        else:
+            yield from grow(1, (occ,), occ[0], occ[1])
 
 
 def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool:
@@ -311,14 +323,16 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
 
 def _named_before(start: int, key: str, message: _Message) -> bool:
     """Another person (or a thing) named before the match in its clause, with no "I" / "me"
-    in between: "my mum had cancer", "the bar fell on the floor"."""
+    in between: "my mum had cancer", "the bar fell on the floor". Only the last
+    ``NAMED_BEFORE_REACH`` words count: whose symptom it is is said close to it."""
     clause = message.clause[start]
-    for i in range(start - 1, -1, -1):
+    marks, self_person = message.marks[key], message.marks["self_person"]
+    for i in range(start - 1, max(start - 1 - NAMED_BEFORE_REACH, -1), -1):
         if message.clause[i] != clause:
             return False
-        if i in message.marks[key]:
+        if i in marks:
             return True
-        if i in message.marks["self_person"]:
+        if i in self_person:
             return False
     return False
 

@@ -49,8 +49,9 @@ _MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-�
 _WORD_RE = re.compile(
     r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[\U0001F198\U0001F691]"
 )  # hyphens split words; 🆘 and 🚑 are words
-_TOKEN_RE = re.compile(f"(?P<mark>{_MARK_RE.pattern})|(?P<word>{_WORD_RE.pattern})")
-_APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
+# (word, mark) per match; words first: they are most of the text and start with other characters
+_TOKEN_RE = re.compile(f"({_WORD_RE.pattern})|({_MARK_RE.pattern.replace('(', '(?:', 1)})")
+_APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
 _INVISIBLE_RE = re.compile(
@@ -75,7 +76,11 @@ def normalise(text: str) -> str:
     """Case, Unicode form, ё/е, apostrophes and invisible characters folded."""
     if not text.isascii():
         text = _INVISIBLE_RE.sub("", text)
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for mark in _APOSTROPHES:
+            if mark in text:
+                text = text.replace(mark, "'")
     text = _CONTROL_RE.sub(" ", text)
     return text.casefold().replace("ё", "е")
 
@@ -102,14 +107,13 @@ def tokenise(text: str) -> Tokens:
     out = Tokens()
     texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
-    for match in _TOKEN_RE.finditer(normalise(text)):
-        word = match["word"]
-        if word is not None:
+    # findall with two groups is several times cheaper per token than match objects
+    for word, mark in _TOKEN_RE.findall(normalise(text)):
+        if word:
             texts.append(word)
             sentences.append(sentence)
             phrases.append(phrase)
             continue
-        mark = match["mark"]
         if mark == "?":  # a question mark is a token: doubt lists may use it
             texts.append("?")
             sentences.append(sentence)
@@ -327,34 +331,53 @@ class Lexicon:
         ids = self._word_ids(texts)
         spans: dict[int, list[Occurrence]] = {}
         children = self.trie.children
-        for start in range(len(ids)):
-            frontier = [c for w in ids[start] if (c := children.get(w))]
+        count = len(ids)
+        for start, first in enumerate(ids):
+            if not first:  # most words of a long message start no term
+                continue
+            frontier = [c for w in first if (c := children.get(w))]
             end = start + 1
             while frontier:
                 for node in frontier:
                     for term_id in node.terms:
                         spans.setdefault(term_id, []).append((start, end))
-                if end == len(ids):
+                if end == count or not ids[end]:
                     break
-                frontier = [c for n in frontier for w in ids[end] if (c := n.children.get(w))]
+                nexts = ids[end]
+                frontier = [c for n in frontier for w, c in n.children.items() if w in nexts]
                 end += 1
         return spans
 
     def _word_ids(self, texts: list[str]) -> list[frozenset[int]]:
-        """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids."""
+        """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids.
+
+        Each distinct token is looked up once per message: floods repeat their words.
+        """
         budget = MAX_FUZZY_PER_MESSAGE
+        seen: dict[str, frozenset[int]] = {}
         ids: list[frozenset[int]] = []
         latin: list[int] = []
         for i, text in enumerate(texts):
-            hit = self.classify(text, fuzzy=budget > 0)
-            budget -= text not in self._exact and self._may_be_typo(text)
+            hit = seen.get(text)
+            if hit is None:
+                hit = self.classify(text, fuzzy=budget > 0)
+                budget -= text not in self._exact and self._may_be_typo(text)
+                seen[text] = hit
             ids.append(hit)
-            plain = text.isascii() and text.isalpha() and len(text) <= MAX_WORD_LEN
-            if plain and (not hit or text in _AMBIGUOUS_SHORT):
-                latin.append(i)
-        spelled = {i: self.transliterated(texts[i]) for i in latin}
-        if any(found and self._reads_as_russian(texts[i], ids[i]) for i, found in spelled.items()):
-            for i, found in spelled.items():
+            if (not hit or text in _AMBIGUOUS_SHORT) and text.isascii() and text.isalpha():
+                if len(text) <= MAX_WORD_LEN:
+                    latin.append(i)
+        if not latin:
+            return ids
+        spelled: dict[str, frozenset[int]] = {}
+        for i in latin:
+            if texts[i] not in spelled:
+                spelled[texts[i]] = self.transliterated(texts[i])
+        if any(
+            found and self._reads_as_russian(text, seen[text]) for text, found in spelled.items()
+        ):
+            for i in latin:
+                found = spelled[texts[i]]
                 if found:
                     ids[i] = found
         return ids
