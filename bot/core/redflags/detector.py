@@ -45,7 +45,10 @@ from bot.core.redflags.phrases import (
     MAX_NEGATION_REACH,
     TRAINING_EXPLAINS,
     WEAK_AFTER_TRAINING,
+    WORD_CLASSES,
     Rule,
+    expand_classes,
+    parse_class,
     parse_control,
     parse_rule,
     read_entries,
@@ -114,16 +117,22 @@ class RedFlagDetector:
         for locale in locales:
             path = Path(content_dir) / locale / "redflags.yaml"
             entries = read_entries(path)
+            classes: dict[str, str] = {}
+            entries.sort(key=lambda entry: entry.key != WORD_CLASSES)  # classes first
             for entry in entries:
                 for text, line in entry.items:
                     try:
-                        if entry.key == "not_typos":
+                        if entry.key == WORD_CLASSES:
+                            parse_class(text, classes)
+                        elif entry.key == "not_typos":
                             lexicon.not_typos.add(normalise(text).strip())
                         elif entry.key in controls:
                             term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
                         else:
-                            rules.append(parse_rule(text, entry.key, lexicon))
+                            rules.append(
+                                parse_rule(expand_classes(text, classes), entry.key, lexicon)
+                            )
                     except ValueError as exc:
                         raise ContentError(
                             f"{exc}: {text!r}", file=path, line=line, key=entry.key
@@ -146,6 +155,7 @@ class RedFlagDetector:
                 verdict = _judge_rule(rule, message)
                 if verdict is not None:
                     best[rule.finding] = best.get(rule.finding, False) or verdict
+        _combine(best)
         return [RedFlagHit(finding, certain) for finding, certain in best.items()]
 
     def _candidates(self, found: set[int]) -> list[int]:
@@ -183,6 +193,23 @@ class RedFlagDetector:
         ]
         clause, phrase = _scopes(tokens, marks["clause_breaks"])
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
+
+
+FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
+FALLS = ("major_trauma", "minor_fall_or_jolt")
+CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
+
+
+def _combine(best: dict[str, bool]) -> None:
+    """Findings that together mean more than each alone, added to ``best`` in place.
+
+    A fall and then not being able to move or get up is a possible spinal injury: the person
+    must not be moved, so it is ``major_trauma`` (call the emergency number) however low the
+    fall, certain when not moving was said without doubt ("fell off a box and can't move").
+    """
+    if any(f in best for f in FALLS) and any(f in best for f in CANNOT_MOVE):
+        sure = any(best.get(f) for f in CANNOT_MOVE)
+        best["major_trauma"] = best.get("major_trauma", False) or sure
 
 
 def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
@@ -283,6 +310,11 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
+    if rule.mode == "alone":  # "help!" is a plea; "help, which protein?" is not
+        sentence = message.tokens.sentence
+        here = sentence[combo[0][0]]
+        if not all(i in covered for i, s in enumerate(sentence) if s == here):
+            return None
     if doubt or rule.mode == "maybe" or context == "ask":
         return False
     if rule.mode == "gym":
@@ -316,6 +348,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding == "minor_fall_or_jolt" and _named_before(min(covered), "objects", message):
         return "drop"
+    if rule.finding in FOR_ANYONE:
+        return ""
     if marks["other_person"] and _named_before(min(covered), "other_person", message):
         return "drop" if history else "ask"
     return ""
@@ -351,15 +385,25 @@ def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message
 
 
 def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
-    """A negation shortly before ``start`` in its phrase, with no stop word in between."""
-    for i in range(start - 1, max(start - 1 - MAX_NEGATION_REACH, -1), -1):
+    """A negation shortly before ``start`` in its phrase, with no stop word in between.
+
+    Other symptom words and link words ("or", "и", "на") in between do not count towards
+    its reach: a negation covers a list ("not dizzy or faint", "no numbness and tingling")
+    and its preposition ("не на меня").
+    """
+    transparent = message.symptom_words | message.marks["negation_links"]
+    distance = 1
+    for i in range(start - 1, max(start - 1 - 2 * MAX_NEGATION_REACH, -1), -1):
         if message.phrase[i] != message.phrase[start]:
             return False
         if i in covered:
             continue
-        if start - i <= message.negation_reach.get(i, 0):
+        if distance <= message.negation_reach.get(i, 0):
             return True
         if i in message.marks["negation_stops"]:
+            return False
+        distance += i not in transparent
+        if distance > MAX_NEGATION_REACH:
             return False
     return False
 

@@ -110,6 +110,10 @@ CONTROL_KEYS: tuple[str, ...] = (
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
 
+WORD_CLASSES = "word_classes"
+"""Named lists of alternatives (``numb = numb|numbness|tingl*``), used in rules as ``@numb``:
+one synonym class per idea, so every rule of every finding hears the same ways of saying it."""
+
 DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
 MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no further back
@@ -117,7 +121,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<mode>maybe|gym|sure):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<mode>maybe|gym|sure|alone):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -138,7 +142,7 @@ class _Strict(BaseModel):
 PhraseFile: type[BaseModel] = create_model(
     "PhraseFile",
     __base__=_Strict,
-    **{key: (_Phrases, ...) for key in (*CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
+    **{key: (_Phrases, ...) for key in (WORD_CLASSES, *CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
 )
 """The shape of a redflags.yaml: every finding and control list, each a string or a list."""
 
@@ -171,7 +175,8 @@ class Rule:
     window: int
     reach: int  # window + longest term of each slot: no match spans more tokens
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
-    # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out")
+    # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out"),
+    # "alone" (uncertain unless the match is all its sentence says: "help!" vs "help me pick")
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -253,7 +258,7 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
-        raise ValueError("expected '[maybe:|gym:] slot + slot [~N] [! exclusion|...]'")
+        raise ValueError("expected '[maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'")
     slots = tuple(
         frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")
@@ -273,6 +278,31 @@ def _alternatives(slot: str) -> list[str]:
     if any(not a for a in alts) and slot.strip():
         raise ValueError(f"empty alternative in {slot.strip()!r}")
     return [a for a in alts if a]
+
+
+_CLASS_RE = re.compile(r"^\s*(?P<name>[a-z_]+)\s*=\s*(?P<alts>.+)$")
+_CLASS_USE_RE = re.compile(r"@([a-z_]+)")
+
+
+def parse_class(text: str, classes: dict[str, str]) -> None:
+    """'numb = numb|numbness|@asleep' -> classes["numb"]; a class may use earlier ones."""
+    m = _CLASS_RE.match(" ".join(text.split()))
+    if m is None:
+        raise ValueError("expected 'name = alternative|alternative|...'")
+    if m["name"] in classes:
+        raise ValueError(f"word class {m['name']!r} defined twice")
+    classes[m["name"]] = expand_classes(m["alts"], classes)
+
+
+def expand_classes(text: str, classes: dict[str, str]) -> str:
+    """Replace every ``@name`` in a rule by the alternatives of that word class."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] not in classes:
+            raise ValueError(f"unknown word class @{m[1]}")
+        return classes[m[1]]
+
+    return _CLASS_USE_RE.sub(one, text) if "@" in text else text
 
 
 def parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:
