@@ -310,11 +310,8 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
-    if rule.mode == "alone":  # "help!" is a plea; "help, which protein?" is not
-        sentence = message.tokens.sentence
-        here = sentence[combo[0][0]]
-        if not all(i in covered for i, s in enumerate(sentence) if s == here):
-            return None
+    if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
+        return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
     if doubt or rule.mode == "maybe" or context == "ask":
         return False
     if rule.mode == "gym":
@@ -340,6 +337,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
 
     history = rule.finding in HISTORY_FINDINGS
     if near("cleared") or (near("past") and not history):
+        return "drop"
+    if rule.explained and near("gym_context"):
         return "drop"
     explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
     if explained and near("normal_training"):

@@ -121,7 +121,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<mode>maybe|gym|sure|alone):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -176,7 +176,9 @@ class Rule:
     reach: int  # window + longest term of each slot: no match spans more tokens
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
     # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out"),
-    # "alone" (uncertain unless the match is all its sentence says: "help!" vs "help me pick")
+    # "alone" (only a hit when it is all the message says: "help!" vs "help me pick")
+    explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
+    # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -258,7 +260,7 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
-        raise ValueError("expected '[maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'")
+        raise ValueError("expected '[train:] [maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'")
     slots = tuple(
         frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")
@@ -270,7 +272,8 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     )
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
     longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
-    return Rule(finding, slots, excludes, window, window + longest, m["mode"] or "")
+    reach = window + longest
+    return Rule(finding, slots, excludes, window, reach, m["mode"] or "", bool(m["train"]))
 
 
 def _alternatives(slot: str) -> list[str]:
