@@ -114,6 +114,12 @@ WORD_CLASSES = "word_classes"
 """Named lists of alternatives (``numb = numb|numbness|tingl*``), used in rules as ``@numb``:
 one synonym class per idea, so every rule of every finding hears the same ways of saying it."""
 
+INFLECTED_CONTROLS: frozenset[str] = frozenset(
+    {"gym_context", "other_person", "past", "normal_training", "objects"}
+)
+"""Control lists whose words match their other forms too ("после дня груди" is "день груди");
+the negation and doubt lists are function words and stay exact."""
+
 DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
 MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no further back
@@ -314,4 +320,5 @@ def parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:
     if m is not None and key != "negation_before":
         raise ValueError("~N is only allowed in negation_before")
     phrase, reach = (m["term"], int(m["reach"])) if m else (text, NEGATION_BEFORE_REACH)
-    return lexicon.term(phrase, fuzzy=False), min(reach, MAX_NEGATION_REACH)
+    forms = key in INFLECTED_CONTROLS
+    return lexicon.term(phrase, fuzzy=False, forms=forms), min(reach, MAX_NEGATION_REACH)
