@@ -345,7 +345,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
-    if rule.finding == "minor_fall_or_jolt" and _named_before(min(covered), "objects", message):
+    thing_fell = rule.finding == "minor_fall_or_jolt" or (rule.finding in FALLS and rule.mode)
+    if thing_fell and _named_before(min(covered), "objects", message):
         return "drop"
     if rule.finding in FOR_ANYONE:
         return ""
