@@ -35,7 +35,10 @@ from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 
 # Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
 # transliterated Russian they are read as Russian ("и", "но", "а").
-_AMBIGUOUS_SHORT = frozenset({"i", "a", "no", "u", "v", "s", "ne", "net", "ni", "da", "on", "to"})
+_AMBIGUOUS_SHORT = frozenset(
+    {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot", "do"}
+    | {"za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
+)
 MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
@@ -364,9 +367,8 @@ class Lexicon:
                 budget -= text not in self._exact and self._may_be_typo(text)
                 seen[text] = hit
             ids.append(hit)
-            if (not hit or text in _AMBIGUOUS_SHORT) and text.isascii() and text.isalpha():
-                if len(text) <= MAX_WORD_LEN:
-                    latin.append(i)
+            if text.isascii() and len(text) <= MAX_WORD_LEN and text.replace("'", "").isalpha():
+                latin.append(i)
         if not latin:
             return ids
         spelled: dict[str, frozenset[int]] = {}
@@ -377,9 +379,14 @@ class Lexicon:
             found and self._reads_as_russian(text, seen[text]) for text, found in spelled.items()
         ):
             for i in latin:
-                found = spelled[texts[i]]
-                if found:
+                text = texts[i]
+                found = spelled[text]
+                if not found:
+                    continue
+                if not ids[i] or text in _AMBIGUOUS_SHORT:  # "i" is "и" here, not "I"
                     ids[i] = found
+                elif text not in self._exact and not self.morphology.is_known(text):
+                    ids[i] = ids[i] | found  # "stopa" is стопа, not a typo of "stop"
         return ids
 
     def _reads_as_russian(self, token: str, english: frozenset[int]) -> bool:
