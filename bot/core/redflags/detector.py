@@ -195,6 +195,19 @@ class RedFlagDetector:
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
 
 
+ASK_FOR_OTHERS = frozenset(
+    {
+        "major_trauma",
+        "chest_or_abdominal_pain",
+        "faint_dizzy_or_clammy",
+        "confused_or_drowsy",
+        "sudden_leg_paralysis",
+        "cannot_walk_or_care_for_self",
+    }
+)
+"""Someone else's symptom that may need the number now ("my friend collapsed"): a bystander
+may be typing, so it is asked about; anyone else's other findings ("my daughter has a fever",
+"my mum had cancer") are not the person's own and are dropped."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
 FALLS = ("major_trauma", "minor_fall_or_jolt")
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
@@ -351,7 +364,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if rule.finding in FOR_ANYONE:
         return ""
     if marks["other_person"] and _named_before(min(covered), "other_person", message):
-        return "drop" if history else "ask"
+        return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
     return ""
 
 
