@@ -266,7 +266,9 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
-        raise ValueError("expected '[train:] [maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'")
+        raise ValueError(
+            "expected '[train:] [maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'"
+        )
     slots = tuple(
         frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")

@@ -30,8 +30,9 @@ _CYRILLIC = str.maketrans(
 # Longest first: "shch" before "sh", "kh" before "h"; applied to a lower-case Latin word.
 _LATIN = [
     ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("tz", "ts"), ("cz", "ch"), ("ch", "ch"),
-    ("iu", "u"), ("yu", "u"), ("ju", "u"), ("c", "ts"), ("ya", "ia"), ("ja", "ia"), ("yo", "e"), ("jo", "e"), ("ye", "e"),
-    ("je", "e"), ("y", "i"), ("j", "i"), ("w", "v"), ("x", "ks"), ("q", "k"), ("'", ""),
+    ("iu", "u"), ("yu", "u"), ("ju", "u"), ("c", "ts"), ("ya", "ia"), ("ja", "ia"),
+    ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"), ("y", "i"), ("j", "i"), ("w", "v"),
+    ("x", "ks"), ("q", "k"), ("'", ""),
 ]  # fmt: skip
 _LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN))
 _LATIN_MAP = dict(_LATIN)

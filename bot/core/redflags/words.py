@@ -36,8 +36,8 @@ from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 # Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
 # transliterated Russian they are read as Russian ("и", "но", "а").
 _AMBIGUOUS_SHORT = frozenset(
-    {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot", "do"}
-    | {"za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
+    {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot"}
+    | {"do", "za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
 )
 MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
