@@ -443,8 +443,14 @@ def test_a_fall_and_doubtful_immobility_is_asked(redflags: RedFlagDetector) -> N
 
 @pytest.mark.parametrize(
     ("text", "certain"),
-    [("help!!!", True), ("HELP ME PLEASE", True), ("помогите", True), ("pomogite", True)]
-    + [("help, which protein is best?", False), ("help! my deadlift is stuck", None)],
+    [
+        ("help!!!", True),
+        ("HELP ME PLEASE", True),
+        ("помогите", True),
+        ("pomogite", True),
+        ("help, which protein is best?", False),
+        ("help! my deadlift is stuck", None),
+    ],
 )
 def test_a_plea_alone_is_certain_and_inside_other_talk_is_not(
     redflags: RedFlagDetector, text: str, certain: bool | None
