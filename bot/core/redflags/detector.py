@@ -20,9 +20,14 @@ finds every known term, then judges each candidate rule:
 * whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test
   that came back clear, something long past, a thing that fell ("the bar fell") or ordinary
   training that explains it ("gave out on the last rep") drops the match; another person's
-  acute symptom ("my friend collapsed") is asked about, since a bystander may need the number;
+  emergency ("my friend collapsed") is asked about, since a bystander may need the number,
+  and their other findings ("my daughter has a fever") are dropped;
 * ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
-  pass out").
+  pass out"); ``alone:`` rules are a hit only when they are the whole message ("help!!!");
+  ``train:`` rules are dropped when the exercise named beside them explains them ("heart
+  pounding after sprints");
+* findings that mean more together are combined (:func:`_combine`): a fall and not being
+  able to move or get up is ``major_trauma``, however low the fall.
 
 Word forms, typos, invisible characters and Russian in Latin letters are handled before any
 of this, in :mod:`bot.core.redflags.words`. Every loaded locale is checked on every message,
@@ -335,8 +340,9 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
 
 
 def _context(rule: Rule, covered: set[int], message: _Message) -> str:
-    """ "drop" for a test that came back clear, something long past or another person's
-    history; "ask" for another person's acute symptom; "" when it is about the person now.
+    """ "drop" for a test that came back clear, something long past, an exercise that
+    explains a ``train:`` rule or another person's non-emergency finding; "ask" for another
+    person's emergency; "" when it is about the person now.
 
     "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
