@@ -200,6 +200,7 @@ class RedFlagDetector:
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
 
 
+FALLS = ("major_trauma", "minor_fall_or_jolt")
 ASK_FOR_OTHERS = frozenset(
     {
         "major_trauma",
@@ -213,8 +214,9 @@ ASK_FOR_OTHERS = frozenset(
 """Someone else's symptom that may need the number now ("my friend collapsed"): a bystander
 may be typing, so it is asked about; anyone else's other findings ("my daughter has a fever",
 "my mum had cancer") are not the person's own and are dropped."""
+THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
+"""Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
-FALLS = ("major_trauma", "minor_fall_or_jolt")
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
 
 
@@ -364,8 +366,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
-    thing_fell = rule.finding == "minor_fall_or_jolt" or (rule.finding in FALLS and rule.mode)
-    if thing_fell and _named_before(min(covered), "objects", message):
+    if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
         return "drop"
     if rule.finding in FOR_ANYONE:
         return ""
@@ -380,6 +381,8 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
     ``NAMED_BEFORE_REACH`` words count: whose symptom it is is said close to it."""
     clause = message.clause[start]
     marks, self_person = message.marks[key], message.marks["self_person"]
+    if start in marks and start - 1 in marks:  # "the barbell" of "the barbell rolled onto me"
+        return False  # is the subject inside the match, not someone or something before it
     for i in range(start - 1, max(start - 1 - NAMED_BEFORE_REACH, -1), -1):
         if message.clause[i] != clause:
             return False
