@@ -53,7 +53,11 @@ _WORD_RE = re.compile(
     r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[\U0001F198\U0001F691]"
 )  # hyphens split words; 🆘 and 🚑 are words
 # The marks as a splitter: a comma between digits ("38,5") is part of a number, not a mark.
-_SPLIT_RE = re.compile(_MARK_RE.pattern.replace("[,:()", "(?:(?<!\\d),|,(?!\\d))+|[:()", 1))
+# The look-ahead lets the engine skip every position that cannot start a mark (3-8x faster).
+_SPLIT_RE = re.compile(
+    "(?=[?!;…\\n.,:()\"«»/\\s])"
+    + _MARK_RE.pattern.replace("[,:()", "(?:(?<!\\d),|,(?!\\d))+|[:()", 1)
+)
 _APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
@@ -391,12 +395,16 @@ class Lexicon:
         if not latin:
             return ids
         spelled: dict[str, frozenset[int]] = {}
-        for i in latin:
-            if texts[i] not in spelled:
-                spelled[texts[i]] = self.transliterated(texts[i])
-        if any(
-            found and self._reads_as_russian(text, seen[text]) for text, found in spelled.items()
-        ):
+        russian = False
+        for i in latin:  # only a word that is no English one can show the message is Russian
+            text = texts[i]
+            if text not in spelled and (not ids[i] or text in _AMBIGUOUS_SHORT):
+                found = spelled[text] = self.transliterated(text)
+                russian = russian or bool(found) and self._reads_as_russian(text, seen[text])
+        if russian:
+            for i in latin:
+                if texts[i] not in spelled:
+                    spelled[texts[i]] = self.transliterated(texts[i])
             for i in latin:
                 text = texts[i]
                 found = spelled[text]
