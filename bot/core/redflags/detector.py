@@ -40,6 +40,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.core.errors import ContentError
@@ -75,7 +76,7 @@ class RedFlagHit:
 # --------------------------------------------------------------------------- detector
 
 
-@dataclass(slots=True)
+@dataclass
 class _Message:
     """One analysed message: tokens, term occurrences and the scopes derived from them."""
 
@@ -87,7 +88,13 @@ class _Message:
     marks: dict[str, set[int]]  # control list -> token indices it covers
     negation_reach: dict[int, int]  # last token of a negation -> how many words it reaches
     negation_after: list[Occurrence]
-    symptom_words: set[int]  # tokens inside any slot term: "и озноба" may precede "нет"
+    slot_terms: list[int]  # found terms that are part of some rule
+
+    @cached_property
+    def symptom_words(self) -> set[int]:
+        """Tokens inside any slot term ("и озноба" may precede "нет"); only negations need
+        them, so most messages never pay for them."""
+        return {i for t in self.slot_terms for s, e in self.spans[t] for i in range(s, e)}
 
 
 class RedFlagDetector:
@@ -175,13 +182,12 @@ class RedFlagDetector:
         tokens = tokenise(text)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
-        symptoms: set[int] = set()
-        for term, occurrences in spans.items():
-            covered = {i for s, e in occurrences for i in range(s, e)}
-            for key in self._controls_of_term.get(term, ()):
+        controls = self._controls_of_term
+        for term in spans.keys() & controls.keys():
+            covered = {i for s, e in spans[term] for i in range(s, e)}
+            for key in controls[term]:
                 marks[key] |= covered
-            if term in self._slots_of_term:
-                symptoms |= covered
+        slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         reach = {
             e - 1: self._negation_reach[term]
@@ -197,7 +203,7 @@ class RedFlagDetector:
             if doubt.isdisjoint(range(*occ))
         ]
         clause, phrase = _scopes(tokens, marks["clause_breaks"])
-        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
+        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
 
 
 FALLS = ("major_trauma", "minor_fall_or_jolt")

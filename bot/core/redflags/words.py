@@ -55,7 +55,7 @@ _WORD_RE = re.compile(
 # The marks as a splitter: a comma between digits ("38,5") is part of a number, not a mark.
 # The look-ahead lets the engine skip every position that cannot start a mark (3-8x faster).
 _SPLIT_RE = re.compile(
-    "(?=[?!;…\\n.,:()\"«»/\\s])"
+    '(?=[?!;…\\n.,:()"«»/\\s])'
     + _MARK_RE.pattern.replace("[,:()", "(?:(?<!\\d),|,(?!\\d))+|[:()", 1)
 )
 _APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
@@ -400,7 +400,7 @@ class Lexicon:
             text = texts[i]
             if text not in spelled and (not ids[i] or text in _AMBIGUOUS_SHORT):
                 found = spelled[text] = self.transliterated(text)
-                russian = russian or bool(found) and self._reads_as_russian(text, seen[text])
+                russian = russian or (bool(found) and self._reads_as_russian(text, seen[text]))
         if russian:
             for i in latin:
                 if texts[i] not in spelled:
