@@ -94,9 +94,11 @@ def normalise(text: str) -> str:
 
 def _fix_mixed_script(word: str) -> str:
     """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
-    if word.isascii() or not _HAS_LATIN_RE.search(word) or not _HAS_CYRILLIC_RE.search(word):
+    if word.isascii() or not _HAS_LATIN_RE.search(word):
         return word
     cyr = len(_HAS_CYRILLIC_RE.findall(word))
+    if not cyr:
+        return word
     return word.translate(_LATIN_TO_CYRILLIC if 2 * cyr >= len(word) else _CYRILLIC_TO_LATIN)
 
 
@@ -261,14 +263,15 @@ class Lexicon:
         if token[:1] not in self._first_letters:  # no listed word starts like this one
             return _NOTHING
         hit = self._cache.get(token)
+        if hit is None and not fuzzy:  # past the typo budget: the exact answer is cached apart
+            hit = self._cache.get("\x01" + token)
         if hit is None:
             word = _fix_mixed_script(token)
             ids = set(self._direct(word))
             if fuzzy and word not in self._exact and self._may_be_typo(word):
                 ids.update(self._typo_match(word))
             hit = frozenset(ids)
-            if fuzzy or ids:
-                self._cache.put(token, hit)
+            self._cache.put(token if fuzzy or ids else "\x01" + token, hit)
         return hit
 
     def _direct(self, token: str) -> list[int]:
