@@ -39,7 +39,7 @@ _AMBIGUOUS_SHORT = frozenset(
     {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot"}
     | {"do", "za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
 )
-MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
+MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
 MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
