@@ -263,15 +263,14 @@ class Lexicon:
         if token[:1] not in self._first_letters:  # no listed word starts like this one
             return _NOTHING
         hit = self._cache.get(token)
-        if hit is None and not fuzzy:  # past the typo budget: the exact answer is cached apart
-            hit = self._cache.get("\x01" + token)
         if hit is None:
             word = _fix_mixed_script(token)
             ids = set(self._direct(word))
             if fuzzy and word not in self._exact and self._may_be_typo(word):
                 ids.update(self._typo_match(word))
             hit = frozenset(ids)
-            self._cache.put(token if fuzzy or ids else "\x01" + token, hit)
+            if fuzzy or ids:  # past the typo budget a miss is not final: not cached
+                self._cache.put(token, hit)
         return hit
 
     def _direct(self, token: str) -> list[int]:
