@@ -20,9 +20,14 @@ finds every known term, then judges each candidate rule:
 * whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test
   that came back clear, something long past, a thing that fell ("the bar fell") or ordinary
   training that explains it ("gave out on the last rep") drops the match; another person's
-  acute symptom ("my friend collapsed") is asked about, since a bystander may need the number;
+  emergency ("my friend collapsed") is asked about, since a bystander may need the number,
+  and their other findings ("my daughter has a fever") are dropped;
 * ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
-  pass out").
+  pass out"); ``alone:`` rules are a hit only when they are the whole message ("help!!!");
+  ``train:`` rules are dropped when the exercise named beside them explains them ("heart
+  pounding after sprints");
+* findings that mean more together are combined (:func:`_combine`): a fall and not being
+  able to move or get up is ``major_trauma``, however low the fall.
 
 Word forms, typos, invisible characters and Russian in Latin letters are handled before any
 of this, in :mod:`bot.core.redflags.words`. Every loaded locale is checked on every message,
@@ -33,8 +38,9 @@ caption, an edited or forwarded text) calls it with the text and gets the hits.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.core.errors import ContentError
@@ -45,13 +51,17 @@ from bot.core.redflags.phrases import (
     MAX_NEGATION_REACH,
     TRAINING_EXPLAINS,
     WEAK_AFTER_TRAINING,
+    WORD_CLASSES,
     Rule,
+    expand_classes,
+    parse_class,
     parse_control,
     parse_rule,
     read_entries,
 )
 from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
+NAMED_BEFORE_REACH = 12  # "my mum, two years after the op, had cancer again": this far back
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 
 
@@ -66,7 +76,7 @@ class RedFlagHit:
 # --------------------------------------------------------------------------- detector
 
 
-@dataclass(slots=True)
+@dataclass
 class _Message:
     """One analysed message: tokens, term occurrences and the scopes derived from them."""
 
@@ -78,7 +88,13 @@ class _Message:
     marks: dict[str, set[int]]  # control list -> token indices it covers
     negation_reach: dict[int, int]  # last token of a negation -> how many words it reaches
     negation_after: list[Occurrence]
-    symptom_words: set[int]  # tokens inside any slot term: "и озноба" may precede "нет"
+    slot_terms: list[int]  # found terms that are part of some rule
+
+    @cached_property
+    def symptom_words(self) -> set[int]:
+        """Tokens inside any slot term ("и озноба" may precede "нет"); only negations need
+        them, so most messages never pay for them."""
+        return {i for t in self.slot_terms for s, e in self.spans[t] for i in range(s, e)}
 
 
 class RedFlagDetector:
@@ -113,16 +129,22 @@ class RedFlagDetector:
         for locale in locales:
             path = Path(content_dir) / locale / "redflags.yaml"
             entries = read_entries(path)
+            classes: dict[str, str] = {}
+            entries.sort(key=lambda entry: entry.key != WORD_CLASSES)  # classes first
             for entry in entries:
                 for text, line in entry.items:
                     try:
-                        if entry.key == "not_typos":
+                        if entry.key == WORD_CLASSES:
+                            parse_class(text, classes)
+                        elif entry.key == "not_typos":
                             lexicon.not_typos.add(normalise(text).strip())
                         elif entry.key in controls:
                             term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
                         else:
-                            rules.append(parse_rule(text, entry.key, lexicon))
+                            rules.append(
+                                parse_rule(expand_classes(text, classes), entry.key, lexicon)
+                            )
                     except ValueError as exc:
                         raise ContentError(
                             f"{exc}: {text!r}", file=path, line=line, key=entry.key
@@ -145,6 +167,7 @@ class RedFlagDetector:
                 verdict = _judge_rule(rule, message)
                 if verdict is not None:
                     best[rule.finding] = best.get(rule.finding, False) or verdict
+        _combine(best)
         return [RedFlagHit(finding, certain) for finding, certain in best.items()]
 
     def _candidates(self, found: set[int]) -> list[int]:
@@ -159,13 +182,12 @@ class RedFlagDetector:
         tokens = tokenise(text)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
-        symptoms: set[int] = set()
-        for term, occurrences in spans.items():
-            covered = {i for s, e in occurrences for i in range(s, e)}
-            for key in self._controls_of_term.get(term, ()):
+        controls = self._controls_of_term
+        for term in spans.keys() & controls.keys():
+            covered = {i for s, e in spans[term] for i in range(s, e)}
+            for key in controls[term]:
                 marks[key] |= covered
-            if term in self._slots_of_term:
-                symptoms |= covered
+        slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         reach = {
             e - 1: self._negation_reach[term]
@@ -181,7 +203,39 @@ class RedFlagDetector:
             if doubt.isdisjoint(range(*occ))
         ]
         clause, phrase = _scopes(tokens, marks["clause_breaks"])
-        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, symptoms)
+        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
+
+
+FALLS = ("major_trauma", "minor_fall_or_jolt")
+ASK_FOR_OTHERS = frozenset(
+    {
+        "major_trauma",
+        "chest_or_abdominal_pain",
+        "faint_dizzy_or_clammy",
+        "confused_or_drowsy",
+        "sudden_leg_paralysis",
+        "cannot_walk_or_care_for_self",
+    }
+)
+"""Someone else's symptom that may need the number now ("my friend collapsed"): a bystander
+may be typing, so it is asked about; anyone else's other findings ("my daughter has a fever",
+"my mum had cancer") are not the person's own and are dropped."""
+THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
+"""Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
+FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
+CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
+
+
+def _combine(best: dict[str, bool]) -> None:
+    """Findings that together mean more than each alone, added to ``best`` in place.
+
+    A fall and then not being able to move or get up is a possible spinal injury: the person
+    must not be moved, so it is ``major_trauma`` (call the emergency number) however low the
+    fall, certain when not moving was said without doubt ("fell off a box and can't move").
+    """
+    if any(f in best for f in FALLS) and any(f in best for f in CANNOT_MOVE):
+        sure = any(best.get(f) for f in CANNOT_MOVE)
+        best["major_trauma"] = best.get("major_trauma", False) or sure
 
 
 def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
@@ -232,21 +286,32 @@ def _slot_occurrences(
 
 def _nearby_combinations(
     per_slot: list[list[Occurrence]], reach: int
-) -> list[tuple[Occurrence, ...]]:
-    """One occurrence per slot, all within ``reach`` tokens: long messages stay linear."""
-    partial: list[tuple[tuple[Occurrence, ...], int, int]]
-    partial = [((occ,), occ[0], occ[1]) for occ in per_slot[0]]
-    for occurrences in per_slot[1:]:
-        starts = [s for s, _ in occurrences]
-        grown = []
-        for chosen, lo, hi in partial:
-            for s, e in occurrences[bisect_left(starts, hi - reach) :]:
-                if s > lo + reach:
-                    break
-                if max(hi, e) - min(lo, s) <= reach:
-                    grown.append(((*chosen, (s, e)), min(lo, s), max(hi, e)))
-        partial = grown
-    return [chosen for chosen, _, _ in partial]
+) -> Iterator[tuple[Occurrence, ...]]:
+    """One occurrence per slot, all within ``reach`` tokens, depth first: the first sure hit
+    ends the search, and a long message stays linear in its length."""
+    if not per_slot[0]:
+        return
+    starts = [[s for s, _ in occurrences] for occurrences in per_slot]
+    last = len(per_slot) - 1
+
+    def grow(
+        n: int, chosen: tuple[Occurrence, ...], lo: int, hi: int
+    ) -> Iterator[tuple[Occurrence, ...]]:
+        occurrences = per_slot[n]
+        for s, e in occurrences[bisect_left(starts[n], hi - reach) :]:
+            if s > lo + reach:
+                break
+            if max(hi, e) - min(lo, s) <= reach:
+                if n == last:
+                    yield (*chosen, (s, e))
+                else:
+                    yield from grow(n + 1, (*chosen, (s, e)), min(lo, s), max(hi, e))
+
+    for occ in per_slot[0]:
+        if last == 0:
+            yield (occ,)
+        else:
+            yield from grow(1, (occ,), occ[0], occ[1])
 
 
 def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool:
@@ -271,6 +336,8 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
+    if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
+        return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
     if doubt or rule.mode == "maybe" or context == "ask":
         return False
     if rule.mode == "gym":
@@ -281,8 +348,9 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
 
 
 def _context(rule: Rule, covered: set[int], message: _Message) -> str:
-    """ "drop" for a test that came back clear, something long past or another person's
-    history; "ask" for another person's acute symptom; "" when it is about the person now.
+    """ "drop" for a test that came back clear, something long past, an exercise that
+    explains a ``train:`` rule or another person's non-emergency finding; "ask" for another
+    person's emergency; "" when it is about the person now.
 
     "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
@@ -297,28 +365,36 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     history = rule.finding in HISTORY_FINDINGS
     if near("cleared") or (near("past") and not history):
         return "drop"
+    if rule.explained and near("gym_context"):
+        return "drop"
     explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
     if explained and near("normal_training"):
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
-    if rule.finding == "minor_fall_or_jolt" and _named_before(min(covered), "objects", message):
+    if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
         return "drop"
+    if rule.finding in FOR_ANYONE:
+        return ""
     if marks["other_person"] and _named_before(min(covered), "other_person", message):
-        return "drop" if history else "ask"
+        return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
     return ""
 
 
 def _named_before(start: int, key: str, message: _Message) -> bool:
     """Another person (or a thing) named before the match in its clause, with no "I" / "me"
-    in between: "my mum had cancer", "the bar fell on the floor"."""
+    in between: "my mum had cancer", "the bar fell on the floor". Only the last
+    ``NAMED_BEFORE_REACH`` words count: whose symptom it is is said close to it."""
     clause = message.clause[start]
-    for i in range(start - 1, -1, -1):
+    marks, self_person = message.marks[key], message.marks["self_person"]
+    if start in marks and start - 1 in marks:  # "the barbell" of "the barbell rolled onto me"
+        return False  # is the subject inside the match, not someone or something before it
+    for i in range(start - 1, max(start - 1 - NAMED_BEFORE_REACH, -1), -1):
         if message.clause[i] != clause:
             return False
-        if i in message.marks[key]:
+        if i in marks:
             return True
-        if i in message.marks["self_person"]:
+        if i in self_person:
             return False
     return False
 
@@ -337,15 +413,25 @@ def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message
 
 
 def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
-    """A negation shortly before ``start`` in its phrase, with no stop word in between."""
-    for i in range(start - 1, max(start - 1 - MAX_NEGATION_REACH, -1), -1):
+    """A negation shortly before ``start`` in its phrase, with no stop word in between.
+
+    Other symptom words and link words ("or", "и", "на") in between do not count towards
+    its reach: a negation covers a list ("not dizzy or faint", "no numbness and tingling")
+    and its preposition ("не на меня").
+    """
+    transparent = message.symptom_words | message.marks["negation_links"]
+    distance = 1
+    for i in range(start - 1, max(start - 1 - 2 * MAX_NEGATION_REACH, -1), -1):
         if message.phrase[i] != message.phrase[start]:
             return False
         if i in covered:
             continue
-        if start - i <= message.negation_reach.get(i, 0):
+        if distance <= message.negation_reach.get(i, 0):
             return True
         if i in message.marks["negation_stops"]:
+            return False
+        distance += i not in transparent
+        if distance > MAX_NEGATION_REACH:
             return False
     return False
 

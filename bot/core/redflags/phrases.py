@@ -110,6 +110,16 @@ CONTROL_KEYS: tuple[str, ...] = (
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
 
+WORD_CLASSES = "word_classes"
+"""Named lists of alternatives (``numb = numb|numbness|tingl*``), used in rules as ``@numb``:
+one synonym class per idea, so every rule of every finding hears the same ways of saying it."""
+
+INFLECTED_CONTROLS: frozenset[str] = frozenset(
+    {"gym_context", "other_person", "past", "normal_training", "objects"}
+)
+"""Control lists whose words match their other forms too ("после дня груди" is "день груди");
+the negation and doubt lists are function words and stay exact."""
+
 DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
 MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no further back
@@ -117,7 +127,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<mode>maybe|gym|sure):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -138,7 +148,7 @@ class _Strict(BaseModel):
 PhraseFile: type[BaseModel] = create_model(
     "PhraseFile",
     __base__=_Strict,
-    **{key: (_Phrases, ...) for key in (*CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
+    **{key: (_Phrases, ...) for key in (WORD_CLASSES, *CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
 )
 """The shape of a redflags.yaml: every finding and control list, each a string or a list."""
 
@@ -171,7 +181,10 @@ class Rule:
     window: int
     reach: int  # window + longest term of each slot: no match spans more tokens
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
-    # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out")
+    # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out"),
+    # "alone" (only a hit when it is all the message says: "help!" vs "help me pick")
+    explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
+    # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -253,7 +266,9 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
-        raise ValueError("expected '[maybe:|gym:] slot + slot [~N] [! exclusion|...]'")
+        raise ValueError(
+            "expected '[train:] [maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'"
+        )
     slots = tuple(
         frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
         for slot in m["slots"].split("+")
@@ -265,7 +280,8 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     )
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
     longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
-    return Rule(finding, slots, excludes, window, window + longest, m["mode"] or "")
+    reach = window + longest
+    return Rule(finding, slots, excludes, window, reach, m["mode"] or "", bool(m["train"]))
 
 
 def _alternatives(slot: str) -> list[str]:
@@ -275,10 +291,36 @@ def _alternatives(slot: str) -> list[str]:
     return [a for a in alts if a]
 
 
+_CLASS_RE = re.compile(r"^\s*(?P<name>[a-z_]+)\s*=\s*(?P<alts>.+)$")
+_CLASS_USE_RE = re.compile(r"@([a-z_]+)")
+
+
+def parse_class(text: str, classes: dict[str, str]) -> None:
+    """'numb = numb|numbness|@asleep' -> classes["numb"]; a class may use earlier ones."""
+    m = _CLASS_RE.match(" ".join(text.split()))
+    if m is None:
+        raise ValueError("expected 'name = alternative|alternative|...'")
+    if m["name"] in classes:
+        raise ValueError(f"word class {m['name']!r} defined twice")
+    classes[m["name"]] = expand_classes(m["alts"], classes)
+
+
+def expand_classes(text: str, classes: dict[str, str]) -> str:
+    """Replace every ``@name`` in a rule by the alternatives of that word class."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] not in classes:
+            raise ValueError(f"unknown word class @{m[1]}")
+        return classes[m[1]]
+
+    return _CLASS_USE_RE.sub(one, text) if "@" in text else text
+
+
 def parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:
     """A control-list entry -> (term id, negation reach); 'not ~2' sets a reach of 2."""
     m = _REACH_RE.match(text)
     if m is not None and key != "negation_before":
         raise ValueError("~N is only allowed in negation_before")
     phrase, reach = (m["term"], int(m["reach"])) if m else (text, NEGATION_BEFORE_REACH)
-    return lexicon.term(phrase, fuzzy=False), min(reach, MAX_NEGATION_REACH)
+    forms = key in INFLECTED_CONTROLS
+    return lexicon.term(phrase, fuzzy=False, forms=forms), min(reach, MAX_NEGATION_REACH)

@@ -2,9 +2,10 @@
 
 Why: many Russian speakers type in Latin letters (a phone without a Cyrillic keyboard, a habit
 from chats), with no single spelling: "ya"/"ja"/"ia" for я, "y"/"j"/"i" for й, "h"/"kh" for х,
-soft signs left out ("vstat" for встать). Both scripts are therefore folded to one Latin
-*skeleton* that drops what people leave out (ь, ъ), merges what they confuse (й/и/ы, е/э/ё,
-щ/ш) and writes each letter the way most people do. A Latin word whose skeleton equals the
+"u"/"yu" for ю ("otkluchus"), "c"/"ts" for ц ("myshcy"), soft signs left out ("vstat" for
+встать). Both scripts are therefore folded to one Latin *skeleton* that drops what people
+leave out (ь, ъ), merges what they confuse (й/и/ы, е/э/ё, щ/ш, ю/у) and writes each letter
+the way most people do. A Latin word whose skeleton equals the
 skeleton of a Cyrillic word of the phrase lists is read as that word.
 
 Skeleton collisions can only map a Latin word onto words of our own lists, never onto
@@ -21,16 +22,17 @@ _CYRILLIC = str.maketrans(
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
         "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
         "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
-        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u",
         "я": "ia",
     }
 )  # fmt: skip
 
 # Longest first: "shch" before "sh", "kh" before "h"; applied to a lower-case Latin word.
 _LATIN = [
-    ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("tz", "ts"), ("cz", "ch"), ("yu", "iu"),
-    ("ju", "iu"), ("ya", "ia"), ("ja", "ia"), ("yo", "e"), ("jo", "e"), ("ye", "e"),
-    ("je", "e"), ("y", "i"), ("j", "i"), ("w", "v"), ("x", "ks"), ("q", "k"), ("'", ""),
+    ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("tz", "ts"), ("cz", "ch"), ("ch", "ch"),
+    ("iu", "u"), ("yu", "u"), ("ju", "u"), ("c", "ts"), ("ya", "ia"), ("ja", "ia"),
+    ("yo", "e"), ("jo", "e"), ("ye", "e"), ("je", "e"), ("y", "i"), ("j", "i"), ("w", "v"),
+    ("x", "ks"), ("q", "k"), ("'", ""),
 ]  # fmt: skip
 _LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN))
 _LATIN_MAP = dict(_LATIN)

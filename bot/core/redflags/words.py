@@ -35,8 +35,11 @@ from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 
 # Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
 # transliterated Russian they are read as Russian ("и", "но", "а").
-_AMBIGUOUS_SHORT = frozenset({"i", "a", "no", "u", "v", "s", "ne", "net", "ni", "da", "on", "to"})
-MIN_FUZZY_LEN = 5  # typo tolerance only for words this long ...
+_AMBIGUOUS_SHORT = frozenset(
+    {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot"}
+    | {"do", "za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
+)
+MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
 MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
@@ -49,8 +52,13 @@ _MARK_RE = re.compile(r"(\?|[!;…\n]+|\.+(?!\d)|(?<!\d)\.+|[,:()\"«»/]+|\s[-�
 _WORD_RE = re.compile(
     r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[\U0001F198\U0001F691]"
 )  # hyphens split words; 🆘 and 🚑 are words
-_TOKEN_RE = re.compile(f"(?P<mark>{_MARK_RE.pattern})|(?P<word>{_WORD_RE.pattern})")
-_APOSTROPHES = str.maketrans("’‘`´ʼ", "'''''")
+# The marks as a splitter: a comma between digits ("38,5") is part of a number, not a mark.
+# The look-ahead lets the engine skip every position that cannot start a mark (3-8x faster).
+_SPLIT_RE = re.compile(
+    '(?=[?!;…\\n.,:()"«»/\\s])'
+    + _MARK_RE.pattern.replace("[,:()", "(?:(?<!\\d),|,(?!\\d))+|[:()", 1)
+)
+_APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
 _INVISIBLE_RE = re.compile(
@@ -75,16 +83,22 @@ def normalise(text: str) -> str:
     """Case, Unicode form, ё/е, apostrophes and invisible characters folded."""
     if not text.isascii():
         text = _INVISIBLE_RE.sub("", text)
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for mark in _APOSTROPHES:
+            if mark in text:
+                text = text.replace(mark, "'")
     text = _CONTROL_RE.sub(" ", text)
     return text.casefold().replace("ё", "е")
 
 
 def _fix_mixed_script(word: str) -> str:
     """'онемениe' with a Latin 'e' is read as all-Cyrillic (the majority script wins)."""
-    if word.isascii() or not _HAS_LATIN_RE.search(word) or not _HAS_CYRILLIC_RE.search(word):
+    if word.isascii() or not _HAS_LATIN_RE.search(word):
         return word
     cyr = len(_HAS_CYRILLIC_RE.findall(word))
+    if not cyr:
+        return word
     return word.translate(_LATIN_TO_CYRILLIC if 2 * cyr >= len(word) else _CYRILLIC_TO_LATIN)
 
 
@@ -98,24 +112,30 @@ class Tokens:
 
 
 def tokenise(text: str) -> Tokens:
-    """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому")."""
+    """Split normalised text; hyphens split words ("по-маленькому" -> "по", "маленькому").
+
+    The text is split at marks first and each chunk's words are found at once: the per-word
+    work stays in C, which keeps a 4,000-character message cheap.
+    """
     out = Tokens()
     texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
-    for match in _TOKEN_RE.finditer(normalise(text)):
-        word = match["word"]
-        if word is not None:
-            texts.append(word)
-            sentences.append(sentence)
-            phrases.append(phrase)
+    parts = _SPLIT_RE.split(normalise(text))
+    for n, part in enumerate(parts):
+        if n % 2 == 0:  # a chunk between marks
+            if part:
+                words = _WORD_RE.findall(part)
+                if words:
+                    texts += words
+                    sentences += [sentence] * len(words)
+                    phrases += [phrase] * len(words)
             continue
-        mark = match["mark"]
-        if mark == "?":  # a question mark is a token: doubt lists may use it
+        if part == "?":  # a question mark is a token: doubt lists may use it
             texts.append("?")
             sentences.append(sentence)
             phrases.append(phrase)
         phrase += 1
-        sentence += mark == "?" or mark[0] in "!;…\n."
+        sentence += part == "?" or part[0] in "!;…\n."
     return out
 
 
@@ -249,7 +269,7 @@ class Lexicon:
             if fuzzy and word not in self._exact and self._may_be_typo(word):
                 ids.update(self._typo_match(word))
             hit = frozenset(ids)
-            if fuzzy or ids:
+            if fuzzy or ids:  # past the typo budget a miss is not final: not cached
                 self._cache.put(token, hit)
         return hit
 
@@ -327,36 +347,75 @@ class Lexicon:
         ids = self._word_ids(texts)
         spans: dict[int, list[Occurrence]] = {}
         children = self.trie.children
-        for start in range(len(ids)):
-            frontier = [c for w in ids[start] if (c := children.get(w))]
+        count = len(ids)
+        roots: dict[frozenset[int], list[_TrieNode]] = {}  # floods repeat their words
+        for start, first in enumerate(ids):
+            if not first:  # most words of a long message start no term
+                continue
+            frontier = roots.get(first)
+            if frontier is None:
+                frontier = roots[first] = [c for w in first if (c := children.get(w))]
             end = start + 1
             while frontier:
                 for node in frontier:
                     for term_id in node.terms:
                         spans.setdefault(term_id, []).append((start, end))
-                if end == len(ids):
+                if end == count or not ids[end]:
                     break
-                frontier = [c for n in frontier for w in ids[end] if (c := n.children.get(w))]
+                nexts = ids[end]
+                grown: list[_TrieNode] = []
+                for node in frontier:  # walk whichever side is smaller
+                    kids = node.children
+                    if not kids:
+                        continue
+                    if len(kids) > len(nexts):
+                        grown += [c for w in nexts if (c := kids.get(w))]
+                    else:
+                        grown += [c for w, c in kids.items() if w in nexts]
+                frontier = grown
                 end += 1
         return spans
 
     def _word_ids(self, texts: list[str]) -> list[frozenset[int]]:
-        """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids."""
+        """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids.
+
+        Each distinct token is looked up once per message: floods repeat their words.
+        """
         budget = MAX_FUZZY_PER_MESSAGE
+        seen: dict[str, frozenset[int]] = {}
         ids: list[frozenset[int]] = []
         latin: list[int] = []
         for i, text in enumerate(texts):
-            hit = self.classify(text, fuzzy=budget > 0)
-            budget -= text not in self._exact and self._may_be_typo(text)
+            hit = seen.get(text)
+            if hit is None:
+                hit = self.classify(text, fuzzy=budget > 0)
+                budget -= text not in self._exact and self._may_be_typo(text)
+                seen[text] = hit
             ids.append(hit)
-            plain = text.isascii() and text.isalpha() and len(text) <= MAX_WORD_LEN
-            if plain and (not hit or text in _AMBIGUOUS_SHORT):
+            if text.isascii() and len(text) <= MAX_WORD_LEN and text.replace("'", "").isalpha():
                 latin.append(i)
-        spelled = {i: self.transliterated(texts[i]) for i in latin}
-        if any(found and self._reads_as_russian(texts[i], ids[i]) for i, found in spelled.items()):
-            for i, found in spelled.items():
-                if found:
+        if not latin:
+            return ids
+        spelled: dict[str, frozenset[int]] = {}
+        russian = False
+        for i in latin:  # only a word that is no English one can show the message is Russian
+            text = texts[i]
+            if text not in spelled and (not ids[i] or text in _AMBIGUOUS_SHORT):
+                found = spelled[text] = self.transliterated(text)
+                russian = russian or (bool(found) and self._reads_as_russian(text, seen[text]))
+        if russian:
+            for i in latin:
+                if texts[i] not in spelled:
+                    spelled[texts[i]] = self.transliterated(texts[i])
+            for i in latin:
+                text = texts[i]
+                found = spelled[text]
+                if not found:
+                    continue
+                if not ids[i] or text in _AMBIGUOUS_SHORT:  # "i" is "и" here, not "I"
                     ids[i] = found
+                elif text not in self._exact and not self.morphology.is_known(text):
+                    ids[i] = ids[i] | found  # "stopa" is стопа, not a typo of "stop"
         return ids
 
     def _reads_as_russian(self, token: str, english: frozenset[int]) -> bool:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
 from bot.core.redflags.detector import RedFlagDetector, RedFlagHit
-from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS
+from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES
 from tests.core.redflags import corpus
 
 CONTENT = Path(__file__).parents[3] / "content"
@@ -420,6 +420,116 @@ def test_a_message_with_several_red_flags_gets_each_once(redflags: RedFlagDetect
     assert hits == {"bladder_or_bowel_dysfunction": True, "saddle_numbness": True}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I fell off a box and can't move",
+        "slipped in the shower and now I can't get up",
+        "упал со скамьи и не могу встать",
+        "поскользнулся, упал, лежу и не могу подняться",
+        "upal s lestnicy i ne mogu vstat",
+    ],
+)
+def test_a_fall_and_not_being_able_to_move_is_major_trauma(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """However low the fall: a possible spinal injury, call the number and do not move."""
+    assert _hits(redflags, text).get("major_trauma") is True
+
+
+def test_a_fall_and_doubtful_immobility_is_asked(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "I slipped, maybe I can't get up?").get("major_trauma") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "certain"),
+    [
+        ("help!!!", True),
+        ("HELP ME PLEASE", True),
+        ("помогите", True),
+        ("pomogite", True),
+        ("help, which protein is best?", False),
+        ("help! my deadlift is stuck", None),
+    ],
+)
+def test_a_plea_alone_is_certain_and_inside_other_talk_is_not(
+    redflags: RedFlagDetector, text: str, certain: bool | None
+) -> None:
+    assert _hits(redflags, text).get("asks_for_emergency_help") is certain
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm not dizzy or faint", "no numbness or tingling", "штанга упала на пол, не на меня"],
+)
+def test_a_negation_covers_a_list_of_symptoms(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("zero feeling in my butt cheeks", "saddle_numbness"),
+        ("without any feeling around my crotch", "saddle_numbness"),
+        ("без чувствительности в промежности", "saddle_numbness"),
+        ("ноль чувствительности в паху", "saddle_numbness"),
+        ("zero movement in my legs", "sudden_leg_paralysis"),
+    ],
+)
+def test_negation_words_that_are_the_symptom_are_not_denials(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text)
+
+
+def test_the_named_exercise_explains_a_racing_heart(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "heart pounding after sprints") == {}
+    assert _hits(redflags, "my heart is pounding") == {"faint_dizzy_or_clammy": False}
+
+
+def test_someone_elses_non_emergency_finding_is_not_the_persons(
+    redflags: RedFlagDetector,
+) -> None:
+    assert _hits(redflags, "my daughter has a fever, so I skipped the gym") == {}
+    assert _hits(redflags, "grandpa has prostate cancer") == {}
+    assert _hits(redflags, "my friend collapsed") == {"faint_dizzy_or_clammy": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("kazhetsya ya seichas otkluchus", "faint_dizzy_or_clammy"),  # ю typed as u
+        ("stopa shlepaet", "foot_drop"),  # "stopa" is also a typo of "stop"
+        ("nogi podkosilis na poslednem povtore", ""),  # "na" is на: the last rep explains it
+    ],
+)
+def test_transliterated_russian_spellings(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    hits = _hits(redflags, text)
+    assert finding in hits if finding else hits == {}
+
+
+def test_word_classes_expand_inside_rules(tmp_path: Path) -> None:
+    text = (CONTENT / "en" / "redflags.yaml").read_text(encoding="utf-8")
+    target = tmp_path / "en" / "redflags.yaml"
+    target.parent.mkdir(parents=True)
+    extra = '  - "wobble = wibbly|wobbly"\n'
+    text = text.replace("word_classes:\n", "word_classes:\n" + extra, 1)
+    text = text.replace("\nfoot_drop:\n", '\nfoot_drop:\n  - "@wobble + toes ~2"\n', 1)
+    target.write_text(text, encoding="utf-8")
+    detector = RedFlagDetector.load(tmp_path, ("en",))
+    assert _hits(detector, "my toes are wobbly") == {"foot_drop": True}
+
+
+def test_an_unknown_word_class_names_the_file_and_key(tmp_path: Path) -> None:
+    target = _broken(tmp_path, "\nfoot_drop:\n", '\nfoot_drop:\n  - "@nope + toes"\n')
+    with pytest.raises(ContentError, match="nope") as caught:
+        RedFlagDetector.load(tmp_path, ("en",))
+    assert caught.value.key == "foot_drop"
+    assert caught.value.file == str(target)
+
+
 def test_hits_are_frozen_value_objects(redflags: RedFlagDetector) -> None:
     hit = redflags.detect("I wet myself")[0]
     assert hit == RedFlagHit("bladder_or_bowel_dysfunction", True)
@@ -455,7 +565,7 @@ def _raw(locale: str) -> dict[str, object]:
 def test_both_locales_have_identical_keys() -> None:
     en, ru = _raw("en"), _raw("ru")
     assert en.keys() == ru.keys()
-    assert set(en) == set(RED_FLAG_FINDINGS) | set(CONTROL_KEYS)
+    assert set(en) == set(RED_FLAG_FINDINGS) | set(CONTROL_KEYS) | {WORD_CLASSES}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
