@@ -43,7 +43,7 @@ from platformdirs import user_cache_dir
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 0.1  # readings pymorphy3 rates less likely than this are ignored
-CACHE_FORMAT = 1  # bump when the expansion rules below change: old files are then ignored
+CACHE_FORMAT = 2  # bump when the expansion rules below change: old files are then ignored
 MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded disk and memory)
 _LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
@@ -193,7 +193,9 @@ class Morphology:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache_dir = cache_dir
         self._fingerprint = _fingerprint()
-        self._table: dict[str, list[str]] | None = None
+        #: word -> its forms, space-separated (one string per word: a tenth of the memory of
+        #: a list of strings, and the forms become the lexicon's own keys when expanded)
+        self._table: dict[str, str] | None = None
         self._russian: _RussianWords | None = None
         self._english: SortedWords | None = None
         #: How often the full analysers were loaded (0 when the cache held everything).
@@ -214,33 +216,31 @@ class Morphology:
         missing = {w for w in words if w.isalpha() and w not in table}
         if missing:
             self._compute(missing, table)
-        return {w: set(table[w]) if w.isalpha() else {w} for w in words}
+        return {w: set(table[w].split(" ")) if w.isalpha() else {w} for w in words}
 
-    def _forms_table(self) -> dict[str, list[str]]:
+    def _forms_table(self) -> dict[str, str]:
         if self._table is None:
             self._table = self._read_table()
         return self._table
 
-    def _read_table(self) -> dict[str, list[str]]:
+    def _read_table(self) -> dict[str, str]:
         try:
             data = json.loads(self._path("forms", "json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         forms = data.get("forms") if isinstance(data, dict) else None
-        if not isinstance(forms, dict) or not all(
-            isinstance(v, list) and all(isinstance(f, str) for f in v) for v in forms.values()
-        ):
+        if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
             return {}  # not ours, or damaged: recompute
         return forms
 
-    def _compute(self, missing: set[str], table: dict[str, list[str]]) -> None:
+    def _compute(self, missing: set[str], table: dict[str, str]) -> None:
         """Load the analysers, expand ``missing`` into ``table``, save, release them."""
         analysers = _Analysers()
         self.analyser_loads += 1
         try:
             if len(table) + len(missing) > MAX_CACHED_WORDS:
                 table.clear()
-            table.update({w: sorted(f) for w, f in analysers.expand(missing).items()})
+            table.update({w: " ".join(sorted(f)) for w, f in analysers.expand(missing).items()})
             self._write(self._path("forms", "json"), json.dumps({"forms": table}).encode())
             english = self._path("english", "txt")
             if not english.exists():
