@@ -14,9 +14,11 @@ import shutil
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from telegram import Message
 
 from bot.core.engine import Engine
 from bot.core.messages import Choice, Event, Reply, ReplyKind
@@ -737,3 +739,28 @@ async def test_a_location_at_sea_gets_a_clear_answer_and_changes_nothing(
     assert question_id(question) == "rf_emergency"
     session = await bot.app.conversations.storage.sessions.load("tg:1001")
     assert session is not None and session.country is None
+
+
+async def test_the_replies_to_sends_and_edits_are_not_parsed(
+    bot: Bot, tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing reads the ``Message`` Telegram returns for a send or an edit, so PTB builds one
+    only for what arrives (each update's own message), never for what goes out."""
+    parsed = 0
+    original = Message.de_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Message], data: Any, bot: Any = None) -> Message:
+        nonlocal parsed
+        parsed += 1
+        return original(cls, data, bot)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Message, "de_json", classmethod(counting))
+    person = Person(tg, tg.make_user(2003, "Kim", "kim", "en"))
+    person.say("/start")
+    _, question = await person.replies()
+    for _ in range(3):
+        person.tap(question, CALM[question_id(question)])
+        question = (await person.next_screen())[-1]
+    out = [c.method for c in tg.calls if c.method in ("sendMessage", "editMessageText")]
+    assert len(out) >= 4
+    assert parsed == 4, "one message per update in (/start, three presses), none per reply"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import pymorphy3  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
 from bot.core.redflags.morphology import Morphology, SortedWords, _Analysers, is_cyrillic
 
@@ -25,39 +24,54 @@ def analysers() -> _Analysers:
     return _Analysers()
 
 
-def test_expansions_from_the_cache_file_equal_the_analysers(
-    tmp_path: Path, analysers: _Analysers
-) -> None:
-    first = Morphology(tmp_path)
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, set[str]]]:
+    """A cache directory after one first start: the expansions of WORDS and the word list."""
+    folder = tmp_path_factory.mktemp("morphology")
+    first = Morphology(folder)
     expanded = first.expand(WORDS)
     assert first.analyser_loads == 1
+    return folder, expanded
+
+
+def test_expansions_from_the_cache_file_equal_the_analysers(
+    filled: tuple[Path, dict[str, set[str]]], analysers: _Analysers, tmp_path: Path
+) -> None:
+    folder, expanded = filled
     alpha = {w for w in WORDS if w.isalpha()}
     assert expanded == analysers.expand(alpha) | {"x1": {"x1"}}
     assert {"ног", "ногах"} <= expanded["ноги"] and "нога" not in expanded["ноги"]
     assert {"falls", "fell", "fallen", "falling"} <= expanded["fall"]
     assert expanded["legs"] == {"legs"}
 
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
     again = Morphology(tmp_path)  # a restart reads the file and loads no analyser
     assert again.expand(WORDS) == expanded
     assert again.analyser_loads == 0
     assert again.expand(WORDS | {"спина"})["спина"] == analysers.russian_forms("спина")
     assert again.analyser_loads == 1  # only for the word the file did not hold
+    assert Morphology(tmp_path).expand({"спина"}) == {"спина": analysers.russian_forms("спина")}
 
 
-def test_is_known_agrees_with_pymorphy3_and_simplemma(tmp_path: Path) -> None:
-    russian = pymorphy3.MorphAnalyzer()
-    english = DefaultDictionaryFactory().get_dictionary("en")
-    for morphology in (Morphology(tmp_path), Morphology(tmp_path)):  # word list built, then read
+def test_is_known_agrees_with_pymorphy3_and_simplemma(
+    filled: tuple[Path, dict[str, set[str]]], analysers: _Analysers, tmp_path: Path
+) -> None:
+    for folder in (filled[0], tmp_path):  # the word list read from the cache, then built
+        morphology = Morphology(folder)
         for word in PROBES:
             if is_cyrillic(word):  # the same split as before the cache (tokens are lower case)
-                expected = russian.word_is_known(word)
+                expected = analysers.russian.word_is_known(word)
             else:
-                expected = english.get(word) is not None
+                expected = analysers.english.get(word) is not None
             assert morphology.is_known(word) is bool(expected), word
+        assert morphology.analyser_loads == 0
 
 
-def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
-    good = Morphology(tmp_path).expand({"ноги"})
+def test_a_damaged_or_unwritable_cache_only_costs_time(
+    filled: tuple[Path, dict[str, set[str]]], tmp_path: Path
+) -> None:
+    good = {"ноги": filled[1]["ноги"]}
+    shutil.copytree(filled[0], tmp_path, dirs_exist_ok=True)
     for path in tmp_path.iterdir():
         path.write_bytes(b"{not json")
     damaged = Morphology(tmp_path)
