@@ -5,8 +5,8 @@ serves the fake Bot API (polling, then webhook with Telegram's concurrent, retry
 Each round, 15 people press twice at once (the second press answers the question the first
 one leads to, so order matters too); the process is killed at a random moment, restarted, and
 the round is over when Telegram has every press confirmed. At the end each person's stored
-answers must be exactly the presses they made, once each, and
-every press must have stopped its spinner.
+answers must be exactly the presses they made, once each, and every press must have stopped
+its spinner.
 """
 
 from __future__ import annotations
