@@ -2,8 +2,9 @@
 
 Why: every typed message goes through ``detect`` before anything else, so it must stay far
 below the cost of a step (target: p99 under 1 ms for a 10-word message, at most 5 ms for a
-4,000-character flood), and its start-up (loading pymorphy3's and simplemma's dictionaries,
-expanding the phrase lists into word forms) is paid on every restart. The corpus rows print
+4,000-character flood), and its start-up (compiling the phrase lists, their word forms read
+from the morphology cache, which the benchmark's own first load fills) is paid on every
+restart. The corpus rows print
 sensitivity and specificity per language on the development and the held-out phrases
 (``python -m benchmarks.detector`` adds the per-finding table).
 
@@ -139,7 +140,7 @@ def startup_row(runs: int) -> Row:
         unit="ms",
         notes=[
             f"median of {runs} new processes: imports {imports:,.0f} ms, load and expand the"
-            f" lists {load:,.0f} ms (pymorphy3 and simplemma dictionaries included), first"
+            f" lists {load:,.0f} ms (word forms from the morphology cache), first"
             f" message {first:,.1f} ms"
         ],
     )

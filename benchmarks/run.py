@@ -55,6 +55,8 @@ class Config:
     e2e_http: str
     e2e_loop: str
     startup_runs: int
+    detector_messages: int
+    detector_floods: int
     rounds: int
     skip_e2e: bool
     skip_redis: bool
@@ -79,6 +81,8 @@ class Config:
             e2e_http=args.http,
             e2e_loop=args.loop,
             startup_runs=1 if quick else 5,
+            detector_messages=500 if quick else 5000,
+            detector_floods=12 if quick else 60,
             rounds=1 if quick else 2,
             skip_e2e=args.skip_e2e,
             skip_redis=args.skip_redis,
@@ -163,7 +167,12 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
         lambda: [core.shared_trigger(eng, work), core.session_creation(eng, config.new_sessions)],
     )
     run("storage", lambda: asyncio.run(_storage(config, work)))
-    run("red-flag detector", lambda: detector.measure(runs=config.startup_runs))
+    run(
+        "red-flag detector",
+        lambda: detector.measure(
+            config.startup_runs, config.detector_messages, config.detector_floods
+        ),
+    )
     run("end to end", lambda: _e2e(config))
     run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
     run(

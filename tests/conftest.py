@@ -25,6 +25,15 @@ CONTENT = ROOT / "content"
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the red-flag dictionaries' cache (bot/core/redflags/morphology.py) out of the home
+    directory: in pytest's own cache folder, shared by the bots the tests start."""
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        os.environ["XDG_CACHE_HOME"] = str(cache.mkdir("xdg-cache"))
+
+
 strict_placeholders(True)  # a placeholder nothing fills fails the test that renders it
 
 

@@ -14,33 +14,116 @@ inflected form of their words, so matching stays a dictionary look-up:
 
 The same dictionaries answer ``is_known``: a typed word that is itself a real word is never read
 as a typo of another ("опухли" is not "опухоль", "never" is not "fever").
+
+Cost: the full analysers take about 1.5 s and 45 MB to load and query, for answers that only
+change when the phrase lists or the dictionaries do. So the expansions are kept per word in a
+small cache file (the user cache directory; its name carries the dictionaries' versions, so an
+upgrade recomputes), and the analysers are loaded only for words the file does not hold yet,
+then released. ``is_known`` needs much less than an analyser: Russian reads only pymorphy3's
+word list (a 7 MB DAWG, loaded on the first Cyrillic look-up in 30 ms), English a sorted list of
+simplemma's word forms (2 MB, written to the cache beside the expansions) searched by bisection.
+The answers equal the analysers' own (tests/core/redflags/test_morphology.py).
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import contextlib
+import gc
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-import pymorphy3  # type: ignore[import-untyped]
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+from platformdirs import user_cache_dir
+
+log = logging.getLogger(__name__)
 
 MIN_SCORE = 0.1  # readings pymorphy3 rates less likely than this are ignored
+CACHE_FORMAT = 2  # bump when the expansion rules below change: old files are then ignored
+MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded disk and memory)
+_LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
 
 def is_cyrillic(word: str) -> bool:
     return any("а" <= ch <= "я" or ch == "ё" for ch in word)
 
 
-class Morphology:
-    """Lazily loaded analysers (loading pymorphy3 and simplemma costs about 0.7 s)."""
+def default_cache_dir() -> Path:
+    """Where the expansions are kept between runs (``XDG_CACHE_HOME`` is honoured)."""
+    return Path(user_cache_dir("backcheck", appauthor=False))
 
-    @cached_property
-    def _russian(self) -> Any:
-        return pymorphy3.MorphAnalyzer()
 
-    @cached_property
-    def _english(self) -> Any:
-        return DefaultDictionaryFactory().get_dictionary("en")
+def _fingerprint() -> str:
+    """Names the cache files after everything their content depends on."""
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
+            versions.append(f"{name}=?")
+    text = f"{CACHE_FORMAT};{MIN_SCORE};{';'.join(versions)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class SortedWords:
+    """Membership in a sorted, newline-separated byte string: 2 MB where a set takes 20."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob if blob.startswith(b"\n") else b"\n" + blob
+        if not self._blob.endswith(b"\n"):
+            self._blob += b"\n"
+
+    @classmethod
+    def of(cls, words: Any) -> SortedWords:
+        keys = sorted(words)
+        return cls(b"\n" + b"\n".join(keys) + b"\n" if keys else b"\n")
+
+    @property
+    def blob(self) -> bytes:
+        return self._blob
+
+    def __contains__(self, word: bytes) -> bool:
+        blob = self._blob
+        lo, hi = 0, len(blob) - 1  # both on a newline; the candidates lie between them
+        while lo < hi:
+            start = blob.rfind(b"\n", lo, (lo + hi) // 2 + 1)
+            end = blob.find(b"\n", start + 1)
+            key = blob[start + 1 : end]
+            if key == word:
+                return True
+            if key < word:
+                lo = end
+            else:
+                hi = start
+        return False
+
+
+def _simplemma_english() -> Any:
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory().get_dictionary("en")
+
+
+def _english_keys(english: Any) -> Any:
+    """Every form simplemma's English table knows, as bytes (the table's own keys)."""
+    raw: Any = getattr(english, "_dict", None)
+    if isinstance(raw, dict):
+        return raw.keys()
+    return [text.encode() for text in english]  # pragma: no cover - other simplemma layouts
+
+
+class _Analysers:
+    """The full pymorphy3 analyser and simplemma's English table, for computing expansions."""
+
+    def __init__(self) -> None:
+        import pymorphy3  # type: ignore[import-untyped]
+
+        self.russian: Any = pymorphy3.MorphAnalyzer()
+        self.english: Any = _simplemma_english()
 
     def english_forms(self, lemmas: set[str]) -> dict[str, list[str]]:
         """Inflections of each of ``lemmas``, read from simplemma's form -> lemma table.
@@ -48,7 +131,7 @@ class Morphology:
         The table holds bytes; comparing bytes and decoding only the hits keeps one pass over
         its 180,000 entries at a few tens of milliseconds.
         """
-        raw: Any = getattr(self._english, "_dict", None)
+        raw: Any = getattr(self.english, "_dict", None)
         inverse: dict[str, list[str]] = {}
         if isinstance(raw, dict):
             wanted = {lemma.encode() for lemma in lemmas}
@@ -56,34 +139,26 @@ class Morphology:
                 if lemma in wanted and form.islower():
                     inverse.setdefault(lemma.decode(), []).append(form.decode())
             return inverse
-        for text, lemma in self._english.items():  # pragma: no cover - other simplemma layouts
+        for text, lemma in self.english.items():  # pragma: no cover - other simplemma layouts
             if lemma in lemmas and text.islower():
                 inverse.setdefault(lemma, []).append(text)
         return inverse
 
     def expand(self, words: set[str]) -> dict[str, set[str]]:
-        """Every inflected form each of ``words`` stands for in a phrase list, itself included."""
-        english = {w for w in words if w.isalpha() and not is_cyrillic(w)}
-        bases = {w for w in english if self._english.get(w) == w}
+        """Every inflected form of each of ``words`` (alphabetic words only)."""
+        english = {w for w in words if not is_cyrillic(w)}
+        bases = {w for w in english if self.english.get(w) == w}
         inflections = self.english_forms(bases) if bases else {}
         out: dict[str, set[str]] = {}
         for word in words:
-            if not word.isalpha():
-                out[word] = {word}
-            elif is_cyrillic(word):
-                out[word] = self._russian_forms(word)
+            if is_cyrillic(word):
+                out[word] = self.russian_forms(word)
             else:
                 out[word] = {word, *inflections.get(word, ())}
         return out
 
-    def is_known(self, word: str) -> bool:
-        """True when ``word`` is a real word of its language (so not a typo of another)."""
-        if is_cyrillic(word):
-            return bool(self._russian.word_is_known(word))
-        return self._english.get(word) is not None
-
-    def _russian_forms(self, word: str) -> set[str]:
-        parses = [p for p in self._russian.parse(word) if p.score >= MIN_SCORE]
+    def russian_forms(self, word: str) -> set[str]:
+        parses = [p for p in self.russian.parse(word) if p.score >= MIN_SCORE]
         found = {word}
         nouns = [p for p in parses if p.tag.POS == "NOUN"]
         if nouns:
@@ -94,3 +169,115 @@ class Morphology:
             if parse.tag.POS != "NOUN":
                 found |= {f.word for f in parse.lexeme}
         return {f.replace("ё", "е") for f in found}
+
+
+class _RussianWords:
+    """pymorphy3's ``word_is_known`` from its word list alone (no paradigms, no predictor)."""
+
+    def __init__(self) -> None:
+        import pymorphy3
+        from pymorphy3.dawg import WordsDawg  # type: ignore[import-untyped]
+        from pymorphy3.lang.ru import CHAR_SUBSTITUTES  # type: ignore[import-untyped]
+
+        path = pymorphy3.MorphAnalyzer.choose_dictionary_path(None, "ru")
+        self._words: Any = WordsDawg().load(os.path.join(path, "words.dawg"))
+        self._substitutes = self._words.compile_replaces(CHAR_SUBSTITUTES)
+
+    def __contains__(self, word: str) -> bool:
+        return bool(self._words.similar_keys(word.lower(), self._substitutes))
+
+
+class Morphology:
+    """Expansions from the cache file (or the analysers), and the two word lists, on demand."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir
+        self._fingerprint = _fingerprint()
+        #: word -> its forms, space-separated (one string per word: a tenth of the memory of
+        #: a list of strings, and the forms become the lexicon's own keys when expanded)
+        self._table: dict[str, str] | None = None
+        self._russian: _RussianWords | None = None
+        self._english: SortedWords | None = None
+        #: How often the full analysers were loaded (0 when the cache held everything).
+        self.analyser_loads = 0
+
+    @property
+    def cache_dir(self) -> Path:
+        return self._cache_dir or default_cache_dir()
+
+    def _path(self, kind: str, suffix: str) -> Path:
+        return self.cache_dir / f"morphology-{kind}-{self._fingerprint}.{suffix}"
+
+    # ----------------------------------------------------------------------- expansions
+
+    def expand(self, words: set[str]) -> dict[str, set[str]]:
+        """Every inflected form each of ``words`` stands for in a phrase list, itself included."""
+        table = self._forms_table()
+        missing = {w for w in words if w.isalpha() and w not in table}
+        if missing:
+            self._compute(missing, table)
+        return {w: set(table[w].split(" ")) if w.isalpha() else {w} for w in words}
+
+    def _forms_table(self) -> dict[str, str]:
+        if self._table is None:
+            self._table = self._read_table()
+        return self._table
+
+    def _read_table(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._path("forms", "json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        forms = data.get("forms") if isinstance(data, dict) else None
+        if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
+            return {}  # not ours, or damaged: recompute
+        return forms
+
+    def _compute(self, missing: set[str], table: dict[str, str]) -> None:
+        """Load the analysers, expand ``missing`` into ``table``, save, release them."""
+        analysers = _Analysers()
+        self.analyser_loads += 1
+        try:
+            if len(table) + len(missing) > MAX_CACHED_WORDS:
+                table.clear()
+            table.update({w: " ".join(sorted(f)) for w, f in analysers.expand(missing).items()})
+            self._write(self._path("forms", "json"), json.dumps({"forms": table}).encode())
+            english = self._path("english", "txt")
+            if not english.exists():
+                self._english = SortedWords.of(_english_keys(analysers.english))
+                self._write(english, self._english.blob)
+        finally:
+            del analysers
+            gc.collect()  # the analysers hold reference cycles; free their 45 MB now
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Atomically (several workers may start at once); a read-only disk only costs time."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+                out.write(data)
+            os.replace(out.name, path)
+        except OSError as error:
+            log.debug("morphology cache not written: %s", error.strerror)
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(out.name)
+
+    # ----------------------------------------------------------------------- known words
+
+    def is_known(self, word: str) -> bool:
+        """True when ``word`` is a real word of its language (so not a typo of another)."""
+        if is_cyrillic(word):
+            if self._russian is None:
+                self._russian = _RussianWords()
+            return word in self._russian
+        return word.encode() in self._english_words()
+
+    def _english_words(self) -> SortedWords:
+        if self._english is None:
+            path = self._path("english", "txt")
+            try:
+                self._english = SortedWords(path.read_bytes())
+            except OSError:
+                self._english = SortedWords.of(_english_keys(_simplemma_english()))
+                self._write(path, self._english.blob)
+        return self._english

@@ -14,9 +14,11 @@ import shutil
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from telegram import Message
 
 from bot.core.content import placeholders
 from bot.core.engine import Engine
@@ -804,3 +806,28 @@ async def test_the_zone_question_comes_with_the_location_button_and_a_location_a
     assert "42.3" not in session.to_json()
     due = await bot.app.conversations.storage.reminders.claim_due(now=2e10)
     assert [r.kind for r in due if r.user == "tg:1001"] == ["checkin", "checkin"]
+
+
+async def test_the_replies_to_sends_and_edits_are_not_parsed(
+    bot: Bot, tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing reads the ``Message`` Telegram returns for a send or an edit, so PTB builds one
+    only for what arrives (each update's own message), never for what goes out."""
+    parsed = 0
+    original = Message.de_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Message], data: Any, bot: Any = None) -> Message:
+        nonlocal parsed
+        parsed += 1
+        return original(cls, data, bot)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Message, "de_json", classmethod(counting))
+    person = Person(tg, tg.make_user(2003, "Kim", "kim", "en"))
+    person.say("/start")
+    _, question = await person.replies()
+    for _ in range(3):
+        person.tap(question, CALM[question_id(question)])
+        question = (await person.next_screen())[-1]
+    out = [c.method for c in tg.calls if c.method in ("sendMessage", "editMessageText")]
+    assert len(out) >= 4
+    assert parsed == 4, "one message per update in (/start, three presses), none per reply"

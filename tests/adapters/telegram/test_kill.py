@@ -1,11 +1,12 @@
 """SIGKILL during bursts of presses: nothing confirmed to Telegram is lost, nothing applied twice.
 
-A real ``backcheck run`` process serves the fake Bot API (polling, then webhook with Telegram's
-concurrent, retrying delivery). Each round, 15 people press twice at once (the second press
-answers the question the first one leads to, so order matters too); the process is killed at
-a random moment, restarted, and the round is over when Telegram has every press confirmed.
-At the end each person's stored answers must be exactly the presses they made, once each, and
-every press must have stopped its spinner.
+A real ``backcheck run`` process (a child of ``FORK_SERVER``, which imported the modules once)
+serves the fake Bot API (polling, then webhook with Telegram's concurrent, retrying delivery).
+Each round, 15 people press twice at once (the second press answers the question the first
+one leads to, so order matters too); the process is killed at a random moment, restarted, and
+the round is over when Telegram has every press confirmed. At the end each person's stored
+answers must be exactly the presses they made, once each, and every press must have stopped
+its spinner.
 """
 
 from __future__ import annotations
@@ -63,49 +64,96 @@ class Figures:
     redelivered: int = 0
 
 
+# A fork server for ``backcheck run``: it imports the bot's modules once (nothing else: no
+# settings, loop, database or thread), then for each line on stdin (a log file name) forks a
+# child that runs ``bot.cli.main(["run"])`` exactly as ``python -m bot run`` does, prints
+# "pid N", waits for the child and prints "exit N CODE" (a negative code: killed by that
+# signal). Each run is a separate process that builds everything from settings and disk;
+# only the interpreter start and the imports are not paid 21 times over.
+FORK_SERVER = """
+import os, sys
+import bot.adapters.telegram.adapter, bot.app, bot.cli, bot.runner
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        log = os.open(line.strip(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(log, 2)
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        code = 1
+        try:
+            code = bot.cli.main(["run"])
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    print("pid", pid, flush=True)
+    _, status = os.waitpid(pid, 0)
+    print("exit", pid, os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
 class BotProcess:
-    """``backcheck run`` against the fake, restartable, killable."""
+    """``backcheck run`` against the fake, restartable, killable (see ``FORK_SERVER``)."""
 
     def __init__(self, fake: FakeTelegram, tmp: Path, env: dict[str, str]) -> None:
         self.fake = fake
         self.env = env
         self.tmp = tmp
-        self.proc: asyncio.subprocess.Process | None = None
+        self.server: asyncio.subprocess.Process | None = None
+        self.pid: int | None = None
+        self.returncode: int | None = None
         self.starts = 0
         #: Where each run began in the fake's records: (calls, webhook deliveries).
         self.marks: list[tuple[int, int]] = []
 
+    async def _line(self, word: str, timeout: float = 20) -> int:
+        assert self.server is not None and self.server.stdout is not None
+        line = await asyncio.wait_for(self.server.stdout.readline(), timeout)
+        parts = line.decode().split()
+        assert parts[:1] == [word], line
+        return int(parts[-1])
+
     async def start(self, ready: str) -> None:
+        """A fresh ``backcheck run`` process serves from here on."""
+        if self.server is None:
+            self.server = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                FORK_SERVER,
+                cwd=self.tmp,
+                env=self.env,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+        assert self.server.stdin is not None
         seen = sum(c.method == ready for c in self.fake.calls)
         self.marks.append((len(self.fake.calls), len(self.fake.webhook_deliveries)))
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=self.tmp,
-            env=self.env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=open(self.tmp / f"bot-{self.starts}.log", "wb"),  # noqa: SIM115
-        )
+        self.server.stdin.write(f"{self.tmp / f'bot-{self.starts}.log'}\n".encode())
+        await self.server.stdin.drain()
+        self.pid, self.returncode = await self._line("pid"), None
         self.starts += 1
         await until(lambda: sum(c.method == ready for c in self.fake.calls) > seen, 20)
 
     async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.kill()
-        await self.proc.wait()
+        assert self.pid is not None
+        os.kill(self.pid, signal.SIGKILL)
+        self.returncode = await self._line("exit")
 
     async def stop(self) -> int:
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
+        """SIGTERM the serving bot and return its exit code; then end the fork server."""
+        assert self.pid is not None and self.server is not None
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGTERM)
             try:
-                await asyncio.wait_for(self.proc.wait(), 20)
+                self.returncode = await self._line("exit", 20)
             except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
-        return self.proc.returncode or 0
+                os.kill(self.pid, signal.SIGKILL)
+                self.returncode = await self._line("exit")
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        await self.server.wait()
+        return self.returncode
 
 
 async def until(condition: Any, timeout: float) -> None:
