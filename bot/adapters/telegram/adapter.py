@@ -333,30 +333,31 @@ class TelegramAdapter:
         delivery.settle()
         if message is not None and turn.recorded and label:
             if not turn.done and fmt.folds_into_edit(replies):
-                if await self._edit_into(message, turn.locale, label, replies):
+                if await self._edit_into(message, turn, label, replies):
                     if any(r.key in LOCATION_PROMPTS for r in replies):
                         await self._offer_location(chat_id, turn.locale)
                     return
-                await self._edit_into(message, turn.locale, label, ())  # too long to fold
+                await self._edit_into(message, turn, label, ())  # too long to fold
             elif turn.done and not any(r.kind is ReplyKind.OUTCOME for r in replies):
                 if turn.receipt is not None:
                     await self._confirm(message, turn.receipt)
             else:
-                await self._edit_into(message, turn.locale, label, ())
+                await self._edit_into(message, turn, label, ())
         await self._send(chat_id, replies, turn.locale)
 
     async def _edit_into(
-        self, message: Message, locale: str, label: str, replies: Sequence[Reply]
+        self, message: Message, turn: Turn, label: str, replies: Sequence[Reply]
     ) -> bool:
-        """Rewrite the pressed message: the "so far" line with ``label`` added, then
-        ``replies`` folded into one text with the last one's buttons, or (no replies) the old
-        question without buttons. False when Telegram refused, so the caller sends instead."""
+        """Rewrite the pressed message: the core's "so far" line of the check (as Discord
+        shows it; for a press outside the check's questions, the old line with ``label``
+        added), then ``replies`` folded into one text with the last one's buttons, or (no
+        replies) the old question without buttons. False when Telegram refused, so the caller
+        sends instead."""
         template = fmt.answers_template(
-            self.conversations.say("ui.so_far", Hints(locale), answers=fmt.SENTINEL)
+            self.conversations.say("ui.so_far", Hints(turn.locale), answers=fmt.SENTINEL)
         )
         previous, _ = fmt.read_so_far(message.text or "", template)
-        answers = fmt.add_answer(previous, label)
-        so_far = template[0] + answers + template[1]
+        so_far = turn.so_far or template[0] + fmt.add_answer(previous, label) + template[1]
         markup: InlineKeyboardMarkup | None = None
         if replies:
             body = fmt.folded(replies)

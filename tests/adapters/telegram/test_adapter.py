@@ -76,9 +76,7 @@ async def test_full_triage_by_buttons_in_the_users_language(
     assert first.params["parse_mode"] == "HTML"
 
     second = await person.first_answer(first)  # and "Where are you now?" -> Skip
-    label = " · ".join(
-        [text(bot, "choices.none_of_these", language), text(bot, "country.skip", language)]
-    )
+    label = " · ".join([text(bot, "choices.none_of_these", language)])
     assert second.params["message_id"] == first.result["message_id"], "the question is edited"
     assert plain(second) == "\n\n".join(
         [
@@ -326,7 +324,6 @@ async def test_restart_mid_conversation_continues_from_the_old_message(
         assert question_id(third) == "rf_hospital"
         labels = [
             text(bot, "choices.none_of_these"),
-            text(bot, "country.skip"),
             button_label(second, "none_of_these"),
         ]
         so_far = text(bot, "ui.so_far", answers=" · ".join(labels))
