@@ -365,6 +365,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     history = rule.finding in HISTORY_FINDINGS
     if near("cleared") or (near("past") and not history):
         return "drop"
+    if rule.finding == "minor_fall_or_jolt" and _cleared_after(max(covered), message):
+        return "drop"
     if rule.explained and near("gym_context"):
         return "drop"
     explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
@@ -379,6 +381,14 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if marks["other_person"] and _named_before(min(covered), "other_person", message):
         return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
     return ""
+
+
+def _cleared_after(end: int, message: _Message) -> bool:
+    """A ``cleared`` phrase later in the same sentence, past a clause break: "I slipped on the
+    wet floor but caught myself" says how a small slip ended, so it is not a fall. Only a
+    small slip: a serious fall stays a fall whatever the sentence says next."""
+    sentence = message.tokens.sentence
+    return any(i > end and sentence[i] == sentence[end] for i in message.marks["cleared"])
 
 
 def _named_before(start: int, key: str, message: _Message) -> bool:

@@ -11,9 +11,12 @@ in detail; those of ``holdout2`` and ``holdout3`` were read in the fourth round 
 which brought all three to the targets, so they are no longer unseen. ``holdout4`` (English,
 Russian and Russian in Latin letters, written as new users would type, without looking at the
 lists) was measured once before that round (83.7% / 83.3% / 6 certain alarms in English,
-82.8% / 88.7% / 3 in Russian) and only its totals are read: it is the honest unseen figure.
-Its benign part counts exercise-explained chest and belly soreness as benign, where the
-issue (and ``dev``) want a confirming question, so its specificity reads low.
+82.8% / 88.7% / 3 in Russian); its misses were read in the fifth round, which fixed them with
+general rules, so it is no longer unseen either. Its exercise-explained chest and belly
+soreness, first labelled benign, is now labelled as a confirming question, as the issue and
+``dev`` want. ``holdout5`` (same kinds, same three scripts) was written before the fifth round
+without looking at the lists and is measured, never tuned on: the honest unseen figure
+(before that round: 90.0% / 95.0% / 2 in English, 91.2% / 91.2% / 3 in Russian).
 """
 
 from __future__ import annotations
@@ -29,11 +32,13 @@ FLOORS = {
     ("en", "holdout"): (183 / 184, 90 / 92, 0),
     ("en", "holdout2"): (78 / 79, 53 / 54, 0),
     ("en", "holdout3"): (151 / 152, 95 / 100, 0),
-    ("en", "holdout4"): (127 / 135, 87 / 102, 2),
+    ("en", "holdout4"): (142 / 143, 92 / 94, 0),
+    ("en", "holdout5"): (89 / 100, 75 / 80, 2),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 96 / 102, 0),
-    ("ru", "holdout4"): (122 / 128, 93 / 106, 1),
+    ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
+    ("ru", "holdout5"): (92 / 102, 73 / 80, 3),
 }
 
 

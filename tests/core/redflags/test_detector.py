@@ -448,8 +448,12 @@ def test_a_fall_and_doubtful_immobility_is_asked(redflags: RedFlagDetector) -> N
         ("HELP ME PLEASE", True),
         ("помогите", True),
         ("pomogite", True),
-        ("help, which protein is best?", False),
+        ("help, which protein is best?", None),  # "help" asking which/what/how is advice
+        ("помогите, какой протеин лучше?", None),
+        ("help, is this normal?", False),  # a plea inside other talk: asked, not certain
         ("help! my deadlift is stuck", None),
+        ("SOS my squat form is terrible", None),  # the exercise named explains it
+        ("I watched a show about paramedics", None),
     ],
 )
 def test_a_plea_alone_is_certain_and_inside_other_talk_is_not(
@@ -636,3 +640,43 @@ def test_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
 def test_missing_locale_file_is_a_content_error(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match=r"redflags\.yaml"):
         RedFlagDetector.load(tmp_path, ("en",))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I slipped on the wet floor but caught myself", False),
+        ("поскользнулся на плитке, но удержался", False),
+        ("lost my balance on the bosu ball", False),
+        ("потерял равновесие на босу", False),
+        ("slipped on the wet floor and landed on my tailbone", True),
+    ],
+)
+def test_a_slip_the_sentence_says_was_caught_is_not_a_fall(
+    redflags: RedFlagDetector, text: str, found: bool
+) -> None:
+    assert ("minor_fall_or_jolt" in _hits(redflags, text)) is found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest is sore after bench press",
+        "belly is sore after 100 burpees",
+        "грудь болит после жима лёжа",
+        "пресс ноет после подъёмов ног",
+        "grud bolit posle zhima",
+    ],
+)
+def test_soreness_the_exercise_explains_is_never_a_certain_alarm(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    assert not any(_hits(redflags, text).values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ноги чуть не отказали на рекорде", "legs almost gave out on my PR"],
+)
+def test_legs_giving_out_on_a_max_attempt_is_training(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}
