@@ -32,11 +32,13 @@ FLOORS = {
     ("en", "holdout"): (183 / 184, 90 / 92, 0),
     ("en", "holdout2"): (78 / 79, 53 / 54, 0),
     ("en", "holdout3"): (151 / 152, 95 / 100, 0),
-    ("en", "holdout4"): (142 / 143, 92 / 94, 0),
+    # holdout4 and ru holdout3 were lowered by one and two benign phrases on purpose: a
+    # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
+    ("en", "holdout4"): (142 / 143, 91 / 94, 0),
     ("en", "holdout5"): (89 / 100, 75 / 80, 2),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
-    ("ru", "holdout3"): (151 / 152, 96 / 102, 0),
+    ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (92 / 102, 73 / 80, 3),
 }

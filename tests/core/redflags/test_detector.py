@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
-from bot.core.redflags.detector import RedFlagDetector, RedFlagHit
+from bot.core.redflags.detector import NEVER_CLEARED, RedFlagDetector, RedFlagHit
 from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES
 from tests.core.redflags import corpus
 
@@ -680,3 +680,27 @@ def test_soreness_the_exercise_explains_is_never_a_certain_alarm(
 )
 def test_legs_giving_out_on_a_max_attempt_is_training(redflags: RedFlagDetector, text: str) -> None:
     assert _hits(redflags, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "woke up early and can't feel my legs",
+        "I was watching a film and passed out",
+        "my schedule is ruined, I passed out in the gym",
+        "numb between my legs since early morning",
+        "смотрел фильм и потерял сознание",
+        "после еды сильная боль в животе",
+    ],
+)
+def test_a_cleared_phrase_never_silences_an_emergency(redflags: RedFlagDetector, text: str) -> None:
+    """ "Early", "a film", "after eating" explain many things away, but an emergency said
+    beside them is asked about with the number, never met with silence (clinical.md 1)."""
+    assert any(hit.finding in NEVER_CLEARED for hit in redflags.detect(text)), text
+
+
+def test_never_cleared_is_every_emergency_finding_of_the_rules() -> None:
+    rules = yaml.safe_load((Path(__file__).parents[3] / "flows" / "rules.yaml").read_text())
+    emergency = {"emergency_ambulance", "emergency_department"}
+    wanted = {f for f, r in rules["findings"].items() if r["level"] in emergency}
+    assert wanted - {"asks_for_emergency_help"} == NEVER_CLEARED - {"asks_for_emergency_help"}
