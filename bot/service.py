@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -91,6 +92,10 @@ class Conversations:
         self.metrics = metrics or Metrics()
         self._outage_logged = False
         self._refusals: dict[str, tuple[float, int]] = {}  # user -> (window start, count)
+        #: The country of the people seen lately, so that a text sent outside a turn (an
+        #: apology after an error, "too busy", "can't reach my memory") names their own
+        #: number without touching storage. A country only, never a health answer.
+        self._countries: OrderedDict[str, str] = OrderedDict()
 
     def picture(self, key: str | None) -> Path | None:
         """The PNG file of an IMAGE reply's picture key (None when unknown or not configured)."""
@@ -103,14 +108,18 @@ class Conversations:
         """The languages we have content for, the default first."""
         return self.engine.catalog.locales
 
-    def say(self, key: str, hints: Hints = NO_HINTS, **values: object) -> str:
+    def say(
+        self, key: str, hints: Hints = NO_HINTS, *, user: str | None = None, **values: object
+    ) -> str:
         """A text outside a conversation (a group notice, an apology, a menu), in the language
-        and with the emergency numbers of the region that ``hints`` point to."""
+        ``hints`` point to, with the emergency numbers of ``user``'s country when they told us
+        one lately (else the operator's default, else "112 or your local number")."""
         engine = self.engine
+        country = self._countries.get(user) if user is not None else None
         session = Session(
             user="",
             locale=hints.locale(engine.catalog.locales, engine.default_locale),
-            country=engine.default_country,
+            country=country or engine.default_country,
         )
         with engine.render.commands(hints.commands):
             return engine.render.t(key, session, **values)
@@ -165,7 +174,9 @@ class Conversations:
             session = stored or self.engine.new_session(user)
             before = (stored.updated_at, stored.to_json()) if stored is not None else None
             step = self.engine.step(session, event)
+            self._remember_country(user, session.country)
             if event.kind is EventKind.FORGET:
+                self._countries.pop(user, None)
                 await self.storage.forget(user)
                 return self._turn(session, event, step.replies, label)
             if before is None or step.effects or not _unchanged(session, *before):
@@ -179,6 +190,13 @@ class Conversations:
             await self._apply(step.effects)
             return self._turn(session, event, self._limit_refusals(user, step.replies), label)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    def _remember_country(self, user: str, country: str | None) -> None:
+        self._countries.pop(user, None)
+        if country is not None:
+            self._countries[user] = country  # re-inserted last: the newest
+            if len(self._countries) > REFUSAL_USERS:
+                self._countries.popitem(last=False)
 
     def _limit_refusals(self, user: str, replies: list[Reply]) -> list[Reply]:
         """Past a few refused presses in a window, answer with the short refusal only."""
@@ -251,7 +269,8 @@ class Conversations:
             log.error("storage unavailable, answering 'try again': %s", exc)
             self._outage_logged = True
         hints = Hints(event.locale)
-        reply = Reply(ReplyKind.WARNING, "ui.unavailable", self.say("ui.unavailable", hints))
+        text = self.say("ui.unavailable", hints, user=user)
+        reply = Reply(ReplyKind.WARNING, "ui.unavailable", text)
         locale = hints.locale(self.locales, self.engine.default_locale)
         return Turn(replies=[reply], unavailable=True, locale=locale)
 

@@ -155,6 +155,25 @@ async def test_outage_answers_try_again_and_logs_once(
     assert not any(r.exc_info for r in caplog.records)
 
 
+async def test_texts_outside_a_turn_name_the_persons_own_number(engine: Engine) -> None:
+    """An outage, an apology or "too busy" names the number of the country the person told
+    us, without reading storage; a stranger, or someone who used /forget, gets the generic
+    "112 or your local emergency number"."""
+    storage = open_memory(retention=RETENTION)
+    conv = Conversations(engine, storage)
+    await conv.handle("tg:5", Event(EventKind.START, locale="en"))
+    await conv.handle("tg:5", Event(EventKind.REGION, "il"))
+    generic = engine.catalog.text("country.local_number", "en")
+    assert "101" in conv.say("ui.error", user="tg:5")
+    assert generic in conv.say("ui.error", user="tg:6")
+    storage.sessions = Down(retention=RETENTION)
+    turn = await conv.handle("tg:5", Event(EventKind.START, locale="en"))
+    assert turn.unavailable and "101" in turn.replies[0].text
+    storage.sessions = MemorySessions(retention=RETENTION)
+    await conv.handle("tg:5", Event(EventKind.FORGET))
+    assert generic in conv.say("ui.error", user="tg:5"), "forgotten: nothing kept"
+
+
 async def test_forget_deletes_the_stored_session(engine: Engine) -> None:
     storage = open_memory(retention=RETENTION)
     conv = Conversations(engine, storage)

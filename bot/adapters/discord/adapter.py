@@ -249,7 +249,7 @@ class DiscordAdapter:
             await responder.defer()  # refused a moment ago, or one of a volley: no write
             return
         if not self.admission.admit(user_id):
-            await responder.send([Outgoing(self._say("discord.busy", event.locale))])
+            await responder.send([Outgoing(self._say("discord.busy", event.locale, user_id))])
             return
         try:
             if not self.admission.free(user_id) or self._lock(user_id).locked():
@@ -313,7 +313,7 @@ class DiscordAdapter:
 
         if not self.admission.admit(user_id):
             with contextlib.suppress(discord.HTTPException):
-                await send([Outgoing(self._say("discord.busy", None))])
+                await send([Outgoing(self._say("discord.busy", None, user_id))])
             return
         try:
             apology: Apology = lambda text: send([Outgoing(text)])  # noqa: E731
@@ -411,14 +411,16 @@ class DiscordAdapter:
                 user_ref(f"dc:{user_id}"),
             )
             with contextlib.suppress(discord.HTTPException, aiohttp.ClientError, OSError):
-                await apologize(self._say("ui.error", event.locale))
+                await apologize(self._say("ui.error", event.locale, user_id))
         finally:
             if task is not None:
                 self._busy.discard(task)
 
-    def _say(self, key: str, hint: str | None) -> str:
-        """A text outside the conversation, in the language the platform reports."""
-        return fmt.escape(self.conversations.say(key, Hints(hint, self.commands)))
+    def _say(self, key: str, hint: str | None, user_id: int | None = None) -> str:
+        """A text outside the conversation, in the language the platform reports, with the
+        person's emergency number when they told us their country."""
+        who = f"{USER_PREFIX}{user_id}" if user_id is not None else None
+        return fmt.escape(self.conversations.say(key, Hints(hint, self.commands), user=who))
 
 
 def _private(interaction: discord.Interaction) -> bool:

@@ -520,8 +520,11 @@ class TelegramAdapter:
                 await _edit(message, text, None)
 
     def _say(self, key: str, update: Update) -> str:
-        """A text outside the conversation, in the language the platform reports."""
-        return self.conversations.say(key, Hints(_language(update)))
+        """A text outside the conversation, in the language the platform reports, with the
+        person's emergency number when they told us their country."""
+        user = update.effective_user
+        who = f"{USER_PREFIX}{user.id}" if user is not None else None
+        return self.conversations.say(key, Hints(_language(update)), user=who)
 
 
 async def _post(bot: Bot, method: str, **params: object) -> None:

@@ -22,7 +22,7 @@ from telegram import Message
 
 from bot.core.content import placeholders
 from bot.core.engine import Engine
-from bot.core.messages import Choice, Event, Reply, ReplyKind
+from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.placeholders import DEFAULT_COMMANDS
 from bot.service import Conversations, Turn
 from tests.adapters.conftest import (
@@ -422,6 +422,28 @@ async def test_markup_in_content_is_escaped_and_long_texts_are_split(
 
 
 # -- errors ---------------------------------------------------------------------------------------
+
+
+async def test_the_apology_names_the_number_of_the_persons_country(
+    tg: FakeTelegram, tmp_path: Path, alice: Person, app_engine: Engine
+) -> None:
+    class BrokenOnText(Conversations):
+        async def handle(
+            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+        ) -> Turn:
+            if event.kind is EventKind.TEXT:
+                raise RuntimeError("boom")
+            return await super().handle(user, event, event_id=event_id, label=label)
+
+    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
+        app = bot.app.conversations
+        bot.adapter.conversations = BrokenOnText(app.engine, app.storage)
+        alice.say("/country israel")
+        await alice.next_message()
+        alice.say("hello")
+        apology = await alice.next_message()
+        assert plain(apology).startswith(text(bot, "ui.error")[:30])
+        assert "101" in plain(apology), "Israel's ambulance, not the generic 112"
 
 
 async def test_a_crash_in_the_handler_ends_in_an_apology_and_one_clean_log_line(
