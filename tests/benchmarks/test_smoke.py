@@ -58,7 +58,7 @@ ROWS = {
     *(
         f"detector.corpus.{lang}.{part}"
         for lang in ("en", "ru")
-        for part in ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+        for part in ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
     ),
 }
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")

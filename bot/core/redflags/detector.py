@@ -371,7 +371,8 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
 def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     """ "drop" for a test that came back clear, something long past, an exercise that
     explains a ``train:`` rule or another person's non-emergency finding; "ask" for another
-    person's emergency; "" when it is about the person now.
+    person's emergency; "" when it is about the person now. A match that itself names the
+    person ("someone dropped a plate on my back") is the person's, whoever did it.
 
     "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
@@ -401,7 +402,11 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in FOR_ANYONE:
         return ""
-    if marks["other_person"] and _named_before(min(covered), "other_person", message):
+    if (
+        marks["other_person"]
+        and marks["self_person"].isdisjoint(covered)
+        and _named_before(min(covered), "other_person", message)
+    ):
         return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
     return ""
 

@@ -67,10 +67,12 @@ HISTORY_FINDINGS: frozenset[str] = frozenset(
         "immunosuppression_or_iv_drug_use",
         "minor_trauma_with_osteoporosis_risk",
         "unexplained_weight_loss",
+        "pulsating_belly_or_known_aneurysm",
     }
 )
-"""Findings about the person's history: true when said of the past ("had cancer years ago"),
-family history when said of someone else ("my mum had cancer")."""
+"""Findings about the person's history: true when said of the past ("had cancer years ago",
+"an aneurysm found last year" is still a known aneurysm), family history when said of
+someone else ("my mum had cancer")."""
 
 TRAINING_EXPLAINS: frozenset[str] = frozenset(
     {

@@ -277,6 +277,11 @@ class Lexicon:
         if token.endswith("'s") and token not in self._exact:  # "taint's", "leg's"
             token = token[:-2]
         found = list(self._exact.get(token, ()))
+        if len(token) > 3:  # "havent" is also "haven't", "can't" also "cant"
+            if "'" in token:
+                found += self._exact.get(token.replace("'", ""), ())
+            elif token.endswith("nt"):
+                found += self._exact.get(token[:-2] + "n't", ())
         for stem, ids in self._stem_index.get(token[:2], ()):
             if token.startswith(stem):
                 found += ids

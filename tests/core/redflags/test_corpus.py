@@ -15,8 +15,15 @@ lists) was measured once before that round (83.7% / 83.3% / 6 certain alarms in 
 general rules, so it is no longer unseen either. Its exercise-explained chest and belly
 soreness, first labelled benign, is now labelled as a confirming question, as the issue and
 ``dev`` want. ``holdout5`` (same kinds, same three scripts) was written before the fifth round
-without looking at the lists and is measured, never tuned on: the honest unseen figure
-(before that round: 90.0% / 95.0% / 2 in English, 91.2% / 91.2% / 3 in Russian).
+without looking at the lists (measured then: 90.0% / 93.8% / 2 in English, 91.2% / 92.5% / 3
+in Russian); its misses were read in the sixth round, grouped by the kind of wording that
+failed (a dropped apostrophe, vertigo as the world spinning, fragile bones with ordinary
+loading, a helper or a job named beside "help", a call told as a story, a past finding that
+stays true) and fixed as kinds, so it is no longer unseen. ``holdout6`` (same kinds, same
+three scripts) was written before the sixth round without looking at the lists or the
+earlier sets and is measured, never tuned on: the honest unseen figure (89.1% / 96.7% / 0 in
+English, 91.8% / 98.3% / 0 in Russian before that round; 90.0% / 96.7% / 0 and 91.8% /
+98.3% / 0 after it).
 """
 
 from __future__ import annotations
@@ -35,12 +42,14 @@ FLOORS = {
     # holdout4 and ru holdout3 were lowered by one and two benign phrases on purpose: a
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 91 / 94, 0),
-    ("en", "holdout5"): (89 / 100, 75 / 80, 2),
+    ("en", "holdout5"): (99 / 100, 77 / 80, 0),
+    ("en", "holdout6"): (98 / 110, 57 / 60, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
-    ("ru", "holdout5"): (92 / 102, 73 / 80, 3),
+    ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
+    ("ru", "holdout6"): (100 / 110, 58 / 60, 0),
 }
 
 

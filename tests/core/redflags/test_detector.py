@@ -704,3 +704,83 @@ def test_never_cleared_is_every_emergency_finding_of_the_rules() -> None:
     emergency = {"emergency_ambulance", "emergency_department"}
     wanted = {f for f, r in rules["findings"].items() if r["level"] in emergency}
     assert wanted - {"asks_for_emergency_help"} == NEVER_CLEARED - {"asks_for_emergency_help"}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("havent been able to pee since yesterday", "bladder_or_bowel_dysfunction"),
+        ("i cant feel my legs", "sudden_leg_paralysis"),
+        ("can't get it up since the back thing", "sexual_dysfunction_new"),
+    ],
+)
+def test_a_contraction_matches_with_or_without_its_apostrophe(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """People drop the apostrophe ("havent", "cant"): the lists need not spell both."""
+    assert finding in {hit.finding for hit in redflags.detect(text)}, text
+
+
+def test_a_match_that_names_the_person_is_theirs_whoever_did_it(
+    redflags: RedFlagDetector,
+) -> None:
+    """ "Someone dropped a plate on my back": someone did it, the injury is the person's."""
+    hits = {h.finding: h.certain for h in redflags.detect("someone dropped a plate on my back")}
+    assert hits.get("major_trauma") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["an aneurysm was found on a scan last year", "в прошлом году на узи нашли аневризму"],
+)
+def test_a_known_aneurysm_found_in_the_past_still_counts(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    assert "pulsating_belly_or_known_aneurysm" in {h.finding for h in redflags.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't move my couch alone, need help from a friend",
+        "не могу сам передвинуть диван, нужна помощь друга",
+        "ambulance driver here, my back is sore from lifting",
+    ],
+)
+def test_a_named_helper_or_a_job_is_not_a_plea(redflags: RedFlagDetector, text: str) -> None:
+    assert not any(hit.certain for hit in redflags.detect(text)), text
+
+
+@pytest.mark.parametrize(
+    "text", ["my dad had to call an ambulance last week", "my friend called an ambulance for me"]
+)
+def test_a_call_told_as_a_story_is_asked_about_not_alarmed(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """Someone had to call an ambulance: it may be over, or about now; a question shows the
+    number without alarming."""
+    hits = {h.finding: h.certain for h in redflags.detect(text)}
+    assert hits.get("asks_for_emergency_help") is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("everything is spinning and i feel sick", "faint_dizzy_or_clammy"),
+        ("всё кружится и тошнит", "faint_dizzy_or_clammy"),
+        ("i have osteoporosis, back hurts after deadlifts", "minor_trauma_with_osteoporosis_risk"),
+        ("у меня остеопороз, после становой болит спина", "minor_trauma_with_osteoporosis_risk"),
+        ("stuck in bed, pain is 10/10", "severe_pain_unable_to_move"),
+        ("лежу пластом, боль 10 из 10", "severe_pain_unable_to_move"),
+        ("вес падает сам по себе", "unexplained_weight_loss"),
+        ("внезапно перестал двигать ногами", "sudden_leg_paralysis"),
+        ("в груди тяжело и не хватает воздуха", "chest_or_abdominal_pain"),
+    ],
+)
+def test_kinds_of_wording_of_the_fifth_held_out_set(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Vertigo as the world spinning, fragile bones with ordinary loading, pain at the top of
+    the scale, weight that falls by itself, "stopped" as not being able to, chest heaviness
+    with breathlessness: each a kind of wording, in both languages where it applies."""
+    assert finding in {hit.finding for hit in redflags.detect(text)}, text
