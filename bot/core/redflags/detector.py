@@ -47,6 +47,7 @@ from bot.core.errors import ContentError
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
+    EMERGENCY_FINDINGS,
     HISTORY_FINDINGS,
     MAX_NEGATION_REACH,
     TRAINING_EXPLAINS,
@@ -223,27 +224,12 @@ may be typing, so it is asked about; anyone else's other findings ("my daughter 
 THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
 """Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
-NEVER_CLEARED = frozenset(
-    {
-        *ASK_FOR_OTHERS,
-        "sudden_leg_paralysis",
-        "saddle_numbness",
-        "bladder_or_bowel_dysfunction",
-        "sexual_dysfunction_new",
-        "bilateral_leg_symptoms",
-        "leg_weakness_progressive",
-        "foot_drop",
-        "dark_urine_after_exercise",
-        "pulsating_belly_or_known_aneurysm",
-        "groin_or_testicle_pain_swelling",
-        "pregnancy_warning_signs",
-    }
-)
-"""The findings whose level alone is an emergency (flows/rules.yaml; a test keeps the two in
-step). A ``cleared`` phrase in the clause ("the scan was clear", "a video about", "early")
-explains most findings away, but never silences one of these: "woke up early and can't feel
-my legs" gets a confirming question with the number (clinical.md 1: a red flag said with
-doubt is asked about, never met with silence)."""
+NEVER_CLEARED = frozenset(EMERGENCY_FINDINGS) - FOR_ANYONE
+"""The emergency symptoms (a plea is words, not a symptom). A ``cleared`` phrase in the
+clause ("the scan was clear", "a video about", "early") explains most findings away, but never
+silences one of these: "woke up early and can't feel my legs" gets a confirming question with
+the number (clinical.md 1: a red flag said with doubt is asked about, never met with
+silence)."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from bot.core.errors import ContentError
 from bot.core.redflags.words import Lexicon
 
-RED_FLAG_FINDINGS: tuple[str, ...] = (
+EMERGENCY_FINDINGS: tuple[str, ...] = (
     "major_trauma",
     "chest_or_abdominal_pain",
     "faint_dizzy_or_clammy",
@@ -44,6 +44,12 @@ RED_FLAG_FINDINGS: tuple[str, ...] = (
     "dark_urine_after_exercise",
     "pulsating_belly_or_known_aneurysm",
     "groin_or_testicle_pain_swelling",
+)
+"""The findings free text can reveal whose level alone is an emergency (flows/rules.yaml; a
+test keeps the two in step)."""
+
+RED_FLAG_FINDINGS: tuple[str, ...] = (
+    *EMERGENCY_FINDINGS,
     "fever_or_chills",
     "history_of_cancer",
     "unexplained_weight_loss",
