@@ -19,7 +19,7 @@ import tracemalloc
 from transitions import Machine
 
 from benchmarks.core import fires
-from benchmarks.memory import rss_bytes
+from benchmarks.peers.child import rss_bytes
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Workload
 from bot.core.flow.model import Flow, compile_machine

@@ -9,21 +9,12 @@ SQLite or Redis the bot process holds none of them at all.
 from __future__ import annotations
 
 import gc
-import os
 import statistics
 import tracemalloc
 
+from benchmarks.peers.child import rss_bytes
 from benchmarks.stats import Row
 from benchmarks.workload import Workload
-
-
-def rss_bytes() -> int:
-    """Resident set size now (Linux ``/proc``); 0 where it cannot be read."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 def serialised(workload: Workload) -> Row:

@@ -176,20 +176,8 @@ def _quantile(values: list[float], q: float) -> float | None:
 
 
 def _env(fake: FakeTelegram, db: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "DISCORD_", "REDIS_", "BACKCHECK_"))
-    }
-    return env | {
-        "TELEGRAM_TOKEN": fake.token,
-        "TELEGRAM_BASE_URL": fake.base_url,
-        "BACKCHECK_DB": str(db),
-        "BACKCHECK_LOG_LEVEL": "WARNING",
-        "BACKCHECK_FOLLOWUPS": "false",
-        "PYTHONPATH": os.environ.get("BURST_BOT_PATH", str(ROOT)),
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
+    bot_path = os.environ.get("BURST_BOT_PATH", str(ROOT))
+    return fake.bot_environment(str(db), bot_path, BACKCHECK_FOLLOWUPS="false")
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ import contextlib
 import copy
 import itertools
 import json
+import os
 import re
 import socket
 import time
@@ -862,6 +863,22 @@ class FakeTelegram:
     def base_url(self) -> str:
         """For ``ApplicationBuilder().base_url()``: PTB appends ``<token>/<method>``."""
         return f"{self.url}/bot"
+
+    def bot_environment(self, db: str, python_path: str, **extra: str) -> dict[str, str]:
+        """The environment for a ``backcheck run`` process served by this fake: this
+        process's own, without any messenger, Redis or backcheck setting it may carry, then
+        the fake's token and URL, the SQLite file ``db`` and quiet logs."""
+        own = ("TELEGRAM_", "DISCORD_", "REDIS_", "BACKCHECK_")
+        env = {key: value for key, value in os.environ.items() if not key.startswith(own)}
+        return env | {
+            "TELEGRAM_TOKEN": self.token,
+            "TELEGRAM_BASE_URL": self.base_url,
+            "BACKCHECK_DB": db,
+            "BACKCHECK_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": python_path,
+            "NO_PROXY": "127.0.0.1,localhost",
+            **extra,
+        }
 
     @property
     def base_file_url(self) -> str:

@@ -166,20 +166,7 @@ async def until(condition: Any, timeout: float) -> None:
 
 
 def environment(fake: FakeTelegram, tmp: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "DISCORD_", "REDIS_", "BACKCHECK_"))
-    }
-    return env | {
-        "TELEGRAM_TOKEN": fake.token,
-        "TELEGRAM_BASE_URL": fake.base_url,
-        "BACKCHECK_DB": str(tmp / "kill.db"),
-        "BACKCHECK_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        "NO_PROXY": "127.0.0.1,localhost",
-        **extra,
-    }
+    return fake.bot_environment(str(tmp / "kill.db"), str(ROOT), **extra)
 
 
 async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str]) -> Figures:
