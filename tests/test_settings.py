@@ -154,3 +154,10 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.strip() == "backcheck 0.1.0"
+
+
+def test_env_example_lists_every_setting() -> None:
+    """An operator copies .env.example: a setting it does not name is one they never hear of."""
+    example = (Path(__file__).parents[1] / ".env.example").read_text(encoding="utf-8")
+    names = {field.alias or name.upper() for name, field in Settings.model_fields.items()}
+    assert sorted(n for n in names if n not in example) == []
