@@ -23,7 +23,7 @@ from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.pictures import Picture, picture_path
 from bot.core.session import Session
 from bot.logs import user_ref
-from bot.storage.base import Storage
+from bot.storage.base import Inbox, Storage
 
 log = logging.getLogger("backcheck.service")
 
@@ -102,6 +102,11 @@ class Conversations:
         if self.content is None or key not in {p.value for p in Picture}:
             return None
         return picture_path(self.content, Picture(key))
+
+    @property
+    def inbox(self) -> Inbox:
+        """Where a platform adapter keeps updates taken in until their steps are saved."""
+        return self.storage.inbox
 
     @property
     def locales(self) -> tuple[str, ...]:

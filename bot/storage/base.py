@@ -1,11 +1,12 @@
-"""Four small storage roles, so the engine never knows where sessions live.
+"""Five small storage roles, so the engine never knows where sessions live.
 
 As in aiogram, each role is its own interface and locking (isolation) is kept apart from
 storage: ``SessionStore`` (sessions with compare-and-set saves and a retention period),
-``EventLog`` (platform events already handled), ``ReminderQueue`` (follow-ups with leases)
-and ``Isolation`` (one event per user at a time). A backend is one module that implements the
-roles on one database and hands them out together as a ``Storage`` bundle. Every role has one
-contract suite run against every backend (``tests/storage/``).
+``EventLog`` (platform events already handled), ``ReminderQueue`` (follow-ups with leases),
+``Inbox`` (platform updates taken in but not yet applied, with leases) and ``Isolation`` (one
+event per user at a time). A backend is one module that implements the roles on one database
+and hands them out together as a ``Storage`` bundle. Every role has one contract suite run
+against every backend (``tests/storage/``).
 
 The roles must be shared exactly as widely as the sessions are: one process for SQLite (so
 its event log and locks are in memory), every process for Redis.
@@ -17,7 +18,7 @@ import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -25,8 +26,15 @@ from bot.core.errors import CorruptRecord
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 
-#: How long a claimed reminder stays with its claimer before it is handed out again.
+#: How long a claimed reminder (or inbox entry) stays with its claimer before it is handed
+#: out again.
 LEASE = 120.0
+#: Replayed steps of one inbox entry that never finished before it is dropped: an update
+#: that crashed the process this often would crash it on every start.
+INBOX_TRIES = 5
+#: Inbox entries older than this are purged unapplied: Telegram itself keeps an update for a
+#: day, and an inbox must never become a second, forgotten copy of people's messages.
+INBOX_MAX_AGE = 86400.0
 
 
 class SessionStore(ABC):
@@ -107,6 +115,59 @@ class ReminderQueue(ABC):
         """Drop reminders of users who no longer have a live session; return how many."""
 
 
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    """One platform update as it arrived: ``id`` names it across platforms (``tg:<update
+    id>``), ``body`` is its JSON text, kept as received so a replay is the same update."""
+
+    id: str
+    body: str
+
+
+class Inbox(ABC):
+    """Platform updates taken in but not yet applied, so the platform may forget them at once.
+
+    Telegram hands an update out until the bot confirms it, and the bot could only confirm
+    an update whose step was saved, so a burst waited behind every step before it. With an
+    inbox the bot stores each fetched batch (one write), confirms it, answers the presses,
+    and applies the steps from memory; ``done`` drops what was applied. ``put`` leases its
+    parcels to the caller; whatever a crashed taker never finished is handed out again by
+    ``claim`` once the lease runs out (for a ``local`` inbox, one that a single process owns,
+    everything in it at start-up was left by a crash). A replayed parcel is ``started`` before
+    its step: one whose step was started ``INBOX_TRIES`` times and never finished is dropped
+    (it crashes whoever runs it), while one that only waited its turn is kept. ``purge``
+    drops parcels stored before a cut-off: the inbox holds people's messages only for the
+    seconds it takes to apply them.
+    """
+
+    #: Only one process uses this inbox (memory, SQLite): at start-up every parcel is stale.
+    local: bool = True
+
+    @abstractmethod
+    async def put(self, parcels: Sequence[Parcel], now: float, lease: float = LEASE) -> None:
+        """Store ``parcels`` atomically (all or none), leased until ``now + lease``; a parcel
+        already stored keeps its lease. Raises ``StorageUnavailable``."""
+
+    @abstractmethod
+    async def done(self, ids: Sequence[str]) -> None:
+        """The parcels were applied (or never will be): delete them."""
+
+    @abstractmethod
+    async def claim(
+        self, now: float, limit: int = 100, lease: float = LEASE, tries: int = INBOX_TRIES
+    ) -> list[Parcel]:
+        """Lease parcels whose lease ran out by ``now``, in arrival order; a parcel started
+        ``tries`` times already is deleted instead. No two callers hold one at once."""
+
+    @abstractmethod
+    async def started(self, parcel_id: str) -> None:
+        """A replayed parcel's step begins: count it against ``INBOX_TRIES``."""
+
+    @abstractmethod
+    async def purge(self, before: float) -> int:
+        """Delete parcels stored before ``before``; return how many."""
+
+
 class Isolation(ABC):
     """One event per key at a time (aiogram's ``BaseEventIsolation``)."""
 
@@ -121,11 +182,12 @@ async def _nothing() -> None:
 
 @dataclass(slots=True)
 class Storage:
-    """The four roles of one backend, plus what spans them: forget, purge, scrub, close."""
+    """The five roles of one backend, plus what spans them: forget, purge, scrub, close."""
 
     sessions: SessionStore
     events: EventLog
     reminders: ReminderQueue
+    inbox: Inbox
     isolation: Isolation
     #: Leave no copy of deleted data in the backend's files (WAL checkpoint, AOF rewrite).
     scrub: Callable[[], Awaitable[None]] = field(default=_nothing)
@@ -138,9 +200,11 @@ class Storage:
         await self.scrub()
 
     async def purge(self) -> int:
-        """Retention: expired sessions, their reminders, then a scrub; returns sessions removed."""
+        """Retention: expired sessions, their reminders, inbox parcels older than a day (never
+        applied: see ``Inbox``), then a scrub; returns sessions removed."""
         removed = await self.sessions.purge()
         await self.reminders.purge()
+        await self.inbox.purge(self.sessions.clock() - INBOX_MAX_AGE)
         await self.scrub()
         return removed
 

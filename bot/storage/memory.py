@@ -7,14 +7,18 @@ catches a field that does not survive serialisation.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from bot.core.errors import ConcurrentUpdate
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import (
+    INBOX_TRIES,
     LEASE,
+    Inbox,
     LocalLocks,
+    Parcel,
     ReminderQueue,
     SeenEvents,
     SessionStore,
@@ -108,7 +112,57 @@ def _ready(item: tuple[Reminder, float]) -> float:
     return item[1]
 
 
+@dataclass(slots=True)
+class _Stored:
+    parcel: Parcel
+    stored: float
+    lease: float
+    tries: int = 0
+
+
+class MemoryInbox(Inbox):
+    """Parcels in arrival order (a dict keeps insertion order), each with its lease."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, _Stored] = {}
+
+    async def put(self, parcels: Sequence[Parcel], now: float, lease: float = LEASE) -> None:
+        for parcel in parcels:
+            self.items.setdefault(parcel.id, _Stored(parcel, now, now + lease))
+
+    async def done(self, ids: Sequence[str]) -> None:
+        for parcel_id in ids:
+            self.items.pop(parcel_id, None)
+
+    async def claim(
+        self, now: float, limit: int = 100, lease: float = LEASE, tries: int = INBOX_TRIES
+    ) -> list[Parcel]:
+        claimed: list[Parcel] = []
+        for parcel_id, item in list(self.items.items()):
+            if len(claimed) >= limit:
+                break
+            if item.lease > now:
+                continue
+            if item.tries >= tries:
+                del self.items[parcel_id]
+                continue
+            item.lease = now + lease
+            claimed.append(item.parcel)
+        return claimed
+
+    async def started(self, parcel_id: str) -> None:
+        item = self.items.get(parcel_id)
+        if item is not None:
+            item.tries += 1
+
+    async def purge(self, before: float) -> int:
+        old = [parcel_id for parcel_id, item in self.items.items() if item.stored < before]
+        for parcel_id in old:
+            del self.items[parcel_id]
+        return len(old)
+
+
 def open_memory(*, retention: float, clock: Callable[[], float] = time.time) -> Storage:
     """A complete in-memory storage (no I/O, so no ``await``)."""
     sessions = MemorySessions(retention=retention, clock=clock)
-    return Storage(sessions, SeenEvents(), MemoryReminders(sessions), LocalLocks())
+    return Storage(sessions, SeenEvents(), MemoryReminders(sessions), MemoryInbox(), LocalLocks())

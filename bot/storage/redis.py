@@ -5,7 +5,9 @@ and a TTL equal to the retention period, so Redis itself forgets idle conversati
 is a Lua compare-and-set on the version: the version read under the lock is the fencing
 token, so even a process whose lock timed out (a long GC pause, a network split) cannot
 overwrite a newer step. Handled platform events are ``SET NX EX`` keys shared by every
-process; reminders are one sorted set scored by the time each may next be claimed.
+process; reminders are one sorted set scored by the time each may next be claimed, and
+inbox parcels (updates taken in, not yet applied) are shared the same way, so a crashed
+worker's are claimed by another after their lease.
 
 Redis's append-only file keeps every write ever made until it is rewritten, so after
 ``/forget`` (and after each retention purge) this process asks for ``BGREWRITEAOF``, at most
@@ -19,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -30,10 +32,13 @@ from bot.core.errors import ConcurrentUpdate, CorruptRecord, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import (
+    INBOX_TRIES,
     LEASE,
     EventLog,
+    Inbox,
     Isolation,
     LocalLocks,
+    Parcel,
     ReminderQueue,
     SessionStore,
     Storage,
@@ -67,6 +72,42 @@ _CLAIM = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], id) end
 return ids
+"""
+
+# Inbox keys: KEYS[1] bodies (hash), KEYS[2] leases (zset), KEYS[3] stored times (zset),
+# KEYS[4] arrival order (zset), KEYS[5] the arrival counter, KEYS[6] steps started (hash).
+# _PUT ARGV: now, lease end, then id, body pairs. A parcel already stored is left alone.
+_PUT = """
+for i = 3, #ARGV, 2 do
+  local id = ARGV[i]
+  if redis.call('HSETNX', KEYS[1], id, ARGV[i + 1]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[2], id)
+    redis.call('ZADD', KEYS[3], ARGV[1], id)
+    redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), id)
+  end
+end
+"""
+# _TAKE ARGV: now, limit, lease end, tries. Returns order, id, body triples.
+_TAKE = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local out = {}
+for _, id in ipairs(ids) do
+  local tries = tonumber(redis.call('HGET', KEYS[6], id) or '0')
+  local body = redis.call('HGET', KEYS[1], id)
+  if (not body) or tries >= tonumber(ARGV[4]) then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('ZREM', KEYS[4], id)
+    redis.call('HDEL', KEYS[6], id)
+  else
+    redis.call('ZADD', KEYS[2], ARGV[3], id)
+    table.insert(out, redis.call('ZSCORE', KEYS[4], id))
+    table.insert(out, id)
+    table.insert(out, body)
+  end
+end
+return out
 """
 
 
@@ -215,6 +256,74 @@ class RedisReminders(_Keys, ReminderQueue):
         return removed
 
 
+class RedisInbox(_Keys, Inbox):
+    """Parcels shared by every process: a crashed worker's parcels go to whoever claims
+    them after the lease. Bodies in one hash, leases, stored times and arrival order in
+    sorted sets, claims counted in a hash; every change is one Lua script or transaction."""
+
+    local = False
+
+    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
+        super().__init__(client, prefix)
+        self._keys = [
+            self._key("inbox", name) for name in ("body", "lease", "stored", "order", "seq")
+        ]
+        self._tries = self._key("inbox", "tries")
+        self._put = client.register_script(_PUT)
+        self._take = client.register_script(_TAKE)
+
+    async def put(self, parcels: Sequence[Parcel], now: float, lease: float = LEASE) -> None:
+        if not parcels:
+            return
+        pairs = [text for p in parcels for text in (p.id, p.body)]
+        try:
+            await self._put(keys=self._keys, args=[now, now + lease, *pairs])
+        except RedisError as exc:
+            raise _unavailable("write", exc) from exc
+
+    async def done(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        body, lease, stored, order, _ = self._keys
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.hdel(body, *ids)
+                for zset in (lease, stored, order):
+                    pipe.zrem(zset, *ids)
+                pipe.hdel(self._tries, *ids)
+                await pipe.execute()
+        except RedisError as exc:
+            raise _unavailable("write", exc) from exc
+
+    async def claim(
+        self, now: float, limit: int = 100, lease: float = LEASE, tries: int = INBOX_TRIES
+    ) -> list[Parcel]:
+        try:
+            out = await self._take(
+                keys=[*self._keys, self._tries], args=[now, limit, now + lease, tries]
+            )
+        except RedisError as exc:
+            raise _unavailable("claim", exc) from exc
+        triples = sorted(
+            (float(out[i]), str(out[i + 1]), str(out[i + 2])) for i in range(0, len(out), 3)
+        )
+        return [Parcel(parcel_id, body) for _, parcel_id, body in triples]
+
+    async def started(self, parcel_id: str) -> None:
+        try:
+            await self.redis.hincrby(self._tries, parcel_id, 1)
+        except RedisError as exc:
+            raise _unavailable("write", exc) from exc
+
+    async def purge(self, before: float) -> int:
+        try:
+            old = await self.redis.zrangebyscore(self._keys[2], "-inf", f"({before}")
+        except RedisError as exc:
+            raise _unavailable("purge", exc) from exc
+        await self.done([str(parcel_id) for parcel_id in old])
+        return len(old)
+
+
 class RedisIsolation(_Keys, Isolation):
     """A local lock first (no Redis traffic for a process's own queue), then Redis's."""
 
@@ -349,6 +458,7 @@ async def open_redis(
         RedisSessions(client, prefix, retention=retention, clock=clock),
         RedisEvents(client, prefix),
         RedisReminders(client, prefix, retention),
+        RedisInbox(client, prefix),
         RedisIsolation(client, prefix),
         scrub=rewrites.request,
         closing=close,

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,11 @@ from bot.core.errors import ConcurrentUpdate, StorageUnavailable
 from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.storage.base import (
+    INBOX_TRIES,
     LEASE,
+    Inbox,
     LocalLocks,
+    Parcel,
     ReminderQueue,
     SeenEvents,
     SessionStore,
@@ -52,6 +56,13 @@ CREATE TABLE IF NOT EXISTS reminders (
     ready REAL
 );
 CREATE INDEX IF NOT EXISTS reminders_user ON reminders (user);
+CREATE TABLE IF NOT EXISTS inbox (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    stored REAL NOT NULL,
+    lease REAL NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0
+);
 """
 CHECKPOINT_EVERY = 200  # writes between background checkpoints: a WAL of a few hundred KB
 BUSY_RETRY = 0.002  # seconds between tries when a checkpoint holds the write lock
@@ -292,6 +303,52 @@ class SQLiteReminders(ReminderQueue):
         return max(cursor.rowcount, 0)
 
 
+class SQLiteInbox(Inbox):
+    """The ``inbox`` table. A batch is one statement (rows from one JSON array), so a
+    fetched batch costs one commit, and a crash stores all of it or none."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def put(self, parcels: Sequence[Parcel], now: float, lease: float = LEASE) -> None:
+        if not parcels:
+            return
+        rows = json.dumps([[p.id, p.body] for p in parcels])
+        await self.db.run(
+            "INSERT OR IGNORE INTO inbox (id, body, stored, lease) "
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?, ? "
+            "FROM json_each(?)",
+            (now, now + lease, rows),
+        )
+
+    async def done(self, ids: Sequence[str]) -> None:
+        if ids:
+            await self.db.run(
+                "DELETE FROM inbox WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(ids)),),
+            )
+
+    async def claim(
+        self, now: float, limit: int = 100, lease: float = LEASE, tries: int = INBOX_TRIES
+    ) -> list[Parcel]:
+        """Worn-out parcels go first, then one UPDATE ... RETURNING leases the rest."""
+        await self.db.run("DELETE FROM inbox WHERE lease <= ? AND tries >= ?", (now, tries))
+        cursor = await self.db.run(
+            "UPDATE inbox SET lease = ? WHERE rowid IN "
+            "(SELECT rowid FROM inbox WHERE lease <= ? ORDER BY rowid LIMIT ?) "
+            "RETURNING rowid, id, body",
+            (now + lease, now, limit),
+        )
+        return [Parcel(row[1], row[2]) for row in sorted(cursor.fetchall())]
+
+    async def started(self, parcel_id: str) -> None:
+        await self.db.run("UPDATE inbox SET tries = tries + 1 WHERE id = ?", (parcel_id,))
+
+    async def purge(self, before: float) -> int:
+        cursor = await self.db.run("DELETE FROM inbox WHERE stored < ?", (before,))
+        return max(cursor.rowcount, 0)
+
+
 async def open_sqlite(
     path: Path, *, retention: float, clock: Callable[[], float] = time.time
 ) -> Storage:
@@ -303,6 +360,7 @@ async def open_sqlite(
         sessions,
         SeenEvents(),
         SQLiteReminders(db, sessions),
+        SQLiteInbox(db),
         LocalLocks(),
         scrub=db.checkpoint,
         closing=db.close,

@@ -156,7 +156,12 @@ class TelegramAdapter:
         bot = self.application.bot
         answers = delivery.Answers(bot)
         dispatcher = delivery.Dispatcher(
-            self.application.process_update, self._shed, answers=answers
+            bot,
+            self.conversations.inbox,
+            self.application.process_update,
+            self._shed,
+            answers=answers,
+            steps=CONCURRENT_UPDATES,
         )
         url = self.settings.telegram_webhook_url
         if not url:
@@ -198,10 +203,15 @@ class TelegramAdapter:
         log.info("TELEGRAM_WEBHOOK_SECRET is not set; using a secret derived from the token")
         return derive_secret(token.get_secret_value())
 
-    async def _shed(self, update: Update) -> None:
-        """Too much in flight: the press is not applied; the person is told to try again."""
-        if update.callback_query is not None:
-            await _answer(update.callback_query, self._say("telegram.busy", update))
+    async def _shed(self, job: delivery.Job) -> None:
+        """Too much in flight: the press is not applied; the person is told to try again
+        (read from the raw update: a burst is shed without parsing it)."""
+        query_id = job.query_id
+        if query_id is not None:
+            user_id, language = job.sender
+            who = f"{USER_PREFIX}{user_id}" if user_id is not None else None
+            busy = self.conversations.say("telegram.busy", Hints(language), user=who)
+            await delivery.acknowledge(self.application.bot, query_id, busy)
 
     async def _publish_commands(self) -> None:
         """The bot's profile in every locale (English as the default): the command menu

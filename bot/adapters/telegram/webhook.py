@@ -1,9 +1,10 @@
 """The Telegram webhook: a small aiohttp server that answers 200 only once an update is safe.
 
 Telegram keeps an update and retries it until the webhook answers 200, so the answer waits
-for the update to settle (its step saved, a press answered; see ``delivery``). Telegram also
-runs one Bot API method given in the response body, so a press's answerCallbackQuery rides
-there instead of costing a request of its own.
+until the update is stored in the inbox (see ``delivery``); a press also waits for its own
+step, up to ``ACK_AFTER``, unless steps are queued. Telegram runs one Bot API method given in
+the response body, so a press's answerCallbackQuery rides there instead of costing a request
+of its own. An inbox that cannot be written is a 503: Telegram delivers the update again.
 
 Before anything is read, the request must carry the secret token (Telegram sends it in
 ``X-Telegram-Bot-Api-Secret-Token``): a stranger who found the URL gets 403 without a byte of
@@ -23,9 +24,10 @@ import logging
 from typing import Final
 
 from aiohttp import web
-from telegram import Bot, Update
+from telegram import Bot
 
-from bot.adapters.telegram.delivery import Dispatcher
+from bot.adapters.telegram.delivery import ACK_AFTER, Dispatcher
+from bot.core.errors import StorageUnavailable
 
 log = logging.getLogger("backcheck.telegram")
 
@@ -80,6 +82,7 @@ class WebhookServer:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
+        await self.dispatcher.start()
         await self.bot.set_webhook(
             self.url,
             secret_token=self._secret.decode(),
@@ -96,7 +99,7 @@ class WebhookServer:
         if runner is not None:
             await runner.shutdown()
         if not await self.dispatcher.drain():
-            log.warning("telegram: stopping with updates still in flight; Telegram resends them")
+            log.warning("telegram: stopping with updates in flight; the next run replays them")
         await self.dispatcher.close()
         if runner is not None:
             await runner.cleanup()
@@ -112,13 +115,24 @@ class WebhookServer:
         except web.HTTPRequestEntityTooLarge:
             return _refuse(413)
         try:
-            update = Update.de_json(json.loads(body), self.bot)
-        except Exception as exc:
+            raw = json.loads(body)
+            int(raw["update_id"])
+            text = body.decode()
+        except (ValueError, TypeError, KeyError) as exc:
             log.warning("telegram: unreadable webhook update (%s)", type(exc).__name__)
             return web.Response(status=400)
-        job = self.dispatcher.submit(update, webhook=True)
-        # If Telegram hangs up, the update still runs: it will be resent and found handled.
-        await asyncio.shield(job.settled)
+        try:
+            (job,) = await self.dispatcher.take([(raw, text)], webhook=True)
+        except StorageUnavailable as exc:
+            log.warning("telegram: could not store a webhook update, Telegram resends it: %s", exc)
+            return web.Response(status=503)
+        try:
+            if job.query_id is not None and not job.answered:
+                # If Telegram hangs up, the update still runs: it is stored.
+                await asyncio.wait([job.settled], timeout=ACK_AFTER)
+                self.dispatcher.answer_now(job)
+        finally:
+            job.replying = False
         if job.response is None:
             return web.Response(status=200)
         return web.Response(body=json.dumps(job.response).encode(), content_type="application/json")

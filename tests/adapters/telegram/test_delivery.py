@@ -1,4 +1,5 @@
-"""Update delivery by polling: confirmed only once saved, presses answered first, load shed.
+"""Update delivery by polling: confirmed once stored, replayed after a crash, presses
+answered first, load shed.
 
 Real python-telegram-bot against the fake Bot API; the "slow step" is the real service
 held at a gate, so what Telegram was told can be checked while a step is still running.
@@ -7,15 +8,19 @@ held at a gate, so what Telegram was told can be checked while a step is still r
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.telegram import delivery
+from bot.app import open_storage
 from bot.core.engine import Engine
 from bot.core.messages import Event
 from bot.service import Conversations, Turn
+from bot.storage.base import Parcel
 from tests.adapters.conftest import Bot, Person, make_settings, plain, question_id, running
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -47,26 +52,52 @@ async def until(condition: object, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_an_update_is_confirmed_only_once_its_step_is_saved(
+async def test_an_update_is_confirmed_once_stored_and_leaves_the_inbox_once_applied(
     tg: FakeTelegram, tmp_path: Path, app_engine: Engine
 ) -> None:
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         gated = Gated(bot.app.conversations, "tg:1001")
         bot.adapter.conversations = gated
+        inbox = bot.app.conversations.inbox
         alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
         bob = Person(tg, tg.make_user(1002, "Bob", "bob"))
         held = alice.say("/start")
         await gated.waiting.wait()
         bob.say("/start")
-        await bob.replies()
-        polls = sum(c.method == "getUpdates" for c in tg.calls)
-        await until(lambda: sum(c.method == "getUpdates" for c in tg.calls) > polls)
-        pending = [u["update_id"] for u in tg.pending_updates]
-        assert held["update_id"] in pending, "confirmed to Telegram before it was saved"
+        await bob.replies()  # a held step holds back nobody else's
+        await until(lambda: not tg.pending_updates)  # both confirmed to Telegram...
+        await asyncio.sleep(delivery.DONE_EVERY * 3)
+        stored = await inbox.claim(float("inf"))
+        assert [p.id for p in stored] == [f"tg:{held['update_id']}"], "...alice's kept"
+        assert json.loads(stored[0].body)["message"]["text"] == "/start"
 
         gated.gate.set()
         await alice.replies()
-        await until(lambda: not tg.pending_updates)
+        await asyncio.sleep(delivery.DONE_EVERY * 3)
+        assert await inbox.claim(float("inf")) == [], "applied, so dropped"
+
+
+async def test_what_a_crash_left_in_the_inbox_is_applied_at_start_up(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    """The batch was stored and confirmed, then the process died before the step."""
+    settings = make_settings(tg, tmp_path)
+    alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+    tg.register_chat(tg.private_chat(alice.user), alice.user)
+    update = tg.make_message_update("/start", user=alice.user)
+    update["update_id"] = 777
+    storage = await open_storage(settings)
+    await storage.inbox.put([Parcel("tg:777", json.dumps(update))], time.time())
+    await storage.close()
+
+    async with running(settings, tg, app_engine) as bot:
+        _, question = await alice.replies()
+        assert question_id(question) == "rf_emergency"
+        await until(lambda: bot.adapter._intake is not None)
+        await asyncio.sleep(delivery.DONE_EVERY * 3)
+        assert await bot.app.conversations.inbox.claim(float("inf")) == []
+        session = await bot.app.conversations.storage.sessions.load("tg:1001")
+        assert session is not None and "tg:777" in session.handled
 
 
 async def test_a_press_is_answered_before_its_messages_and_past_flood_control(

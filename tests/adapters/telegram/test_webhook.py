@@ -1,5 +1,5 @@
 """The webhook: secret checked before the body is read, bodies capped, one secret for every
-worker, 200 only once the step is saved, and a press answered inside the HTTP response."""
+worker, 200 only once the update is stored, and a press answered inside the HTTP response."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.adapters.telegram.webhook import MAX_BODY, SECRET_HEADER, derive_secret
 from bot.core.engine import Engine
+from bot.core.errors import StorageUnavailable
 from tests.adapters.conftest import Person, make_settings, question_id, running
 from tests.adapters.telegram.test_delivery import Gated
 from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
@@ -77,7 +78,7 @@ async def test_workers_without_a_configured_secret_share_one_derived_from_the_to
     assert derive_secret("another:token") != derive_secret(tg.token)
 
 
-async def test_the_webhook_answers_only_once_the_step_is_saved(
+async def test_the_webhook_answers_once_the_update_is_stored(
     tg: FakeTelegram, tmp_path: Path, app_engine: Engine
 ) -> None:
     port = unused_tcp_port()
@@ -86,15 +87,34 @@ async def test_the_webhook_answers_only_once_the_step_is_saved(
         bot.adapter.conversations = gated
         alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
         tg.register_chat(tg.private_chat(alice.user), alice.user)
-        posted = asyncio.create_task(
-            tg.post_to_webhook(tg.make_message_update("/start", user=alice.user))
-        )
+        update = tg.make_message_update("/start", user=alice.user)
+        assert await tg.post_to_webhook(update) == 200  # while the step is held
         await gated.waiting.wait()
-        await asyncio.sleep(0.1)
-        assert not posted.done(), "the webhook said 200 before the step was saved"
+        stored = await bot.app.conversations.inbox.claim(float("inf"))
+        assert [p.id for p in stored] == [f"tg:{update['update_id']}"]
         gated.gate.set()
-        assert await posted == 200
+        await alice.replies()
         assert await bot.app.conversations.storage.sessions.load("tg:1001") is not None
+
+
+async def test_an_update_that_cannot_be_stored_is_left_to_telegram(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    port = unused_tcp_port()
+    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine) as bot:
+        inbox = bot.app.conversations.inbox
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        tg.register_chat(tg.private_chat(alice.user), alice.user)
+
+        async def unavailable(*_: object, **__: object) -> None:
+            raise StorageUnavailable("SQLite: the disk is full")
+
+        put, inbox.put = inbox.put, unavailable  # type: ignore[method-assign]
+        update = tg.make_message_update("/start", user=alice.user)
+        assert await tg.post_to_webhook(update) == 503, "Telegram retries a non-200"
+        inbox.put = put  # type: ignore[method-assign]
+        assert await tg.post_to_webhook(update) == 200
+        await alice.replies()
 
 
 async def test_a_press_is_answered_in_the_webhook_response(
