@@ -38,6 +38,8 @@ REFUSAL_USERS = 10_000  # people tracked at once; the oldest are dropped beyond 
 #: Event ids kept in each session: a platform redelivers the last few updates after a crash,
 #: never one from dozens of steps ago.
 HANDLED_KEPT = 16
+#: Texts said outside a turn kept rendered (by key, language and country), for bursts.
+SAID_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ class Conversations:
         #: apology after an error, "too busy", "can't reach my memory") names their own
         #: number without touching storage. A country only, never a health answer.
         self._countries: OrderedDict[str, str] = OrderedDict()
+        self._said: dict[tuple[str, str | None, str | None], str] = {}
 
     def picture(self, key: str | None) -> Path | None:
         """The PNG file of an IMAGE reply's picture key (None when unknown or not configured)."""
@@ -126,8 +129,17 @@ class Conversations:
             locale=hints.locale(engine.catalog.locales, engine.default_locale),
             country=country or engine.default_country,
         )
+        # A burst asks for the same "busy" thousands of times: plain texts are kept.
+        cached = None if values or hints.commands else (key, session.locale, session.country)
+        if cached is not None and cached in self._said:
+            return self._said[cached]
         with engine.render.commands(hints.commands):
-            return engine.render.t(key, session, **values)
+            text = engine.render.t(key, session, **values)
+        if cached is not None:
+            if len(self._said) >= SAID_KEPT:
+                self._said.clear()
+            self._said[cached] = text
+        return text
 
     def countries(self, typed: str, hints: Hints = NO_HINTS, limit: int = 25) -> list[Choice]:
         """Countries to suggest while someone types a name (Discord's autocomplete): the

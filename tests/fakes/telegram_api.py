@@ -1943,6 +1943,7 @@ class ConcurrentWebhookTelegram(FakeTelegram):
         not_before: dict[int, float] = {}
         busy: set[int] = set()
         running: dict[int, asyncio.Task[None]] = {}
+        finished: set[int] = set()  # delivered or given up: leave the queue on the next pass
 
         async def deliver(update: JSONDict, chat: int) -> None:
             update_id = int(update["update_id"])
@@ -1951,7 +1952,7 @@ class ConcurrentWebhookTelegram(FakeTelegram):
                 status = await self._post_update(url, update, secret)
                 self.webhook_deliveries.append(WebhookDelivery(update_id, url, status, attempt))
                 if status == 200 or attempt >= self.webhook_max_attempts:
-                    self._queue = [u for u in self._queue if int(u["update_id"]) != update_id]
+                    finished.add(update_id)
                 else:
                     reason = (
                         f"Wrong response from the webhook: {status}"
@@ -1965,9 +1966,17 @@ class ConcurrentWebhookTelegram(FakeTelegram):
                 running.pop(update_id, None)
                 self._notify()
 
+        # One pass per wake-up, however many deliveries ended meanwhile: a burst of thousands
+        # of updates costs passes over the queue, not one per update and per recorded call.
+        filtered = -1
         try:
             while not self._closing and self.webhook_url == url:
-                self._deliverable(0)  # drops kinds the bot did not subscribe to
+                if finished:
+                    self._queue = [u for u in self._queue if int(u["update_id"]) not in finished]
+                    finished.clear()
+                if len(self._queue) != filtered:
+                    self._deliverable(0)  # drops kinds the bot did not subscribe to
+                    filtered = len(self._queue)
                 now, waits, held = loop.time(), [], set()
                 for update in self._queue:
                     if len(running) >= limit:

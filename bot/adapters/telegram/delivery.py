@@ -35,10 +35,11 @@ import logging
 import resource
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram import Bot, Update
@@ -51,6 +52,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.adapters.telegram.request import environment_proxy
 from bot.core.errors import StorageUnavailable
 from bot.storage.base import Inbox, Parcel
 
@@ -66,6 +68,8 @@ MAX_IN_FLIGHT: Final = 1000
 #: Steps running at once: enough to overlap storage round trips, few enough that the loop
 #: stays free for the intake and for stopping spinners while a burst is being applied.
 STEPS: Final = 16
+#: Early answers on their way beyond which steps wait for them (about two per connection).
+ANSWERS_AHEAD: Final = 64
 #: Seconds a press waits for its own step to stop the spinner (with the step's toast)
 #: before it is stopped plainly. Telegram shows the spinner for up to about 15 s.
 ACK_AFTER: Final = 0.5
@@ -227,6 +231,10 @@ class Answers:
     def __init__(self, bot: Bot, connections: int = ANSWER_CONNECTIONS) -> None:
         self.url = f"{bot.base_url}/answerCallbackQuery"
         self.connections = connections
+        parts = urlsplit(self.url)
+        # HTTPS_PROXY / NO_PROXY, as PTB's own client honours them: read once here, not on
+        # every request (aiohttp's trust_env also reads ~/.netrc per request, on a thread).
+        self.proxy = environment_proxy(parts.scheme, parts.hostname or "")
         self._session: aiohttp.ClientSession | None = None
         self._logged: set[str] = set()
 
@@ -235,10 +243,10 @@ class Answers:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.connections),
                 timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT),
-                trust_env=True,  # HTTPS_PROXY / NO_PROXY, as PTB's own client honours them
+                trust_env=False,
             )
         try:
-            async with self._session.post(self.url, json=data) as response:
+            async with self._session.post(self.url, json=data, proxy=self.proxy) as response:
                 await response.read()
                 status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -320,6 +328,9 @@ class Dispatcher:
         self.shed_count = 0
         self.early_answers = 0
         self._steps = asyncio.Semaphore(steps)
+        self._answering = 0
+        self._answers_done = asyncio.Event()
+        self._answers_done.set()
         self._steps_wanted = steps
         self._unsettled = 0
         self._lanes: dict[Hashable, deque[Job]] = {}
@@ -390,7 +401,30 @@ class Dispatcher:
         self.early_answers += 1
         data = _claim_answer(job, None)  # in a webhook's response: set here, no I/O
         if data is not None:
-            job.answering = self._spawn(_answer_claimed(job, data, self.bot))
+            job.answering = self._spawn(self._answer_first(job, data))
+
+    async def _answer_first(self, job: Job, data: JSONDict) -> None:
+        """An early answer; while many are on their way, steps wait (``_run``): a spinner
+        stopped within a second matters more than a question arriving a little sooner."""
+        with self._ahead():
+            await _answer_claimed(job, data, self.bot)
+
+    @contextlib.contextmanager
+    def _ahead(self) -> Iterator[None]:
+        """An answer on its way: steps wait while more than ``ANSWERS_AHEAD`` are."""
+        self._answering += 1
+        self._gate()
+        try:
+            yield
+        finally:
+            self._answering -= 1
+            self._gate()
+
+    def _gate(self) -> None:
+        if self._answering > ANSWERS_AHEAD:
+            self._answers_done.clear()
+        else:
+            self._answers_done.set()
 
     async def replay(self, *, start_up: bool = False) -> int:
         """Run what the inbox holds past its lease (at start-up, for an inbox of this
@@ -493,7 +527,8 @@ class Dispatcher:
 
     async def _run(self, job: Job) -> None:
         """One step at a time per slot: the slot is free again once the step is saved,
-        while the replies still wait for Telegram's rate limits."""
+        while the replies still wait for Telegram's rate limits. Early answers go first."""
+        await self._answers_done.wait()
         await self._steps.acquire()
         slot = [True]
 
@@ -520,7 +555,8 @@ class Dispatcher:
     async def _shed(self, job: Job) -> None:
         token = _current.set(job)
         try:
-            await self.shed(job)
+            with self._ahead():
+                await self.shed(job)
         except Exception as exc:
             log.warning("telegram: could not answer a shed press (%s)", type(exc).__name__)
         finally:
