@@ -14,13 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
+from telegram import Bot as TelegramBot
+from telegram import Update
 
 from bot.adapters.telegram import delivery
 from bot.app import open_storage
 from bot.core.engine import Engine
 from bot.core.messages import Event
 from bot.service import Conversations, Turn
-from bot.storage.base import Parcel
+from bot.storage.base import LEASE, Parcel
+from bot.storage.memory import MemoryInbox
 from tests.adapters.conftest import Bot, Person, make_settings, plain, question_id, running
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -122,6 +125,28 @@ async def test_a_press_is_answered_before_its_messages_and_past_flood_control(
     assert ack.at < min(c.at for c in bobs), "the answer did not wait out another's 429"
 
 
+async def test_a_press_whose_step_is_slow_or_queued_has_its_spinner_stopped_anyway(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine
+) -> None:
+    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
+        gated = Gated(bot.app.conversations, "tg:1001")
+        bot.adapter.conversations = gated
+        gated.gate.set()
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        alice.say("/start")
+        _, question = await alice.replies()
+
+        gated.gate.clear()  # her step hangs (a slow disk, a burst ahead of her)
+        alice.tap(question, "none_of_these")
+        ack = await tg.wait_for_call("answerCallbackQuery", timeout=delivery.ACK_AFTER + 2)
+        assert "text" not in ack.params
+        session = await bot.app.conversations.storage.sessions.load("tg:1001")
+        assert session is not None and session.answers == [], "stopped before the step"
+        gated.gate.set()
+        await tg.wait_for_call("editMessageText")  # the step still happens, once
+        await tg.expect_no_call("answerCallbackQuery")  # and the spinner was stopped once
+
+
 async def test_presses_beyond_the_bound_get_busy_and_change_nothing(
     bot: Bot, tg: FakeTelegram
 ) -> None:
@@ -151,3 +176,30 @@ def test_work_in_flight_stays_below_the_open_file_limit(monkeypatch: pytest.Monk
     assert delivery.in_flight_limit(1000) == (256 - delivery.RESERVED_FILES) // 2
     monkeypatch.setattr(resource, "getrlimit", lambda _: (1 << 20, 1 << 20))
     assert delivery.in_flight_limit(1000) == 1000
+
+
+async def test_a_crashed_workers_updates_are_replayed_once_their_lease_runs_out() -> None:
+    """A shared inbox (Redis): another worker stored these and died before applying them."""
+    inbox = MemoryInbox()
+    inbox.local = False
+    applied: list[int] = []
+
+    async def process(update: Update) -> None:
+        applied.append(update.update_id)
+
+    async def shed(job: delivery.Job) -> None:
+        raise AssertionError("nothing is shed here")
+
+    clock = [1_000.0]
+    dispatcher = delivery.Dispatcher(
+        TelegramBot("123:abc"), inbox, process, shed, clock=lambda: clock[0]
+    )
+    updates = [{"update_id": n, "message": {"message_id": n, "date": 0}} for n in (12, 11)]
+    await inbox.put([Parcel(f"tg:{u['update_id']}", json.dumps(u)) for u in updates], 900.0)
+    assert await dispatcher.replay() == 0, "still the other worker's"
+    clock[0] = 900.0 + LEASE + 1
+    assert await dispatcher.replay() == 2
+    assert await dispatcher.drain()
+    assert applied == [11, 12], "in Telegram's order"
+    await dispatcher.close()
+    assert inbox.items == {}, "applied, so dropped"
