@@ -11,6 +11,8 @@ import asyncio
 import json
 import resource
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from bot.app import open_storage
 from bot.core.engine import Engine
 from bot.core.messages import Event
 from bot.service import Conversations, Turn
+from bot.settings import Settings
 from bot.storage.base import LEASE, Parcel
 from bot.storage.memory import MemoryInbox
 from tests.adapters.conftest import Bot, Person, make_settings, plain, question_id, running
@@ -46,6 +49,17 @@ class Gated(Conversations):
         return await super().handle(user, event, event_id=event_id, label=label)
 
 
+@asynccontextmanager
+async def alice_gated(
+    settings: Settings, tg: FakeTelegram, engine: Engine
+) -> AsyncIterator[tuple[Bot, Gated, Person]]:
+    """A running bot whose steps for Alice (``tg:1001``) wait at a gate, closed at first."""
+    async with running(settings, tg, engine) as bot:
+        gated = Gated(bot.app.conversations, "tg:1001")
+        bot.adapter.conversations = gated
+        yield bot, gated, Person(tg, tg.make_user(1001, "Alice", "alice"))
+
+
 async def until(condition: object, timeout: float = 5.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -58,11 +72,8 @@ async def until(condition: object, timeout: float = 5.0) -> None:
 async def test_an_update_is_confirmed_once_stored_and_leaves_the_inbox_once_applied(
     tg: FakeTelegram, tmp_path: Path, app_engine: Engine
 ) -> None:
-    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
-        gated = Gated(bot.app.conversations, "tg:1001")
-        bot.adapter.conversations = gated
+    async with alice_gated(make_settings(tg, tmp_path), tg, app_engine) as (bot, gated, alice):
         inbox = bot.app.conversations.inbox
-        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
         bob = Person(tg, tg.make_user(1002, "Bob", "bob"))
         held = alice.say("/start")
         await gated.waiting.wait()
@@ -128,11 +139,8 @@ async def test_a_press_is_answered_before_its_messages_and_past_flood_control(
 async def test_a_press_whose_step_is_slow_or_queued_has_its_spinner_stopped_anyway(
     tg: FakeTelegram, tmp_path: Path, app_engine: Engine
 ) -> None:
-    async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
-        gated = Gated(bot.app.conversations, "tg:1001")
-        bot.adapter.conversations = gated
+    async with alice_gated(make_settings(tg, tmp_path), tg, app_engine) as (bot, gated, alice):
         gated.gate.set()
-        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
         alice.say("/start")
         _, question = await alice.replies()
 

@@ -12,7 +12,7 @@ from bot.adapters.telegram.webhook import MAX_BODY, SECRET_HEADER, derive_secret
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
 from tests.adapters.conftest import Person, make_settings, question_id, running
-from tests.adapters.telegram.test_delivery import Gated
+from tests.adapters.telegram.test_delivery import alice_gated
 from tests.fakes.telegram_api import FakeTelegram, unused_tcp_port
 
 PATH = "/telegram/hook"
@@ -82,10 +82,8 @@ async def test_the_webhook_answers_once_the_update_is_stored(
     tg: FakeTelegram, tmp_path: Path, app_engine: Engine
 ) -> None:
     port = unused_tcp_port()
-    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine) as bot:
-        gated = Gated(bot.app.conversations, "tg:1001")
-        bot.adapter.conversations = gated
-        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+    settings = webhook_settings(tg, tmp_path, port)
+    async with alice_gated(settings, tg, app_engine) as (bot, gated, alice):
         tg.register_chat(tg.private_chat(alice.user), alice.user)
         update = tg.make_message_update("/start", user=alice.user)
         assert await tg.post_to_webhook(update) == 200  # while the step is held
