@@ -329,9 +329,9 @@ class Dispatcher:
         self.early_answers = 0
         self._steps = asyncio.Semaphore(steps)
         self._answering = 0
-        self._answers_done = asyncio.Event()
-        self._answers_done.set()
-        self._steps_wanted = steps
+        self._steps_may_run = asyncio.Event()
+        self._steps_may_run.set()
+        self._step_slots = steps
         self._unsettled = 0
         self._lanes: dict[Hashable, deque[Job]] = {}
         self._jobs: dict[int, Job] = {}
@@ -382,7 +382,7 @@ class Dispatcher:
         key = lane_of(raw)
         lane = self._lanes.get(key)
         # Steps are queued (not just this person's own previous press, which is quick):
-        queued = self._unsettled > self._steps_wanted
+        queued = self._unsettled > self._step_slots
         if lane is not None:
             lane.append(job)
         else:
@@ -422,9 +422,9 @@ class Dispatcher:
 
     def _gate(self) -> None:
         if self._answering > ANSWERS_AHEAD:
-            self._answers_done.clear()
+            self._steps_may_run.clear()
         else:
-            self._answers_done.set()
+            self._steps_may_run.set()
 
     async def replay(self, *, start_up: bool = False) -> int:
         """Run what the inbox holds past its lease (at start-up, for an inbox of this
@@ -528,7 +528,7 @@ class Dispatcher:
     async def _run(self, job: Job) -> None:
         """One step at a time per slot: the slot is free again once the step is saved,
         while the replies still wait for Telegram's rate limits. Early answers go first."""
-        await self._answers_done.wait()
+        await self._steps_may_run.wait()
         await self._steps.acquire()
         slot = [True]
 
@@ -637,7 +637,9 @@ class Poller:
                 # another poller, a webhook, a bad network, or nowhere to store the batch
                 delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
                 failures += 1
-                log.warning("telegram: getUpdates failed (%s); retry in %s s", _kind(exc), delay)
+                log.warning(
+                    "telegram: taking updates failed (%s); retry in %s s", _kind(exc), delay
+                )
                 await asyncio.sleep(delay)
                 continue
             failures = 0
