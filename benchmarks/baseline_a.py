@@ -22,6 +22,7 @@ from benchmarks.core import fires
 from benchmarks.peers.child import rss_bytes
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Workload
+from bot.core.engine import Engine
 from bot.core.flow.model import Flow, compile_machine
 
 
@@ -38,8 +39,9 @@ def build_machine(flow: Flow, user: User) -> Machine:
     return compile_machine(flow, model=user)
 
 
-def measure(flow: Flow, workload: Workload, sessions: int, traced: int) -> list[Row]:
+def measure(engine: Engine, workload: Workload, sessions: int, traced: int) -> list[Row]:
     """Creation and trigger time on ``sessions`` live Machines; bytes on ``traced`` more."""
+    flow = engine.flow
     users = list(workload.users[:sessions])
     gc.collect()
     rss_before = rss_bytes()
@@ -66,7 +68,7 @@ def measure(flow: Flow, workload: Workload, sessions: int, traced: int) -> list[
             value=create.p50_us,
             unit="µs",
         ),
-        _triggers(flow, workload, models),
+        _triggers(engine, workload, models),
     ]
     del models, machines
     gc.collect()
@@ -74,12 +76,12 @@ def measure(flow: Flow, workload: Workload, sessions: int, traced: int) -> list[
     return rows
 
 
-def _triggers(flow: Flow, workload: Workload, models: dict[str, User]) -> Row:
+def _triggers(engine: Engine, workload: Workload, models: dict[str, User]) -> Row:
     """Verdict + trigger on each user's own Machine, for the presses of those users."""
-    verdict = flow.rules.verdict
+    verdict = engine.flow.rules.verdict
     samples: list[int] = []
     clock = time.perf_counter_ns
-    script = [f for f in fires(flow, workload) if f.user in models]
+    script = [f for f in fires(engine, workload) if f.user in models]
     with Timer() as timer:
         for fire in script:
             start = clock()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from benchmarks.stats import Row, Timer, summarize
 from benchmarks.workload import Step, Workload
 from bot.core.engine import Engine
-from bot.core.flow.model import Flow, trigger_name
+from bot.core.flow.model import trigger_name
 from bot.core.flow.rules import Verdict
 from bot.core.messages import EventKind
 from bot.service import Conversations
@@ -43,8 +43,17 @@ class Cursor:
     verdict: Verdict
 
 
-def fires(flow: Flow, workload: Workload) -> list[Fire]:
-    """The workload's presses on questions (not outcome follow-ups), in workload order."""
+def fires(engine: Engine, workload: Workload) -> list[Fire]:
+    """The workload's presses on questions (not outcome follow-ups), in workload order, that
+    are a trigger from the state the person is in: a press the engine handles beside the
+    Machine (a side question on the "About you" screen, say) is left out. Found by running
+    the presses on the shared Machine once, so every consumer replays the same valid script.
+    """
+    flow = engine.flow
+    machine = engine.machine
+    valid = {name: set(machine.get_triggers(name)) for name in flow.states}
+    findings: dict[str, list[str]] = {}
+    states: dict[str, str] = {}
     out: list[Fire] = []
     for step in workload.steps:
         event = step.event
@@ -52,8 +61,17 @@ def fires(flow: Flow, workload: Workload) -> list[Fire]:
             continue
         state = flow.states[event.question]
         choice = state.choice(event.value or "")
-        if state.outcome is None and choice is not None:
-            out.append(Fire(step.user, trigger_name(state.name, choice.id), choice.findings))
+        if state.outcome is not None or choice is None:
+            continue
+        fire = Fire(step.user, trigger_name(state.name, choice.id), choice.findings)
+        if fire.trigger not in valid[states.get(step.user, flow.start)]:
+            continue
+        mine = findings.setdefault(step.user, [])
+        mine.extend(fire.findings)
+        cursor = Cursor(states.get(step.user, flow.start), flow.rules.verdict(mine))
+        machine.events[fire.trigger].trigger(cursor)
+        states[step.user] = cursor.state
+        out.append(fire)
     return out
 
 
@@ -113,7 +131,7 @@ def shared_trigger(engine: Engine, workload: Workload) -> Row:
     flow = engine.flow
     events = engine.machine.events
     verdict = flow.rules.verdict
-    script = fires(flow, workload)
+    script = fires(engine, workload)
     findings: dict[str, list[str]] = {}
     states: dict[str, str] = {}
     samples: list[int] = []

@@ -177,9 +177,7 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
     run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
     run(
         "baseline A",
-        lambda: baseline_a.measure(
-            eng.flow, work, config.baseline_a_sessions, config.baseline_a_traced
-        ),
+        lambda: baseline_a.measure(eng, work, config.baseline_a_sessions, config.baseline_a_traced),
     )
     run(
         "start-up",
