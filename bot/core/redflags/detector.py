@@ -47,6 +47,7 @@ from bot.core.errors import ContentError
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
+    EASED_BY_RELIEF,
     EMERGENCY_FINDINGS,
     HISTORY_FINDINGS,
     MAX_NEGATION_REACH,
@@ -231,6 +232,11 @@ silences one of these: "woke up early and can't feel my legs" gets a confirming 
 the number (clinical.md 1: a red flag said with doubt is asked about, never met with
 silence)."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
+UNCERTAIN_MODES = frozenset({"maybe", "concept"})
+"""Rule modes whose hits are always a confirming question: ``maybe:`` wording is suggestive,
+and ``concept:`` rules are the second opinion behind the phrase rules (broad ideas met in one
+clause: a bladder word with a control word), which hears paraphrase the lists never saw but
+may also hear gym talk, so it asks and never alarms."""
 
 
 def _combine(best: dict[str, bool]) -> None:
@@ -274,7 +280,7 @@ def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
     verdict: bool | None = None
     for combo in _nearby_combinations(per_slot, rule.reach):
-        if _fits(combo, rule.window, message):
+        if _fits(combo, rule.window, message, concept=rule.mode == "concept"):
             result = _judge_combo(rule, combo, message)
             if result:
                 return True
@@ -321,8 +327,12 @@ def _nearby_combinations(
             yield from grow(1, (occ,), occ[0], occ[1])
 
 
-def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool:
-    """Slots do not overlap, sit in one sentence, with at most ``window`` other words between."""
+def _fits(
+    combo: tuple[Occurrence, ...], window: int, message: _Message, *, concept: bool = False
+) -> bool:
+    """Slots do not overlap, sit in one sentence (one clause for a ``concept:`` rule: its
+    ideas are broad, so "but" must not join two halves), with at most ``window`` other words
+    between."""
     ordered = sorted(combo)
     words, previous_end = 0, -1
     for start, end in ordered:
@@ -331,8 +341,8 @@ def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool
         words += end - start
         previous_end = end
     first, last = ordered[0][0], previous_end
-    sentence = message.tokens.sentence
-    return last - first - words <= window and sentence[first] == sentence[last - 1]
+    scope = message.clause if concept else message.tokens.sentence
+    return last - first - words <= window and scope[first] == scope[last - 1]
 
 
 def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
@@ -345,7 +355,7 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
         return False if doubt else None
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
-    if doubt or rule.mode == "maybe" or context == "ask":
+    if doubt or rule.mode in UNCERTAIN_MODES or context == "ask":
         return False
     if rule.mode == "gym":
         sentence = message.tokens.sentence
@@ -371,18 +381,22 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return bool(marks[key]) and any(message.clause[i] in clauses for i in marks[key] - covered)
 
     history = rule.finding in HISTORY_FINDINGS
-    if near("cleared"):
-        return "ask" if rule.finding in NEVER_CLEARED else "drop"
+    cleared = near("cleared")
+    if cleared and (rule.finding not in NEVER_CLEARED or rule.mode == "concept"):
+        return "drop"  # a second-opinion near miss with its explanation beside it is no hit
     if near("past") and not history:
         return "drop"
-    if rule.finding == "minor_fall_or_jolt" and _cleared_after(max(covered), message):
+    cleared_after = _cleared_after(max(covered), message)
+    if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"
     if rule.explained and near("gym_context"):
         return "drop"
-    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
+    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe", "concept")
     if explained and near("normal_training"):
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
+        return "drop"
+    if rule.finding in EASED_BY_RELIEF and _relieved(clauses, message):
         return "drop"
     if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
         return "drop"
@@ -394,13 +408,30 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         and _named_before(min(covered), "other_person", message)
     ):
         return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
+    if cleared or cleared_after:
+        return "ask"
     return ""
+
+
+def _relieved(clauses: set[int], message: _Message) -> bool:
+    """A ``relief`` phrase in one of ``clauses`` that no negation shortly before denies: "my
+    back is better at night" is not night pain, "not better at night" still is."""
+    relief = message.marks["relief"]
+    negations = message.negation_reach
+    return any(
+        message.clause[i] in clauses
+        and not any(0 < i - j <= reach for j, reach in negations.items())
+        for i in relief
+        if i - 1 not in relief
+    )
 
 
 def _cleared_after(end: int, message: _Message) -> bool:
     """A ``cleared`` phrase later in the same sentence, past a clause break: "I slipped on the
-    wet floor but caught myself" says how a small slip ended, so it is not a fall. Only a
-    small slip: a serious fall stays a fall whatever the sentence says next."""
+    wet floor but caught myself" says how a small slip ended, so it is not a fall; "had a
+    cancer scare but it was all clear", "went dark, already gone" may have ended well, so any
+    other finding is asked about rather than alarmed (a serious fall, or cancer that was
+    cured, stays true whatever the sentence says next, so they are never dropped)."""
     sentence = message.tokens.sentence
     return any(i > end and sentence[i] == sentence[end] for i in message.marks["cleared"])
 
