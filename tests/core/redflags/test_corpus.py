@@ -23,7 +23,15 @@ stays true) and fixed as kinds, so it is no longer unseen. ``holdout6`` (same ki
 three scripts) was written before the sixth round without looking at the lists or the
 earlier sets and is measured, never tuned on: the honest unseen figure (89.1% / 96.7% / 0 in
 English, 91.8% / 98.3% / 0 in Russian before that round; 90.0% / 96.7% / 0 and 91.8% /
-98.3% / 0 after it).
+98.3% / 0 after it). ``holdout7`` (same kinds, same three scripts, from the finding
+vocabulary of the clinical reference) was written at the start of the seventh round without
+looking at the lists and measured once before any change (92.0% / 91.8% / 5 certain alarms
+in English, 89.1% / 90.8% / 5 in Russian; its phrases already in older parts were removed);
+its misses and false alarms were read in that round, which added the second opinion
+(``concept:`` rules), relief phrases and clearing past "but" as kinds, so it is no longer
+unseen (99.1% / 94.5% / 0 and 98.0% / 91.7% / 0 after it). ``holdout8`` was written in the
+same round before those changes were built and measured once at its end: the honest unseen
+figure now (see its floors). holdout6 was not read in the seventh round and stays unseen.
 """
 
 from __future__ import annotations
@@ -43,13 +51,15 @@ FLOORS = {
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 91 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
-    ("en", "holdout6"): (98 / 110, 57 / 60, 0),
+    ("en", "holdout6"): (99 / 110, 57 / 60, 0),
+    ("en", "holdout7"): (111 / 113, 103 / 110, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
-    ("ru", "holdout6"): (100 / 110, 58 / 60, 0),
+    ("ru", "holdout6"): (101 / 110, 58 / 60, 0),
+    ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
 }
 
 
