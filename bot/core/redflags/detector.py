@@ -232,6 +232,24 @@ silences one of these: "woke up early and can't feel my legs" gets a confirming 
 the number (clinical.md 1: a red flag said with doubt is asked about, never met with
 silence)."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
+TRAINING_MIMICS = frozenset(
+    {
+        "sudden_leg_paralysis",
+        "bilateral_leg_symptoms",
+        "leg_weakness_progressive",
+        "leg_weakness_one_side",
+        "foot_drop",
+        "cannot_walk_or_care_for_self",
+        "unexplained_weight_loss",
+        "back_deformity_or_lump",
+        "severe_pain_unable_to_move",
+    }
+)
+"""Findings hard training often mimics (spent legs, a dragging foot at the end of a long run,
+a cut, a pumped back): said in the same sentence as a gym_context phrase, any rule of theirs
+asks, with the number visible, instead of alarming ("my legs stopped working on the last
+lap, totally gassed"). Findings that training does not explain (a numb groin, dark urine,
+whose definition includes the training) keep their certainty."""
 UNCERTAIN_MODES = frozenset({"maybe", "concept"})
 """Rule modes whose hits are always a confirming question: ``maybe:`` wording is suggestive,
 and ``concept:`` rules are the second opinion behind the phrase rules (broad ideas met in one
@@ -357,7 +375,7 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
     if doubt or rule.mode in UNCERTAIN_MODES or context == "ask":
         return False
-    if rule.mode == "gym":
+    if rule.mode == "gym" or rule.finding in TRAINING_MIMICS:
         sentence = message.tokens.sentence
         here = sentence[combo[0][0]]
         return all(sentence[i] != here for i in message.marks["gym_context"])
