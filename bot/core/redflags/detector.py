@@ -22,6 +22,12 @@ finds every known term, then judges each candidate rule:
   training that explains it ("gave out on the last rep") drops the match; another person's
   emergency ("my friend collapsed") is asked about, since a bystander may need the number,
   and their other findings ("my daughter has a fever") are dropped;
+* a ``figurative`` phrase right after the match ("passed out laughing") drops it; a
+  ``relief`` phrase in its clause ("better at night") drops night and constant pain; a
+  workout named in the sentence makes findings hard training mimics (spent legs, a cut)
+  a question rather than an alarm;
+* ``concept:`` rules are the second opinion behind the phrase rules: broad ideas of a
+  finding met in one clause, always a confirming question, dropped beside a cleared phrase;
 * ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
   pass out"); ``alone:`` rules are a hit only when they are the whole message ("help!!!");
   ``train:`` rules are dropped when the exercise named beside them explains them ("heart
@@ -402,6 +408,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     cleared = near("cleared")
     if cleared and (rule.finding not in NEVER_CLEARED or rule.mode == "concept"):
         return "drop"  # a second-opinion near miss with its explanation beside it is no hit
+    if max(covered) + 1 in marks["figurative"]:
+        return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and not history:
         return "drop"
     cleared_after = _cleared_after(max(covered), message)

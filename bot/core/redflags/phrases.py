@@ -115,6 +115,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "normal_training",
     "objects",
     "relief",
+    "figurative",
     "not_typos",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
