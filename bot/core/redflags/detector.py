@@ -43,6 +43,7 @@ caption, an edited or forwarded text) calls it with the text and gets the hits.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ from bot.core.redflags.phrases import (
 )
 from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
+_GLUED_RE = re.compile(r"(?<!\w)не\w{4}", re.IGNORECASE)  # "немогу", not "не могу"
 NAMED_BEFORE_REACH = 12  # "my mum, two years after the op, had cancer again": this far back
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 
@@ -188,6 +190,8 @@ class RedFlagDetector:
 
     def _analyse(self, text: str) -> _Message:
         tokens = tokenise(text)
+        if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
+            tokens = self._lexicon.split_glued_negation(tokens)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         controls = self._controls_of_term
