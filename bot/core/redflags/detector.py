@@ -491,10 +491,13 @@ def _has_doubt(covered: set[int], message: _Message) -> bool:
 
 
 def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message) -> bool:
+    """A negation before any slot, or one closing the phrase of any slot: "боли в груди нет,
+    просто забит бицепс" denies the chest, whatever the rest of the sentence adds. A
+    negation word that is part of the match ("стопа не поднимается") denies nothing."""
     if any(_negated_before(s, covered, message) for s, _ in combo):
         return True
-    end = max(e for _, e in combo)
-    return any(_negated_after(end, occ, message) for occ in message.negation_after)
+    after = [occ for occ in message.negation_after if occ[0] not in covered]  # not the match's
+    return any(_negated_after(end, occ, message) for _, end in combo for occ in after)
 
 
 def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
