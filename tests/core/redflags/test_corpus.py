@@ -30,8 +30,11 @@ in English, 89.1% / 90.8% / 5 in Russian; its phrases already in older parts wer
 its misses and false alarms were read in that round, which added the second opinion
 (``concept:`` rules), relief phrases and clearing past "but" as kinds, so it is no longer
 unseen (99.1% / 94.5% / 0 and 98.0% / 91.7% / 0 after it). ``holdout8`` was written in the
-same round before those changes were built and measured once at its end: the honest unseen
-figure now (see its floors). holdout6 was not read in the seventh round and stays unseen.
+same round before those changes were built (by the same author, so not fully independent of
+them) and measured once at its end, never tuned on: 94.1% / 92.6% / 0 in English, 95.3% /
+92.6% / 0 in Russian (the detector as it was before the round: 92.6% / 92.6% / 2 and 87.5% /
+92.6% / 3), the honest unseen figure now, below the targets. holdout6 was not read in the
+seventh round (only its totals) and stays unseen.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ FLOORS = {
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
     ("en", "holdout6"): (99 / 110, 57 / 60, 0),
     ("en", "holdout7"): (111 / 113, 103 / 110, 0),
+    ("en", "holdout8"): (63 / 68, 49 / 54, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -60,6 +64,7 @@ FLOORS = {
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
     ("ru", "holdout6"): (101 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
+    ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
 }
 
 
