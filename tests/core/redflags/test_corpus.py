@@ -34,7 +34,8 @@ same round before those changes were built (by the same author, so not fully ind
 them) and measured once at its end, never tuned on: 94.1% / 92.6% / 0 in English, 95.3% /
 92.6% / 0 in Russian (the detector as it was before the round: 92.6% / 92.6% / 2 and 87.5% /
 92.6% / 3), the honest unseen figure now, below the targets. holdout6 was not read in the
-seventh round (only its totals) and stays unseen.
+seventh round (only its totals) and stays unseen: 90.9% / 98.3% / 0 and 92.7% / 98.3% / 0
+after it.
 """
 
 from __future__ import annotations
