@@ -16,7 +16,8 @@ module owns all of that, so the rules and the judging never see raw text:
   of every term in a token list with a word trie. A typed word that is not a real word may
   match a listed word with a typo (rapidfuzz, at most one edit up to 8 letters, two from 9);
   a real word never does. Latin words of a message that reads as transliterated Russian also
-  match the Cyrillic words they spell (:mod:`bot.core.redflags.translit`).
+  match the Cyrillic words they spell (:mod:`bot.core.redflags.translit`). A Russian "не"
+  typed onto its verb ("немогу", "нечувствую") is split off when the rest is a word.
 """
 
 from __future__ import annotations
