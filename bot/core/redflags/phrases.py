@@ -131,10 +131,15 @@ INFLECTED_CONTROLS: frozenset[str] = frozenset(
 the negation and doubt lists are function words and stay exact."""
 
 EASED_BY_RELIEF: frozenset[str] = frozenset(
-    {"night_pain_not_eased_by_rest", "constant_pain_unrelieved_by_any_position"}
+    {
+        "night_pain_not_eased_by_rest",
+        "constant_pain_unrelieved_by_any_position",
+        "severe_pain_unable_to_move",
+    }
 )
-"""Findings that say the pain does not ease: a ``relief`` phrase in the clause ("better at
-night", "лёжа проходит") says the opposite, unless it is negated ("not better at night")."""
+"""Findings that say the pain does not ease or locks the person in place: a ``relief`` phrase
+in the clause ("better at night", "loosens after a walk", "лёжа проходит") says the
+opposite, unless it is negated ("not better at night")."""
 
 DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
