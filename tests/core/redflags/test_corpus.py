@@ -34,9 +34,9 @@ same round before those changes were built (by the same author, so not fully ind
 them) and measured at the end, never tuned on (only totals read): 94.1% / 92.6% / 0 in
 English, 95.3% / 92.6% / 0 in Russian at 3c958a1 (the detector as it was before the round:
 92.6% / 92.6% / 2 and 87.5% / 92.6% / 3); after the round's last probe-driven changes,
-94.1% / 90.7% / 0 and 95.3% / 92.6% / 0: the honest unseen figure now, below the targets. holdout6 was not read in the
-seventh round (only its totals) and stays unseen: 90.9% / 98.3% / 0 and 92.7% / 98.3% / 0
-after it.
+94.1% / 90.7% / 0 and 95.3% / 92.6% / 0: the honest unseen figure now, below the targets.
+holdout6 was not read in the seventh round (only its totals) and stays unseen: 90.9% /
+98.3% / 0 and 92.7% / 98.3% / 0 after it.
 """
 
 from __future__ import annotations
