@@ -58,7 +58,17 @@ ROWS = {
     *(
         f"detector.corpus.{lang}.{part}"
         for lang in ("en", "ru")
-        for part in ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+        for part in (
+            "dev",
+            "holdout",
+            "holdout2",
+            "holdout3",
+            "holdout4",
+            "holdout5",
+            "holdout6",
+            "holdout7",
+            "holdout8",
+        )
     ),
 }
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")

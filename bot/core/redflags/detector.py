@@ -22,6 +22,12 @@ finds every known term, then judges each candidate rule:
   training that explains it ("gave out on the last rep") drops the match; another person's
   emergency ("my friend collapsed") is asked about, since a bystander may need the number,
   and their other findings ("my daughter has a fever") are dropped;
+* a ``figurative`` phrase right after the match ("passed out laughing") drops it; a
+  ``relief`` phrase in its clause ("better at night") drops night and constant pain; a
+  workout named in the sentence makes findings hard training mimics (spent legs, a cut)
+  a question rather than an alarm;
+* ``concept:`` rules are the second opinion behind the phrase rules: broad ideas of a
+  finding met in one clause, always a confirming question, dropped beside a cleared phrase;
 * ``sure:`` rules ignore doubt words that are part of the symptom ("I feel like I'm going to
   pass out"); ``alone:`` rules are a hit only when they are the whole message ("help!!!");
   ``train:`` rules are dropped when the exercise named beside them explains them ("heart
@@ -37,6 +43,7 @@ caption, an edited or forwarded text) calls it with the text and gets the hits.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,6 +54,7 @@ from bot.core.errors import ContentError
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
+    EASED_BY_RELIEF,
     EMERGENCY_FINDINGS,
     HISTORY_FINDINGS,
     MAX_NEGATION_REACH,
@@ -62,6 +70,7 @@ from bot.core.redflags.phrases import (
 )
 from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
 
+_GLUED_RE = re.compile(r"(?<!\w)не\w{4}", re.IGNORECASE)  # "немогу", not "не могу"
 NAMED_BEFORE_REACH = 12  # "my mum, two years after the op, had cancer again": this far back
 NEGATION_AFTER_REACH = 4  # "температуры и озноба нет": at most this far after the match
 
@@ -181,6 +190,8 @@ class RedFlagDetector:
 
     def _analyse(self, text: str) -> _Message:
         tokens = tokenise(text)
+        if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
+            tokens = self._lexicon.split_glued_negation(tokens)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         controls = self._controls_of_term
@@ -231,6 +242,29 @@ silences one of these: "woke up early and can't feel my legs" gets a confirming 
 the number (clinical.md 1: a red flag said with doubt is asked about, never met with
 silence)."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
+TRAINING_MIMICS = frozenset(
+    {
+        "sudden_leg_paralysis",
+        "bilateral_leg_symptoms",
+        "leg_weakness_progressive",
+        "leg_weakness_one_side",
+        "foot_drop",
+        "cannot_walk_or_care_for_self",
+        "unexplained_weight_loss",
+        "back_deformity_or_lump",
+        "severe_pain_unable_to_move",
+    }
+)
+"""Findings hard training often mimics (spent legs, a dragging foot at the end of a long run,
+a cut, a pumped back): said in the same sentence as a gym_context phrase, any rule of theirs
+asks, with the number visible, instead of alarming ("my legs stopped working on the last
+lap, totally gassed"). Findings that training does not explain (a numb groin, dark urine,
+whose definition includes the training) keep their certainty."""
+UNCERTAIN_MODES = frozenset({"maybe", "concept"})
+"""Rule modes whose hits are always a confirming question: ``maybe:`` wording is suggestive,
+and ``concept:`` rules are the second opinion behind the phrase rules (broad ideas met in one
+clause: a bladder word with a control word), which hears paraphrase the lists never saw but
+may also hear gym talk, so it asks and never alarms."""
 
 
 def _combine(best: dict[str, bool]) -> None:
@@ -274,7 +308,7 @@ def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
     verdict: bool | None = None
     for combo in _nearby_combinations(per_slot, rule.reach):
-        if _fits(combo, rule.window, message):
+        if _fits(combo, rule.window, message, concept=rule.mode == "concept"):
             result = _judge_combo(rule, combo, message)
             if result:
                 return True
@@ -321,8 +355,12 @@ def _nearby_combinations(
             yield from grow(1, (occ,), occ[0], occ[1])
 
 
-def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool:
-    """Slots do not overlap, sit in one sentence, with at most ``window`` other words between."""
+def _fits(
+    combo: tuple[Occurrence, ...], window: int, message: _Message, *, concept: bool = False
+) -> bool:
+    """Slots do not overlap, sit in one sentence (one clause for a ``concept:`` rule: its
+    ideas are broad, so "but" must not join two halves), with at most ``window`` other words
+    between."""
     ordered = sorted(combo)
     words, previous_end = 0, -1
     for start, end in ordered:
@@ -331,8 +369,8 @@ def _fits(combo: tuple[Occurrence, ...], window: int, message: _Message) -> bool
         words += end - start
         previous_end = end
     first, last = ordered[0][0], previous_end
-    sentence = message.tokens.sentence
-    return last - first - words <= window and sentence[first] == sentence[last - 1]
+    scope = message.clause if concept else message.tokens.sentence
+    return last - first - words <= window and scope[first] == scope[last - 1]
 
 
 def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -> bool | None:
@@ -345,9 +383,9 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
         return False if doubt else None
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
-    if doubt or rule.mode == "maybe" or context == "ask":
+    if doubt or rule.mode in UNCERTAIN_MODES or context == "ask":
         return False
-    if rule.mode == "gym":
+    if rule.mode == "gym" or rule.finding in TRAINING_MIMICS:
         sentence = message.tokens.sentence
         here = sentence[combo[0][0]]
         return all(sentence[i] != here for i in message.marks["gym_context"])
@@ -371,18 +409,24 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return bool(marks[key]) and any(message.clause[i] in clauses for i in marks[key] - covered)
 
     history = rule.finding in HISTORY_FINDINGS
-    if near("cleared"):
-        return "ask" if rule.finding in NEVER_CLEARED else "drop"
+    cleared = near("cleared")
+    if cleared and (rule.finding not in NEVER_CLEARED or rule.mode == "concept"):
+        return "drop"  # a second-opinion near miss with its explanation beside it is no hit
+    if max(covered) + 1 in marks["figurative"]:
+        return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and not history:
         return "drop"
-    if rule.finding == "minor_fall_or_jolt" and _cleared_after(max(covered), message):
+    cleared_after = _cleared_after(max(covered), message)
+    if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"
     if rule.explained and near("gym_context"):
         return "drop"
-    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe")
+    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe", "concept")
     if explained and near("normal_training"):
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
+        return "drop"
+    if rule.finding in EASED_BY_RELIEF and _relieved(clauses, message):
         return "drop"
     if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
         return "drop"
@@ -394,13 +438,30 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         and _named_before(min(covered), "other_person", message)
     ):
         return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
+    if cleared or cleared_after:
+        return "ask"
     return ""
+
+
+def _relieved(clauses: set[int], message: _Message) -> bool:
+    """A ``relief`` phrase in one of ``clauses`` that no negation shortly before denies: "my
+    back is better at night" is not night pain, "not better at night" still is."""
+    relief = message.marks["relief"]
+    negations = message.negation_reach
+    return any(
+        message.clause[i] in clauses
+        and not any(0 < i - j <= reach for j, reach in negations.items())
+        for i in relief
+        if i - 1 not in relief
+    )
 
 
 def _cleared_after(end: int, message: _Message) -> bool:
     """A ``cleared`` phrase later in the same sentence, past a clause break: "I slipped on the
-    wet floor but caught myself" says how a small slip ended, so it is not a fall. Only a
-    small slip: a serious fall stays a fall whatever the sentence says next."""
+    wet floor but caught myself" says how a small slip ended, so it is not a fall; "had a
+    cancer scare but it was all clear", "went dark, already gone" may have ended well, so any
+    other finding is asked about rather than alarmed (a serious fall, or cancer that was
+    cured, stays true whatever the sentence says next, so they are never dropped)."""
     sentence = message.tokens.sentence
     return any(i > end and sentence[i] == sentence[end] for i in message.marks["cleared"])
 
@@ -430,10 +491,13 @@ def _has_doubt(covered: set[int], message: _Message) -> bool:
 
 
 def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message) -> bool:
+    """A negation before any slot, or one closing the phrase of any slot: "боли в груди нет,
+    просто забит бицепс" denies the chest, whatever the rest of the sentence adds. A
+    negation word that is part of the match ("стопа не поднимается") denies nothing."""
     if any(_negated_before(s, covered, message) for s, _ in combo):
         return True
-    end = max(e for _, e in combo)
-    return any(_negated_after(end, occ, message) for occ in message.negation_after)
+    after = [occ for occ in message.negation_after if occ[0] not in covered]  # not the match's
+    return any(_negated_after(end, occ, message) for _, end in combo for occ in after)
 
 
 def _negated_before(start: int, covered: set[int], message: _Message) -> bool:

@@ -114,6 +114,8 @@ CONTROL_KEYS: tuple[str, ...] = (
     "cleared",
     "normal_training",
     "objects",
+    "relief",
+    "figurative",
     "not_typos",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
@@ -123,10 +125,21 @@ WORD_CLASSES = "word_classes"
 one synonym class per idea, so every rule of every finding hears the same ways of saying it."""
 
 INFLECTED_CONTROLS: frozenset[str] = frozenset(
-    {"gym_context", "other_person", "past", "normal_training", "objects"}
+    {"gym_context", "other_person", "past", "normal_training", "objects", "relief"}
 )
 """Control lists whose words match their other forms too ("после дня груди" is "день груди");
 the negation and doubt lists are function words and stay exact."""
+
+EASED_BY_RELIEF: frozenset[str] = frozenset(
+    {
+        "night_pain_not_eased_by_rest",
+        "constant_pain_unrelieved_by_any_position",
+        "severe_pain_unable_to_move",
+    }
+)
+"""Findings that say the pain does not ease or locks the person in place: a ``relief`` phrase
+in the clause ("better at night", "loosens after a walk", "лёжа проходит") says the
+opposite, unless it is negated ("not better at night")."""
 
 DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rule
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
@@ -135,7 +148,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -190,7 +203,8 @@ class Rule:
     reach: int  # window + longest term of each slot: no match spans more tokens
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
     # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out"),
-    # "alone" (only a hit when it is all the message says: "help!" vs "help me pick")
+    # "alone" (only a hit when it is all the message says: "help!" vs "help me pick"),
+    # "concept" (the second opinion: broad ideas in one clause, always uncertain)
     explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
     # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)
 

@@ -16,7 +16,8 @@ module owns all of that, so the rules and the judging never see raw text:
   of every term in a token list with a word trie. A typed word that is not a real word may
   match a listed word with a typo (rapidfuzz, at most one edit up to 8 letters, two from 9);
   a real word never does. Latin words of a message that reads as transliterated Russian also
-  match the Cyrillic words they spell (:mod:`bot.core.redflags.translit`).
+  match the Cyrillic words they spell (:mod:`bot.core.redflags.translit`). A Russian "не"
+  typed onto its verb ("немогу", "нечувствую") is split off when the rest is a word.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
 MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
+MIN_GLUED_LEN = 6  # "немогу": shorter tokens starting with "не" are left whole
+MAX_GLUED_PER_MESSAGE = 20  # glued-negation checks per message (each a dictionary look-up)
 MAX_FUZZY_PER_MESSAGE = 100  # typo look-ups per message: bounds the cost of a nonsense flood
 CACHE_BYTES = 4 * 1024 * 1024
 
@@ -301,16 +304,21 @@ class Lexicon:
         """Listed words (whole token) and stems (token prefix) within the typo limit.
 
         The first two letters must be right (typos there are rare, allowing them turns "never"
-        into "fever", and it keeps each comparison to a handful of candidates), and a token
+        into "fever", and it keeps each comparison to a handful of candidates) except for the
+        second and third swapped ("wlak" is "walk"), and a token
         that is itself a real word is never a typo of another.
         """
         first = token[:2]
         limit = _typo_limit(token)
         candidates: list[tuple[str, dict[str, list[int]], int]] = []
+        # the second and third letters swapped ("wlak", "mvoe") is the one typo allowed to
+        # reach the first two letters: a transposition, not a different word
+        swapped = token[0] + token[2] if len(token) > 2 and token[2] != token[1] else ""
         for n in range(len(token) - limit, len(token) + limit + 1):
-            targets = self._fuzzy_words.get((first, n))
-            if targets:
-                candidates.append((token, targets, limit))
+            for key in (first, swapped) if swapped else (first,):
+                targets = self._fuzzy_words.get((key, n))
+                if targets:
+                    candidates.append((token, targets, limit))
         for n in self._fuzzy_stem_lengths.get(first, ()):
             targets = self._fuzzy_stems[(first, n)]
             for k in (n - 1, n, n + 1):
@@ -346,6 +354,40 @@ class Lexicon:
             hit = frozenset(ids)
             self._cache.put(key, hit)
         return hit
+
+    def split_glued_negation(self, tokens: Tokens) -> Tokens:
+        """'нечувствую', 'немогу' -> 'не', 'чувствую': the particle typed onto its verb.
+
+        Only a Cyrillic token that is not a real word itself, and whose rest is a real word
+        or a word of the lists, is split, so "немец" or "нельзя" stay whole. Returns the
+        same object when nothing is glued (almost always).
+        """
+        maybe = [
+            i
+            for i, text in enumerate(tokens.texts)
+            if len(text) >= MIN_GLUED_LEN and text.startswith("не")
+        ][:MAX_GLUED_PER_MESSAGE]  # bounds the cost of a flood of such words
+        glued = [i for i in maybe if self._is_glued(tokens.texts[i])]
+        if not glued:
+            return tokens
+        out = Tokens()
+        at = set(glued)
+        for i, text in enumerate(tokens.texts):
+            parts = ("не", text[2:]) if i in at else (text,)
+            for part in parts:
+                out.texts.append(part)
+                out.sentence.append(tokens.sentence[i])
+                out.phrase.append(tokens.phrase[i])
+        return out
+
+    def _is_glued(self, text: str) -> bool:
+        rest = text[2:]
+        if self.morphology.is_known(text):
+            return False
+        return rest in self._exact or self.morphology.is_known(rest) or bool(self._typo_of(rest))
+
+    def _typo_of(self, rest: str) -> set[int]:
+        return self._typo_match(rest) if len(rest) >= MIN_FUZZY_LEN else set()
 
     def find_terms(self, texts: list[str]) -> dict[int, list[Occurrence]]:
         """Every occurrence of every known term, walking the word trie from each token."""

@@ -20,7 +20,17 @@ from typing import Protocol
 import yaml
 
 CORPUS = Path(__file__).with_name("corpus")
-PARTS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+PARTS = (
+    "dev",
+    "holdout",
+    "holdout2",
+    "holdout3",
+    "holdout4",
+    "holdout5",
+    "holdout6",
+    "holdout7",
+    "holdout8",
+)
 LANGUAGES = ("en", "ru")
 BENIGN = "benign"
 

@@ -23,7 +23,20 @@ stays true) and fixed as kinds, so it is no longer unseen. ``holdout6`` (same ki
 three scripts) was written before the sixth round without looking at the lists or the
 earlier sets and is measured, never tuned on: the honest unseen figure (89.1% / 96.7% / 0 in
 English, 91.8% / 98.3% / 0 in Russian before that round; 90.0% / 96.7% / 0 and 91.8% /
-98.3% / 0 after it).
+98.3% / 0 after it). ``holdout7`` (same kinds, same three scripts, from the finding
+vocabulary of the clinical reference) was written at the start of the seventh round without
+looking at the lists and measured once before any change (92.0% / 91.8% / 5 certain alarms
+in English, 89.1% / 90.8% / 5 in Russian; its phrases already in older parts were removed);
+its misses and false alarms were read in that round, which added the second opinion
+(``concept:`` rules), relief phrases and clearing past "but" as kinds, so it is no longer
+unseen (99.1% / 94.5% / 0 and 98.0% / 91.7% / 0 after it). ``holdout8`` was written in the
+same round before those changes were built (by the same author, so not fully independent of
+them) and measured at the end, never tuned on (only totals read): 94.1% / 92.6% / 0 in
+English, 95.3% / 92.6% / 0 in Russian at 3c958a1 (the detector as it was before the round:
+92.6% / 92.6% / 2 and 87.5% / 92.6% / 3); after the round's last probe-driven changes,
+94.1% / 90.7% / 0 and 95.3% / 92.6% / 0: the honest unseen figure now, below the targets.
+holdout6 was not read in the seventh round (only its totals) and stays unseen: 90.9% /
+98.3% / 0 and 92.7% / 98.3% / 0 after it.
 """
 
 from __future__ import annotations
@@ -43,13 +56,17 @@ FLOORS = {
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 91 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
-    ("en", "holdout6"): (98 / 110, 57 / 60, 0),
+    ("en", "holdout6"): (99 / 110, 57 / 60, 0),
+    ("en", "holdout7"): (111 / 113, 103 / 110, 0),
+    ("en", "holdout8"): (63 / 68, 48 / 54, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
-    ("ru", "holdout6"): (100 / 110, 58 / 60, 0),
+    ("ru", "holdout6"): (101 / 110, 58 / 60, 0),
+    ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
+    ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
 }
 
 

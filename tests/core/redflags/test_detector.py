@@ -785,3 +785,69 @@ def test_kinds_of_wording_of_the_fifth_held_out_set(
     the scale, weight that falls by itself, "stopped" as not being able to, chest heaviness
     with breathlessness: each a kind of wording, in both languages where it applies."""
     assert finding in {hit.finding for hit in redflags.detect(text)}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("whenever i need the toilet i just cant tell anymore", "bladder_or_bowel_dysfunction"),
+        ("my crotch feels like cardboard", "saddle_numbness"),
+        ("промежность как деревянная", "saddle_numbness"),
+        ("my left foot is weaker than the other one since monday", "leg_weakness_one_side"),
+    ],
+)
+def test_the_second_opinion_asks_about_a_paraphrase(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Two broad ideas of a finding in one clause (a toilet word and a control word), worded
+    as no phrase rule says it, get a confirming question: never silence, never an alarm."""
+    assert _hits(redflags, text).get(finding) is False, text
+
+
+def test_a_concept_rule_is_a_question_however_it_is_said(tmp_path: Path) -> None:
+    """A ``concept:`` rule never gives a certain hit, and its ideas must meet in one clause."""
+    source = (CONTENT / "en" / "redflags.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "redflags.yaml").write_text(
+        source.replace("foot_drop:\n", 'foot_drop:\n  - "concept: zorp + blick"\n', 1),
+        encoding="utf-8",
+    )
+    detector = RedFlagDetector.load(tmp_path, ("en",))
+    assert _hits(detector, "zorp blick") == {"foot_drop": False}
+    assert _hits(detector, "zorp, and yes, blick") == {"foot_drop": False}
+    assert "foot_drop" not in _hits(detector, "zorp but blick")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("my back is better at night", False),
+        ("спине легче лёжа, ночью болит меньше", False),
+        ("it is not better at night, the pain wakes me every night", True),
+        ("the pain wakes me every night", True),
+    ],
+)
+def test_relief_said_beside_it_is_not_night_pain(
+    redflags: RedFlagDetector, text: str, found: bool
+) -> None:
+    assert ("night_pain_not_eased_by_rest" in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("they suspected a tumour but it came back clear", "history_of_cancer"),
+        ("в глазах потемнело, но уже прошло", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_a_clearing_phrase_past_but_asks_instead_of_alarming(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "But it came back clear" may end the story well, or not (cancer that was cured is
+    still history): one question, never a certain alarm."""
+    assert not _hits(redflags, text).get(finding), text
+
+
+@pytest.mark.parametrize("text", ["my toddler has a fever", "у внука температура"])
+def test_a_childs_fever_is_not_the_persons(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}, text

@@ -216,3 +216,24 @@ def test_byte_bounded_cache_evicts_the_least_recently_used() -> None:
     assert cache.bytes <= 600
     cache.put("huge" * 1000, 1)  # larger than the whole budget: not stored
     assert cache.get("huge" * 1000) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("немогу пописать", "bladder_or_bowel_dysfunction"),
+        ("нечувствую промежность", "saddle_numbness"),
+        ("i cant wlak", "cannot_walk_or_care_for_self"),
+    ],
+)
+def test_a_glued_negation_and_a_swap_after_the_first_letter_still_match(
+    detector: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "не" typed onto its verb is split off; the second and third letters swapped are one
+    typo, like any other."""
+    assert finding in _findings(detector, text)
+
+
+@pytest.mark.parametrize("text", ["немного болит спина после зала", "неделю назад тянул становую"])
+def test_real_words_starting_with_ne_stay_whole(detector: RedFlagDetector, text: str) -> None:
+    assert _findings(detector, text) == {}
