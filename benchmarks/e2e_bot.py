@@ -2,7 +2,8 @@
 
 Run by :mod:`benchmarks.e2e` as ``python -m benchmarks.e2e_bot <json spec>``. It opens the app
 exactly like ``backcheck run`` (``App.open``, SQLite in a temp dir, uvloop when the spec says
-so, as ``backcheck run`` does where uvloop is installed), starts one adapter and then speaks
+so, as ``backcheck run`` does where uvloop is installed), starts one adapter, settles the
+process as ``backcheck run`` does once it serves (``bot.app.settle``), and then speaks
 the protocol of :mod:`benchmarks.peers.child`. Keeping the bot in its own process means the
 fake platform and the simulated users never share its CPU, so "CPU per update" is the bot's
 alone.
@@ -19,13 +20,14 @@ from benchmarks.peers.child import answer_stdin, run
 
 
 async def serve(spec: dict[str, Any]) -> None:
-    from bot.app import App
+    from bot.app import App, settle
     from bot.settings import Settings
 
     settings = Settings(_env_file=None, **spec["settings"])  # type: ignore[call-arg]
     app = await App.open(settings)
     adapter = _adapter(spec, settings, app)
     await adapter.start()
+    settle()
 
     async def stop() -> None:
         await adapter.stop()

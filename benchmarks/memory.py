@@ -4,13 +4,22 @@ A sleeping conversation is its stored JSON record and nothing else (no Machine, 
 the serialised size is the real unit of storage, and the resident cost of many sleeping
 conversations is that of a dict of strings, measured here as ``MemoryStorage`` keeps them. With
 SQLite or Redis the bot process holds none of them at all.
+
+What a Telegram bot process holds before its first update is the other half of the RSS row
+of the end-to-end table: :func:`startup` loads it stage by stage in a fresh interpreter, in
+the order ``backcheck run`` does, so the row says which stage the megabytes come from (the
+first two stages are what the PTB peer pays too). ``python -m benchmarks.memory`` prints it.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import statistics
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 from benchmarks.peers.child import rss_bytes
 from benchmarks.stats import Row
@@ -71,3 +80,65 @@ def _records(templates: list[tuple[str, str]], count: int) -> dict[str, tuple[in
         user = str(base + i)
         records[user] = (12, text.replace(f'"u":"{old}"', f'"u":"{user}"', 1))
     return records
+
+
+#: (stage, code run after the previous stages), in ``backcheck run``'s order for Telegram.
+#: The last stages repeat what ``build_engine`` does, one part at a time, so that the
+#: detector's share shows; the totals row below runs the real ``App.open`` instead.
+STAGES: tuple[tuple[str, str], ...] = (
+    ("interpreter, asyncio, uvloop", "import asyncio, uvloop"),
+    ("python-telegram-bot (the PTB peer imports it too)", "import telegram, telegram.ext"),
+    ("aiohttp (our Bot API client)", "import aiohttp"),
+    ("pydantic (settings and the YAML loaders)", "import pydantic, pydantic_settings"),
+    ("PyYAML, transitions, rapidfuzz", "import yaml, transitions, rapidfuzz"),
+    ("aiohttp.web (imported by the webhook module in every mode)", "import aiohttp.web"),
+    ("our own modules", "import bot.adapters.telegram.adapter, bot.app, bot.runner"),
+    (
+        "settings, flow, content, countries",
+        "from bot.app import *; from bot.settings import Settings\n"
+        "s = Settings(_env_file=None, telegram_token='1:x')\n"
+        "flow = load_flow(s.flow); catalog = load_catalog(s.content); validate(flow, catalog)\n"
+        "countries = CountryCatalog.load(s.content); flow.machine",
+    ),
+    ("red-flag detector", "detector = RedFlagDetector.load(s.content, catalog.locales)"),
+)
+_PROBE = """
+import json, os, sys
+def rss():
+    with open('/proc/self/statm') as statm:
+        return int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+sizes = [rss()]
+for code in json.loads(sys.argv[1]):
+    exec(code)
+    sizes.append(rss())
+print(json.dumps(sizes))
+"""
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def startup() -> Row:
+    """RSS of a fresh interpreter after each of :data:`STAGES`: the value is the total."""
+    codes = json.dumps([code for _, code in STAGES])
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, codes], cwd=_ROOT, capture_output=True, check=True
+    )
+    sizes = [size / 2**20 for size in json.loads(done.stdout)]
+    notes = [f"bare interpreter {sizes[0]:,.1f} MB"] + [
+        f"+{after - before:,.1f} MB {stage}"
+        for (stage, _), before, after in zip(STAGES, sizes[:-1], sizes[1:], strict=True)
+    ]
+    return Row(
+        "memory.startup",
+        2,
+        "ours: RSS of a Telegram bot process before its first update, by stage",
+        n=len(STAGES),
+        value=sizes[-1],
+        unit="MB",
+        notes=notes,
+    )
+
+
+if __name__ == "__main__":
+    row = startup()
+    print(f"{row.label}: {row.value:,.1f} MB")
+    print("\n".join(f"  {note}" for note in row.notes))

@@ -174,7 +174,14 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
         ),
     )
     run("end to end", lambda: _e2e(config))
-    run("memory", lambda: [memory.serialised(work), memory.resident(work, config.memory_sessions)])
+    run(
+        "memory",
+        lambda: [
+            memory.serialised(work),
+            memory.resident(work, config.memory_sessions),
+            memory.startup(),
+        ],
+    )
     run(
         "baseline A",
         lambda: baseline_a.measure(eng, work, config.baseline_a_sessions, config.baseline_a_traced),

@@ -7,6 +7,7 @@ never reaches a person in pain.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -60,6 +61,19 @@ def build_engine(settings: Settings) -> Engine:
         countries=CountryCatalog.load(settings.content),
         ask_country=True,
     )
+
+
+def settle() -> None:
+    """Once the process serves, move what start-up built out of the garbage collector's way.
+
+    The modules, the compiled flow and content and the red-flag lexicon (about 230,000
+    objects) live as long as the process, yet every full collection of the cyclic collector
+    walked them all again: about 0.1 s per pass on two cores, a fifth of the bot's CPU per
+    update under load in ``benchmarks/``. Frozen, they are skipped; objects made later are
+    collected as before, and frozen ones are still freed when nothing refers to them.
+    """
+    gc.collect()  # start-up's own garbage first: only what stays is frozen
+    gc.freeze()
 
 
 async def open_storage(settings: Settings) -> Storage:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from bot.app import App
+from bot.app import App, settle
 from bot.core.errors import BackcheckError
 from bot.core.messages import Reply
 from bot.settings import Settings, mask
@@ -116,11 +116,19 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 def serve(settings: Settings) -> int:
     """``backcheck run``: :func:`run` on the fastest event loop available."""
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        return runner.run(run(settings))
+        return runner.run(run(settings, serving=settle))
 
 
-async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
-    """Serve until ``stop`` is set or a termination signal arrives."""
+async def run(
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    serving: Callable[[], None] | None = None,
+) -> int:
+    """Serve until ``stop`` is set or a termination signal arrives.
+
+    ``serving`` is called once every adapter has started: :func:`serve` settles the process
+    there (:func:`bot.app.settle`), which tests running this in their own process skip.
+    """
     from bot.logs import setup_logging
 
     setup_logging(settings)
@@ -155,6 +163,8 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
             mask(settings.telegram_token),
             mask(settings.discord_token),
         )
+        if serving is not None:
+            serving()
         await stop.wait()
     finally:
         log.info("stopping: finishing events in flight")

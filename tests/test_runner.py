@@ -1,16 +1,20 @@
-"""The runner's own pieces: reminder delivery by platform, retention that survives outages."""
+"""The runner's own pieces: reminder delivery by platform, retention that survives outages,
+and settling the process once it serves."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.app import App, purge_forever
+from bot.app import App, purge_forever, settle
 from bot.core.errors import StorageUnavailable
 from bot.core.messages import Reply, ReplyKind
-from bot.runner import Delivery
+from bot.runner import Delivery, run
 from bot.settings import Settings
 
 
@@ -68,3 +72,42 @@ async def test_retention_purge_survives_an_outage(
     await asyncio.gather(task, return_exceptions=True)
     await app.close()
     assert calls >= 2 and "retention purge failed" in caplog.text
+
+
+@pytest.fixture
+def _restore_logging() -> Iterator[None]:
+    """``run`` configures the root logger for the process; put it back for the next test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("_restore_logging")
+async def test_the_process_is_settled_only_once_it_serves(tmp_path: Path) -> None:
+    stop = asyncio.Event()
+    seen: list[bool] = []
+
+    def serving() -> None:  # what ``backcheck run`` passes: bot.app.settle
+        seen.append(stop.is_set())
+        stop.set()
+
+    settings = Settings(_env_file=None, BACKCHECK_DB=tmp_path / "s.db", BACKCHECK_FOLLOWUPS=False)  # type: ignore[call-arg]
+    assert await asyncio.wait_for(run(settings, stop, serving=serving), 10) == 0
+    assert seen == [False]
+
+
+def test_settling_freezes_what_start_up_built() -> None:
+    """Frozen objects are skipped by every later collection; new ones are still collected."""
+    gc.unfreeze()
+    kept = [object() for _ in range(10)]
+    try:
+        settle()
+        assert gc.get_freeze_count() >= len(kept)
+        garbage: list[object] = []
+        garbage.append(garbage)  # a cycle made after start-up
+        del garbage
+        assert gc.collect() >= 1
+    finally:
+        gc.unfreeze()

@@ -29,6 +29,7 @@ ROWS = {
     "baseline_a.create",
     "memory.json",
     "memory.resident",
+    "memory.startup",
     "baseline_a.memory",
     "storage.sqlite.load_save",
     "storage.sqlite.service_1",
