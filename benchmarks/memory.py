@@ -91,7 +91,6 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("aiohttp (our Bot API client)", "import aiohttp"),
     ("pydantic (settings and the YAML loaders)", "import pydantic, pydantic_settings"),
     ("PyYAML, transitions, rapidfuzz", "import yaml, transitions, rapidfuzz"),
-    ("aiohttp.web (imported by the webhook module in every mode)", "import aiohttp.web"),
     ("our own modules", "import bot.adapters.telegram.adapter, bot.app, bot.runner"),
     (
         "settings, flow, content, countries",

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -53,13 +53,15 @@ from bot.adapters.common import COMMANDS, ChatLocks, shorten
 from bot.adapters.telegram import delivery
 from bot.adapters.telegram import format as fmt
 from bot.adapters.telegram.request import request_pair
-from bot.adapters.telegram.webhook import WebhookServer, derive_secret
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
 from bot.core.pictures import Picture, picture_path
 from bot.logs import error_site, user_ref
 from bot.service import Conversations, Turn
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the webhook server (aiohttp.web, 1.6 MB) is imported only to serve one
+    from bot.adapters.telegram.webhook import WebhookServer
 
 log = logging.getLogger("backcheck.telegram")
 # Updates handled at once. Per-user order is kept by locks; more than this only adds
@@ -166,6 +168,8 @@ class TelegramAdapter:
         url = self.settings.telegram_webhook_url
         if not url:
             return delivery.Poller(bot, dispatcher, allowed_updates=ALLOWED_UPDATES)
+        from bot.adapters.telegram.webhook import WebhookServer
+
         return WebhookServer(
             bot,
             dispatcher,
@@ -201,6 +205,8 @@ class TelegramAdapter:
         token = self.settings.telegram_token
         assert token is not None  # build_application refused to start without one
         log.info("TELEGRAM_WEBHOOK_SECRET is not set; using a secret derived from the token")
+        from bot.adapters.telegram.webhook import derive_secret
+
         return derive_secret(token.get_secret_value())
 
     async def _shed(self, job: delivery.Job) -> None:

@@ -218,6 +218,11 @@ class Morphology:
             self._compute(missing, table)
         return {w: set(table[w].split(" ")) if w.isalpha() else {w} for w in words}
 
+    def release_forms(self) -> None:
+        """Drop the word-forms table once a lexicon is built from it (about 8 MB that every
+        running bot would otherwise keep for nothing); a later ``expand`` reads it again."""
+        self._table = None
+
     def _forms_table(self) -> dict[str, str]:
         if self._table is None:
             self._table = self._read_table()

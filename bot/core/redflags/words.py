@@ -179,17 +179,17 @@ class Lexicon:
         self.not_typos: set[str] = set()
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
-        self._exact: dict[str, list[int]] = {}
-        self._stems: dict[str, list[int]] = {}
-        self._stem_index: dict[str, list[tuple[str, list[int]]]] = {}
-        self._short_stems: list[tuple[str, list[int]]] = []
+        self._exact: dict[str, tuple[int, ...]] = {}
+        self._stems: dict[str, tuple[int, ...]] = {}
+        self._stem_index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        self._short_stems: list[tuple[str, tuple[int, ...]]] = []
         self._first_letters: set[str] = set()
         # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
-        self._fuzzy_words: dict[tuple[str, int], dict[str, list[int]]] = {}
-        self._fuzzy_stems: dict[tuple[str, int], dict[str, list[int]]] = {}
+        self._fuzzy_words: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
+        self._fuzzy_stems: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
-        self._skeletons: dict[str, list[int]] = {}  # translit skeleton -> Cyrillic word ids
-        self._skeleton_stems: dict[str, list[int]] = {}
+        self._skeletons: dict[str, tuple[int, ...]] = {}  # translit skeleton -> Cyrillic word ids
+        self._skeleton_stems: dict[str, tuple[int, ...]] = {}
         self._skeleton_stem_lengths: list[int] = []
         self._cache: ByteBoundedCache[frozenset[int]] = ByteBoundedCache(CACHE_BYTES, _size_of_ids)
 
@@ -228,19 +228,31 @@ class Lexicon:
         return self.words.setdefault(key, len(self.words))
 
     def finish(self) -> None:
-        """Build the lookup tables once every term is known."""
+        """Build the lookup tables once every term is known.
+
+        Word-id lists are tuples, one object per distinct content (about 85,000 entries share
+        fewer than 5,000): the lexicon is most of a running bot's memory.
+        """
         expanded = self.morphology.expand({w.text for w in self.words if w.forms})
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+        def add(table: dict[str, tuple[int, ...]], key: str, wid: int) -> None:
+            ids = (*table.get(key, ()), wid)
+            table[key] = shared.setdefault(ids, ids)
+
         for word, wid in self.words.items():
             texts = expanded[word.text] if word.forms else {word.text}
             table = self._stems if word.stem else self._exact
             skeletons = self._skeleton_stems if word.stem else self._skeletons
             fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
             for text in texts:
-                table.setdefault(text, []).append(wid)
+                add(table, text, wid)
                 if is_cyrillic(text):
-                    skeletons.setdefault(cyrillic_skeleton(text), []).append(wid)
+                    add(skeletons, cyrillic_skeleton(text), wid)
                 if word.fuzzy and len(text) >= MIN_FUZZY_LEN:
-                    fuzzy.setdefault((text[:2], len(text)), {}).setdefault(text, []).append(wid)
+                    add(fuzzy.setdefault((text[:2], len(text)), {}), text, wid)
+        del expanded
+        self.morphology.release_forms()
         self._first_letters = {text[:1] for text in (*self._exact, *self._stems)}
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
@@ -310,7 +322,7 @@ class Lexicon:
         """
         first = token[:2]
         limit = _typo_limit(token)
-        candidates: list[tuple[str, dict[str, list[int]], int]] = []
+        candidates: list[tuple[str, dict[str, tuple[int, ...]], int]] = []
         # the second and third letters swapped ("wlak", "mvoe") is the one typo allowed to
         # reach the first two letters: a transposition, not a different word
         swapped = token[0] + token[2] if len(token) > 2 and token[2] != token[1] else ""

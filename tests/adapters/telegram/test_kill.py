@@ -137,7 +137,13 @@ class BotProcess:
 
     async def kill(self) -> None:
         assert self.pid is not None
-        os.kill(self.pid, signal.SIGKILL)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:  # it ended by itself: say how, with its log
+            code = await self._line("exit")
+            log = (self.tmp / f"bot-{self.starts - 1}.log").read_text(errors="replace")
+            message = f"the bot exited by itself (code {code}):\n{log[-3000:]}"
+            raise AssertionError(message) from None
         self.returncode = await self._line("exit")
 
     async def stop(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +135,12 @@ async def test_a_press_is_answered_in_the_webhook_response(
         assert toast in tg.webhook_replies and toast.params["text"]
     replies = [json.dumps(c.params) for c in tg.webhook_replies]
     assert all(c.method == "answerCallbackQuery" for c in tg.webhook_replies), replies
+
+
+def test_a_polling_bot_never_loads_the_webhook_server() -> None:
+    """aiohttp.web costs 1.6 MB of every process; only a webhook run needs it."""
+    code = (
+        "import sys, bot.adapters.telegram.adapter, bot.runner; print('aiohttp.web' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
