@@ -23,7 +23,7 @@ import bot.adapters.discord.adapter as discord_adapter
 from bot.adapters.discord import format as fmt
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.admission import Admission
-from bot.app import App, build_engine, open_storage
+from bot.app import App, open_storage
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
@@ -53,10 +53,10 @@ def _quiet_voice_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discord.VoiceClient, "warn_dave", False)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    """The real flow and content, compiled once for the module."""
-    return build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+@pytest.fixture
+def engine(app_engine: Engine) -> Engine:
+    """The real flow and content, compiled once for the session (``app_engine``)."""
+    return app_engine
 
 
 @pytest.fixture

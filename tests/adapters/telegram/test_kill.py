@@ -4,9 +4,9 @@ A real ``backcheck run`` process (a child of ``FORK_SERVER``, which imported the
 compiled the engine once) serves the fake Bot API (polling, then webhook with Telegram's
 concurrent, retrying delivery). Each round, 15 people press twice at once (the second press
 answers the question the first one leads to, so order matters too); the process is killed at
-a random moment, restarted, and the round is over when Telegram has every press confirmed. At the end each person's stored
-answers must be exactly the presses they made, once each, and every press must have stopped
-its spinner.
+a random moment, restarted, and the round is over when Telegram has every press confirmed.
+At the end each person's stored answers must be exactly the presses they made, once each,
+and every press must have stopped its spinner.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.adapters.telegram.format import encode_callback
 from bot.app import open_storage
 from bot.core.engine import Engine
@@ -29,6 +31,8 @@ from tests.conftest import ROOT, Chat
 from tests.core.walk import CALM
 from tests.fakes.telegram_api import ConcurrentWebhookTelegram, FakeTelegram, FakeUser
 from tests.fakes.telegram_api import unused_tcp_port as free_port
+
+pytestmark = pytest.mark.slow  # about 15 s per mode: started first (tests/conftest.py)
 
 KILLS = 20
 PEOPLE_PER_BURST = 15
