@@ -180,8 +180,11 @@ class Person:
         return await self.messages(iid, until=lambda found: bool(found and found[-1].custom_ids))
 
     async def messages(
-        self, iid: int, until: Callable[[list[FakeMessage]], bool], timeout: float = 5.0
+        self, iid: int, until: Callable[[list[FakeMessage]], bool], timeout: float = 15.0
     ) -> list[FakeMessage]:
+        """Wait for what ``iid`` produced; the timeout only bounds a hang (a burst of 150 on a
+        machine whose cores run other tests too can take seconds): Discord's 3 s rule is
+        checked on the fake's own ``response_delay``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
