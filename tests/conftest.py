@@ -1,13 +1,20 @@
-"""Shared fixtures: the real flow, content and red-flag detector, loaded once per session."""
+"""Shared fixtures: the real flow, content and red-flag detector, loaded once per session.
+
+The suite runs on every core (pytest-xdist, ``-n auto`` in pyproject): each worker process
+builds these once. Tests that need one process for themselves do not exist; what workers
+share is kept apart by the tests (``tmp_path``, free ports, a key prefix per Redis test).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+import bot.app
 from bot.core.content import Catalog, load_catalog, strict_placeholders
 from bot.core.countries import CountryCatalog
 from bot.core.engine import Engine
@@ -16,6 +23,7 @@ from bot.core.flow.parser import load_flow
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.redflags.detector import RedFlagDetector
 from bot.core.session import Session
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOW = ROOT / "flows" / "triage.yaml"
@@ -28,10 +36,19 @@ os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 def pytest_configure(config: pytest.Config) -> None:
     """Keep the red-flag dictionaries' cache (bot/core/redflags/morphology.py) out of the home
-    directory: in pytest's own cache folder, shared by the bots the tests start."""
+    directory: in pytest's own cache folder, shared by the bots the tests start (and by the
+    workers: the cache writes its files atomically)."""
     cache = getattr(config, "cache", None)
     if cache is not None:
         os.environ["XDG_CACHE_HOME"] = str(cache.mkdir("xdg-cache"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` (tens of seconds each) go first. The parallel workers take one
+    module at a time in this order (``--dist loadscope``, so a module-scoped fixture is made
+    once), and the slow modules start at once on different workers instead of being the last
+    thing one worker does while the others idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # a stable sort
 
 
 strict_placeholders(True)  # a placeholder nothing fills fails the test that renders it
@@ -47,14 +64,63 @@ def catalog() -> Catalog:
     return load_catalog(CONTENT)
 
 
+@functools.cache
+def shared_detector() -> RedFlagDetector:
+    """The detector for the checkout's content, once per process (fixtures and helpers)."""
+    return RedFlagDetector.load(CONTENT)
+
+
 @pytest.fixture(scope="session")
 def detector() -> RedFlagDetector:
-    return RedFlagDetector.load(CONTENT)
+    return shared_detector()
 
 
 @pytest.fixture(scope="session")
 def countries() -> CountryCatalog:
     return CountryCatalog.load(CONTENT)
+
+
+#: Settings that ``bot.app.build_engine`` never reads: where the sessions are kept, the
+#: messengers, logs and metrics. Every other field (flow, content, locale, country, time
+#: zone, quiet hours, follow-ups, and any field added later) decides whether two apps may
+#: share one compiled engine.
+_NOT_ENGINE = ("db", "retention", "log_", "metrics_", "redis_", "telegram_", "http", "discord_")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compile_once() -> Iterator[None]:
+    """``App.open`` compiles the flow, content and red-flag detector (about 1 s of CPU) for
+    each app a test opens; here each set of engine settings is compiled once per process and
+    the engine handed to every app opened with the same settings. An engine holds no
+    conversation state (sessions live in storage), so apps sharing one are as separate as
+    apps that each compiled their own; the tests that share ``app_engine`` rely on that too.
+    A build that fails is not kept: it fails again for the next test that asks."""
+    real: Callable[[Settings], Engine] = bot.app.build_engine
+    built: dict[str, Engine] = {}
+
+    def build_engine(settings: Settings) -> Engine:
+        key = repr(
+            sorted(
+                (name, value)
+                for name, value in settings.model_dump().items()
+                if not name.startswith(_NOT_ENGINE)
+            )
+        )
+        if key not in built:
+            built[key] = real(settings)
+        return built[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bot.app, "build_engine", build_engine)
+        yield
+
+
+@pytest.fixture(scope="session")
+def app_engine(compile_once: None) -> Engine:
+    """The engine ``backcheck run`` builds from the default settings (the real flow and
+    content, "Where are you now?" asked), compiled once: most tests differ only in what they
+    send."""
+    return bot.app.build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 @pytest.fixture

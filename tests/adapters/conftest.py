@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.telegram.adapter import TelegramAdapter
-from bot.app import App, build_engine, open_storage
+from bot.app import App, open_storage
 from bot.core.engine import Engine
 from bot.service import Conversations
 from bot.settings import Settings
@@ -50,12 +50,6 @@ class Bot:
     fake: FakeTelegram
     app: App
     adapter: TelegramAdapter
-
-
-@pytest.fixture(scope="session")
-def app_engine() -> Engine:
-    """The real flow and content, compiled once: most tests differ only in what they send."""
-    return build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 @asynccontextmanager

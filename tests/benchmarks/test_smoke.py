@@ -18,6 +18,8 @@ import pytest
 from benchmarks import e2e
 from benchmarks.run import main
 
+pytestmark = pytest.mark.slow  # one benchmark run, about 20 s: started first (tests/conftest.py)
+
 ROWS = {
     "core.service_memory",
     "core.engine",

@@ -196,11 +196,8 @@ def test_a_danger_sign_typed_first_stops_at_once_then_asks(
     assert "101" in again.text.split("\n")[0], "now the exact number: Israel's ambulance"
 
 
-def test_the_real_bot_asks() -> None:
-    from bot.app import build_engine
-    from bot.settings import Settings
-
-    engine = build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+def test_the_real_bot_asks(app_engine: Engine) -> None:
+    engine = app_engine  # what ``backcheck run`` builds from the default settings
     assert engine.ask_country and engine.default_country is None
     chat = Chat(engine, first_time=True)
     chat.start()

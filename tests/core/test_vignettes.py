@@ -28,8 +28,7 @@ from bot.core.content import load_catalog
 from bot.core.engine import Engine
 from bot.core.flow.parser import load_flow
 from bot.core.flow.rules import Combination, TriageRules
-from bot.core.redflags.detector import RedFlagDetector
-from tests.conftest import CONTENT, FLOW, Chat
+from tests.conftest import CONTENT, FLOW, Chat, shared_detector
 from tests.core.walk import CALM, walk
 
 OUTCOME = "outcome"  # Vignette.typed[0]: type the text once the outcome screen is shown
@@ -870,7 +869,7 @@ def _default_engine() -> Engine:
     return Engine(
         load_flow(FLOW),
         load_catalog(CONTENT),
-        RedFlagDetector.load(CONTENT),
+        shared_detector(),
         clock=lambda: 1_800_000_000.0,
     )
 

@@ -1129,6 +1129,18 @@ class FakeTelegram:
                 raise AssertionError(self._describe_wait_failure(name, timeout))
             await self._wait_for_change(remaining)
 
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Return as soon as ``condition()`` holds, checking it after each change the fake
+        sees (a call, an update queued, confirmed or delivered) instead of on a timer; raise
+        AssertionError when it still does not after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"condition still false after {timeout} s")
+            await self._wait_for_change(remaining)
+
     async def expect_no_call(
         self,
         method: str,

@@ -23,7 +23,7 @@ import bot.adapters.discord.adapter as discord_adapter
 from bot.adapters.discord import format as fmt
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.admission import Admission
-from bot.app import App, build_engine, open_storage
+from bot.app import App, open_storage
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
@@ -53,10 +53,10 @@ def _quiet_voice_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discord.VoiceClient, "warn_dave", False)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    """The real flow and content, compiled once for the module."""
-    return build_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+@pytest.fixture
+def engine(app_engine: Engine) -> Engine:
+    """The real flow and content, compiled once for the session (``app_engine``)."""
+    return app_engine
 
 
 @pytest.fixture
@@ -180,8 +180,11 @@ class Person:
         return await self.messages(iid, until=lambda found: bool(found and found[-1].custom_ids))
 
     async def messages(
-        self, iid: int, until: Callable[[list[FakeMessage]], bool], timeout: float = 5.0
+        self, iid: int, until: Callable[[list[FakeMessage]], bool], timeout: float = 15.0
     ) -> list[FakeMessage]:
+        """Wait for what ``iid`` produced; the timeout only bounds a hang (a burst of 150 on a
+        machine whose cores run other tests too can take seconds): Discord's 3 s rule is
+        checked on the fake's own ``response_delay``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:

@@ -1,12 +1,12 @@
 """SIGKILL during bursts of presses: nothing confirmed to Telegram is lost, nothing applied twice.
 
-A real ``backcheck run`` process (a child of ``FORK_SERVER``, which imported the modules once)
-serves the fake Bot API (polling, then webhook with Telegram's concurrent, retrying delivery).
-Each round, 15 people press twice at once (the second press answers the question the first
-one leads to, so order matters too); the process is killed at a random moment, restarted, and
-the round is over when Telegram has every press confirmed. At the end each person's stored
-answers must be exactly the presses they made, once each, and every press must have stopped
-its spinner.
+A real ``backcheck run`` process (a child of ``FORK_SERVER``, which imported the modules and
+compiled the engine once) serves the fake Bot API (polling, then webhook with Telegram's
+concurrent, retrying delivery). Each round, 15 people press twice at once (the second press
+answers the question the first one leads to, so order matters too); the process is killed at
+a random moment, restarted, and the round is over when Telegram has every press confirmed.
+At the end each person's stored answers must be exactly the presses they made, once each,
+and every press must have stopped its spinner.
 """
 
 from __future__ import annotations
@@ -21,13 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.adapters.telegram.format import encode_callback
-from bot.app import build_engine, open_storage
+from bot.app import open_storage
+from bot.core.engine import Engine
 from bot.settings import Settings
 from tests.conftest import ROOT, Chat
 from tests.core.walk import CALM
 from tests.fakes.telegram_api import ConcurrentWebhookTelegram, FakeTelegram, FakeUser
 from tests.fakes.telegram_api import unused_tcp_port as free_port
+
+pytestmark = pytest.mark.slow  # about 15 s per mode: started first (tests/conftest.py)
 
 KILLS = 20
 PEOPLE_PER_BURST = 15
@@ -35,9 +40,9 @@ PRESSES_EACH = 2
 ROUND_TIMEOUT = 20.0
 
 
-def calm_walk() -> list[tuple[str, str]]:
+def calm_walk(engine: Engine) -> list[tuple[str, str]]:
     """The (question, choice) presses of a calm walk from /start to the outcome."""
-    chat = Chat(build_engine(Settings(_env_file=None)))  # type: ignore[call-arg]
+    chat = Chat(engine)
     chat.start()
     presses: list[tuple[str, str]] = []
     while chat.question is not None and not chat.question.startswith("out_"):
@@ -64,15 +69,20 @@ class Figures:
     redelivered: int = 0
 
 
-# A fork server for ``backcheck run``: it imports the bot's modules once (nothing else: no
-# settings, loop, database or thread), then for each line on stdin (a log file name) forks a
-# child that runs ``bot.cli.main(["run"])`` exactly as ``python -m bot run`` does, prints
+# A fork server for ``backcheck run``: it imports the bot's modules and compiles the engine
+# (flow, content, red-flag detector: about 1 s of CPU, from the same settings every run reads,
+# and never changed by a run) once, and nothing else: no loop, database or thread. Then for
+# each line on stdin (a log file name) it forks a child that runs ``bot.cli.main(["run"])``
+# as ``python -m bot run`` does, with ``build_engine`` answering that engine; it prints
 # "pid N", waits for the child and prints "exit N CODE" (a negative code: killed by that
-# signal). Each run is a separate process that builds everything from settings and disk;
-# only the interpreter start and the imports are not paid 21 times over.
+# signal). Each run is a separate process that reads its settings, opens the database and
+# the Bot API connection itself and recovers from what the killed run left; only the
+# interpreter start, the imports and the compiling are not paid 21 times over.
 FORK_SERVER = """
 import os, sys
-import bot.adapters.telegram.adapter, bot.app, bot.cli, bot.runner
+import bot.adapters.telegram.adapter, bot.app, bot.cli, bot.runner, bot.settings
+engine = bot.app.build_engine(bot.settings.Settings())
+bot.app.build_engine = lambda settings: engine
 for line in sys.stdin:
     pid = os.fork()
     if pid == 0:
@@ -133,7 +143,9 @@ class BotProcess:
         await self.server.stdin.drain()
         self.pid, self.returncode = await self._line("pid"), None
         self.starts += 1
-        await until(lambda: sum(c.method == ready for c in self.fake.calls) > seen, 20)
+        await self.fake.wait_until(
+            lambda: sum(c.method == ready for c in self.fake.calls) > seen, 20
+        )
 
     async def kill(self) -> None:
         assert self.pid is not None
@@ -162,24 +174,18 @@ class BotProcess:
         return self.returncode
 
 
-async def until(condition: Any, timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.02)
-
-
 def environment(fake: FakeTelegram, tmp: Path, **extra: str) -> dict[str, str]:
     return fake.bot_environment(str(tmp / "kill.db"), str(ROOT), **extra)
 
 
-async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str]) -> Figures:
-    """Run the rounds; return what was tried, lost, applied twice, left spinning."""
+async def kill_during_bursts(
+    fake: FakeTelegram, tmp: Path, env: dict[str, str], engine: Engine
+) -> Figures:
+    """Run the rounds (the walk read from ``engine``, the bot's own flow); return what was
+    tried, lost, applied twice, left spinning."""
     # The call that starts taking updates (a long poll is recorded only when it ends).
     ready = "setWebhook" if "TELEGRAM_WEBHOOK_URL" in env else "deleteWebhook"
-    walk = calm_walk()
+    walk = calm_walk(engine)
     rounds_each = len(walk) // PRESSES_EACH
     count = -(-KILLS * PEOPLE_PER_BURST // rounds_each)
     people = [Person(fake.make_user(5000 + i, f"P{i}", None, "en")) for i in range(count)]
@@ -188,8 +194,8 @@ async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str])
     await bot.start(ready)
     for person in people:
         fake.inject_message("/start", user=person.user)
-    await until(lambda: all(_anchor(fake, p) for p in people), ROUND_TIMEOUT)
-    await until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
+    await fake.wait_until(lambda: all(_anchor(fake, p) for p in people), ROUND_TIMEOUT)
+    await fake.wait_until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
 
     figures = Figures()
     queue = list(people)
@@ -210,7 +216,7 @@ async def kill_during_bursts(fake: FakeTelegram, tmp: Path, env: dict[str, str])
         await asyncio.sleep(rng.uniform(0.0, 0.25))
         await bot.kill()
         await bot.start(ready)
-        await until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
+        await fake.wait_until(lambda: not fake.pending_updates, ROUND_TIMEOUT)
     assert await bot.stop() == 0
 
     figures.unanswered = sum(
@@ -264,14 +270,19 @@ def report(mode: str, figures: Figures) -> None:
     )
 
 
-async def test_sigkill_during_bursts_loses_nothing_when_polling(tmp_path: Path) -> None:
+async def test_sigkill_during_bursts_loses_nothing_when_polling(
+    tmp_path: Path, app_engine: Engine
+) -> None:
     async with FakeTelegram() as fake:
-        figures = await kill_during_bursts(fake, tmp_path, environment(fake, tmp_path))
+        env = environment(fake, tmp_path)
+        figures = await kill_during_bursts(fake, tmp_path, env, app_engine)
     report("polling", figures)
     assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures
 
 
-async def test_sigkill_during_bursts_loses_nothing_by_webhook(tmp_path: Path) -> None:
+async def test_sigkill_during_bursts_loses_nothing_by_webhook(
+    tmp_path: Path, app_engine: Engine
+) -> None:
     port = free_port()
     async with ConcurrentWebhookTelegram(webhook_max_attempts=200) as fake:
         env = environment(
@@ -280,6 +291,6 @@ async def test_sigkill_during_bursts_loses_nothing_by_webhook(tmp_path: Path) ->
             TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
             TELEGRAM_WEBHOOK_PORT=str(port),
         )
-        figures = await kill_during_bursts(fake, tmp_path, env)
+        figures = await kill_during_bursts(fake, tmp_path, env, app_engine)
     report("webhook", figures)
     assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures
