@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ssl
 import urllib.request
 from typing import Any, Final
@@ -266,8 +267,10 @@ def _deadline(*parts: float | None) -> float | None:
     return sum(part for part in parts if part is not None)
 
 
+@functools.cache
 def _tls() -> ssl.SSLContext:
-    """Certifi's bundle when installed (what httpx trusts), else the system's."""
+    """Certifi's bundle when installed (what httpx trusts), else the system's: read once per
+    process (loading the bundle costs about 30 ms; both pools share the context)."""
     with contextlib.suppress(ImportError):
         import certifi
 
