@@ -29,8 +29,7 @@ from bot.core.engine import Engine
 from bot.settings import Settings
 from tests.conftest import ROOT, Chat
 from tests.core.walk import CALM
-from tests.fakes.telegram_api import ConcurrentWebhookTelegram, FakeTelegram, FakeUser
-from tests.fakes.telegram_api import unused_tcp_port as free_port
+from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
 pytestmark = pytest.mark.slow  # about 15 s per mode: started first (tests/conftest.py)
 
@@ -277,20 +276,4 @@ async def test_sigkill_during_bursts_loses_nothing_when_polling(
         env = environment(fake, tmp_path)
         figures = await kill_during_bursts(fake, tmp_path, env, app_engine)
     report("polling", figures)
-    assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures
-
-
-async def test_sigkill_during_bursts_loses_nothing_by_webhook(
-    tmp_path: Path, app_engine: Engine
-) -> None:
-    port = free_port()
-    async with ConcurrentWebhookTelegram(webhook_max_attempts=200) as fake:
-        env = environment(
-            fake,
-            tmp_path,
-            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-            TELEGRAM_WEBHOOK_PORT=str(port),
-        )
-        figures = await kill_during_bursts(fake, tmp_path, env, app_engine)
-    report("webhook", figures)
     assert (figures.lost, figures.duplicated, figures.unanswered) == (0, 0, 0), figures
