@@ -8,6 +8,7 @@ share is kept apart by the tests (``tmp_path``, free ports, a key prefix per Red
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -204,3 +205,14 @@ def chat(engine: Engine) -> Iterator[Chat]:
 
 def new_session(user: str = "u1") -> Session:
     return Session(user=user)
+
+
+@pytest.fixture
+def _restore_logging() -> Iterator[None]:
+    """``bot.runner.run`` configures the root logger for the process it serves in; tests that
+    call it in the test process put the test's logging back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

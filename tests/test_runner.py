@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,16 +70,6 @@ async def test_retention_purge_survives_an_outage(
     await asyncio.gather(task, return_exceptions=True)
     await app.close()
     assert calls >= 2 and "retention purge failed" in caplog.text
-
-
-@pytest.fixture
-def _restore_logging() -> Iterator[None]:
-    """``run`` configures the root logger for the process; put it back for the next test."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("_restore_logging")

@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks import e2e
 from benchmarks.run import main
+from tests.core.redflags.corpus import PARTS
 
 pytestmark = pytest.mark.slow  # one benchmark run, about 20 s: started first (tests/conftest.py)
 
@@ -58,21 +59,7 @@ ROWS = {
     "detector.startup",
     "detector.message",
     "detector.flood",
-    *(
-        f"detector.corpus.{lang}.{part}"
-        for lang in ("en", "ru")
-        for part in (
-            "dev",
-            "holdout",
-            "holdout2",
-            "holdout3",
-            "holdout4",
-            "holdout5",
-            "holdout6",
-            "holdout7",
-            "holdout8",
-        )
-    ),
+    *(f"detector.corpus.{lang}.{part}" for lang in ("en", "ru") for part in PARTS),
 }
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")
 ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(OPTIONAL)}

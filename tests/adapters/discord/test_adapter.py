@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -994,16 +994,6 @@ async def test_a_process_runs_only_its_shard_ids(
 
 
 # -- the runner -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def _restore_logging() -> Iterator[None]:
-    """``run()`` configures root logging for a process; put the test's logging back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("_restore_logging")
