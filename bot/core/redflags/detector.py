@@ -307,11 +307,12 @@ def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     blocked = {i for t in found & rule.excludes for s, e in message.spans[t] for i in range(s, e)}
     per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
     verdict: bool | None = None
+    never_sure = rule.mode in UNCERTAIN_MODES  # its best is a question: the first one will do
     for combo in _nearby_combinations(per_slot, rule.reach):
         if _fits(combo, rule.window, message, concept=rule.mode == "concept"):
             result = _judge_combo(rule, combo, message)
-            if result:
-                return True
+            if result or (result is False and never_sure):
+                return result
             verdict = verdict if result is None else result
     return verdict
 
