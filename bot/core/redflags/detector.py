@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -105,6 +106,19 @@ class _Message:
         """Tokens inside any slot term ("и озноба" may precede "нет"); only negations need
         them, so most messages never pay for them."""
         return {i for t in self.slot_terms for s, e in self.spans[t] for i in range(s, e)}
+
+    @cached_property
+    def mark_clauses(self) -> dict[str, Counter[int]]:
+        """Per control list, how many of its tokens each clause holds: "is there one near
+        this match" is then a sum over the match's clauses, not a walk over every mark of a
+        long message for every combination judged."""
+        return {key: Counter(self.clause[i] for i in idx) for key, idx in self.marks.items()}
+
+    @cached_property
+    def negation_transparent(self) -> set[int]:
+        """Tokens a negation reaches across without using up its reach: symptom words and
+        link words ("not dizzy or faint"). Built once per message, not once per match."""
+        return self.symptom_words | self.marks["negation_links"]
 
 
 class RedFlagDetector:
@@ -407,7 +421,12 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     clauses = {message.clause[i] for i in covered}
 
     def near(key: str) -> bool:
-        return bool(marks[key]) and any(message.clause[i] in clauses for i in marks[key] - covered)
+        """A mark of ``key`` in the match's clauses that is not part of the match."""
+        mine = marks[key]
+        if not mine:
+            return False
+        per_clause = message.mark_clauses[key]
+        return sum(per_clause[c] for c in clauses) > len(mine & covered)
 
     history = rule.finding in HISTORY_FINDINGS
     cleared = near("cleared")
@@ -488,7 +507,9 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
 def _has_doubt(covered: set[int], message: _Message) -> bool:
     """A doubt word in a clause of the match; words of the match itself do not count."""
     clauses = {message.clause[i] for i in covered}
-    return any(message.clause[i] in clauses for i in message.marks["doubt"] - covered)
+    doubt = message.marks["doubt"]
+    per_clause = message.mark_clauses["doubt"]
+    return sum(per_clause[c] for c in clauses) > len(doubt & covered)
 
 
 def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message) -> bool:
@@ -508,7 +529,7 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
     its reach: a negation covers a list ("not dizzy or faint", "no numbness and tingling")
     and its preposition ("не на меня").
     """
-    transparent = message.symptom_words | message.marks["negation_links"]
+    transparent = message.negation_transparent
     distance = 1
     for i in range(start - 1, max(start - 1 - 2 * MAX_NEGATION_REACH, -1), -1):
         if message.phrase[i] != message.phrase[start]:
@@ -532,7 +553,7 @@ def _negated_after(end: int, negation: Occurrence, message: _Message) -> bool:
         return False
     if message.tokens.sentence[start] != message.tokens.sentence[end - 1]:
         return False
-    links = message.marks["negation_links"] | message.symptom_words
+    links = message.negation_transparent
     return links.issuperset(range(end, start)) and _closes_phrase(stop, message)
 
 
