@@ -176,26 +176,22 @@ async def acknowledge(bot: Bot, query_id: str, text: str | None = None) -> None:
     old is fine.
     """
     job = _current.get()
-    if job is not None:
-        await _answer(job, text, bot)
+    if job is None:
+        await _send_answer(None, _answer_data(query_id, text), bot)
+        return
+    data = _claim_answer(job, text)
+    if data is not None:
+        await _send_answer(job.answers, data, bot)
+
+
+async def _send_answer(answers: Answers | None, data: JSONDict, bot: Bot) -> None:
+    """On the answer pool when there is one, else one call past PTB's rate limiter."""
+    if answers is not None:
+        await answers.send(data)
         return
     with contextlib.suppress(BadRequest):
         # Bot._do_post is the plain Bot's request path; ExtBot overrides it with the limiter.
-        await Bot._do_post(bot, "answerCallbackQuery", _answer_data(query_id, text))
-
-
-async def _answer(job: Job, text: str | None, bot: Bot) -> None:
-    data = _claim_answer(job, text)
-    if data is not None:
-        await _answer_claimed(job, data, bot)
-
-
-async def _answer_claimed(job: Job, data: JSONDict, bot: Bot) -> None:
-    if job.answers is not None:
-        await job.answers.send(data)
-    else:
-        with contextlib.suppress(BadRequest):
-            await Bot._do_post(bot, "answerCallbackQuery", data)
+        await Bot._do_post(bot, "answerCallbackQuery", data)
 
 
 def _claim_answer(job: Job, text: str | None) -> JSONDict | None:
@@ -326,7 +322,6 @@ class Dispatcher:
         self.clock = clock
         self.in_flight = 0
         self.shed_count = 0
-        self.early_answers = 0
         self._steps = asyncio.Semaphore(steps)
         self._answering = 0
         self._steps_may_run = asyncio.Event()
@@ -398,7 +393,6 @@ class Dispatcher:
         """Stop a press's spinner without waiting for its step (no toast)."""
         if job.answered or job.query_id is None:
             return
-        self.early_answers += 1
         data = _claim_answer(job, None)  # in a webhook's response: set here, no I/O
         if data is not None:
             job.answering = self._spawn(self._answer_first(job, data))
@@ -407,7 +401,7 @@ class Dispatcher:
         """An early answer; while many are on their way, steps wait (``_run``): a spinner
         stopped within a second matters more than a question arriving a little sooner."""
         with self._ahead():
-            await _answer_claimed(job, data, self.bot)
+            await _send_answer(job.answers, data, self.bot)
 
     @contextlib.contextmanager
     def _ahead(self) -> Iterator[None]:
