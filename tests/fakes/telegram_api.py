@@ -1986,6 +1986,7 @@ class ConcurrentWebhookTelegram(FakeTelegram):
                 if finished:
                     self._queue = [u for u in self._queue if int(u["update_id"]) not in finished]
                     finished.clear()
+                    self._notify()  # waiters on pending_updates see the queue shrink
                 if len(self._queue) != filtered:
                     self._deliverable(0)  # drops kinds the bot did not subscribe to
                     filtered = len(self._queue)
