@@ -353,9 +353,11 @@ class DiscordAdapter:
 
     def _renderer(self, locale: str | None) -> Render:
         """How messages to someone speaking ``locale`` become discord.py keyword arguments."""
-        placeholder = self.conversations.say(
-            "discord.select_placeholder", Hints(locale, self.commands)
-        )
+
+        def placeholder() -> str:  # asked for by menus only: most questions have buttons
+            return self.conversations.say(
+                "discord.select_placeholder", Hints(locale, self.commands)
+            )
 
         def render(outgoing: Outgoing) -> dict[str, Any]:
             kwargs: dict[str, Any] = {"content": outgoing.content}

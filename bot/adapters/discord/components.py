@@ -12,6 +12,7 @@ sent before a restart still work.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -42,6 +43,8 @@ CONTEXTS: Final = app_commands.AppCommandContext(guild=True, dm_channel=True, pr
 INSTALLS: Final = app_commands.AppInstallationType(guild=True, user=True)
 OnCommand: TypeAlias = Callable[[discord.Interaction, EventKind, str | None], Awaitable[None]]
 Command: TypeAlias = app_commands.Command[Any, ..., None]
+#: The menus' grey hint, rendered when a layout has menus.
+Placeholder: TypeAlias = Callable[[], str]
 
 
 class Handlers(Protocol):
@@ -130,18 +133,36 @@ def build_client(
 # -- buttons and menus --------------------------------------------------------------------------
 
 
-def build_view(reply: Reply, placeholder: str) -> discord.ui.View | None:
+#: Distinct layouts whose view is kept (a question's buttons in one language are one layout):
+#: the flow has a few hundred, so a busy bot builds each view once instead of once per message.
+VIEWS_KEPT: Final = 1024
+
+
+def build_view(reply: Reply, placeholder: Placeholder) -> discord.ui.View | None:
     """The buttons (or menus) of a question; None for a reply without choices.
 
     The view is only the components' shape: it is stopped before it is sent, so discord.py
     keeps nothing per message and routes no press to it. Every press reaches the adapter's
     ``on_interaction`` and is read from its ``custom_id`` alone: buttons work hours later,
     after a restart, in another process, and a burst costs no view rebuilt per press.
+    Being stopped, a view is also only read when sent, so one view per layout is shared by
+    every message that shows it (discord.py's View and Button are most of a reply's
+    rendering otherwise). ``placeholder`` (the menus' grey hint, a rendered text) is asked
+    for only when the layout has menus.
     """
     if not reply.choices or reply.question is None:
         return None
+    specs = tuple(fmt.layout(reply.question, reply.choices))
+    menus = any(isinstance(spec, fmt.SelectSpec) for spec in specs)
+    return _stopped_view(specs, shorten(placeholder(), fmt.PLACEHOLDER_LIMIT) if menus else "")
+
+
+@functools.lru_cache(maxsize=VIEWS_KEPT)
+def _stopped_view(
+    specs: tuple[fmt.ButtonSpec | fmt.SelectSpec, ...], placeholder: str
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for spec in fmt.layout(reply.question, reply.choices):
+    for spec in specs:
         if isinstance(spec, fmt.ButtonSpec):
             view.add_item(
                 discord.ui.Button(
@@ -156,7 +177,7 @@ def build_view(reply: Reply, placeholder: str) -> discord.ui.View | None:
                 discord.ui.Select(
                     custom_id=spec.custom_id,
                     options=[discord.SelectOption(label=lb, value=v) for v, lb in spec.options],
-                    placeholder=shorten(placeholder, fmt.PLACEHOLDER_LIMIT),
+                    placeholder=placeholder,
                     row=spec.row,
                 )
             )
