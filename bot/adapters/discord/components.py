@@ -25,7 +25,7 @@ from bot.adapters.common import shorten
 from bot.adapters.discord import format as fmt
 from bot.core.content import normalize_locale
 from bot.core.hints import Hints
-from bot.core.messages import EventKind, Reply
+from bot.core.messages import Choice, EventKind, Reply
 from bot.logs import error_site
 from bot.service import Conversations
 
@@ -150,19 +150,22 @@ def build_view(reply: Reply, placeholder: Placeholder) -> discord.ui.View | None
     rendering otherwise). ``placeholder`` (the menus' grey hint, a rendered text) is asked
     for only when the layout has menus.
     """
-    if not reply.choices or reply.question is None:
+    question, choices = reply.question, reply.choices
+    if not choices or question is None:
         return None
-    specs = tuple(fmt.layout(reply.question, reply.choices))
-    menus = any(isinstance(spec, fmt.SelectSpec) for spec in specs)
-    return _stopped_view(specs, shorten(placeholder(), fmt.PLACEHOLDER_LIMIT) if menus else "")
+    text = shorten(placeholder(), fmt.PLACEHOLDER_LIMIT) if _menus(question, choices) else ""
+    return _stopped_view(question, choices, text)
 
 
 @functools.lru_cache(maxsize=VIEWS_KEPT)
-def _stopped_view(
-    specs: tuple[fmt.ButtonSpec | fmt.SelectSpec, ...], placeholder: str
-) -> discord.ui.View:
+def _menus(question: str, choices: tuple[Choice, ...]) -> bool:
+    return any(isinstance(spec, fmt.SelectSpec) for spec in fmt.layout(question, choices))
+
+
+@functools.lru_cache(maxsize=VIEWS_KEPT)
+def _stopped_view(question: str, choices: tuple[Choice, ...], placeholder: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for spec in specs:
+    for spec in fmt.layout(question, choices):
         if isinstance(spec, fmt.ButtonSpec):
             view.add_item(
                 discord.ui.Button(
