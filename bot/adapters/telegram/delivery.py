@@ -595,7 +595,9 @@ class Poller:
     async def start(self) -> None:
         """Drop a webhook left by a webhook run (else getUpdates is refused), replay what a
         crash left in the inbox, then poll."""
-        await self.bot.delete_webhook(drop_pending_updates=False)
+        await until_through(
+            lambda: self.bot.delete_webhook(drop_pending_updates=False), "deleteWebhook"
+        )
         await self.dispatcher.start()
         self._task = asyncio.create_task(self._loop(), name="telegram-poller")
 
@@ -647,6 +649,28 @@ class Poller:
             data["allowed_updates"] = self.allowed_updates
         result = await self.bot._post("getUpdates", data, read_timeout=timeout + 10)
         return result if isinstance(result, list) else []
+
+
+async def until_through(call: Callable[[], Awaitable[object]], what: str) -> None:
+    """A start-up call to Telegram (drop or set the webhook), repeated until it goes through.
+
+    A Bot API that is slow or out of reach at that moment is a wait with one warning line per
+    try, not a crash that ends the run; a refusal (bad request, rejected token) still raises.
+    """
+    failures = 0
+    while True:
+        try:
+            await call()
+            return
+        except BadRequest:  # a NetworkError subclass in PTB, but trying again cannot help
+            raise
+        except RetryAfter as exc:
+            await asyncio.sleep(_seconds(exc.retry_after))
+        except NetworkError as exc:  # TimedOut included
+            delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+            failures += 1
+            log.warning("telegram: %s failed (%s); retry in %s s", what, _kind(exc), delay)
+            await asyncio.sleep(delay)
 
 
 def _fresh(batch: list[JSONDict], newest: int) -> list[JSONDict]:

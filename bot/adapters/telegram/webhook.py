@@ -26,7 +26,7 @@ from typing import Final
 from aiohttp import web
 from telegram import Bot
 
-from bot.adapters.telegram.delivery import ACK_AFTER, Dispatcher
+from bot.adapters.telegram.delivery import ACK_AFTER, Dispatcher, until_through
 from bot.core.errors import StorageUnavailable
 
 log = logging.getLogger("backcheck.telegram")
@@ -83,11 +83,14 @@ class WebhookServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
         await self.dispatcher.start()
-        await self.bot.set_webhook(
-            self.url,
-            secret_token=self._secret.decode(),
-            allowed_updates=self.allowed_updates,
-            max_connections=self.max_connections,
+        await until_through(
+            lambda: self.bot.set_webhook(
+                self.url,
+                secret_token=self._secret.decode(),
+                allowed_updates=self.allowed_updates,
+                max_connections=self.max_connections,
+            ),
+            "setWebhook",
         )
 
     async def stop(self) -> None:

@@ -211,3 +211,15 @@ async def test_a_crashed_workers_updates_are_replayed_once_their_lease_runs_out(
     assert applied == [11, 12], "in Telegram's order"
     await dispatcher.close()
     assert inbox.items == {}, "applied, so dropped"
+
+
+async def test_a_failed_delete_webhook_at_start_up_is_tried_again_not_a_crash(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    tg.drop_next("deleteWebhook")  # the Bot API out of reach for a moment
+    async with running(make_settings(tg, tmp_path), tg, app_engine):
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        alice.say("/start")
+        await alice.replies()
+    assert [c.ok for c in tg.calls if c.method == "deleteWebhook"] == [True]
+    assert any("deleteWebhook failed" in r.getMessage() for r in caplog.records)

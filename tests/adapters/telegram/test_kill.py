@@ -78,7 +78,7 @@ class Figures:
 # the Bot API connection itself and recovers from what the killed run left; only the
 # interpreter start, the imports and the compiling are not paid 21 times over.
 FORK_SERVER = """
-import os, sys
+import os, sys, traceback
 import bot.adapters.telegram.adapter, bot.app, bot.cli, bot.runner, bot.settings
 engine = bot.app.build_engine(bot.settings.Settings())
 bot.app.build_engine = lambda settings: engine
@@ -93,6 +93,8 @@ for line in sys.stdin:
         code = 1
         try:
             code = bot.cli.main(["run"])
+        except BaseException:
+            traceback.print_exc()
         finally:
             sys.stderr.flush()
             os._exit(code)

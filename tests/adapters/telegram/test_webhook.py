@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.adapters.telegram.webhook import MAX_BODY, SECRET_HEADER, derive_secret
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
@@ -144,3 +146,17 @@ def test_a_polling_bot_never_loads_the_webhook_server() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+async def test_a_failed_set_webhook_at_start_up_is_tried_again_not_a_crash(
+    tg: FakeTelegram, tmp_path: Path, app_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = unused_tcp_port()
+    tg.drop_next("setWebhook", times=2)  # the Bot API out of reach for a moment
+    async with running(webhook_settings(tg, tmp_path, port), tg, app_engine):
+        assert tg.webhook_url == f"http://127.0.0.1:{port}{PATH}"
+        alice = Person(tg, tg.make_user(1001, "Alice", "alice"))
+        alice.say("/start")
+        await alice.replies()
+    tries = [r.getMessage() for r in caplog.records if "setWebhook failed" in r.getMessage()]
+    assert len(tries) == 2 and all("retry in" in line for line in tries), tries
