@@ -118,7 +118,7 @@ class _Message:
     def negation_transparent(self) -> set[int]:
         """Tokens a negation reaches across without using up its reach: symptom words and
         link words ("not dizzy or faint"). Built once per message, not once per match."""
-        return self.symptom_words | self.marks["negation_links"]
+        return self.symptom_words | self.marks["negation_links"] | self.marks["list_joins"]
 
 
 class RedFlagDetector:
@@ -228,7 +228,7 @@ class RedFlagDetector:
             for occ in spans[term]
             if doubt.isdisjoint(range(*occ))
         ]
-        clause, phrase = _scopes(tokens, marks["clause_breaks"])
+        clause, phrase = _scopes(tokens, marks["clause_breaks"], marks["list_joins"])
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
 
 
@@ -293,9 +293,11 @@ def _combine(best: dict[str, bool]) -> None:
         best["major_trauma"] = best.get("major_trauma", False) or sure
 
 
-def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]]:
-    """Clause and phrase number per token; a clause break ("but", "но") opens both."""
-    if not break_words:
+def _scopes(tokens: Tokens, break_words: set[int], joins: set[int]) -> tuple[list[int], list[int]]:
+    """Clause and phrase number per token; a clause break ("but", "но") opens both, and a
+    list word opening a phrase ("не было ни онемения, ни слабости") continues the one
+    before it, so the negation in front reaches every item of the list."""
+    if not break_words and not joins:
         return tokens.sentence, tokens.phrase
     starts = {i for i in break_words if i == 0 or i - 1 not in break_words}
     clause: list[int] = []
@@ -304,7 +306,9 @@ def _scopes(tokens: Tokens, break_words: set[int]) -> tuple[list[int], list[int]
     for i in range(len(tokens.texts)):
         if i and tokens.sentence[i] != tokens.sentence[i - 1]:
             c += 1
-        if i and (tokens.phrase[i] != tokens.phrase[i - 1] or i in starts):
+        opens = tokens.phrase[i] != tokens.phrase[i - 1] if i else False
+        joined = opens and i in joins and tokens.sentence[i] == tokens.sentence[i - 1]
+        if i and ((opens and not joined) or i in starts):
             p += 1
         c += i in starts
         clause.append(c)

@@ -106,6 +106,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_after",
     "negation_links",
     "negation_stops",
+    "list_joins",
     "doubt",
     "gym_context",
     "other_person",

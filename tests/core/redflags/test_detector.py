@@ -851,3 +851,34 @@ def test_a_clearing_phrase_past_but_asks_instead_of_alarming(
 @pytest.mark.parametrize("text", ["my toddler has a fever", "у внука температура"])
 def test_a_childs_fever_is_not_the_persons(redflags: RedFlagDetector, text: str) -> None:
     assert _hits(redflags, text) == {}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "не было ни онемения, ни слабости в ногах",
+        "нет ни температуры, ни онемения в паху",
+        "no numbness, nor weakness in my legs",
+    ],
+)
+def test_a_negation_reaches_every_item_of_a_list_of_denials(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """A list "ни X, ни Y" (or "nor") continues the list across the comma: the negation in front
+    denies Y too, where before the second item stood alone and alarmed."""
+    assert redflags.detect(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("не чувствую ни ног, ни паха", "saddle_numbness"),
+        ("не могу ни пописать, ни покакать", "bladder_or_bowel_dysfunction"),
+        ("I can't feel my legs, nor my groin", "saddle_numbness"),
+    ],
+)
+def test_a_list_after_a_symptom_verb_keeps_every_item(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """When the negated verb is itself the symptom ("не чувствую"), the list is symptoms."""
+    assert finding in {hit.finding for hit in redflags.detect(text) if hit.certain}
