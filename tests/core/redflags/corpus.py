@@ -30,6 +30,8 @@ PARTS = (
     "holdout6",
     "holdout7",
     "holdout8",
+    "holdout9",
+    "holdout10",
 )
 LANGUAGES = ("en", "ru")
 BENIGN = "benign"
