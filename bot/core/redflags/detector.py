@@ -287,10 +287,15 @@ def _combine(best: dict[str, bool]) -> None:
     A fall and then not being able to move or get up is a possible spinal injury: the person
     must not be moved, so it is ``major_trauma`` (call the emergency number) however low the
     fall, certain when not moving was said without doubt ("fell off a box and can't move").
+    A plea that alone would only be asked about ("sos", "help" beside other words) is a
+    certain call for help when the same message says, without doubt, that the person cannot
+    move or get up ("help, I can't get up"): that is someone stuck who needs the number now.
     """
     if any(f in best for f in FALLS) and any(f in best for f in CANNOT_MOVE):
         sure = any(best.get(f) for f in CANNOT_MOVE)
         best["major_trauma"] = best.get("major_trauma", False) or sure
+    if best.get("asks_for_emergency_help") is False and any(best.get(f) for f in CANNOT_MOVE):
+        best["asks_for_emergency_help"] = True
 
 
 def _scopes(tokens: Tokens, break_words: set[int], joins: set[int]) -> tuple[list[int], list[int]]:
@@ -433,14 +438,15 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return sum(per_clause[c] for c in clauses) > len(mine & covered)
 
     history = rule.finding in HISTORY_FINDINGS
-    cleared = near("cleared")
+    fall = rule.finding in FALLS
+    cleared = near("cleared") or (fall and near("no_fall"))
     if cleared and (rule.finding not in NEVER_CLEARED or rule.mode == "concept"):
         return "drop"  # a second-opinion near miss with its explanation beside it is no hit
     if max(covered) + 1 in marks["figurative"]:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and not history:
         return "drop"
-    cleared_after = _cleared_after(max(covered), message)
+    cleared_after = _cleared_after(max(covered), message, fall=fall)
     if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"
     if rule.explained and near("gym_context"):
@@ -480,14 +486,19 @@ def _relieved(clauses: set[int], message: _Message) -> bool:
     )
 
 
-def _cleared_after(end: int, message: _Message) -> bool:
-    """A ``cleared`` phrase later in the same sentence, past a clause break: "I slipped on the
-    wet floor but caught myself" says how a small slip ended, so it is not a fall; "had a
-    cancer scare but it was all clear", "went dark, already gone" may have ended well, so any
-    other finding is asked about rather than alarmed (a serious fall, or cancer that was
-    cured, stays true whatever the sentence says next, so they are never dropped)."""
+def _cleared_after(end: int, message: _Message, *, fall: bool = False) -> bool:
+    """A ``cleared`` phrase (for a fall, a ``no_fall`` one too) later in the same sentence,
+    past a clause break: "I slipped on the wet floor but caught myself" says how a small slip
+    ended, so it is not a fall; "had a cancer scare but it was all clear", "went dark,
+    already gone" may have ended well, so any other finding is asked about rather than
+    alarmed (a serious fall, or cancer that was cured, stays true whatever the sentence says
+    next, so they are never dropped). "Went dark and I nearly fell" clears no faint: a fall
+    that did not happen only speaks about falls."""
     sentence = message.tokens.sentence
-    return any(i > end and sentence[i] == sentence[end] for i in message.marks["cleared"])
+    marks = message.marks["cleared"]
+    if fall:
+        marks = marks | message.marks["no_fall"]
+    return any(i > end and sentence[i] == sentence[end] for i in marks)
 
 
 def _named_before(start: int, key: str, message: _Message) -> bool:

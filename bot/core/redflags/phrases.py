@@ -113,6 +113,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "self_person",
     "past",
     "cleared",
+    "no_fall",
     "normal_training",
     "objects",
     "relief",

@@ -54,12 +54,12 @@ FLOORS = {
     ("en", "holdout3"): (151 / 152, 95 / 100, 0),
     # holdout4 and ru holdout3 were lowered by one and two benign phrases on purpose: a
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
-    ("en", "holdout4"): (142 / 143, 91 / 94, 0),
+    ("en", "holdout4"): (142 / 143, 92 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
-    ("en", "holdout6"): (99 / 110, 57 / 60, 0),
-    ("en", "holdout7"): (111 / 113, 103 / 110, 0),
+    ("en", "holdout6"): (100 / 110, 58 / 60, 0),
+    ("en", "holdout7"): (112 / 113, 103 / 110, 0),
     ("en", "holdout8"): (63 / 68, 48 / 54, 0),
-    ("en", "holdout9"): (98 / 112, 54 / 55, 0),
+    ("en", "holdout9"): (109 / 112, 54 / 55, 0),
     ("en", "holdout10"): (106 / 115, 57 / 58, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
@@ -69,7 +69,7 @@ FLOORS = {
     ("ru", "holdout6"): (101 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
     ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
-    ("ru", "holdout9"): (94 / 110, 54 / 56, 0),
+    ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
     ("ru", "holdout10"): (108 / 128, 58 / 61, 1),
 }
 

@@ -882,3 +882,84 @@ def test_a_list_after_a_symptom_verb_keeps_every_item(
 ) -> None:
     """When the negated verb is itself the symptom ("не чувствую"), the list is symptoms."""
     assert finding in {hit.finding for hit in redflags.detect(text) if hit.certain}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "certain"),
+    [
+        ("please send a paramedic to the park", "asks_for_emergency_help", True),
+        ("we need 999 here", "asks_for_emergency_help", True),
+        ("как вызвать скорую к подъезду", "asks_for_emergency_help", True),
+        ("my tailbone slammed into the concrete", "major_trauma", True),
+        ("приложился спиной об асфальт", "major_trauma", True),
+        ("burning pain under the ribs going to my back", "chest_or_abdominal_pain", False),
+        ("тупая боль в подреберье отдает в спину", "chest_or_abdominal_pain", False),
+        ("she doesnt know what day it is", "confused_or_drowsy", False),
+        ("мама не понимает какой сегодня день", "confused_or_drowsy", False),
+        ("my leg lifts less each day", "leg_weakness_progressive", False),
+        ("с каждым днём нога держит всё хуже", "leg_weakness_progressive", False),
+        ("my husband has to wash me and dress me", "cannot_walk_or_care_for_self", True),
+        ("ползком добралась до туалета", "cannot_walk_or_care_for_self", True),
+        ("the weight is melting off me and i have no idea why", "unexplained_weight_loss", True),
+        ("pain is at its worst at 4am", "night_pain_not_eased_by_rest", True),
+        ("tried all positions, still agony", "constant_pain_unrelieved_by_any_position", True),
+        ("ни одна поза не облегчает", "constant_pain_unrelieved_by_any_position", True),
+        ("и сидя и лёжа болит одинаково", "constant_pain_unrelieved_by_any_position", True),
+        ("перепробовала все позы, без толку", "constant_pain_unrelieved_by_any_position", True),
+        ("my left leg is like jelly and wont take my weight", "leg_weakness_one_side", True),
+        ("когда кашляю поясница орёт", "pain_worse_on_cough_or_sneeze", False),
+        ("спина болит так что не разогнуться", "severe_pain_unable_to_move", True),
+        ("мышцы бёдер отекли, натянуты как барабан", "muscle_swelling_after_training", False),
+    ],
+)
+def test_kinds_of_wording_of_the_ninth_held_out_set(
+    redflags: RedFlagDetector, text: str, finding: str, certain: bool
+) -> None:
+    """A plea for one paramedic or a number, the spine slammed into the ground, pain under
+    the ribs through to the back, not knowing the day, a leg that lifts less day by day,
+    someone else dressing me, crawling to the toilet, weight melting off, the small hours,
+    every position tried, the Russian "ни одна поза" (the negation is the symptom), "и
+    сидя и лёжа", a named leg like jelly, a back that screams at a cough, the impersonal
+    "не разогнуться" and muscles swollen tight as a drum: each a kind, in the languages
+    where it was missed. At least as sure as ``certain``."""
+    got = _hits(redflags, text).get(finding)
+    assert got is not None and (got or not certain), (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("everything went dark and i nearly fell over", "faint_dizzy_or_clammy"),
+        ("всё потемнело в глазах, чуть не упала", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_a_fall_that_did_not_happen_clears_only_the_fall(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "Nearly fell" says there was no fall; it says nothing against the faint before it,
+    which stays a certain alarm (it used to be asked about, like a cleared scan)."""
+    assert _hits(redflags, text).get(finding) is True, text
+
+
+@pytest.mark.parametrize(
+    "text", ["slipped on the ice but caught myself", "поскользнулся, но удержался на ногах"]
+)
+def test_a_caught_slip_is_still_no_fall(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}, text
+
+
+@pytest.mark.parametrize(
+    "text", ["sos, i cant move", "помогите, не могу подняться с пола", "help!! can't get up"]
+)
+def test_a_plea_beside_not_being_able_to_move_is_certain(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """A plea that alone is only asked about ("sos" or "help" with other words) is certain
+    when the same message says, without doubt, that the person cannot move or get up."""
+    assert _hits(redflags, text).get("asks_for_emergency_help") is True, text
+
+
+def test_a_plea_for_other_help_is_not_made_certain(redflags: RedFlagDetector) -> None:
+    assert "asks_for_emergency_help" not in _hits(
+        redflags, "help me pick a program, cant get up early"
+    )
