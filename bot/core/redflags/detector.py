@@ -69,7 +69,14 @@ from bot.core.redflags.phrases import (
     parse_rule,
     read_entries,
 )
-from bot.core.redflags.words import Lexicon, Occurrence, Tokens, normalise, tokenise
+from bot.core.redflags.words import (
+    Lexicon,
+    Occurrence,
+    Tokens,
+    normalise,
+    spell_out_neither_verbs,
+    tokenise,
+)
 
 _GLUED_RE = re.compile(r"(?<!\w)не\w{4}", re.IGNORECASE)  # "немогу", not "не могу"
 NAMED_BEFORE_REACH = 12  # "my mum, two years after the op, had cancer again": this far back
@@ -162,6 +169,8 @@ class RedFlagDetector:
                             parse_class(text, classes)
                         elif entry.key == "not_typos":
                             lexicon.not_typos.add(normalise(text).strip())
+                        elif entry.key == "fillers":
+                            lexicon.fillers.add(normalise(text).strip())
                         elif entry.key in controls:
                             term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
@@ -206,6 +215,8 @@ class RedFlagDetector:
         tokens = tokenise(text)
         if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
             tokens = self._lexicon.split_glued_negation(tokens)
+        if "ни" in tokens.texts:  # "ни встать, ни сесть": rare, most messages skip it
+            tokens = spell_out_neither_verbs(tokens)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         controls = self._controls_of_term

@@ -119,6 +119,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "relief",
     "figurative",
     "not_typos",
+    "fillers",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
 

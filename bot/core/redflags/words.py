@@ -40,6 +40,13 @@ _AMBIGUOUS_SHORT = frozenset(
     {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot"}
     | {"do", "za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
 )
+# Russian words in Latin letters that are no English word and say the message is Russian even
+# when none of its words is in the lists ("mocha kak kola": "mocha" and "kola" are English too).
+_RUSSIAN_MARKERS = frozenset(
+    {"kak", "menya", "ochen", "posle", "eto", "chto", "shto", "kogda", "uzhe", "tozhe"}
+    | {"pochemu", "segodnya", "vchera", "seichas", "sejchas", "teper", "nichego"}
+    | {"bolit", "bolyat", "sovsem", "sil", "mozhno", "nado", "nuzhno", "blin", "pomogite"}
+)
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
@@ -61,6 +68,10 @@ _SPLIT_RE = re.compile(
     '(?=[?!;…\\n.,:()"«»/\\s])'
     + _MARK_RE.pattern.replace("[,:()", "(?:(?<!\\d),|,(?!\\d))+|[:()", 1)
 )
+# A digit inside a Latin word stands for the letter it looks like in chat Russian: "mo4e" is
+# моче, "ya6ik" is ящик. Only between letters, so "4am", "10k" and "b4" stay as typed.
+_DIGIT_LETTER_RE = re.compile("([a-z])([46])(?=[a-z])")
+_DIGIT_LETTERS = {"4": "ch", "6": "sh"}
 _APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
@@ -123,7 +134,10 @@ def tokenise(text: str) -> Tokens:
     out = Tokens()
     texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
-    parts = _SPLIT_RE.split(normalise(text))
+    text = normalise(text)
+    if _DIGIT_LETTER_RE.search(text):  # "mo4e": chat Russian in Latin letters
+        text = _DIGIT_LETTER_RE.sub(lambda m: m[1] + _DIGIT_LETTERS[m[2]], text)
+    parts = _SPLIT_RE.split(text)
     for n, part in enumerate(parts):
         if n % 2 == 0:  # a chunk between marks
             if part:
@@ -139,6 +153,45 @@ def tokenise(text: str) -> Tokens:
             phrases.append(phrase)
         phrase += 1
         sentence += part == "?" or part[0] in "!;…\n."
+    return out
+
+
+# Russian infinitives: -ть, -чь, and the -ти of "дойти", "ползти" (not the -сти of nouns such
+# as "слабости", which a list of denials often holds).
+_INFINITIVE_RE = re.compile(r"\w{2,}(?:ть|чь|йти|зти)(?:ся|сь)?$")
+_NEGATIONS_BEFORE_NI = frozenset({"не", "нет", "нельзя", "без"})
+NI_NEGATION_LOOKBACK = 3  # a "не" this close before "ни" already says the verb is negated
+
+
+def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
+    """'ни встать, ни сесть' -> 'не могу встать, не могу сесть': an elliptical list of
+    infinitives after "ни" says the person cannot do any of them, with no verb of its own.
+
+    Only when no negation stands just before the list: "не могу ни встать, ни сесть" already
+    says it (the detector keeps the list together), and "не хочу ни сидеть" is left alone.
+    Returns the same object when there is nothing to spell out (almost always).
+    """
+    texts = tokens.texts
+    at: list[int] = []
+    for i, text in enumerate(texts[:-1]):
+        if text != "ни" or not _INFINITIVE_RE.match(texts[i + 1]):
+            continue
+        chained = bool(at) and at[-1] >= i - 3 and tokens.sentence[at[-1]] == tokens.sentence[i]
+        negated = any(
+            texts[j] in _NEGATIONS_BEFORE_NI and tokens.sentence[j] == tokens.sentence[i]
+            for j in range(max(i - NI_NEGATION_LOOKBACK, 0), i)
+        )
+        if chained or not negated:
+            at.append(i)
+    if not at:
+        return tokens
+    out = Tokens()
+    spelled = set(at)
+    for i, text in enumerate(texts):
+        for part in ("не", "могу") if i in spelled else (text,):
+            out.texts.append(part)
+            out.sentence.append(tokens.sentence[i])
+            out.phrase.append(tokens.phrase[i])
     return out
 
 
@@ -177,6 +230,7 @@ class Lexicon:
         self.words: dict[_Word, int] = {}
         self.terms: dict[tuple[int, ...], int] = {}
         self.not_typos: set[str] = set()
+        self.fillers: set[str] = set()  # skipped inside a multi-word term ("can't even move")
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
         self._exact: dict[str, tuple[int, ...]] = {}
@@ -402,11 +456,18 @@ class Lexicon:
         return self._typo_match(rest) if len(rest) >= MIN_FUZZY_LEN else set()
 
     def find_terms(self, texts: list[str]) -> dict[int, list[Occurrence]]:
-        """Every occurrence of every known term, walking the word trie from each token."""
+        """Every occurrence of every known term, walking the word trie from each token.
+
+        A filler word ("even", "fucking", "даже", "вообще") inside a multi-word term is
+        stepped over: "can't even move", "не могу даже пошевелиться" are "can't move", "не
+        могу пошевелиться". A term never starts or ends on one.
+        """
         ids = self._word_ids(texts)
         spans: dict[int, list[Occurrence]] = {}
         children = self.trie.children
         count = len(ids)
+        fillers = self.fillers
+        skippable = [t in fillers for t in texts] if fillers and fillers.intersection(texts) else []
         roots: dict[frozenset[int], list[_TrieNode]] = {}  # floods repeat their words
         for start, first in enumerate(ids):
             if not first:  # most words of a long message start no term
@@ -414,23 +475,29 @@ class Lexicon:
             frontier = roots.get(first)
             if frontier is None:
                 frontier = roots[first] = [c for w in first if (c := children.get(w))]
+            carried: list[_TrieNode] = []  # nodes waiting past a filler: no term ends here
             end = start + 1
-            while frontier:
+            while frontier or carried:
                 for node in frontier:
                     for term_id in node.terms:
                         spans.setdefault(term_id, []).append((start, end))
-                if end == count or not ids[end]:
+                if end == count:
                     break
                 nexts = ids[end]
                 grown: list[_TrieNode] = []
-                for node in frontier:  # walk whichever side is smaller
-                    kids = node.children
-                    if not kids:
-                        continue
-                    if len(kids) > len(nexts):
-                        grown += [c for w in nexts if (c := kids.get(w))]
-                    else:
-                        grown += [c for w, c in kids.items() if w in nexts]
+                if nexts:
+                    for node in (*frontier, *carried) if carried else frontier:
+                        kids = node.children  # walk whichever side is smaller
+                        if not kids:
+                            continue
+                        if len(kids) > len(nexts):
+                            grown += [c for w in nexts if (c := kids.get(w))]
+                        else:
+                            grown += [c for w, c in kids.items() if w in nexts]
+                if skippable and skippable[end]:  # a filler: keep walking past it
+                    carried = [n for n in (*frontier, *carried) if n.children]
+                else:
+                    carried = []
                 frontier = grown
                 end += 1
         return spans
@@ -462,6 +529,7 @@ class Lexicon:
             if text not in spelled and (not ids[i] or text in _AMBIGUOUS_SHORT):
                 found = spelled[text] = self.transliterated(text)
                 russian = russian or (bool(found) and self._reads_as_russian(text, seen[text]))
+        russian = russian or not _RUSSIAN_MARKERS.isdisjoint(texts)
         if russian:
             for i in latin:
                 if texts[i] not in spelled:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bot.core.errors import ContentError
 from bot.core.redflags.detector import NEVER_CLEARED, RedFlagDetector, RedFlagHit
 from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES
+from bot.core.redflags.words import Lexicon, Tokens, spell_out_neither_verbs, tokenise
 from tests.core.redflags import corpus
 
 CONTENT = Path(__file__).parents[3] / "content"
@@ -963,3 +964,103 @@ def test_a_plea_for_other_help_is_not_made_certain(redflags: RedFlagDetector) ->
     assert "asks_for_emergency_help" not in _hits(
         redflags, "help me pick a program, cant get up early"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("i cant even feel my legs", "sudden_leg_paralysis"),
+        ("cant fucking move", "severe_pain_unable_to_move"),
+        ("i can't really feel anything down there", "saddle_numbness"),
+        ("не могу даже пошевелиться от боли", "severe_pain_unable_to_move"),
+        ("не могу вообще встать", "cannot_walk_or_care_for_self"),
+    ],
+)
+def test_a_filler_word_inside_a_phrase_is_stepped_over(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "Even", "fucking", "даже", "вообще" between the words of a phrase change nothing."""
+    assert _hits(redflags, text).get(finding) is True, text
+
+
+def test_a_filler_never_starts_or_ends_a_term() -> None:
+    lexicon = Lexicon()
+    term = lexicon.term("can't move", fuzzy=False)
+    lexicon.fillers.add("even")
+    lexicon.finish()
+    assert lexicon.find_terms(["can't", "even", "move"]) == {term: [(0, 3)]}
+    assert lexicon.find_terms(["even", "can't", "move", "even"]) == {term: [(1, 3)]}
+    assert lexicon.find_terms(["can't", "even"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ни встать, ни сесть", "cannot_walk_or_care_for_self"),
+        ("ни пописать ни покакать", "bladder_or_bowel_dysfunction"),
+        ("ни сидеть, ни лежать не могу, всё болит", "constant_pain_unrelieved_by_any_position"),
+    ],
+)
+def test_an_elliptical_list_of_verbs_after_ni_says_cannot(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "Ни встать, ни сесть" has no verb of its own: it says "не могу встать, не могу сесть"."""
+    assert _hits(redflags, text).get(finding) is True, text
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["ни", "встать", "ни", "сесть"], ["не", "могу", "встать", "не", "могу", "сесть"]),
+        (["не", "могу", "ни", "встать"], ["не", "могу", "ни", "встать"]),  # already negated
+        (["ни", "онемения", "ни", "слабости"], ["ни", "онемения", "ни", "слабости"]),  # nouns
+    ],
+)
+def test_ni_before_an_infinitive_is_spelled_out(texts: list[str], expected: list[str]) -> None:
+    tokens = Tokens(texts, [0] * len(texts), [0] * len(texts))
+    assert spell_out_neither_verbs(tokens).texts == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("can't sit or lie, nothing helps", "constant_pain_unrelieved_by_any_position"),
+        ("не могу сидеть, не могу лежать", "constant_pain_unrelieved_by_any_position"),
+        ("krov v mo4e", "flank_pain_or_blood_in_urine"),
+        ("mocha kak kola", "dark_urine_after_exercise"),
+        ("ебнулся с турника", "major_trauma"),
+        ("пиздануло штангой по спине", "major_trauma"),
+        ("bailed off the skateboard onto concrete", "major_trauma"),
+        ("нижняя часть тела онемела", "bilateral_leg_symptoms"),
+        ("lower body is numb", "bilateral_leg_symptoms"),
+        ("иммунитет ослаблен после пересадки", "immunosuppression_or_iv_drug_use"),
+        ("immune system is shot after transplant", "immunosuppression_or_iv_drug_use"),
+        ("my nads are swollen", "groin_or_testicle_pain_swelling"),
+        ("my belly is hard as a board and hurts", "chest_or_abdominal_pain"),
+        ("задница как отмороженная", "saddle_numbness"),
+        ("несу какую-то чушь, путаю дни", "confused_or_drowsy"),
+        ("he is talking total gibberish", "confused_or_drowsy"),
+        ("пошёл в туалет, а там ничего не выходит", "bladder_or_bowel_dysfunction"),
+    ],
+)
+def test_kinds_of_wording_beyond_the_ninth_held_out_set(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Kinds the round's own probes found missing (no corpus phrase): not sitting and not
+    lying, chat digits in Latin-letter Russian ("mo4e") and Russian function words that say a
+    Latin message is Russian ("kak"), crude and slang falls, the lower body, a weak immune
+    system said the other way round, slang testicles, a board-hard belly, a saddle "как
+    отмороженная", nonsense with words in between, and a toilet story across "а"."""
+    assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text", ["my coach talks rubbish about diets", "my bum is dead after hip thrusts lol"]
+)
+def test_gym_talk_near_the_new_kinds_stays_quiet(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}, text
+
+
+def test_a_digit_between_latin_letters_is_read_as_a_letter() -> None:
+    assert tokenise("krov v mo4e, ya6ik").texts == ["krov", "v", "moche", "yashik"]
+    assert tokenise("at 4am, 10k, b4").texts == ["at", "4", "am", "10", "k", "b", "4"]
