@@ -1064,3 +1064,19 @@ def test_gym_talk_near_the_new_kinds_stays_quiet(redflags: RedFlagDetector, text
 def test_a_digit_between_latin_letters_is_read_as_a_letter() -> None:
     assert tokenise("krov v mo4e, ya6ik").texts == ["krov", "v", "moche", "yashik"]
     assert tokenise("at 4am, 10k, b4").texts == ["at", "4", "am", "10", "k", "b", "4"]
+
+
+@pytest.mark.parametrize(
+    "text", ["i pee a lot after coffee", "peeing loads after drinking cola", "wee a lot after tea"]
+)
+def test_a_drink_named_as_the_cause_of_peeing_is_no_colour(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """ "After coffee" is why someone pees, not what the urine looks like ("like coffee")."""
+    assert "dark_urine_after_exercise" not in _hits(redflags, text), text
+
+
+def test_urine_like_coffee_after_training_still_alarms(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "my pee looks like coffee after the workout").get(
+        "dark_urine_after_exercise"
+    )
