@@ -1080,3 +1080,28 @@ def test_urine_like_coffee_after_training_still_alarms(redflags: RedFlagDetector
     assert _hits(redflags, "my pee looks like coffee after the workout").get(
         "dark_urine_after_exercise"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("в груди будто кол вбили", "chest_or_abdominal_pain"),
+        ("левая нога всё хуже слушается", "leg_weakness_progressive"),
+        ("yesterday i walked fine, today my leg barely holds me", "leg_weakness_progressive"),
+        ("every morning my leg is worse", "leg_weakness_progressive"),
+        ("i do heroin on weekends", "immunosuppression_or_iv_drug_use"),
+        ("капаю ритуксимаб от артрита", "immunosuppression_or_iv_drug_use"),
+        ("полгода лечусь гормонами", "immunosuppression_or_iv_drug_use"),
+    ],
+)
+def test_worsening_legs_immunosuppression_and_chest_said_as_people_say_them(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Known weak kinds: a leg worse "every morning" or "слушается всё хуже", yesterday
+    against today, heroin or a named immunosuppressant without a verb, steroid treatment
+    said as "лечусь гормонами" (asked: it may be thyroid or the pill), a stake in the chest."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_thyroid_hormones_are_not_immunosuppression(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "пью гормоны щитовидки") == {}
