@@ -215,7 +215,7 @@ class RedFlagDetector:
         tokens = tokenise(text)
         if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
             tokens = self._lexicon.split_glued_negation(tokens)
-        if "ни" in tokens.texts:  # "ни встать, ни сесть": rare, most messages skip it
+        if "ни" in tokens.texts or "ni" in tokens.texts:  # "ни встать, ни сесть": rare
             tokens = spell_out_neither_verbs(tokens)
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}

@@ -159,13 +159,16 @@ def tokenise(text: str) -> Tokens:
 # Russian infinitives: -ть, -чь, and the -ти of "дойти", "ползти" (not the -сти of nouns such
 # as "слабости", which a list of denials often holds).
 _INFINITIVE_RE = re.compile(r"\w{2,}(?:ть|чь|йти|зти)(?:ся|сь)?$")
-_NEGATIONS_BEFORE_NI = frozenset({"не", "нет", "нельзя", "без"})
+_LATIN_INFINITIVE_RE = re.compile(r"[a-z]{2,}(?:t|t'|ch|iti|yti|zti)(?:sya|sia|sa|s)?$")  # "vstat"
+_NEGATIONS_BEFORE_NI = frozenset({"не", "нет", "нельзя", "без", "ne", "net", "nelzya", "bez"})
+_CANNOT = {"ни": ("не", "могу"), "ni": ("ne", "mogu")}
 NI_NEGATION_LOOKBACK = 3  # a "не" this close before "ни" already says the verb is negated
 
 
 def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
     """'ни встать, ни сесть' -> 'не могу встать, не могу сесть': an elliptical list of
     infinitives after "ни" says the person cannot do any of them, with no verb of its own.
+    The same in Latin letters ("ni vstat ni sest" -> "ne mogu vstat ne mogu sest").
 
     Only when no negation stands just before the list: "не могу ни встать, ни сесть" already
     says it (the detector keeps the list together), and "не хочу ни сидеть" is left alone.
@@ -174,7 +177,10 @@ def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
     texts = tokens.texts
     at: list[int] = []
     for i, text in enumerate(texts[:-1]):
-        if text != "ни" or not _INFINITIVE_RE.match(texts[i + 1]):
+        if text == "ни":
+            if not _INFINITIVE_RE.match(texts[i + 1]):
+                continue
+        elif text != "ni" or not _LATIN_INFINITIVE_RE.match(texts[i + 1]):
             continue
         chained = bool(at) and at[-1] >= i - 3 and tokens.sentence[at[-1]] == tokens.sentence[i]
         negated = any(
@@ -188,7 +194,7 @@ def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
     out = Tokens()
     spelled = set(at)
     for i, text in enumerate(texts):
-        for part in ("не", "могу") if i in spelled else (text,):
+        for part in _CANNOT[text] if i in spelled else (text,):
             out.texts.append(part)
             out.sentence.append(tokens.sentence[i])
             out.phrase.append(tokens.phrase[i])

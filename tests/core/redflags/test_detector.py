@@ -999,6 +999,7 @@ def test_a_filler_never_starts_or_ends_a_term() -> None:
         ("ни встать, ни сесть", "cannot_walk_or_care_for_self"),
         ("ни пописать ни покакать", "bladder_or_bowel_dysfunction"),
         ("ни сидеть, ни лежать не могу, всё болит", "constant_pain_unrelieved_by_any_position"),
+        ("ni vstat ni sest", "cannot_walk_or_care_for_self"),
     ],
 )
 def test_an_elliptical_list_of_verbs_after_ni_says_cannot(
