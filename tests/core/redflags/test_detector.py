@@ -1106,3 +1106,28 @@ def test_worsening_legs_immunosuppression_and_chest_said_as_people_say_them(
 
 def test_thyroid_hormones_are_not_immunosuppression(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "пью гормоны щитовидки") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("by friday my leg was dragging and i kept tripping on the kerb", "foot_drop"),
+        ("woke up soaked in sweat and freezing", "fever_or_chills"),
+        (
+            "went to the toilet all night but only a few drops came out",
+            "bladder_or_bowel_dysfunction",
+        ),
+        ("жена говорит что я серый и весь в поту", "faint_dizzy_or_clammy"),
+        ("проснулся весь мокрый, знобит", "fever_or_chills"),
+    ],
+)
+def test_a_story_told_over_several_clauses_is_heard(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Narrative wording: a dragging leg and tripping told days apart, sweat and cold in one
+    night, a toilet visit past "but", grey and sweaty as a spouse describes it."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_sled_drags_are_no_foot_drop(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "doing sled drags and tripping over my feet lol") == {}
