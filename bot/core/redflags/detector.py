@@ -433,6 +433,9 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     person's emergency; "" when it is about the person now. A match that itself names the
     person ("someone dropped a plate on my back") is the person's, whoever did it.
 
+    Ordinary training named beside a finding it can explain ("from the pump", "on the last
+    rep") drops its suggestive rules and asks about its plain ones.
+
     "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
     collapsed" may come from a bystander who needs the number: a confirming question shows it.
@@ -462,8 +465,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.explained and near("gym_context"):
         return "drop"
-    explained = rule.finding in TRAINING_EXPLAINS and rule.mode in ("gym", "maybe", "concept")
-    if explained and near("normal_training"):
+    trained = rule.finding in TRAINING_EXPLAINS and near("normal_training")
+    if trained and rule.mode in ("gym", "maybe", "concept"):
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
@@ -479,8 +482,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         and _named_before(min(covered), "other_person", message)
     ):
         return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
-    if cleared or cleared_after:
-        return "ask"
+    if cleared or cleared_after or trained:
+        return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""
 
 

@@ -1131,3 +1131,22 @@ def test_a_story_told_over_several_clauses_is_heard(
 
 def test_sled_drags_are_no_foot_drop(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "doing sled drags and tripping over my feet lol") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("numb bum from the bike seat after a long ride", "saddle_numbness"),
+        ("промежность онемела от велосипедного седла", "saddle_numbness"),
+        ("my knee gave way on the kerb but im ok", "leg_weakness_progressive"),
+        ("my calves are rock hard from the pump", "muscle_swelling_after_training"),
+        ("бёдра каменные от пампа", "muscle_swelling_after_training"),
+    ],
+)
+def test_a_named_harmless_cause_asks_instead_of_alarming(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """The bike seat as the cause (it used to be part of the match, so it could not clear
+    it), "but I'm ok" after a giving knee, the pump beside hard muscles: a confirming
+    question with the number, never a certain alarm and never silence."""
+    assert _hits(redflags, text).get(finding) is False, text
