@@ -1150,3 +1150,25 @@ def test_a_named_harmless_cause_asks_instead_of_alarming(
     it), "but I'm ok" after a giving knee, the pump beside hard muscles: a confirming
     question with the number, never a certain alarm and never silence."""
     assert _hits(redflags, text).get(finding) is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ощущения в паху пропали", "saddle_numbness"),
+        ("мочеиспускание затруднено со вчера", "bladder_or_bowel_dysfunction"),
+        ("обе ступни онемевшие", "bilateral_leg_symptoms"),
+        ("левой ногой не могу опереться", "leg_weakness_one_side"),
+        ("похудение без всякой причины", "unexplained_weight_loss"),
+        ("заметил деформацию позвоночника", "back_deformity_or_lump"),
+        ("отёк мышц после тренировки", "muscle_swelling_after_training"),
+        ("от боли не шевелюсь", "severe_pain_unable_to_move"),
+    ],
+)
+def test_russian_nouns_participles_and_word_order(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Russian says a finding with a noun ("мочеиспускание", "похудение", "деформация",
+    "отёк"), a participle ("онемевшие"), the instrumental ("левой ногой") or the subject
+    last ("ощущения в паху пропали"), where the lists had verbs in one order."""
+    assert finding in _hits(redflags, text), text
