@@ -1172,3 +1172,28 @@ def test_russian_nouns_participles_and_word_order(
     "отёк"), a participle ("онемевшие"), the instrumental ("левой ногой") or the subject
     last ("ощущения в паху пропали"), where the lists had verbs in one order."""
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("all feeling in my crotch is gone", "saddle_numbness"),
+        ("urinating has been difficult since this morning", "bladder_or_bowel_dysfunction"),
+        ("i cant push off with my right foot", "leg_weakness_one_side"),
+        ("losing weight for no reason", "unexplained_weight_loss"),
+        ("there is a deformity in my spine", "back_deformity_or_lump"),
+        ("swollen muscles after the workout", "muscle_swelling_after_training"),
+        ("too much pain to move", "severe_pain_unable_to_move"),
+        ("i think i lost consciousness for a bit", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_english_findings_said_as_nouns_or_in_another_order(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """The English side of the same kinds: the feeling "gone", urination "difficult", weight
+    loss "for no reason", a deformity, swollen muscles, too much pain to move, consciousness."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_swollen_muscles_from_the_pump_stay_quiet(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "swollen muscles from the pump") == {}
