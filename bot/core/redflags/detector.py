@@ -67,6 +67,7 @@ from bot.core.redflags.phrases import (
     parse_class,
     parse_control,
     parse_rule,
+    parse_spelling,
     read_entries,
 )
 from bot.core.redflags.words import (
@@ -171,6 +172,9 @@ class RedFlagDetector:
                             lexicon.not_typos.add(normalise(text).strip())
                         elif entry.key == "fillers":
                             lexicon.fillers.add(normalise(text).strip())
+                        elif entry.key == "spellings":
+                            typed, listed = parse_spelling(text)
+                            lexicon.spellings[typed] = listed
                         elif entry.key in controls:
                             term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach

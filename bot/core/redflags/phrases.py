@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from bot.core.errors import ContentError
-from bot.core.redflags.words import Lexicon
+from bot.core.redflags.words import Lexicon, normalise
 
 EMERGENCY_FINDINGS: tuple[str, ...] = (
     "major_trauma",
@@ -120,6 +120,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "figurative",
     "not_typos",
     "fillers",
+    "spellings",
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
 
@@ -339,6 +340,15 @@ def expand_classes(text: str, classes: dict[str, str]) -> str:
         return classes[m[1]]
 
     return _CLASS_USE_RE.sub(one, text) if "@" in text else text
+
+
+def parse_spelling(text: str) -> tuple[str, str]:
+    """'cnt = can't' -> ("cnt", "can't"): a chat spelling and the listed word it stands for."""
+    typed, sep, listed = text.partition("=")
+    typed, listed = normalise(typed).strip(), normalise(listed).strip()
+    if not sep or not typed or not listed or " " in typed or " " in listed:
+        raise ValueError("expected 'typed = listed', one word each")
+    return typed, listed
 
 
 def parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:

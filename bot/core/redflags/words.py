@@ -72,6 +72,7 @@ _SPLIT_RE = re.compile(
 # моче, "ya6ik" is ящик. Only between letters, so "4am", "10k" and "b4" stay as typed.
 _DIGIT_LETTER_RE = re.compile("([a-z])([46])(?=[a-z])")
 _DIGIT_LETTERS = {"4": "ch", "6": "sh"}
+_HELD_LETTER_RE = re.compile(r"([^\W\d_])\1{2,}")  # "helppp", "sooo", "дааа"
 _APOSTROPHES = "’‘`´ʼ"  # read as an apostrophe: str.replace is far cheaper than translate
 # Invisible format characters (Unicode category Cf) and variation selectors: deleted, so a
 # soft hyphen or a zero-width joiner inside a word does not split it.
@@ -237,6 +238,7 @@ class Lexicon:
         self.terms: dict[tuple[int, ...], int] = {}
         self.not_typos: set[str] = set()
         self.fillers: set[str] = set()  # skipped inside a multi-word term ("can't even move")
+        self.spellings: dict[str, str] = {}  # chat spelling -> listed word ("cnt" -> "can't")
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
         self._exact: dict[str, tuple[int, ...]] = {}
@@ -341,12 +343,35 @@ class Lexicon:
         if hit is None:
             word = _fix_mixed_script(token)
             ids = set(self._direct(word))
+            variants = self._chat_spellings(word, unknown=not ids)
+            for variant in variants:
+                ids.update(self._direct(variant))
             if fuzzy and word not in self._exact and self._may_be_typo(word):
                 ids.update(self._typo_match(word))
+                if not ids and variants and self._may_be_typo(variants[0]):
+                    ids.update(self._typo_match(variants[0]))
             hit = frozenset(ids)
             if fuzzy or ids:  # past the typo budget a miss is not final: not cached
                 self._cache.put(token, hit)
         return hit
+
+    def _chat_spellings(self, word: str, *, unknown: bool) -> tuple[str, ...]:
+        """How a chat word may be spelt in the lists: a letter held down ("helppp",
+        "feeeel" -> "helpp", "help", "feel"), and, for a word that matches nothing itself,
+        the Russian "-ца" for "-тся" / "-ться" ("двигаюца") and the listed ``spellings``
+        ("cnt" -> "can't")."""
+        out: list[str] = []
+        if _HELD_LETTER_RE.search(word):
+            out += [_HELD_LETTER_RE.sub(r"\1\1", word), _HELD_LETTER_RE.sub(r"\1", word)]
+        if not unknown:
+            return tuple(out)
+        listed = self.spellings.get(word)
+        if listed:
+            out.insert(0, listed)
+        if word.endswith("ца") and len(word) > 4 and is_cyrillic(word):
+            stem = word[:-3] if word.endswith("цца") else word[:-2]
+            out += [stem + "тся", stem + "ться"]
+        return tuple(out)
 
     def _direct(self, token: str) -> list[int]:
         if token.endswith("'s") and token not in self._exact:  # "taint's", "leg's"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
 from bot.core.redflags.detector import NEVER_CLEARED, RedFlagDetector, RedFlagHit
-from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES
+from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES, parse_spelling
 from bot.core.redflags.words import Lexicon, Tokens, spell_out_neither_verbs, tokenise
 from tests.core.redflags import corpus
 
@@ -1197,3 +1197,28 @@ def test_english_findings_said_as_nouns_or_in_another_order(
 
 def test_swollen_muscles_from_the_pump_stay_quiet(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "swollen muscles from the pump") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("i cnt feel my feet", "bilateral_leg_symptoms"),
+        ("heeeelp pls", "asks_for_emergency_help"),
+        ("cant feeeel my groin", "saddle_numbness"),
+        ("ноги не слушаюца", "sudden_leg_paralysis"),
+        ("ниче не чувствую в промежности", "saddle_numbness"),
+    ],
+)
+def test_chat_spellings_are_read_as_the_listed_words(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Chat spellings: a listed shorthand ("cnt", "ниче"), a letter held down ("heeeelp",
+    "feeeel") and the Russian "-ца" for "-тся" ("слушаюца")."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_spelling_entry_must_name_one_word_for_one_word() -> None:
+    assert parse_spelling("Cnt = can't") == ("cnt", "can't")
+    for bad in ("cnt", "= can't", "cnt = can not"):
+        with pytest.raises(ValueError):
+            parse_spelling(bad)
