@@ -136,6 +136,8 @@ def tokenise(text: str) -> Tokens:
     texts, sentences, phrases = out.texts, out.sentence, out.phrase
     sentence = phrase = 0
     text = normalise(text)
+    if _HELD_LETTER_RE.search(text):  # "helppp", "feeeel": two are left, a typo away
+        text = _HELD_LETTER_RE.sub(r"\1\1", text)
     if _DIGIT_LETTER_RE.search(text):  # "mo4e": chat Russian in Latin letters
         text = _DIGIT_LETTER_RE.sub(lambda m: m[1] + _DIGIT_LETTERS[m[2]], text)
     parts = _SPLIT_RE.split(text)
@@ -343,7 +345,9 @@ class Lexicon:
         if hit is None:
             word = _fix_mixed_script(token)
             ids = set(self._direct(word))
-            variants = self._chat_spellings(word, unknown=not ids)
+            variants: tuple[str, ...] = ()
+            if not ids and (word in self.spellings or word.endswith("ца")):
+                variants = self._chat_spellings(word)
             for variant in variants:
                 ids.update(self._direct(variant))
             if fuzzy and word not in self._exact and self._may_be_typo(word):
@@ -355,19 +359,14 @@ class Lexicon:
                 self._cache.put(token, hit)
         return hit
 
-    def _chat_spellings(self, word: str, *, unknown: bool) -> tuple[str, ...]:
-        """How a chat word may be spelt in the lists: a letter held down ("helppp",
-        "feeeel" -> "helpp", "help", "feel"), and, for a word that matches nothing itself,
-        the Russian "-ца" for "-тся" / "-ться" ("двигаюца") and the listed ``spellings``
-        ("cnt" -> "can't")."""
+    def _chat_spellings(self, word: str) -> tuple[str, ...]:
+        """How a chat word that matches nothing itself may be spelt in the lists: the listed
+        ``spellings`` ("cnt" -> "can't") and the Russian "-ца" for "-тся" / "-ться"
+        ("двигаюца"). A letter held down is folded for the whole message in ``tokenise``."""
         out: list[str] = []
-        if _HELD_LETTER_RE.search(word):
-            out += [_HELD_LETTER_RE.sub(r"\1\1", word), _HELD_LETTER_RE.sub(r"\1", word)]
-        if not unknown:
-            return tuple(out)
         listed = self.spellings.get(word)
         if listed:
-            out.insert(0, listed)
+            out.append(listed)
         if word.endswith("ца") and len(word) > 4 and is_cyrillic(word):
             stem = word[:-3] if word.endswith("цца") else word[:-2]
             out += [stem + "тся", stem + "ться"]

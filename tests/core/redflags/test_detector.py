@@ -1062,6 +1062,10 @@ def test_gym_talk_near_the_new_kinds_stays_quiet(redflags: RedFlagDetector, text
     assert _hits(redflags, text) == {}, text
 
 
+def test_a_letter_held_down_is_folded_to_two() -> None:
+    assert tokenise("helppp sooo feeeel 1000").texts == ["helpp", "soo", "feel", "1000"]
+
+
 def test_a_digit_between_latin_letters_is_read_as_a_letter() -> None:
     assert tokenise("krov v mo4e, ya6ik").texts == ["krov", "v", "moche", "yashik"]
     assert tokenise("at 4am, 10k, b4").texts == ["at", "4", "am", "10", "k", "b", "4"]
