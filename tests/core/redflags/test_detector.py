@@ -1226,3 +1226,28 @@ def test_a_spelling_entry_must_name_one_word_for_one_word() -> None:
     for bad in ("cnt", "= can't", "cnt = can not"):
         with pytest.raises(ValueError):
             parse_spelling(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the man beside me on the treadmill collapsed", "faint_dizzy_or_clammy"),
+        ("возле меня девушка потеряла сознание", "faint_dizzy_or_clammy"),
+        ("my cat cant walk since yesterday", "cannot_walk_or_care_for_self"),
+        ("a lorry ahead of us crashed, i'm ok", "major_trauma"),
+    ],
+)
+def test_someone_or_something_else_is_asked_about_not_alarmed(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "The man beside me" (the "me" of a place is not the subject), a pet, a crash seen
+    while "I'm ok": a question with the number for a bystander, never a certain alarm."""
+    assert _hits(redflags, text).get(finding) is False, text
+
+
+def test_a_documentary_about_drugs_is_not_drug_use(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "watched a documentary about heroin addicts") == {}
+
+
+def test_a_weight_that_hits_the_back_is_asked_about(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "a dumbbell slipped and hit my lower back").get("major_trauma") is False
