@@ -1251,3 +1251,27 @@ def test_a_documentary_about_drugs_is_not_drug_use(redflags: RedFlagDetector) ->
 
 def test_a_weight_that_hits_the_back_is_asked_about(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "a dumbbell slipped and hit my lower back").get("major_trauma") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "certain"),
+    [
+        ("both my legs feel like they belong to someone else", "bilateral_leg_symptoms", False),
+        ("i cant tell when i need to go anymore", "bladder_or_bowel_dysfunction", True),
+        ("my willy feels like cardboard", "saddle_numbness", False),
+        ("i can hardly walk today", "cannot_walk_or_care_for_self", False),
+        ("since sunday i need crutches to get about", "cannot_walk_or_care_for_self", False),
+        ("с трудом хожу второй день", "cannot_walk_or_care_for_self", False),
+        ("nothing i do eases it", "constant_pain_unrelieved_by_any_position", True),
+    ],
+)
+def test_legs_not_mine_toilet_sense_and_barely_walking(
+    redflags: RedFlagDetector, text: str, finding: str, certain: bool
+) -> None:
+    """Legs that are "not mine", not telling when to go, a numb penis in slang, barely
+    walking or needing crutches (asked: it is also what a hard leg day says), nothing I do."""
+    assert _hits(redflags, text).get(finding) is certain, text
+
+
+def test_barely_walking_after_a_named_exercise_is_training(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "can hardly walk after squats lol") == {}
