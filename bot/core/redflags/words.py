@@ -443,6 +443,8 @@ class Lexicon:
         if hit is None:
             skeleton = latin_skeleton(token)
             ids = list(self._skeletons.get(skeleton, ()))
+            if skeleton.endswith("tsa"):  # "-tsa" / "-ca" is also how chat spells "-ться"
+                ids += self._skeletons.get(skeleton[:-1] + "ia", ())
             for n in self._skeleton_stem_lengths:
                 if n > len(skeleton):
                     break

@@ -1275,3 +1275,24 @@ def test_legs_not_mine_toilet_sense_and_barely_walking(
 
 def test_barely_walking_after_a_named_exercise_is_training(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "can hardly walk after squats lol") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "certain"),
+    [
+        ("жена нашла меня без сознания у кровати", "faint_dizzy_or_clammy", True),
+        ("when i came round i was lying by the rack", "faint_dizzy_or_clammy", True),
+        ("просыпаюсь в поту каждую ночь", "fever_or_chills", False),
+        ("ne mogu pomochitsa s utra", "bladder_or_bowel_dysfunction", True),
+    ],
+)
+def test_unconsciousness_night_sweats_and_chat_endings(
+    redflags: RedFlagDetector, text: str, finding: str, certain: bool
+) -> None:
+    """Found unconscious or coming round, night sweats (asked: a hot flat explains them too),
+    and "-tsa" for "-ться" in Latin-letter Russian."""
+    assert _hits(redflags, text).get(finding) is certain, text
+
+
+def test_night_sweats_in_a_hot_flat_stay_quiet(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "потею по ночам, жарко в комнате") == {}
