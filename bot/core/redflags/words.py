@@ -179,18 +179,23 @@ def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
     """
     texts = tokens.texts
     at: list[int] = []
+    last = -10  # the previous "ни" of a verb list, and whether it was spelled out
+    last_spelled = False
     for i, text in enumerate(texts[:-1]):
         if text == "ни":
             if not _INFINITIVE_RE.match(texts[i + 1]):
                 continue
         elif text != "ni" or not _LATIN_INFINITIVE_RE.match(texts[i + 1]):
             continue
-        chained = bool(at) and at[-1] >= i - 3 and tokens.sentence[at[-1]] == tokens.sentence[i]
-        negated = any(
-            texts[j] in _NEGATIONS_BEFORE_NI and tokens.sentence[j] == tokens.sentence[i]
-            for j in range(max(i - NI_NEGATION_LOOKBACK, 0), i)
-        )
-        if chained or not negated:
+        if last >= i - 3 and tokens.sentence[last] == tokens.sentence[i]:
+            spell = last_spelled  # the list goes on: "не хочу ни сидеть, ни стоять" stays
+        else:
+            spell = not any(
+                texts[j] in _NEGATIONS_BEFORE_NI and tokens.sentence[j] == tokens.sentence[i]
+                for j in range(max(i - NI_NEGATION_LOOKBACK, 0), i)
+            )
+        last, last_spelled = i, spell
+        if spell:
             at.append(i)
     if not at:
         return tokens
