@@ -36,7 +36,24 @@ English, 95.3% / 92.6% / 0 in Russian at 3c958a1 (the detector as it was before 
 92.6% / 92.6% / 2 and 87.5% / 92.6% / 3); after the round's last probe-driven changes,
 94.1% / 90.7% / 0 and 95.3% / 92.6% / 0: the honest unseen figure now, below the targets.
 holdout6 was not read in the seventh round (only its totals) and stays unseen: 90.9% /
-98.3% / 0 and 92.7% / 98.3% / 0 after it.
+98.3% / 0 and 92.7% / 98.3% / 0 after it. ``holdout9`` and ``holdout10`` (same kinds, same
+three scripts, stories, slang, crude words and emoji) were written together at the start of
+the eighth round from the finding vocabulary, before reading the lists or any older part, and
+measured once before any change (phrases already in older parts removed): holdout9 88.4% /
+100% / 0 in English, 86.4% / 98.2% / 0 in Russian; holdout10 93.0% / 100% / 0 and 85.2% /
+96.7% / 1. holdout9's misses and false alarms were read in that round and fixed as kinds (a
+fall that did not happen clears only falls, a plea beside "can't get up", filler words inside
+a phrase, "ни встать, ни сесть", chat spellings and digits in Latin-letter Russian, Russian
+nouns, participles and word order, stories over several clauses, a named harmless cause that
+asks instead of alarming), together with kinds the round's own probes found: 98.2% / 100% / 0
+and 99.1% / 98.2% / 0 after it, so it is no longer unseen. Two of its English misses ("abs
+burn after 200 crunches", "pecs are killing me after pushups") and one Russian ("грудные убиты
+после отжиманий") are labelled as a confirming question, but dev and holdout4/5 label a named
+muscle sore from its exercise as benign, so they stay missed. holdout10 was never read (only
+its totals, which the round's changes moved while it was built) and is the honest unseen
+figure: 94.8% / 100% / 0 in English, 86.7% / 96.7% / 1 in Russian at the end of the round.
+holdout6 and holdout8 stay unseen: 91.8% / 98.3% / 0 and 93.6% / 98.3% / 0 (holdout6),
+94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8).
 """
 
 from __future__ import annotations
@@ -60,17 +77,17 @@ FLOORS = {
     ("en", "holdout7"): (112 / 113, 103 / 110, 0),
     ("en", "holdout8"): (63 / 68, 48 / 54, 0),
     ("en", "holdout9"): (109 / 112, 54 / 55, 0),
-    ("en", "holdout10"): (106 / 115, 57 / 58, 0),
+    ("en", "holdout10"): (108 / 115, 57 / 58, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
-    ("ru", "holdout6"): (101 / 110, 58 / 60, 0),
+    ("ru", "holdout6"): (102 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
     ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
     ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
-    ("ru", "holdout10"): (108 / 128, 58 / 61, 1),
+    ("ru", "holdout10"): (110 / 128, 58 / 61, 1),
 }
 
 
