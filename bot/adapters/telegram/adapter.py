@@ -26,12 +26,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeDefault,
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    KeyboardButton,
     MenuButtonCommands,
-    Message,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -41,7 +36,6 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
@@ -52,6 +46,7 @@ from telegram.ext import (
 from bot.adapters.common import COMMANDS, ChatLocks, shorten
 from bot.adapters.telegram import delivery
 from bot.adapters.telegram import format as fmt
+from bot.adapters.telegram.press import ButtonPress, PressedMessage, read_press
 from bot.adapters.telegram.request import request_pair
 from bot.core.hints import Hints
 from bot.core.messages import Event, EventKind, Reply, ReplyKind
@@ -84,6 +79,7 @@ EDITED: Final = filters.UpdateType.EDITED
 #: Replies asking where the person is (the country, the time zone): they also get a "share
 #: location" keyboard button.
 LOCATION_PROMPTS: Final = frozenset({"country.ask", "country.choose_zone"})
+PRIVATE_CHAT: Final = "private"
 
 
 def build_application(settings: Settings) -> TelegramApp:
@@ -160,7 +156,7 @@ class TelegramAdapter:
         dispatcher = delivery.Dispatcher(
             bot,
             self.conversations.inbox,
-            self.application.process_update,
+            self._process,
             self._shed,
             answers=answers,
             steps=CONCURRENT_UPDATES,
@@ -243,10 +239,30 @@ class TelegramAdapter:
 
     # -- handlers ------------------------------------------------------------------------
 
+    async def _process(self, job: delivery.Job) -> None:
+        """One delivered update: a press straight from the raw update (see ``press``), anything
+        else through PTB's handlers. An error in a press is reported like PTB reports one to
+        ``_on_error``: one log line, then an apology."""
+        if "callback_query" not in job.raw:
+            await self.application.process_update(job.update(self.application.bot))
+            return
+        press = read_press(job.raw)
+        if press is None:
+            log.warning("telegram: skipped an unreadable button press")
+            return
+        try:
+            await self._on_press(press)
+        except Exception as error:
+            update: Update | None = None
+            with contextlib.suppress(Exception):  # readable enough to press, so to apologize
+                update = job.update(self.application.bot)
+            await self._report(error, update)
+
     def _add_handlers(self) -> None:
         """Commands (never from an edit: editing an old "/forget" must not forget anyone),
         then everything typed, whether new, edited, forwarded or a photo's caption, as text;
-        a shared location; anything else as an empty text (the core says "please tap")."""
+        a shared location; anything else as an empty text (the core says "please tap").
+        Presses never reach PTB's handlers (``_process``)."""
         app = self.application
         for name, kind in COMMANDS.items():
             app.add_handler(CommandHandler(name, self._command(kind), filters=PRIVATE & ~EDITED))
@@ -258,7 +274,6 @@ class TelegramAdapter:
         app.add_handler(
             MessageHandler(PRIVATE & ~filters.TEXT & ~SERVICE & ~EDITED, self._on_other)
         )
-        app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_error_handler(self._on_error)
 
     def _command(self, kind: EventKind) -> Callback:
@@ -301,32 +316,32 @@ class TelegramAdapter:
         if chat is None or user is None:
             return
         async with self._chat_lock(chat.id):
-            turn = await self._turn(update, user.id, event)
+            turn = await self._turn(user.id, update.update_id, event)
             delivery.settle()
             await self._send(chat.id, turn.replies, turn.locale, close_keyboard=close_keyboard)
 
-    async def _on_press(self, update: Update, context: Context) -> None:
-        query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-        if query is None or user is None:
+    async def _on_press(self, press: ButtonPress) -> None:
+        message = press.message
+        chat_id = press.chat_id
+        if chat_id is None or press.chat_type != PRIVATE_CHAT:  # a group, an inline message
+            who = f"{USER_PREFIX}{press.user_id}"
+            toast = self.conversations.say("telegram.group_press", Hints(press.language), user=who)
+            await self._answer(press.query_id, toast)
             return
-        if chat is None or chat.type != chat.PRIVATE:
-            await _answer(query, self._say("telegram.group_press", update))
-            return
-        press = fmt.decode_callback(query.data)
-        event = Event(EventKind.CHOICE, press.choice, press.question, _language(update))
-        message = query.message if isinstance(query.message, Message) else None
-        label = fmt.pressed_label(message.reply_markup, query.data) if message else None
-        async with self._chat_lock(chat.id):
-            turn = await self._turn(update, user.id, event, label)
+        choice = fmt.decode_callback(press.data)
+        event = Event(EventKind.CHOICE, choice.choice, choice.question, press.language)
+        label = press.label
+        async with self._chat_lock(chat_id):
+            turn = await self._turn(press.user_id, press.update_id, event, label)
             if turn.duplicate:  # applied before a crash or a retry: only stop the spinner
-                await _answer(query)
+                await self._answer(press.query_id)
             else:
-                await self._settle(query, message, turn, label, chat.id)
+                await self._settle(press.query_id, message, turn, label, chat_id)
 
     async def _settle(
         self,
-        query: CallbackQuery,
-        message: Message | None,
+        query_id: str,
+        message: PressedMessage | None,
         turn: Turn,
         label: str | None,
         chat_id: int,
@@ -342,10 +357,10 @@ class TelegramAdapter:
         """
         replies = turn.replies
         if turn.refused:  # stale, forged, double: the reason is the toast, the message stays
-            await _answer(query, fmt.toast(replies[0].text))
+            await self._answer(query_id, fmt.toast(replies[0].text))
             delivery.settle()
             return
-        await _answer(query)
+        await self._answer(query_id)
         delivery.settle()
         if message is not None and turn.recorded and label:
             if not turn.done and fmt.folds_into_edit(replies):
@@ -362,7 +377,7 @@ class TelegramAdapter:
         await self._send(chat_id, replies, turn.locale)
 
     async def _edit_into(
-        self, message: Message, turn: Turn, label: str, replies: Sequence[Reply]
+        self, message: PressedMessage, turn: Turn, label: str, replies: Sequence[Reply]
     ) -> bool:
         """Rewrite the pressed message: the core's "so far" line of the check (as Discord
         shows it; for a press outside the check's questions, the old line with ``label``
@@ -372,20 +387,20 @@ class TelegramAdapter:
         template = fmt.answers_template(
             self.conversations.say("ui.so_far", Hints(turn.locale), answers=fmt.SENTINEL)
         )
-        previous, _ = fmt.read_so_far(message.text or "", template)
+        previous, _ = fmt.read_so_far(message.text, template)
         so_far = turn.so_far or template[0] + fmt.add_answer(previous, label) + template[1]
-        markup: InlineKeyboardMarkup | None = None
+        markup: str | None = None
         if replies:
             body = fmt.folded(replies)
-            markup = fmt.keyboard(replies[-1].question or "", replies[-1].choices)
+            markup = fmt.keyboard_json(replies[-1].question or "", replies[-1].choices)
         else:
-            html_text = message.text_html or ""
+            html_text = message.text_html()
             body = html_text.partition("\n\n")[2] if previous is not None else html_text
         text = fmt.with_so_far(so_far, body) if body else None
         if text is None:
             return False
         try:
-            await _edit(message, text, markup)
+            await _edit(self.application.bot, message, text, markup)
         except BadRequest:
             return False
         return True
@@ -396,13 +411,15 @@ class TelegramAdapter:
         if chat is None:
             return
         link = fmt.private_chat_link(self.application.bot.username)
-        button = fmt.link_button(self._say("ui.open_private", update), link)
-        text = fmt.escape(self._say("ui.private_only", update))
+        button = fmt.link_button(self._say_to("ui.open_private", update), link)
+        text = fmt.escape(self._say_to("ui.private_only", update))
         await _send_text(self.application.bot, chat.id, text, button)
 
     async def _on_error(self, update: object, context: Context) -> None:
+        await self._report(context.error, update)
+
+    async def _report(self, error: BaseException | None, update: object) -> None:
         """One log line without data, then a short apology to the person, if there is one."""
-        error = context.error
         who = _who(update)
         if isinstance(error, Forbidden):
             log.warning("telegram: user %s has blocked the bot", who)
@@ -414,20 +431,21 @@ class TelegramAdapter:
     async def _apologize(self, update: Update) -> None:
         with contextlib.suppress(Exception):  # already logged once; never a second line
             if update.callback_query is not None:
-                await _answer(update.callback_query, self._say("telegram.error_toast", update))
+                toast = self._say_to("telegram.error_toast", update)
+                await self._answer(update.callback_query.id, toast)
             if update.effective_chat is not None:
-                text = fmt.escape(self._say("ui.error", update))
+                text = fmt.escape(self._say_to("ui.error", update))
                 await _send_text(self.application.bot, update.effective_chat.id, text)
 
     # -- helpers -------------------------------------------------------------------------
 
     async def _turn(
-        self, update: Update, user_id: int, event: Event, label: str | None = None
+        self, user_id: int, update_id: int, event: Event, label: str | None = None
     ) -> Turn:
         return await self.conversations.handle(
             f"{USER_PREFIX}{user_id}",
             event,
-            event_id=f"{USER_PREFIX}{update.update_id}",
+            event_id=f"{USER_PREFIX}{update_id}",
             label=label,
         )
 
@@ -447,15 +465,13 @@ class TelegramAdapter:
         """
         bot = self.application.bot
         for reply in replies:
-            markup = fmt.keyboard(reply.question or "", reply.choices)
             picture = reply.kind is ReplyKind.IMAGE and reply.image
-            if picture and await self._send_picture(chat_id, reply, markup):
+            if picture and await self._send_picture(chat_id, reply):
                 continue
+            markup = fmt.keyboard_json(reply.question or "", reply.choices)
             parts = fmt.format_reply(reply)
             for index, part in enumerate(parts, 1):
-                attached: InlineKeyboardMarkup | ReplyKeyboardRemove | None = (
-                    markup if index == len(parts) else None
-                )
+                attached: str | ReplyKeyboardRemove | None = markup if index == len(parts) else None
                 if attached is None and close_keyboard:
                     attached, close_keyboard = ReplyKeyboardRemove(), False
                 await _send_text(bot, chat_id, part, attached)
@@ -467,14 +483,11 @@ class TelegramAdapter:
         before sharing), under a line saying that only the country and zone are kept."""
         hints = Hints(locale)
         say = self.conversations.say
-        button = KeyboardButton(say("country.share_location", hints), request_location=True)
-        markup = ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        markup = fmt.location_keyboard(say("country.share_location", hints))
         text = fmt.escape(say("country.location_privacy", hints))
         await _send_text(self.application.bot, chat_id, text, markup)
 
-    async def _send_picture(
-        self, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
-    ) -> bool:
+    async def _send_picture(self, chat_id: int, reply: Reply) -> bool:
         """The picture with its caption: uploaded the first time, then re-sent by the
         ``file_id`` Telegram gave it. False (send the text instead) when there is no such
         picture: the steps are complete in words, so the person loses nothing."""
@@ -491,7 +504,7 @@ class TelegramAdapter:
                     photo=cached,
                     caption=caption,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=fmt.keyboard_json(reply.question or "", reply.choices),
                 )
             except BadRequest:  # the file_id is no longer valid (say, a new bot token)
                 del self._file_ids[key]
@@ -508,7 +521,7 @@ class TelegramAdapter:
             data,
             caption=caption,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup,
+            reply_markup=fmt.keyboard(reply.question or "", reply.choices),
             filename=path.name,
         )
         if sent.photo:
@@ -521,21 +534,26 @@ class TelegramAdapter:
             await self._send(chat_id, [Reply(ReplyKind.INFO, reply.key, reply.text)])
         return True
 
-    async def _confirm(self, message: Message, receipt: str) -> None:
+    async def _confirm(self, message: PressedMessage, receipt: str) -> None:
         """Mark a pressed result button: keyboard gone, the core's receipt appended."""
-        text = fmt.answered(message.text_html or "", receipt)
+        text = fmt.answered(message.text_html(), receipt)
+        bot = self.application.bot
         with contextlib.suppress(BadRequest):
             if text is None:
                 await _post(
-                    message.get_bot(),
+                    bot,
                     "editMessageReplyMarkup",
                     chat_id=message.chat_id,
                     message_id=message.message_id,
                 )
             else:
-                await _edit(message, text, None)
+                await _edit(bot, message, text, None)
 
-    def _say(self, key: str, update: Update) -> str:
+    async def _answer(self, query_id: str, text: str | None = None) -> None:
+        """Stop the button's spinner at once (see ``delivery.acknowledge``)."""
+        await delivery.acknowledge(self.application.bot, query_id, text)
+
+    def _say_to(self, key: str, update: Update) -> str:
         """A text outside the conversation, in the language the platform reports, with the
         person's emergency number when they told us their country."""
         user = update.effective_user
@@ -563,10 +581,11 @@ async def _send_text(bot: Bot, chat_id: int, text: str, markup: object | None = 
     )
 
 
-async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace a message's text; no ``markup`` takes its buttons away."""
+async def _edit(bot: Bot, message: PressedMessage, text: str, markup: str | None) -> None:
+    """Replace a message's text; no ``markup`` (an inline keyboard's JSON) takes its buttons
+    away."""
     await _post(
-        message.get_bot(),
+        bot,
         "editMessageText",
         chat_id=message.chat_id,
         message_id=message.message_id,
@@ -574,11 +593,6 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
         parse_mode=ParseMode.HTML,
         reply_markup=markup,
     )
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner at once (see ``delivery.acknowledge``)."""
-    await delivery.acknowledge(query.get_bot(), query.id, text)
 
 
 def _language(update: Update) -> str | None:

@@ -59,7 +59,7 @@ from bot.storage.base import Inbox, Parcel
 log = logging.getLogger("backcheck.telegram")
 
 JSONDict = dict[str, Any]
-Process = Callable[[Update], Awaitable[None]]
+Process = Callable[["Job"], Awaitable[None]]
 
 #: Updates running or waiting at once before presses are shed. Replies leave at Telegram's
 #: pace (about 30 messages a second, two per press), so a press beyond about a thousand in
@@ -295,10 +295,11 @@ class Dispatcher:
     """Stores updates, runs them (concurrent across chats, in order within a chat, bounded),
     stops spinners early under load, and replays what a crash left behind.
 
-    ``process`` is the application's ``process_update``: it runs the handlers to the end,
-    so a job is settled at the latest when it returns. ``shed`` answers a press that arrives
-    while ``limit`` updates are in flight (it is not applied: the person presses again);
-    other updates are always taken, a typed danger sign above all.
+    ``process`` is the adapter's handling of one update (``job.raw``, or PTB's ``Update`` from
+    ``job.update``): it runs to the end, so a job is settled at the latest when it returns.
+    ``shed`` answers a press that arrives while ``limit`` updates are in flight (it is not
+    applied: the person presses again); other updates are always taken, a typed danger sign
+    above all.
     """
 
     def __init__(
@@ -537,8 +538,8 @@ class Dispatcher:
                 await self.inbox.started(_parcel_id(job.raw))
         token = _current.set(job)
         try:
-            await self.process(job.update(self.bot))
-        except Exception as exc:  # process_update hands errors to the error handler first
+            await self.process(job)
+        except Exception as exc:  # the adapter reports its errors itself first
             log.error("telegram: %s while handling an update", type(exc).__name__)
         finally:
             _current.reset(token)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot as TelegramBot
-from telegram import Update
 
 from bot.adapters.telegram import delivery
 from bot.app import open_storage
@@ -192,8 +191,8 @@ async def test_a_crashed_workers_updates_are_replayed_once_their_lease_runs_out(
     inbox.local = False
     applied: list[int] = []
 
-    async def process(update: Update) -> None:
-        applied.append(update.update_id)
+    async def process(job: delivery.Job) -> None:
+        applied.append(job.update_id)
 
     async def shed(job: delivery.Job) -> None:
         raise AssertionError("nothing is shed here")

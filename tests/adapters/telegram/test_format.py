@@ -6,6 +6,8 @@ text that passes here is a text Telegram accepts.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,8 +31,8 @@ from bot.adapters.telegram.format import (
     folds_into_edit,
     format_reply,
     keyboard,
+    keyboard_json,
     layout,
-    pressed_label,
     private_chat_link,
     read_so_far,
     split_text,
@@ -94,11 +96,15 @@ def test_keyboard_has_one_button_per_choice_carrying_the_question() -> None:
     assert keyboard("rf_walk", ()) is None
 
 
-def test_the_pressed_label_is_read_from_the_keyboard() -> None:
-    markup = keyboard("age", (Choice("under_20", "Under 20"), Choice("over_50", "50 or over")))
-    assert pressed_label(markup, "age|over_50") == "50 or over"
-    assert pressed_label(markup, "age|forged") is None
-    assert pressed_label(None, "age|over_50") is None
+def test_a_keyboard_is_sent_as_ptbs_own_json_and_built_once() -> None:
+    choices = (Choice("under_20", "Under 20"), Choice("over_50", "50 или больше"))
+    markup = keyboard("age", choices)
+    assert markup is not None
+    sent = keyboard_json("age", choices)
+    assert sent is not None and json.loads(sent) == markup.to_dict()
+    assert sent == json.dumps(markup.to_dict()), "the bytes PTB would have sent"
+    assert keyboard_json("age", tuple(choices)) is sent, "kept, not rebuilt"
+    assert keyboard_json("age", ()) is None
 
 
 def test_text_is_escaped_and_warnings_lead_with_a_bold_line() -> None:
