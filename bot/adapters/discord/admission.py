@@ -83,10 +83,23 @@ class Admission:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """One worker, held while the turn runs; it starts only once no acknowledgement is
-        on its way, so in a burst the deferrals get the loop and the sockets first."""
-        async with self._slots:
+        on its way, so in a burst the deferrals get the loop and the sockets first.
+
+        A turn waiting for acknowledgements to land does not hold a worker meanwhile. When it
+        did, every deferral made the workers look busy, so the next interactions were deferred
+        too (:meth:`free`), which kept acknowledgements in flight: under a steady load nine
+        presses in ten were deferred and then edited, two calls where one does.
+        """
+        while True:
             await self._quiet.wait()
+            await self._slots.acquire()
+            if self._quiet.is_set():
+                break
+            self._slots.release()  # an acknowledgement started meanwhile: it goes first
+        try:
             yield
+        finally:
+            self._slots.release()
 
     @contextmanager
     def acknowledging(self) -> Iterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import resource
 
 from bot.adapters.discord.admission import RESERVED_FILES, Admission, StalePresses, socket_limit
@@ -20,6 +21,29 @@ async def test_admission_bounds_all_events_and_each_person() -> None:
     gate.release("a")
     gate.release("b")
     assert gate.pending == 0
+
+
+async def test_a_turn_waiting_for_acknowledgements_holds_no_worker() -> None:
+    """Turns start only once no deferral is in flight, but while they wait the worker stays
+    free: an interaction arriving meanwhile is not deferred just because of other deferrals."""
+    gate = Admission(workers=1)
+    started: list[str] = []
+
+    async def turn(name: str) -> None:
+        async with gate.slot():
+            started.append(name)
+            await asyncio.sleep(0)
+
+    with gate.acknowledging():
+        waiting = asyncio.ensure_future(turn("first"))
+        await asyncio.sleep(0)
+        assert started == [], "no turn while an acknowledgement is on its way"
+        assert gate.admit("b") and gate.free("b"), "the waiting turn holds no worker"
+    await waiting
+    assert started == ["first"]
+    async with gate.slot():
+        assert not gate.free("c"), "a running turn does"
+    gate.release("b")
 
 
 def test_a_refused_press_is_remembered_briefly_and_only_itself() -> None:
