@@ -336,6 +336,8 @@ class Dispatcher:
         self._idle.set()
         self._done: list[str] = []
         self._flush: asyncio.TimerHandle | None = None
+        #: Webhook updates waiting for their shared write, and its outcome.
+        self._storing: tuple[list[Parcel], asyncio.Future[None]] | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -349,13 +351,48 @@ class Dispatcher:
     ) -> list[Job]:
         """Store ``batch`` ((update, its JSON text) pairs) in one write, then run it.
 
-        Raises ``StorageUnavailable`` when the inbox cannot be written: the caller must then
-        not confirm the batch to Telegram, which hands it out again.
+        Webhook updates (one per request) that arrive in the same turn of the event loop
+        share that write (:meth:`_store_together`). Raises ``StorageUnavailable`` when the
+        inbox cannot be written: the caller must then not confirm the batch to Telegram,
+        which hands it out again.
         """
         fresh = [(raw, body) for raw, body in batch if int(raw["update_id"]) not in self._jobs]
         parcels = [Parcel(_parcel_id(raw), body) for raw, body in fresh]
-        await self.inbox.put(parcels, self.clock())
+        if webhook:
+            await self._store_together(parcels)
+        else:
+            await self.inbox.put(parcels, self.clock())
         return [self.submit(raw, webhook=webhook) for raw, _ in batch]
+
+    async def _store_together(self, parcels: list[Parcel]) -> None:
+        """``parcels`` stored with those of every other webhook request taken before the
+        loop's next turn, in one write: under load Telegram keeps up to 40 requests open,
+        and one inbox statement per update was about 5 % of the CPU per update. Each
+        request still answers only once its own update is stored (or fails with all)."""
+        if not parcels:
+            return
+        if self._storing is None:
+            loop = asyncio.get_running_loop()
+            self._storing = ([], loop.create_future())
+            loop.call_soon(self._store_pending)
+        pending, stored = self._storing
+        pending.extend(parcels)
+        await asyncio.shield(stored)  # a request that hangs up cancels its wait, not the write
+
+    def _store_pending(self) -> None:
+        storing, self._storing = self._storing, None
+        if storing is not None:
+            self._spawn(self._store(*storing))
+
+    async def _store(self, parcels: list[Parcel], stored: asyncio.Future[None]) -> None:
+        unique = list({parcel.id: parcel for parcel in reversed(parcels)}.values())[::-1]
+        try:
+            await self.inbox.put(unique, self.clock())  # a resent update once, as before
+        except Exception as exc:  # StorageUnavailable above all: every request gets a 503
+            stored.set_exception(exc)
+            stored.exception()  # retrieved here too: all its requests may have hung up
+        else:
+            stored.set_result(None)
 
     def submit(self, raw: JSONDict, *, webhook: bool = False) -> Job:
         """Run a stored update; the same update again while it still runs joins its job."""

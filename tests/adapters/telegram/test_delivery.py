@@ -11,7 +11,7 @@ import asyncio
 import json
 import resource
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from telegram import Bot as TelegramBot
 from bot.adapters.telegram import delivery
 from bot.app import open_storage
 from bot.core.engine import Engine
+from bot.core.errors import StorageUnavailable
 from bot.core.messages import Event
 from bot.service import Conversations, Turn
 from bot.settings import Settings
@@ -222,3 +223,51 @@ async def test_a_failed_delete_webhook_at_start_up_is_tried_again_not_a_crash(
         await alice.replies()
     assert [c.ok for c in tg.calls if c.method == "deleteWebhook"] == [True]
     assert any("deleteWebhook failed" in r.getMessage() for r in caplog.records)
+
+
+class CountingInbox(MemoryInbox):
+    """The memory inbox, counting its writes; ``failing`` makes the next one fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[list[str]] = []
+        self.failing = False
+
+    async def put(self, parcels: Sequence[Parcel], now: float, lease: float = LEASE) -> None:
+        self.writes.append([p.id for p in parcels])
+        if self.failing:
+            raise StorageUnavailable("the disk is full")
+        await super().put(parcels, now, lease)
+
+
+async def test_webhook_updates_arriving_together_share_one_inbox_write() -> None:
+    inbox = CountingInbox()
+    applied: list[int] = []
+
+    async def process(job: delivery.Job) -> None:
+        applied.append(job.update_id)
+
+    async def shed(job: delivery.Job) -> None:
+        raise AssertionError("nothing is shed here")
+
+    dispatcher = delivery.Dispatcher(TelegramBot("123:abc"), inbox, process, shed)
+    updates = [{"update_id": n, "message": {"message_id": n, "date": 0}} for n in (1, 2, 2)]
+    taken = await asyncio.gather(
+        *(dispatcher.take([(u, json.dumps(u))], webhook=True) for u in updates)
+    )
+    assert inbox.writes == [["tg:1", "tg:2"]], "one write, the resent update once"
+    assert taken[1][0] is taken[2][0], "the resent update joins its job"
+    assert await dispatcher.drain()
+    assert sorted(applied) == [1, 2]
+
+    inbox.failing = True
+    results = await asyncio.gather(
+        *(
+            dispatcher.take([(u, json.dumps(u))], webhook=True)
+            for u in ({"update_id": 3}, {"update_id": 4})
+        ),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, StorageUnavailable) for r in results), "none stored: all 503"
+    assert inbox.writes[-1] == ["tg:3", "tg:4"] and sorted(applied) == [1, 2]
+    await dispatcher.close()
