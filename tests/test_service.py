@@ -191,6 +191,23 @@ async def test_turn_says_when_a_press_was_refused(engine: Engine) -> None:
     assert again.replies[0].key == "ui.already_answered" and again.question == "rf_urine"
 
 
+async def test_only_a_step_that_changes_the_session_writes_it(engine: Engine) -> None:
+    storage = open_memory(retention=RETENTION)
+    conv = Conversations(engine, storage)
+    await conv.handle("u", Event(EventKind.START))
+
+    async def version() -> int:
+        session = await storage.sessions.load("u")
+        assert session is not None
+        return session.version
+
+    first = await version()
+    await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert await version() == first + 1, "answered: a new state, written"
+    await conv.handle("u", Event(EventKind.CHOICE, "none_of_these", "rf_emergency"))
+    assert await version() == first + 1, "refused: the same state and record, nothing written"
+
+
 async def test_an_unreadable_session_starts_fresh_with_one_warning(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
