@@ -98,7 +98,8 @@ class Job:
     """One update on its way through the bot; ``settled`` resolves once its step is saved.
 
     ``raw`` is the update as Telegram sent it; the ``Update`` is built only when its turn
-    comes, so a burst is stored and its spinners stopped before any parsing. While
+    comes (for a press, only to apologize after an error), so a burst is stored and its
+    spinners stopped before any parsing. While
     ``replying`` (a webhook request still open), ``response`` is a Bot API method the webhook
     returns in its HTTP response body, which Telegram runs as if the bot had called it.
     """
