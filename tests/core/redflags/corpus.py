@@ -32,6 +32,7 @@ PARTS = (
     "holdout8",
     "holdout9",
     "holdout10",
+    "holdout11",
 )
 LANGUAGES = ("en", "ru")
 BENIGN = "benign"
