@@ -247,6 +247,7 @@ class RedFlagDetector:
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
 
 
+PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
 FALLS = ("major_trauma", "minor_fall_or_jolt")
 ASK_FOR_OTHERS = frozenset(
     {
@@ -570,12 +571,27 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
         if i in covered:
             continue
         if distance <= message.negation_reach.get(i, 0):
-            return True
+            return not _in_purpose(i, message)
         if i in message.marks["negation_stops"]:
             return False
         distance += i not in transparent
         if distance > MAX_NEGATION_REACH:
             return False
+    return False
+
+
+def _in_purpose(negation: int, message: _Message) -> bool:
+    """The negation sits in a purpose clause ("чтобы стопа не цеплялась", "so that my foot
+    doesn't catch"): what it denies is what happens otherwise, so it is no denial."""
+    purpose = message.marks["purpose"]
+    if not purpose:
+        return False
+    start = max(negation - 1 - PURPOSE_REACH, -1)
+    for i in range(negation - 1, start, -1):
+        if message.phrase[i] != message.phrase[negation]:
+            return False
+        if i in purpose:
+            return True
     return False
 
 

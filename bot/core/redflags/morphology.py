@@ -43,7 +43,7 @@ from platformdirs import user_cache_dir
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 0.1  # readings pymorphy3 rates less likely than this are ignored
-CACHE_FORMAT = 2  # bump when the expansion rules below change: old files are then ignored
+CACHE_FORMAT = 4  # bump when the expansion rules below change: old files are then ignored
 MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded disk and memory)
 _LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
@@ -162,13 +162,99 @@ class _Analysers:
         found = {word}
         nouns = [p for p in parses if p.tag.POS == "NOUN"]
         if nouns:
-            number = nouns[0].tag.number
+            # A listed noun is written in its dictionary (nominative) form, so where a form is
+            # both a genitive singular and a nominative plural ("бедра", "икры", "ягодицы",
+            # "стопы"), the nominative reading decides the number, whatever pymorphy3 rates
+            # likelier: "в обоих бедрах" is a form of the listed "бедра".
+            nominative = [p for p in nouns if p.tag.case == "nomn"]
+            number = (nominative or nouns)[0].tag.number
             for parse in nouns:
                 found |= {f.word for f in parse.lexeme if f.tag.number in (number, None)}
         for parse in parses:
             if parse.tag.POS != "NOUN":
                 found |= {f.word for f in parse.lexeme}
+            if parse.tag.POS in _VERB_POS and parse.tag.aspect:
+                for partner in self.aspect_partners(parse.normal_form, parse.tag.aspect):
+                    found |= {f.word for f in partner.lexeme}
         return {f.replace("ё", "е") for f in found}
+
+    def aspect_partners(self, infinitive: str, aspect: str) -> list[Any]:
+        """The other aspect of a verb ("сбросить" -> "сбрасывать", "повиснуть" -> "повисать",
+        "опухать" -> "опухнуть"), whose forms a rule written with one aspect also means.
+
+        pymorphy3 keeps the two aspects as separate lexemes and has no link between them, so
+        the partner is derived by the regular patterns (-ить/-еть -> -ивать/-ывать with the
+        root's о -> а and its consonant alternations, -нуть -> -ать, and back) plus the
+        irregular pairs in ``_ASPECT_PAIRS``, and kept only if the dictionary knows it as an
+        infinitive of the other aspect. Prefixes are never stripped: "помочь" is not "мочь".
+        """
+        want = "impf" if aspect == "perf" else "perf"
+        candidates = _aspect_candidates(infinitive, aspect)
+        partners = []
+        for candidate in sorted(candidates):
+            for parse in self.russian.parse(candidate):
+                tag = parse.tag
+                if (
+                    tag.POS == "INFN"
+                    and tag.aspect == want
+                    and parse.normal_form == candidate
+                    and parse.score >= MIN_SCORE
+                ):
+                    partners.append(parse)
+                    break
+        return partners
+
+
+_VERB_POS = frozenset({"INFN", "VERB", "GRND", "PRTF", "PRTS"})
+# Consonants that alternate between a perfective stem and its imperfective ("подкосить" ->
+# "подкашивать", "ослабить" -> "ослаблять").
+_ALTERNATIONS = (
+    ("ст", "щ"), ("с", "ш"), ("з", "ж"), ("т", "ч"), ("д", "ж"),
+    ("б", "бл"), ("п", "пл"), ("в", "вл"), ("м", "мл"), ("ф", "фл"),
+)  # fmt: skip
+# Pairs no regular pattern derives, among the verbs people use for these symptoms.
+_ASPECT_PAIRS = (
+    ("упасть", "падать"), ("проснуться", "просыпаться"), ("отняться", "отниматься"),
+    ("подогнуться", "подгибаться"), ("двинуть", "двигать"), ("встать", "вставать"),
+    ("сесть", "садиться"), ("лечь", "ложиться"), ("уснуть", "засыпать"),
+    ("заснуть", "засыпать"), ("вырвать", "рвать"), ("стошнить", "тошнить"),
+)  # fmt: skip
+
+
+def _aspect_candidates(infinitive: str, aspect: str) -> set[str]:
+    """Infinitives that may be the other aspect of ``infinitive`` (checked by the caller)."""
+    reflexive = infinitive.endswith(("ся", "сь"))
+    base, post = (infinitive[:-2], infinitive[-2:]) if reflexive else (infinitive, "")
+    out = {b if a == infinitive else a for a, b in _ASPECT_PAIRS if infinitive in (a, b)}
+    if aspect == "perf":
+        if base.endswith("януть"):
+            out.add(base[:-5] + "ять" + post)
+        if base.endswith("нуть"):
+            out |= {base[:-4] + end + post for end in ("ать", "ивать")}
+        elif base.endswith(("ить", "еть", "ать", "ять")):
+            stems = {base[:-3]}
+            vowel = base[:-3].rfind("о")
+            if vowel >= 0:
+                stems.add(base[:vowel] + "а" + base[vowel + 1 : -3])
+            for stem in list(stems):
+                stems |= {stem[: -len(a)] + b for a, b in _ALTERNATIONS if stem.endswith(a)}
+            ends = ("ывать", "ивать", "ать", "ять", "евать")
+            out |= {stem + end + post for stem in stems for end in ends}
+    elif base.endswith(("ывать", "ивать")):
+        stems = {base[:-5]}
+        for stem in list(stems):
+            stems |= {stem[: -len(b)] + a for a, b in _ALTERNATIONS if stem.endswith(b)}
+        for stem in list(stems):
+            vowel = stem.rfind("а")
+            if vowel >= 0:
+                stems.add(stem[:vowel] + "о" + stem[vowel + 1 :])
+        out |= {stem + end + post for stem in stems for end in ("ить", "ать", "еть", "нуть")}
+    elif base.endswith("ять"):
+        out.add(base[:-3] + "януть" + post)
+    elif base.endswith("ать"):
+        out.add(base[:-3] + "нуть" + post)
+    out.discard(infinitive)
+    return out
 
 
 class _RussianWords:

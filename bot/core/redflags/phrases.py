@@ -107,6 +107,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_links",
     "negation_stops",
     "list_joins",
+    "purpose",
     "doubt",
     "gym_context",
     "other_person",

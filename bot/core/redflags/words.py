@@ -563,9 +563,10 @@ class Lexicon:
         russian = False
         for i in latin:  # only a word that is no English one can show the message is Russian
             text = texts[i]
-            if text not in spelled and (not ids[i] or text in _AMBIGUOUS_SHORT):
+            guessed = text not in self._exact  # its English ids, if any, are only a typo guess
+            if text not in spelled and (not ids[i] or guessed or text in _AMBIGUOUS_SHORT):
                 found = spelled[text] = self.transliterated(text)
-                russian = russian or (bool(found) and self._reads_as_russian(text, seen[text]))
+                russian = russian or (bool(found) and self._reads_as_russian(text, guessed))
         russian = russian or not _RUSSIAN_MARKERS.isdisjoint(texts)
         if russian:
             for i in latin:
@@ -582,6 +583,8 @@ class Lexicon:
                     ids[i] = ids[i] | found  # "stopa" is стопа, not a typo of "stop"
         return ids
 
-    def _reads_as_russian(self, token: str, english: frozenset[int]) -> bool:
-        """A Latin word that spells a listed Russian word and is no English word."""
-        return not english and len(token) >= 3 and not self.morphology.is_known(token)
+    def _reads_as_russian(self, token: str, guessed: bool) -> bool:
+        """A Latin word that spells a listed Russian word and is no English word: neither a
+        word of the English lists (only a typo of one, as "stopa" of "stop", is allowed) nor
+        a word of English's dictionary."""
+        return guessed and len(token) >= 3 and not self.morphology.is_known(token)

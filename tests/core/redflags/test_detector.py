@@ -1300,3 +1300,77 @@ def test_unconsciousness_night_sweats_and_chat_endings(
 
 def test_night_sweats_in_a_hot_flat_stay_quiet(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "потею по ночам, жарко в комнате") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "certain"),
+    [
+        ("печёт в обоих бёдрах сзади", "bilateral_leg_symptoms", False),
+        ("stinging down both calves", "bilateral_leg_symptoms", False),
+        ("правую ногу поднимать всё труднее и труднее", "leg_weakness_progressive", False),
+        ("стопа слабее, чем позавчера", "leg_weakness_progressive", False),
+        ("standing on my right leg gets harder and harder", "leg_weakness_progressive", False),
+        ("кашлять - это пытка", "pain_worse_on_cough_or_sneeze", False),
+        ("промежность как мёртвая", "saddle_numbness", True),
+        ("клитор онемел", "sexual_dysfunction_new", False),
+        ("перестала ощущать позывы в туалет", "bladder_or_bowel_dysfunction", False),
+        ("одна уже не могу себя обслужить", "cannot_walk_or_care_for_self", False),
+        ("острая боль в паху, простреливает", "groin_or_testicle_pain_swelling", False),
+        ("худею без видимой причины", "unexplained_weight_loss", True),
+        ("лежа, стоя, сидя - болит одинаково", "constant_pain_unrelieved_by_any_position", False),
+        ("кости ломкие, нагнулся, в спине хрустнуло", "minor_trauma_with_osteoporosis_risk", False),
+        ("страшно даже шевельнуться, так болит", "severe_pain_unable_to_move", False),
+        ("бицепсы распухли, руки не разгибаются", "muscle_swelling_after_training", True),
+        ("шатает, того и гляди грохнусь", "faint_dizzy_or_clammy", True),
+        ("конь меня скинул, ударился спиной", "major_trauma", True),
+        ("a bull threw me off at the fair", "major_trauma", True),
+        ("живот так болит, что стошнило", "chest_or_abdominal_pain", True),
+        ("guts hurt so much i puked", "chest_or_abdominal_pain", True),
+        ("i never find a comfy spot to lie", "constant_pain_unrelieved_by_any_position", True),
+        ("there's a kink in my spine that's new", "back_deformity_or_lump", False),
+    ],
+)
+def test_comparisons_pain_nouns_body_words_and_told_events(
+    redflags: RedFlagDetector, text: str, finding: str, certain: bool
+) -> None:
+    """Kinds of wording the ninth round found: a leg's parts as legs, weakness told by
+    comparison ("harder and harder", "than last week"), pain nouns ("пытка"), "like dead",
+    female genitals, self-care verbs, fillers inside a term ("без видимой причины"),
+    sitting/standing/lying in any order, everyday words for fragile bones, thrown by an
+    animal in any word order, pain bad enough to vomit, "comfy", about to fall when dizzy."""
+    assert _hits(redflags, text).get(finding) is certain, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can't bend my spine much after deadlifts",
+        "ноги подогнулись на последнем выпаде, норм",
+        "стопа не цепляется, хожу нормально",
+        "my foot doesn't drag at all",
+    ],
+)
+def test_gym_talk_and_plain_denials_stay_quiet(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("задираю колено повыше, чтобы носок не шаркал", "foot_drop"),
+        ("i lift my knee up high so that my toes don't catch", "foot_drop"),
+    ],
+)
+def test_a_negation_in_a_purpose_clause_denies_nothing(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "чтобы носок не шаркал": the toe drags unless the knee is lifted."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_typo_guess_of_an_english_word_does_not_hide_latin_russian(
+    redflags: RedFlagDetector,
+) -> None:
+    """ "stopa" is only a typo away from "stop": it still shows the message is Russian, so
+    "visit" beside it is "висит"."""
+    assert "foot_drop" in _hits(redflags, "pravaya stopa visit")

@@ -90,3 +90,37 @@ def test_sorted_words_membership_is_set_membership(words: set[bytes], probe: byt
     listed = SortedWords.of(words)
     assert all(word in listed for word in words)
     assert (probe in listed) is (probe in words)
+
+
+@pytest.mark.parametrize(
+    ("listed", "typed"),
+    [("бедра", "бедрах"), ("икры", "икрами"), ("ягодицы", "ягодицам"), ("стопы", "стопах")],
+)
+def test_a_listed_nominative_plural_also_stands_for_its_other_plural_forms(
+    analysers: _Analysers, listed: str, typed: str
+) -> None:
+    """ "бедра" is also a genitive singular, which pymorphy3 rates likelier; a list writes the
+    nominative, so the plural wins: "в обоих бедрах" is the listed "бедра"."""
+    assert typed in analysers.russian_forms(listed)
+
+
+@pytest.mark.parametrize(
+    ("listed", "typed"),
+    [
+        ("сбросил", "сбрасываю"),
+        ("повисла", "повисает"),
+        ("подкашивается", "подкосилась"),
+        ("опухло", "опухает"),
+        ("проснулся", "просыпаюсь"),
+        ("кашлянул", "кашляю"),
+    ],
+)
+def test_a_listed_verb_stands_for_its_other_aspect(
+    analysers: _Analysers, listed: str, typed: str
+) -> None:
+    assert typed in analysers.russian_forms(listed)
+
+
+def test_a_prefix_is_never_stripped_to_find_an_aspect(analysers: _Analysers) -> None:
+    """ "помочь" (help) is not a form of "мочь" (can): "могу" must not be a plea."""
+    assert "могу" not in analysers.russian_forms("помогите")
