@@ -42,8 +42,9 @@ from platformdirs import user_cache_dir
 
 log = logging.getLogger(__name__)
 
+EXACT_ONLY = "~"  # marks a form matched as typed but never as the target of a typo
 MIN_SCORE = 0.1  # readings pymorphy3 rates less likely than this are ignored
-CACHE_FORMAT = 4  # bump when the expansion rules below change: old files are then ignored
+CACHE_FORMAT = 8  # bump when the expansion rules below change: old files are then ignored
 MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded disk and memory)
 _LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
@@ -160,6 +161,7 @@ class _Analysers:
     def russian_forms(self, word: str) -> set[str]:
         parses = [p for p in self.russian.parse(word) if p.score >= MIN_SCORE]
         found = {word}
+        partners: set[str] = set()
         nouns = [p for p in parses if p.tag.POS == "NOUN"]
         if nouns:
             # A listed noun is written in its dictionary (nominative) form, so where a form is
@@ -175,8 +177,9 @@ class _Analysers:
                 found |= {f.word for f in parse.lexeme}
             if parse.tag.POS in _VERB_POS and parse.tag.aspect:
                 for partner in self.aspect_partners(parse.normal_form, parse.tag.aspect):
-                    found |= {f.word for f in partner.lexeme}
-        return {f.replace("ё", "е") for f in found}
+                    partners |= {f.word for f in partner.lexeme if f.tag.POS in _PARTNER_POS}
+        found = {f.replace("ё", "е") for f in found}
+        return found | {EXACT_ONLY + f for f in {f.replace("ё", "е") for f in partners} - found}
 
     def aspect_partners(self, infinitive: str, aspect: str) -> list[Any]:
         """The other aspect of a verb ("сбросить" -> "сбрасывать", "повиснуть" -> "повисать",
@@ -206,6 +209,10 @@ class _Analysers:
 
 
 _VERB_POS = frozenset({"INFN", "VERB", "GRND", "PRTF", "PRTS"})
+# The partner aspect brings its infinitive and finite forms: people write "опухает"
+# for "опухло", rarely a participle of the other aspect, and each participle adds dozens of
+# forms to the lexicon.
+_PARTNER_POS = frozenset({"INFN", "VERB"})
 # Consonants that alternate between a perfective stem and its imperfective ("подкосить" ->
 # "подкашивать", "ослабить" -> "ослаблять").
 _ALTERNATIONS = (
@@ -297,7 +304,12 @@ class Morphology:
     # ----------------------------------------------------------------------- expansions
 
     def expand(self, words: set[str]) -> dict[str, set[str]]:
-        """Every inflected form each of ``words`` stands for in a phrase list, itself included."""
+        """Every inflected form each of ``words`` stands for in a phrase list, itself included.
+
+        Forms of a verb's other aspect come marked with ``EXACT_ONLY``: they match as typed,
+        but a typo is never read as one of them (each would add hundreds of forms to the typo
+        look-up of every unknown word, for a p99 three times as slow).
+        """
         table = self._forms_table()
         missing = {w for w in words if w.isalpha() and w not in table}
         if missing:

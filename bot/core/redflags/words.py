@@ -31,7 +31,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.redflags.cache import ByteBoundedCache
-from bot.core.redflags.morphology import Morphology, is_cyrillic
+from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 
 # Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
@@ -314,11 +314,12 @@ class Lexicon:
             table = self._stems if word.stem else self._exact
             skeletons = self._skeleton_stems if word.stem else self._skeletons
             fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
-            for text in texts:
+            for form in texts:
+                text = form.removeprefix(EXACT_ONLY)
                 add(table, text, wid)
                 if is_cyrillic(text):
                     add(skeletons, cyrillic_skeleton(text), wid)
-                if word.fuzzy and len(text) >= MIN_FUZZY_LEN:
+                if word.fuzzy and len(text) >= MIN_FUZZY_LEN and text == form:
                     add(fuzzy.setdefault((text[:2], len(text)), {}), text, wid)
         del expanded
         self.morphology.release_forms()

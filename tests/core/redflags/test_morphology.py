@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.redflags.morphology import Morphology, SortedWords, _Analysers, is_cyrillic
+from bot.core.redflags.morphology import (
+    EXACT_ONLY,
+    Morphology,
+    SortedWords,
+    _Analysers,
+    is_cyrillic,
+)
 
 WORDS = {"ноги", "ягодицы", "отнялись", "онемел", "fall", "leg", "legs", "fell", "numb", "x1"}
 PROBES = [
@@ -118,9 +124,10 @@ def test_a_listed_nominative_plural_also_stands_for_its_other_plural_forms(
 def test_a_listed_verb_stands_for_its_other_aspect(
     analysers: _Analysers, listed: str, typed: str
 ) -> None:
-    assert typed in analysers.russian_forms(listed)
+    """Matched as typed, never as the target of a typo (marked ``EXACT_ONLY``)."""
+    assert EXACT_ONLY + typed in analysers.russian_forms(listed)
 
 
 def test_a_prefix_is_never_stripped_to_find_an_aspect(analysers: _Analysers) -> None:
     """ "помочь" (help) is not a form of "мочь" (can): "могу" must not be a plea."""
-    assert "могу" not in analysers.russian_forms("помогите")
+    assert not {"могу", EXACT_ONLY + "могу"} & analysers.russian_forms("помогите")
