@@ -14,7 +14,8 @@ This module judges the rules: ``load`` compiles the lists once; ``detect`` token
 finds every known term, then judges each candidate rule:
 
 * a negation shortly before a slot ("no numbness", "не немеет") or closing the phrase after the
-  match ("онемения нет", "fever: none") drops the match;
+  match ("онемения нет", "fever: none") drops the match, unless it is a purpose ("чтобы стопа
+  не цеплялась", "so that my toes don't catch": what it denies happens otherwise);
 * doubt in the same clause ("not sure if", "кажется", a question mark) keeps it but marks it
   uncertain, so the engine asks a direct confirming question; doubt beats negation;
 * whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test

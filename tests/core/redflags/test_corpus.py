@@ -53,7 +53,29 @@ muscle sore from its exercise as benign, so they stay missed. holdout10 was neve
 its totals, which the round's changes moved while it was built) and is the honest unseen
 figure: 94.8% / 100% / 0 in English, 86.7% / 96.7% / 1 in Russian at the end of the round.
 holdout6 and holdout8 stay unseen: 91.8% / 98.3% / 0 and 93.6% / 98.3% / 0 (holdout6),
-94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8).
+94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8). ``holdout11`` (Russian 102 danger and 58
+benign phrases, about 15% in Latin letters; English 59 and 29; stories, slang, crude words,
+every case and aspect, diminutives) was written at the start of the ninth round, before
+holdout10's misses were read and before any change, and measured once then (phrases already
+in older parts removed): 89.8% / 96.6% / 0 in English, 81.4% / 93.1% / 2 in Russian.
+holdout10's misses and false alarms were then read and fixed as kinds: a listed nominative
+plural that pymorphy3 rates a genitive singular ("бедра", "икры") kept only singular forms;
+a verb now also stands for its other aspect ("сбросил" / "сбрасываю", derived and checked
+against the dictionary, exact matches only); a negation in a purpose clause ("чтобы стопа не
+цеплялась") denies nothing; a typo guess of an English word ("stopa" ~ "stop") no longer
+hides Latin-letter Russian; and word classes for weakness told by comparison ("всё тяжелее и
+тяжелее", "than last week"), pain nouns ("мука", "пытка"), "как неживая", female genitals,
+self-care verbs, fillers inside a term ("без всякой диеты"), sitting/standing/lying in any
+order, everyday words for fragile bones, thrown by an animal in any word order, pain bad
+enough to vomit, "comfy", about to fall when dizzy, the leg's parts as legs, diminutives of
+the body, an exercise named in the singular ("на выпаде"). holdout10 after the round: 100% /
+100% / 0 and 100% / 98.4% / 0, so it is no longer unseen; its one benign question left, "ни
+температуры, ни ..." (a "ни" denial before a noun: "ни" before a verb, "ни встать ни сесть",
+is the symptom, and the detector cannot yet tell the two apart), is still asked. holdout11,
+never read (only its totals), is the honest unseen figure at the end of the round: 89.8% /
+96.6% / 0 in English, 86.3% / 93.1% / 2 in Russian, by the same author as the fixes, so not
+fully independent of them. holdout6 and holdout8, unseen: 91.8% / 98.3% / 0 and 94.5% /
+98.3% / 0 (holdout6), 94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8).
 """
 
 from __future__ import annotations
@@ -77,19 +99,19 @@ FLOORS = {
     ("en", "holdout7"): (112 / 113, 103 / 110, 0),
     ("en", "holdout8"): (63 / 68, 48 / 54, 0),
     ("en", "holdout9"): (109 / 112, 54 / 55, 0),
-    ("en", "holdout10"): (108 / 115, 57 / 58, 0),
+    ("en", "holdout10"): (114 / 115, 57 / 58, 0),
     ("en", "holdout11"): (52 / 59, 27 / 29, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
-    ("ru", "holdout6"): (102 / 110, 58 / 60, 0),
+    ("ru", "holdout6"): (103 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
     ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
     ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
-    ("ru", "holdout10"): (110 / 128, 58 / 61, 1),
-    ("ru", "holdout11"): (82 / 102, 53 / 58, 2),
+    ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
+    ("ru", "holdout11"): (87 / 102, 53 / 58, 2),
 }
 
 

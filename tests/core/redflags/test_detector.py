@@ -1374,3 +1374,17 @@ def test_a_typo_guess_of_an_english_word_does_not_hide_latin_russian(
     """ "stopa" is only a typo away from "stop": it still shows the message is Russian, so
     "visit" beside it is "висит"."""
     assert "foot_drop" in _hits(redflags, "pravaya stopa visit")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("обе ножки немеют с утра", "bilateral_leg_symptoms"),
+        ("животик режет сильно и в спину отдаёт", "chest_or_abdominal_pain"),
+        ("в попке онемение", "saddle_numbness"),
+    ],
+)
+def test_diminutives_of_the_body_are_the_body(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text), text
