@@ -61,6 +61,7 @@ ROWS = {
     "detector.flood",
     *(f"detector.corpus.{lang}.{part}" for lang in ("en", "ru") for part in PARTS),
 }
+CONVERSATIONS = 12  # people in the polling row before its last RSS
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")
 ALWAYS_MEASURED = ROWS - {key for key in ROWS if key.startswith(OPTIONAL)}
 
@@ -71,7 +72,10 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     args = ["--quick", "--json", str(out)]
     if e2e.adapter_ready("telegram") is None:
-        args += ["--e2e-rows", "polling", "--e2e-seconds", "0.5", "--conversations", "20"]
+        # The smallest drive that still runs every phase of the row for ours and both peers
+        # (alone, at once, warm-up and window, filling): the figures are not what is checked.
+        args += ["--e2e-rows", "polling", "--e2e-seconds", "0.2", "--e2e-users", "5"]
+        args += ["--conversations", str(CONVERSATIONS)]
     else:
         args += ["--skip-e2e"]
     printed = io.StringIO()
@@ -111,7 +115,8 @@ def test_telegram_end_to_end_runs_when_the_adapter_exists(
     polling = rows["e2e.telegram.polling"]
     assert not polling["skipped"], polling["notes"]
     assert polling["n"] > 0
-    assert polling["extra"]["rss_after_mb"] > 0 and polling["extra"]["conversations"] >= 20
+    assert polling["extra"]["rss_after_mb"] > 0
+    assert polling["extra"]["conversations"] >= CONVERSATIONS
     ptb = rows["e2e.telegram.polling.ptb"]  # the peer bot replays the same walks
     assert not ptb["skipped"], ptb["notes"]
     assert ptb["ratio"] > 0 and ptb["baseline"]
