@@ -33,6 +33,7 @@ PARTS = (
     "holdout9",
     "holdout10",
     "holdout11",
+    "holdout12",
 )
 LANGUAGES = ("en", "ru")
 BENIGN = "benign"
