@@ -231,6 +231,8 @@ class RedFlagDetector:
                 marks[key] |= covered
         slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
+        if doubt:
+            doubt -= _estimates(doubt, tokens.texts)
         reach = {
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
@@ -246,6 +248,30 @@ class RedFlagDetector:
         ]
         clause, phrase = _scopes(tokens, marks["clause_breaks"], marks["list_joins"])
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
+
+
+_NUMBER_WORDS = frozenset(
+    {
+        *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty"),
+        *("два", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"),
+        *("десять", "двадцать", "пару"),
+    }
+)
+
+
+def _estimates(doubt: set[int], texts: list[str]) -> set[int]:
+    """Doubt words that only estimate the number right after them ("maybe 4 metres", "может
+    3 метра", "probably ten days"): the fall, the weight or the days are not in doubt, only
+    their count."""
+    out: set[int] = set()
+    for i in sorted(doubt, reverse=True):
+        if i + 1 in out or (
+            i + 1 not in doubt
+            and i + 1 < len(texts)
+            and (texts[i + 1][:1].isdigit() or texts[i + 1] in _NUMBER_WORDS)
+        ):
+            out.add(i)
+    return out
 
 
 PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
@@ -476,7 +502,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
         return "drop"
-    if rule.finding in EASED_BY_RELIEF and _relieved(clauses, message):
+    if rule.finding in EASED_BY_RELIEF and _relieved(clauses, covered, message):
         return "drop"
     if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
         return "drop"
@@ -493,14 +519,17 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     return ""
 
 
-def _relieved(clauses: set[int], message: _Message) -> bool:
-    """A ``relief`` phrase in one of ``clauses`` that no negation shortly before denies: "my
-    back is better at night" is not night pain, "not better at night" still is."""
+def _relieved(clauses: set[int], covered: set[int], message: _Message) -> bool:
+    """A ``relief`` phrase in one of ``clauses`` that no negation shortly before denies and
+    that the match does not run into: "my back is better at night" is not night pain, "not
+    better at night" still is, and so is "can't sleep well" (the match "can't sleep" goes
+    on into the relief's "sleep well": the relief is the symptom's own words)."""
     relief = message.marks["relief"]
     negations = message.negation_reach
     return any(
         message.clause[i] in clauses
         and not any(0 < i - j <= reach for j, reach in negations.items())
+        and not (i in covered and i - 1 in covered)
         for i in relief
         if i - 1 not in relief
     )

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 EXACT_ONLY = "~"  # marks a form matched as typed but never as the target of a typo
 MIN_SCORE = 0.1  # readings pymorphy3 rates less likely than this are ignored
-CACHE_FORMAT = 8  # bump when the expansion rules below change: old files are then ignored
+CACHE_FORMAT = 10  # bump when the expansion rules below change: old files are then ignored
 MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded disk and memory)
 _LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
@@ -173,7 +173,13 @@ class _Analysers:
             for parse in nouns:
                 found |= {f.word for f in parse.lexeme if f.tag.number in (number, None)}
         for parse in parses:
-            if parse.tag.POS != "NOUN":
+            if parse.tag.POS == "NPRO":
+                # A pronoun's case is its role: "меня" (something hit me) is not "я" (I did
+                # something: "упал гриф, но я успел отойти"), so a listed subject matches only
+                # the subject and a listed object every object form ("меня", "мне", "мной").
+                subject = parse.tag.case == "nomn"
+                found |= {f.word for f in parse.lexeme if (f.tag.case == "nomn") == subject}
+            elif parse.tag.POS != "NOUN":
                 found |= {f.word for f in parse.lexeme}
             if parse.tag.POS in _VERB_POS and parse.tag.aspect:
                 for partner in self.aspect_partners(parse.normal_form, parse.tag.aspect):

@@ -1388,3 +1388,79 @@ def test_diminutives_of_the_body_are_the_body(
     redflags: RedFlagDetector, text: str, finding: str
 ) -> None:
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "с блина упала гантелька, но я отскочил",
+        "a plate slid off the bar but i jumped back in time",
+    ],
+)
+def test_a_thing_that_fell_beside_me_is_no_fall_on_me(redflags: RedFlagDetector, text: str) -> None:
+    """The subject "я" in the next clause is not the object "меня" of a thing falling on me."""
+    assert not any(_hits(redflags, text).values()), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "по ночам сплю хорошо, поясница ноет только днём",
+        "i sleep fine at night, the ache is only during the day",
+    ],
+)
+def test_a_quiet_night_is_no_night_pain(redflags: RedFlagDetector, text: str) -> None:
+    assert "night_pain_not_eased_by_rest" not in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["at night i cant sleep well, my back hurts so much", "ночью не сплю нормально, спина болит"],
+)
+def test_a_denied_good_night_is_still_night_pain(redflags: RedFlagDetector, text: str) -> None:
+    """ "can't sleep well": the symptom runs into the relief's words, so it relieves nothing."""
+    assert "night_pain_not_eased_by_rest" in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("slipped off the scaffolding, maybe 5 metres down, landed on my back", "major_trauma"),
+        ("сорвался со стремянки, наверное 3 метра, спиной об пол", "major_trauma"),
+    ],
+)
+def test_a_doubt_word_before_a_number_only_estimates_it(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "maybe 4 metres": the height is estimated, the fall is not in doubt."""
+    assert _hits(redflags, text).get(finding) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("покашляю и спину разрывает", "pain_worse_on_cough_or_sneeze"),
+        ("моча кофейного цвета после марафона", "dark_urine_after_exercise"),
+        ("минус шесть кило за месяц, а я ничего для этого не делала", "unexplained_weight_loss"),
+        ("в паху справа уплотнение, ноет", "groin_or_testicle_pain_swelling"),
+        ("левая ножка стала слабее правой", "leg_weakness_one_side"),
+        (
+            "у меня остеопороз, нагнулась к ребёнку и в пояснице стрельнуло",
+            "minor_trauma_with_osteoporosis_risk",
+        ),
+        ("my oncologist found liver mets", "history_of_cancer"),
+        ("scan showed my aorta is dilated", "pulsating_belly_or_known_aneurysm"),
+        ("it doesn't matter how i sit, it hurts", "constant_pain_unrelieved_by_any_position"),
+        ("my right kidney is killing me", "flank_pain_or_blood_in_urine"),
+        ("every day my legs drag more", "leg_weakness_progressive"),
+    ],
+)
+def test_everyday_words_of_this_round(redflags: RedFlagDetector, text: str, finding: str) -> None:
+    """Pain told by a violent verb, colour by an adjective, a lump by its noun, one leg
+    weaker than the other in diminutives, a sudden pain beside fragile bones, metastases
+    by their slang, a widened aorta, "doesn't matter how", "killing me", more each day."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_team_called_the_mets_is_no_cancer(redflags: RedFlagDetector) -> None:
+    assert not _hits(redflags, "the mets won again, back is a bit sore from the bleachers")

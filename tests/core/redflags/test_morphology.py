@@ -131,3 +131,12 @@ def test_a_listed_verb_stands_for_its_other_aspect(
 def test_a_prefix_is_never_stripped_to_find_an_aspect(analysers: _Analysers) -> None:
     """ "помочь" (help) is not a form of "мочь" (can): "могу" must not be a plea."""
     assert not {"могу", EXACT_ONLY + "могу"} & analysers.russian_forms("помогите")
+
+
+def test_a_listed_pronoun_keeps_its_role(analysers: _Analysers) -> None:
+    """ "меня" (it hit me) stands for every object form, never for the subject "я": "the
+    bar fell, but I stepped away" is no bar falling on me."""
+    forms = analysers.russian_forms("меня")
+    assert {"мне", "мной"} <= forms
+    assert "я" not in forms
+    assert analysers.russian_forms("я") == {"я"}
