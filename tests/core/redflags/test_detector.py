@@ -1464,3 +1464,22 @@ def test_everyday_words_of_this_round(redflags: RedFlagDetector, text: str, find
 
 def test_a_team_called_the_mets_is_no_cancer(redflags: RedFlagDetector) -> None:
     assert not _hits(redflags, "the mets won again, back is a bit sore from the bleachers")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("на трассе машину занесло, и я приложился поясницей о стойку", "major_trauma"),
+        ("подтираюсь и не ощущаю бумагу вообще", "saddle_numbness"),
+        ("до кухни еле дополз на четвереньках", "cannot_walk_or_care_for_self"),
+        ("без палочки шагу не могу сделать с понедельника", "cannot_walk_or_care_for_self"),
+        ("с каждым днём всё больше подволакиваю ногу", "leg_weakness_progressive"),
+        ("нет такого положения, чтобы не болело", "constant_pain_unrelieved_by_any_position"),
+        ("закашлялся, и вдруг как током по всей пояснице ударило", "pain_worse_on_cough_or_sneeze"),
+    ],
+)
+def test_russian_stories_of_this_round(redflags: RedFlagDetector, text: str, finding: str) -> None:
+    """A crash told as a story, not feeling the paper told with any "not feel" word, a
+    prefixed verb of crawling, no step without a stick, dragging more each day, "there is
+    no position", a cough and its pain several words apart."""
+    assert finding in _hits(redflags, text), text
