@@ -486,7 +486,11 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     history = rule.finding in HISTORY_FINDINGS
     fall = rule.finding in FALLS
     cleared = near("cleared") or (fall and near("no_fall"))
-    if cleared and (rule.finding not in NEVER_CLEARED or rule.mode == "concept"):
+    if cleared and (
+        rule.finding not in NEVER_CLEARED
+        or rule.mode == "concept"
+        or (rule.mode == "maybe" and near("gym_context"))
+    ):
         return "drop"  # a second-opinion near miss with its explanation beside it is no hit
     if max(covered) + 1 in marks["figurative"]:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"

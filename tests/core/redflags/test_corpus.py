@@ -90,17 +90,17 @@ SENSITIVITY, SPECIFICITY = 0.98, 0.95
 FLOORS = {
     ("en", "holdout"): (183 / 184, 90 / 92, 0),
     ("en", "holdout2"): (78 / 79, 53 / 54, 0),
-    ("en", "holdout3"): (151 / 152, 95 / 100, 0),
+    ("en", "holdout3"): (151 / 152, 96 / 100, 0),
     # holdout4 and ru holdout3 were lowered by one and two benign phrases on purpose: a
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 92 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
     ("en", "holdout6"): (101 / 110, 58 / 60, 0),
     ("en", "holdout7"): (112 / 113, 103 / 110, 0),
-    ("en", "holdout8"): (63 / 68, 48 / 54, 0),
+    ("en", "holdout8"): (63 / 68, 49 / 54, 0),
     ("en", "holdout9"): (109 / 112, 54 / 55, 0),
     ("en", "holdout10"): (114 / 115, 57 / 58, 0),
-    ("en", "holdout11"): (58 / 59, 27 / 29, 0),
+    ("en", "holdout11"): (58 / 59, 28 / 29, 0),
     ("en", "holdout12"): (47 / 48, 27 / 29, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
@@ -108,11 +108,11 @@ FLOORS = {
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
     ("ru", "holdout6"): (104 / 110, 58 / 60, 0),
-    ("ru", "holdout7"): (98 / 101, 99 / 109, 0),
+    ("ru", "holdout7"): (98 / 101, 100 / 109, 0),
     ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
     ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
     ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
-    ("ru", "holdout11"): (100 / 102, 55 / 58, 0),
+    ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
     ("ru", "holdout12"): (65 / 69, 30 / 32, 0),
 }
 

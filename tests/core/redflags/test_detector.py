@@ -1483,3 +1483,28 @@ def test_russian_stories_of_this_round(redflags: RedFlagDetector, text: str, fin
     prefixed verb of crawling, no step without a stick, dragging more each day, "there is
     no position", a cough and its pain several words apart."""
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "felt a little woozy after the rowing intervals, sat down a minute and it was gone",
+        "после скакалки слегка закружилась голова, посидел и прошло",
+    ],
+)
+def test_a_passing_dizziness_explained_by_training_is_no_question(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """Suggestive wording (``maybe:``) with the workout and its end both told is no finding."""
+    assert "faint_dizzy_or_clammy" not in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "passed out after the sprints, came round after a minute",
+        "упал в обморок после тренировки, сейчас норм",
+    ],
+)
+def test_a_faint_after_training_is_still_asked(redflags: RedFlagDetector, text: str) -> None:
+    assert "faint_dizzy_or_clammy" in _hits(redflags, text), text
