@@ -605,13 +605,24 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
         if i in covered:
             continue
         if distance <= message.negation_reach.get(i, 0):
-            return not _in_purpose(i, message)
+            return not _in_purpose(i, message) and not _agrees(i, covered, message)
         if i in message.marks["negation_stops"]:
             return False
         distance += i not in transparent
         if distance > MAX_NEGATION_REACH:
             return False
     return False
+
+
+_CONCORD = frozenset({"не", "ne"})  # a match's own "не" (in Latin letters "ne"): see _agrees
+
+
+def _agrees(negation: int, covered: set[int], message: _Message) -> bool:
+    """The match holds its own "не" after the negation ("ни разу не мочилась", "никак не
+    могу встать", "ни разу за день не пописала"): Russian negatives agree, so the negation
+    strengthens the symptom instead of denying it."""
+    texts = message.tokens.texts
+    return any(j > negation and texts[j] in _CONCORD for j in covered)
 
 
 def _in_purpose(negation: int, message: _Message) -> bool:

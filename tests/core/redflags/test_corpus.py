@@ -95,7 +95,7 @@ FLOORS = {
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 92 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
-    ("en", "holdout6"): (101 / 110, 58 / 60, 0),
+    ("en", "holdout6"): (102 / 110, 58 / 60, 0),
     ("en", "holdout7"): (112 / 113, 103 / 110, 0),
     ("en", "holdout8"): (63 / 68, 49 / 54, 0),
     ("en", "holdout9"): (109 / 112, 54 / 55, 0),

@@ -1508,3 +1508,35 @@ def test_a_passing_dizziness_explained_by_training_is_no_question(
 )
 def test_a_faint_after_training_is_still_asked(redflags: RedFlagDetector, text: str) -> None:
     assert "faint_dizzy_or_clammy" in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("с вчерашнего вечера ни разу не мочилась, хотя воду пью", "bladder_or_bowel_dysfunction"),
+        ("обе ноги как не свои", "bilateral_leg_symptoms"),
+        ("struggling to get it up since i hurt my back", "sexual_dysfunction_new"),
+        (
+            "been on prednisone... no, steroids for years, bent down and felt a crack",
+            "minor_trauma_with_osteoporosis_risk",
+        ),
+    ],
+)
+def test_time_by_adjective_legs_not_mine_getting_it_up_and_years_of_steroids(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ни разу за день не пописала", "bladder_or_bowel_dysfunction"),
+        ("никак не могу пошевелиться, спину заклинило", "severe_pain_unable_to_move"),
+    ],
+)
+def test_russian_negatives_agree_rather_than_cancel(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "ни разу не", "никак не": a negation before a term that opens with "не" strengthens it."""
+    assert finding in _hits(redflags, text), text
