@@ -1540,3 +1540,10 @@ def test_russian_negatives_agree_rather_than_cancel(
 ) -> None:
     """ "ни разу не", "никак не": a negation before a term that opens with "не" strengthens it."""
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text", ["i can't even wipe myself since tuesday", "не могу подтереться сам, так скрутило"]
+)
+def test_wiping_oneself_is_self_care(redflags: RedFlagDetector, text: str) -> None:
+    assert "cannot_walk_or_care_for_self" in _hits(redflags, text), text
