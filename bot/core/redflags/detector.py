@@ -15,9 +15,11 @@ finds every known term, then judges each candidate rule:
 
 * a negation shortly before a slot ("no numbness", "не немеет") or closing the phrase after the
   match ("онемения нет", "fever: none") drops the match, unless it is a purpose ("чтобы стопа
-  не цеплялась", "so that my toes don't catch": what it denies happens otherwise);
+  не цеплялась", "so that my toes don't catch": what it denies happens otherwise) or agrees
+  with the match's own "не" ("ни разу не пописала": Russian negatives do not cancel);
 * doubt in the same clause ("not sure if", "кажется", a question mark) keeps it but marks it
-  uncertain, so the engine asks a direct confirming question; doubt beats negation;
+  uncertain, so the engine asks a direct confirming question; doubt beats negation; a doubt
+  word right before a number only estimates it ("maybe 4 metres");
 * whose and when (:func:`_context`): another person's history ("my mum had cancer"), a test
   that came back clear, something long past, a thing that fell ("the bar fell") or ordinary
   training that explains it ("gave out on the last rep") drops the match; another person's
@@ -297,7 +299,9 @@ NEVER_CLEARED = frozenset(EMERGENCY_FINDINGS) - FOR_ANYONE
 clause ("the scan was clear", "a video about", "early") explains most findings away, but never
 silences one of these: "woke up early and can't feel my legs" gets a confirming question with
 the number (clinical.md 1: a red flag said with doubt is asked about, never met with
-silence)."""
+silence). Only merely suggestive wording (a ``maybe:`` or ``concept:`` rule) is dropped, and a
+``maybe:`` one only when a workout is named too: "lightheaded after sprints, drank water and
+it passed" tells a cause and an end, while "passed out after sprints" is still asked."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
 TRAINING_MIMICS = frozenset(
     {
@@ -491,7 +495,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         or rule.mode == "concept"
         or (rule.mode == "maybe" and near("gym_context"))
     ):
-        return "drop"  # a second-opinion near miss with its explanation beside it is no hit
+        return "drop"  # a suggestive near miss with its explanation beside it is no hit
     if max(covered) + 1 in marks["figurative"]:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and not history:

@@ -75,7 +75,33 @@ is the symptom, and the detector cannot yet tell the two apart), is still asked.
 never read (only its totals), is the honest unseen figure at the end of the round: 89.8% /
 96.6% / 0 in English, 86.3% / 93.1% / 2 in Russian, by the same author as the fixes, so not
 fully independent of them. holdout6 and holdout8, unseen: 91.8% / 98.3% / 0 and 94.5% /
-98.3% / 0 (holdout6), 94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8).
+98.3% / 0 (holdout6), 94.1% / 90.7% / 0 and 95.3% / 92.6% / 0 (holdout8). ``holdout12``
+(Russian 69 danger and 32 benign phrases, about 15% in Latin letters; English 48 and 29; the
+same kinds) was written at the start of the tenth round, before holdout11's misses were read
+and before any change, and measured once then (phrases already in older parts removed): 100%
+/ 96.6% / 0 in English, 95.7% / 96.9% / 0 in Russian. holdout11's two certain alarms on benign
+Russian were then read first and fixed as kinds: a listed pronoun kept every case, so "меня"
+(a bar fell on me) also matched the subject "я" of the next clause ("упал гриф, но я успел
+отойти"), and now a subject stays a subject and an object every object form; "ночью сплю
+нормально, болит только днём" had no relief, and a quiet night or a day-only pain now is one
+(a relief the match runs into, "can't sleep well", relieves nothing). Its misses were fixed as
+kinds: a doubt word before a number only estimates it ("maybe 4 metres"); Russian negatives
+agree ("ни разу за день не пописала": a negation before a match holding its own "не"
+strengthens it); suggestive (``maybe:``) wording of an emergency finding with the workout
+and its end both told ("lightheaded after sprints, drank water and it passed") is dropped
+like a second opinion; and word classes for violent pain verbs, coffee- or tea-coloured urine,
+lumps in the groin, a diminutive leg weaker than the other, sudden pain beside fragile bones,
+"ничего не делал", metastases in slang, a widened aorta, "doesn't matter how", "killing me",
+a leg dragged more each day, a crash told as a story, not feeling the paper, prefixed crawling
+verbs, no step without a walker, "нет такой позы", a cough and its pain further apart. holdout11
+after the round: 100% / 100% / 0 and 99.0% / 98.3% / 0, so it is no longer unseen; left: a
+relative's fragile bones ("у бабушки остеопороз, она чихнула ...": another person's
+non-emergency finding is dropped by policy) and "мышцы живота болят после скручиваний",
+labelled benign but asked, as the issue wants for belly soreness explained by an exercise.
+holdout12, never read (only its totals, unchanged by the round), is the honest unseen figure:
+100% / 96.6% / 0 in English, 95.7% / 96.9% / 0 in Russian, by the same author as the fixes.
+holdout6 and holdout8, unseen: 93.6% / 98.3% / 0 and 95.5% / 98.3% / 0 (holdout6), 94.1% /
+92.6% / 0 and 95.3% / 92.6% / 0 (holdout8).
 """
 
 from __future__ import annotations
