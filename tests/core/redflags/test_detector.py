@@ -1547,3 +1547,16 @@ def test_russian_negatives_agree_rather_than_cancel(
 )
 def test_wiping_oneself_is_self_care(redflags: RedFlagDetector, text: str) -> None:
     assert "cannot_walk_or_care_for_self" in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("back went into spasm, now i'm stuck on the kitchen floor", "severe_pain_unable_to_move"),
+        ("woke up lying in a puddle of piss, didn't feel a thing", "bladder_or_bowel_dysfunction"),
+    ],
+)
+def test_stuck_on_the_floor_and_a_puddle_of_pee(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text), text
