@@ -1560,3 +1560,11 @@ def test_stuck_on_the_floor_and_a_puddle_of_pee(
     redflags: RedFlagDetector, text: str, finding: str
 ) -> None:
     assert finding in _hits(redflags, text), text
+
+
+def test_not_that_is_a_hedge_asked_about(redflags: RedFlagDetector) -> None:
+    """ "не то чтобы не чувствую" hedges a symptom (and its own "не" no longer cancels it)."""
+    assert (
+        _hits(redflags, "не то чтобы совсем не чувствую стопы").get("bilateral_leg_symptoms")
+        is False
+    )
