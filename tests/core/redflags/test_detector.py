@@ -1568,3 +1568,11 @@ def test_not_that_is_a_hedge_asked_about(redflags: RedFlagDetector) -> None:
         _hits(redflags, "не то чтобы совсем не чувствую стопы").get("bilateral_leg_symptoms")
         is False
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["each cough feels like a dagger in my lower back", "when i sneeze it screams down my spine"],
+)
+def test_a_cough_told_as_a_knife_or_a_scream(redflags: RedFlagDetector, text: str) -> None:
+    assert "pain_worse_on_cough_or_sneeze" in _hits(redflags, text), text
