@@ -93,7 +93,10 @@ like a second opinion; and word classes for violent pain verbs, coffee- or tea-c
 lumps in the groin, a diminutive leg weaker than the other, sudden pain beside fragile bones,
 "ничего не делал", metastases in slang, a widened aorta, "doesn't matter how", "killing me",
 a leg dragged more each day, a crash told as a story, not feeling the paper, prefixed crawling
-verbs, no step without a walker, "нет такой позы", a cough and its pain further apart. holdout11
+verbs, no step without a walker, "нет такой позы", a cough and its pain further apart; and,
+from the round's own probes, time since told by an adjective ("со вчерашнего дня"), both legs
+"не свои", "hard to get it up", years of steroids, wiping oneself as self-care, stuck on the
+floor, a puddle of pee, a cough like a knife, "не то чтобы" as a hedge. holdout11
 after the round: 100% / 100% / 0 and 99.0% / 98.3% / 0, so it is no longer unseen; left: a
 relative's fragile bones ("у бабушки остеопороз, она чихнула ...": another person's
 non-emergency finding is dropped by policy) and "мышцы живота болят после скручиваний",
