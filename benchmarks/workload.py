@@ -99,7 +99,11 @@ def make_workload(users: int, seed: int = SEED) -> Workload:
 
 
 def generator_engine() -> Engine:
-    """A twin of the production engine with a fixed clock, so the walks are reproducible."""
+    """A twin of the production engine with a fixed clock, so the walks are reproducible.
+
+    It asks "Where are you now?" as the real bot does (a first check ever asks it after the
+    first screen): without it every walk ran off the bot's script from its second press on,
+    and the peers, replaying the walks' screens, were spared a question and its calls."""
     real = engine()
     return Engine(
         real.flow,
@@ -108,6 +112,8 @@ def generator_engine() -> Engine:
         default_locale=real.default_locale,
         default_country=real.default_country,
         clock=lambda: FIXED_NOW,
+        countries=real.countries,
+        ask_country=real.ask_country,
     )
 
 
