@@ -57,8 +57,8 @@ def fires(engine: Engine, workload: Workload) -> list[Fire]:
     out: list[Fire] = []
     for step in workload.steps:
         event = step.event
-        if event.kind is not EventKind.CHOICE or event.question is None:
-            continue
+        if event.kind is not EventKind.CHOICE or event.question not in flow.states:
+            continue  # not a question of the flow ("Where are you now?", say)
         state = flow.states[event.question]
         choice = state.choice(event.value or "")
         if state.outcome is not None or choice is None:
