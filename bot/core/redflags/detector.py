@@ -234,7 +234,7 @@ class RedFlagDetector:
         slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         if doubt:
-            doubt -= _estimates(doubt, tokens.texts)
+            doubt -= _estimates(doubt, marks["numbers"], tokens.texts)
         reach = {
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
@@ -252,25 +252,16 @@ class RedFlagDetector:
         return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
 
 
-_NUMBER_WORDS = frozenset(
-    {
-        *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty"),
-        *("два", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"),
-        *("десять", "двадцать", "пару"),
-    }
-)
-
-
-def _estimates(doubt: set[int], texts: list[str]) -> set[int]:
+def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]:
     """Doubt words that only estimate the number right after them ("maybe 4 metres", "может
     3 метра", "probably ten days"): the fall, the weight or the days are not in doubt, only
-    their count."""
+    their count. ``numbers`` are the words of the ``numbers`` lists."""
     out: set[int] = set()
     for i in sorted(doubt, reverse=True):
         if i + 1 in out or (
             i + 1 not in doubt
             and i + 1 < len(texts)
-            and (texts[i + 1][:1].isdigit() or texts[i + 1] in _NUMBER_WORDS)
+            and (texts[i + 1][:1].isdigit() or i + 1 in numbers)
         ):
             out.add(i)
     return out

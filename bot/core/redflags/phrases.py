@@ -108,6 +108,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_stops",
     "list_joins",
     "purpose",
+    "numbers",
     "doubt",
     "gym_context",
     "other_person",
