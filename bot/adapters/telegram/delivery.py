@@ -386,9 +386,11 @@ class Dispatcher:
             self._spawn(self._store(*storing))
 
     async def _store(self, parcels: list[Parcel], stored: asyncio.Future[None]) -> None:
-        unique = list({parcel.id: parcel for parcel in reversed(parcels)}.values())[::-1]
+        unique: dict[str, Parcel] = {}
+        for parcel in parcels:  # an update Telegram resent meanwhile: stored once, as before
+            unique.setdefault(parcel.id, parcel)
         try:
-            await self.inbox.put(unique, self.clock())  # a resent update once, as before
+            await self.inbox.put(list(unique.values()), self.clock())
         except Exception as exc:  # StorageUnavailable above all: every request gets a 503
             stored.set_exception(exc)
             stored.exception()  # retrieved here too: all its requests may have hung up
