@@ -153,20 +153,29 @@ class Conversations:
         return [Choice(c.code, f"{c.flag} {c.name(locale)}") for c in found]
 
     async def handle(
-        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+        self,
+        user: str,
+        event: Event,
+        *,
+        event_id: str | None = None,
+        label: str | None = None,
+        resend: bool = False,
     ) -> Turn:
         """Apply ``event`` for ``user``; ``event_id`` makes a redelivered event a no-op.
 
         ``label`` is the text of the button the person pressed, as the platform shows it; it
-        becomes the turn's ``receipt`` when the press is recorded.
+        becomes the turn's ``receipt`` when the press is recorded. ``resend`` says the
+        platform replays an update whose replies may have been cut off by a crash: if its
+        step is the last one saved, the duplicate turn carries that step's replies again.
         """
         started = time.perf_counter()
         try:
             async with self.storage.isolation.lock(user):
-                if event_id is not None and await self.storage.events.seen(event_id):
+                seen = event_id is not None and await self.storage.events.seen(event_id)
+                if seen and not resend:
                     self.metrics.duplicates += 1
                     return Turn(replies=[], duplicate=True)
-                turn = await self._step(user, event, label, event_id)
+                turn = await self._step(user, event, label, event_id, resend)
                 if event_id is not None and not turn.duplicate:
                     await self.storage.events.remember(event_id)
         except StorageUnavailable as exc:
@@ -177,7 +186,9 @@ class Conversations:
         self.metrics.observe(event, turn, time.perf_counter() - started)
         return turn
 
-    async def _step(self, user: str, event: Event, label: str | None, event_id: str | None) -> Turn:
+    async def _step(
+        self, user: str, event: Event, label: str | None, event_id: str | None, resend: bool
+    ) -> Turn:
         """One step, saved together with ``event_id``: the event log above is per process
         (SQLite) and a crash between the save and ``remember`` would otherwise let the
         platform's redelivery apply the same text twice, to the next question."""
@@ -187,7 +198,7 @@ class Conversations:
                 return Turn(replies=[])  # forgotten or expired: nobody to remind
             if stored is not None and event_id is not None and event_id in stored.handled:
                 self.metrics.duplicates += 1
-                return Turn(replies=[], duplicate=True)
+                return self._again(stored, event_id) if resend else Turn([], duplicate=True)
             session = stored or self.engine.new_session(user)
             before = None
             if stored is not None:
@@ -201,6 +212,7 @@ class Conversations:
             if before is None or step.effects or not _unchanged(session, *before):
                 if event_id is not None:
                     session.handled = [*session.handled, event_id][-HANDLED_KEPT:]
+                    session.shown = step.replies
                 try:
                     await self.storage.sessions.save(session)
                 except ConcurrentUpdate:
@@ -209,6 +221,14 @@ class Conversations:
             await self._apply(step.effects)
             return self._turn(session, event, self._limit_refusals(user, step.replies), label)
         raise StorageUnavailable(f"could not save after {MAX_ATTEMPTS} concurrent updates")
+
+    def _again(self, stored: Session, event_id: str) -> Turn:
+        """A replayed duplicate: the replies of its step if that is the last one saved (what
+        a crash may have cut off), else nothing (a later step has shown more since)."""
+        last = bool(stored.handled) and stored.handled[-1] == event_id
+        replies = list(stored.shown) if last else []
+        locale = stored.locale or self.engine.default_locale
+        return Turn(replies, state=stored.state, locale=locale, duplicate=True)
 
     def _remember_country(self, user: str, country: str | None) -> None:
         self._countries.pop(user, None)

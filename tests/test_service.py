@@ -11,7 +11,7 @@ import pytest
 from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
 from bot.core.hints import Hints
-from bot.core.messages import Event, EventKind, ReplyKind
+from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.session import Session
 from bot.service import HANDLED_KEPT, REFUSALS_ANSWERED_IN_FULL, Conversations
 from bot.storage.memory import MemorySessions, open_memory
@@ -76,6 +76,54 @@ async def test_a_typed_answer_redelivered_after_a_crash_is_applied_once(
     session = await second.storage.sessions.load("tg:1")
     assert session is not None and [a.question for a in session.answers] == ["rf_emergency"]
     await second.storage.close()
+
+
+async def test_a_replayed_update_gets_the_replies_its_saved_step_may_not_have_sent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The process died after saving a step and before sending all of its replies: the
+    replay (``resend``) of that update, in a new process, gets them again, unapplied."""
+    db = tmp_path / "backcheck.db"
+    first = Conversations(engine, await open_sqlite(db, retention=RETENTION))
+    started = await first.handle("tg:1", Event(EventKind.START), event_id="tg:u:1")
+    assert len(started.replies) >= 2  # the greeting, then the first question
+    await first.storage.close()
+
+    second = Conversations(engine, await open_sqlite(db, retention=RETENTION))
+    again = await second.handle("tg:1", Event(EventKind.START), event_id="tg:u:1", resend=True)
+    assert again.duplicate
+    assert [(r.key, r.text, r.choices, r.question) for r in again.replies] == [
+        (r.key, r.text, tuple(Choice(c.id, c.label) for c in r.choices), r.question)
+        for r in started.replies
+    ]
+    plain = await second.handle("tg:1", Event(EventKind.START), event_id="tg:u:1")
+    assert plain.duplicate and plain.replies == []  # a redelivery that is not a replay
+    session = await second.storage.sessions.load("tg:1")
+    assert session is not None and session.handled == ["tg:u:1"] and session.answers == []
+    await second.storage.close()
+
+
+async def test_a_replayed_update_older_than_the_last_step_sends_nothing(engine: Engine) -> None:
+    """A later step has been saved (and shown) since: its own replay covers what is left."""
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START), event_id="e1")
+    calm = Event(EventKind.CHOICE, "none_of_these", "rf_emergency")
+    latest = await conv.handle("u", calm, event_id="e2")
+    old = await conv.handle("u", Event(EventKind.START), event_id="e1", resend=True)
+    assert old.duplicate and old.replies == []
+    last = await conv.handle("u", calm, event_id="e2", resend=True)
+    assert [r.text for r in last.replies] == [r.text for r in latest.replies]
+
+
+def test_a_session_keeps_the_last_steps_replies_in_its_record() -> None:
+    shown = [
+        Reply(ReplyKind.INFO, "ui.welcome", "Hi"),
+        Reply(ReplyKind.QUESTION, "q.a", "Any?", (Choice("none", "None"),), "rf_emergency"),
+        Reply(ReplyKind.IMAGE, "pic", "Lie down", image="lying", alt="A person lying down"),
+    ]
+    session = Session(user="u", shown=shown)
+    assert Session.from_json(session.to_json()).shown == shown
+    assert '"sh"' not in Session(user="u").to_json()  # nothing stored when nothing shown
 
 
 def test_a_session_keeps_only_the_last_few_event_ids() -> None:

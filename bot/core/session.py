@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.messages import Choice, Reply, ReplyKind
 from bot.core.prompts import Prompt, decode, encode
 
 SCHEMA = 1
@@ -65,6 +66,14 @@ class Session:
     #: the step, so a redelivery after a crash is recognised even when the process's own
     #: event log died with it (``bot.service``). Update ids only: nothing personal.
     handled: list[str] = field(default_factory=list)
+    #: The replies of the step that applied ``handled[-1]``, kept until the next saved step.
+    #: A crash can cut a step's messages off after the step is saved (the greeting sent, the
+    #: first question not yet); the platform's inbox then still holds that update, and its
+    #: replay sends these again instead of nothing (``bot.service``). Rendered texts may
+    #: quote what the person told us, so they live and die with the record (``/forget``,
+    #: retention), as the answers do. A choice's and a warning's findings are not kept:
+    #: sending needs only the texts, the buttons and the question ids.
+    shown: list[Reply] = field(default_factory=list)
 
     @property
     def findings(self) -> list[str]:
@@ -96,6 +105,7 @@ class Session:
             "t": round(self.updated_at, 3),
             "v": self.version,
             "h": self.handled,
+            "sh": [_reply(r) for r in self.shown],
         }
         data = {k: v for k, v in data.items() if v not in (None, [], "")}
         return _ENCODE(data)
@@ -124,6 +134,7 @@ class Session:
             updated_at=float(data.get("t", 0.0)),
             version=int(data.get("v", 0)),
             handled=list(data.get("h", [])),
+            shown=[_read_reply(r) for r in data.get("sh", [])],
         )
 
 
@@ -133,3 +144,42 @@ def _answers(answers: list[Answer]) -> list[list[Any]]:
 
 def _read_answers(raw: list[list[Any]]) -> list[Answer]:
     return [Answer(a[0], a[1], tuple(a[2]) if len(a) > 2 else ()) for a in raw]
+
+
+def _reply(reply: Reply) -> list[Any]:
+    """A reply as a short list: kind, key, text, [[id, label], ...], question, image, alt
+    (trailing empty fields dropped)."""
+    record: list[Any] = [
+        reply.kind.value,
+        reply.key,
+        reply.text,
+        [[c.id, c.label] for c in reply.choices],
+        reply.question,
+        reply.image,
+        reply.alt,
+    ]
+    while record[-1] in (None, []):
+        record.pop()
+    return record
+
+
+def _read_reply(raw: list[Any]) -> Reply:
+    """Inverse of :func:`_reply`; ``ValueError`` (a broken record) on any other shape."""
+    if not isinstance(raw, list) or not 3 <= len(raw) <= 7:
+        raise ValueError("a stored reply must be a list of 3 to 7 fields")
+    padded: list[Any] = [*raw, *[None] * (7 - len(raw))]
+    kind, key, text, choices, question, image, alt = padded
+    texts = (key, text)
+    optional = (question, image, alt)
+    if not all(isinstance(t, str) for t in texts) or not all(
+        t is None or isinstance(t, str) for t in optional
+    ):
+        raise ValueError("a stored reply has a field of the wrong type")
+    buttons = []
+    for choice in choices or []:
+        if not (isinstance(choice, list) and len(choice) == 2):
+            raise ValueError("a stored button must be [id, label]")
+        if not all(isinstance(part, str) for part in choice):
+            raise ValueError("a stored button has a field of the wrong type")
+        buttons.append(Choice(choice[0], choice[1]))
+    return Reply(ReplyKind(kind), key, text, tuple(buttons), question, image=image, alt=alt)

@@ -335,8 +335,10 @@ class TelegramAdapter:
         label = press.label
         async with self._chat_lock(chat_id):
             turn = await self._turn(press.user_id, press.update_id, event, label)
-            if turn.duplicate:  # applied before a crash or a retry: only stop the spinner
-                await self._answer(press.query_id)
+            if turn.duplicate:  # applied before a crash or a retry: stop the spinner and
+                await self._answer(press.query_id)  # send what the crash may have cut off
+                delivery.settle()
+                await self._send(chat_id, turn.replies, turn.locale)
             else:
                 await self._settle(press.query_id, message, turn, label, chat_id)
 
@@ -449,6 +451,7 @@ class TelegramAdapter:
             event,
             event_id=f"{USER_PREFIX}{update_id}",
             label=label,
+            resend=delivery.replaying(),
         )
 
     async def _send(

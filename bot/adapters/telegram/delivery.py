@@ -9,12 +9,15 @@ spinner (5,000 presses at once: p99 15 s). So an update is confirmed once it is 
 
 - :class:`Dispatcher` stores each batch in the storage's :class:`~bot.storage.base.Inbox`
   (one write), then runs the updates concurrently across chats and one at a time per chat
-  (so replies keep their order), at most ``STEPS`` steps at once, and drops each from the
-  inbox once it is *settled* (the adapter calls :func:`settle` when the step is saved, or
-  the handler finished). At start-up, and every ``SWEEP_EVERY`` seconds, it replays what a
-  crashed process left in the inbox; the service's handled-event log and the session's
-  "already answered" check make a replay of an applied update a no-op. A press beyond
-  ``MAX_IN_FLIGHT`` updates in flight gets a short "busy, try again in a minute".
+  (so replies keep their order), at most ``STEPS`` steps at once. A step's slot is free
+  once it is *settled* (the adapter calls :func:`settle` when the step is saved); the update
+  leaves the inbox once the adapter's handling returns, its replies sent. At start-up, and
+  every ``SWEEP_EVERY`` seconds, it replays what a crashed process left in the inbox; the
+  service's handled-event log and the session's "already answered" check make a replay of
+  an applied update a no-op, except that the replies of the last saved step are sent again
+  (a crash between a step's messages would otherwise leave the person without the question).
+  A press beyond ``MAX_IN_FLIGHT`` updates in flight gets a short "busy, try again in a
+  minute".
 - A press is answered by its own step when the step can run at once (the toast may say why
   a press was refused); when steps are queued, or after ``ACK_AFTER``, its spinner is
   stopped right away instead, on a path that never waits behind messages (:func:`acknowledge`):
@@ -22,8 +25,9 @@ spinner (5,000 presses at once: p99 15 s). So an update is confirmed once it is 
 - :class:`Poller` asks ``getUpdates`` for everything after the newest stored update.
 
 A redelivered update is processed again, so "at least once" can mean twice for what the
-update caused outside the session: a press replayed after a crash is refused by the core as
-already answered, which only stops its spinner.
+update caused outside the session: a replayed press is not applied again, but the messages
+of its step are sent again when the crash came after they were sent and before the update
+left the inbox (within ``DONE_EVERY``): a repeated question rather than a missing one.
 """
 
 from __future__ import annotations
@@ -114,6 +118,8 @@ class Job:
     answers: Answers | None = None
     #: A spinner being stopped ahead of the step: the update stays stored until it is.
     answering: asyncio.Task[None] | None = field(default=None, repr=False)
+    #: The chat's updates in order, this one among them, while it waits or runs.
+    lane: deque[Job] | None = field(default=None, repr=False)
     _update: Update | None = field(default=None, repr=False)
 
     @property
@@ -157,12 +163,23 @@ def settle() -> None:
     """The update being handled is safe: its step is saved and, for a press, answered.
 
     Called by the adapter right after the step, before the replies go out (they wait for
-    Telegram's rate limits): the update leaves the inbox and the next step may start.
+    Telegram's rate limits): the next step may start. The update leaves the inbox only once
+    its replies are out too (when the adapter's handling returns), so a crash between them
+    leaves it there, and its replay sends them (:func:`replaying`).
     Outside a delivered update (a reminder, a test) it does nothing.
     """
     job = _current.get()
     if job is not None:
         job.settle()
+
+
+def replaying() -> bool:
+    """Whether the update being handled is one a previous run left in the inbox, its chat's
+    last: its step may be saved with its replies cut off by the crash, so the service is
+    asked for them. With a later update of the chat waiting, that one's step shows where the
+    person is, and sending the earlier step's messages again would only repeat a question."""
+    job = _current.get()
+    return job is not None and job.replayed and (job.lane is None or job.lane[-1] is job)
 
 
 async def acknowledge(bot: Bot, query_id: str, text: str | None = None) -> None:
@@ -407,7 +424,7 @@ class Dispatcher:
         job = Job(raw, loop.create_future(), webhook, webhook, answers=self.answers)
         self._jobs[update_id] = job
         self._unsettled += 1
-        job.settled.add_done_callback(lambda _: self._on_settled(job))
+        job.settled.add_done_callback(self._on_settled)
         press = job.query_id is not None
         if press and self.in_flight >= self.limit:
             self.shed_count += 1
@@ -422,8 +439,9 @@ class Dispatcher:
         if lane is not None:
             lane.append(job)
         else:
-            self._lanes[key] = deque([job])
+            lane = self._lanes[key] = deque([job])
             self._spawn(self._run_lane(key))
+        job.lane = lane
         if press and queued:
             self.answer_now(job)  # its step waits behind others: stop the spinner now
         elif press and not webhook:
@@ -517,10 +535,12 @@ class Dispatcher:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _on_settled(self, job: Job) -> None:
-        """The step is saved: it leaves the inbox with others in one write, soon (once the
-        press's spinner is stopped too, if that is still on its way)."""
+    def _on_settled(self, _: object) -> None:
         self._unsettled -= 1
+
+    def _finished(self, job: Job) -> None:
+        """The step is saved and its replies sent: the update leaves the inbox with others in
+        one write, soon (once the press's spinner is stopped too, if that is on its way)."""
         if job.answering is not None and not job.answering.done():
             job.answering.add_done_callback(lambda _: self._drop(job))
         else:
@@ -586,6 +606,7 @@ class Dispatcher:
             job.settle()
             release()
             self._jobs.pop(job.update_id, None)
+            self._finished(job)
 
     async def _shed(self, job: Job) -> None:
         token = _current.set(job)
@@ -598,6 +619,7 @@ class Dispatcher:
             _current.reset(token)
             job.settle()
             self._jobs.pop(job.update_id, None)
+            self._finished(job)
 
 
 def _parcel_id(raw: JSONDict) -> str:

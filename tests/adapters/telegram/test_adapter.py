@@ -288,11 +288,17 @@ async def test_different_users_are_served_concurrently(
 
     class SlowForAlice(Conversations):
         async def handle(
-            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+            self,
+            user: str,
+            event: Event,
+            *,
+            event_id: str | None = None,
+            label: str | None = None,
+            resend: bool = False,
         ) -> Turn:
             if user == "tg:1001":
                 await gate.wait()
-            return await super().handle(user, event, event_id=event_id, label=label)
+            return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         bot.adapter.conversations = SlowForAlice(
@@ -429,11 +435,17 @@ async def test_the_apology_names_the_number_of_the_persons_country(
 ) -> None:
     class BrokenOnText(Conversations):
         async def handle(
-            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+            self,
+            user: str,
+            event: Event,
+            *,
+            event_id: str | None = None,
+            label: str | None = None,
+            resend: bool = False,
         ) -> Turn:
             if event.kind is EventKind.TEXT:
                 raise RuntimeError("boom")
-            return await super().handle(user, event, event_id=event_id, label=label)
+            return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         app = bot.app.conversations
@@ -455,7 +467,13 @@ async def test_a_crash_in_the_handler_ends_in_an_apology_and_one_clean_log_line(
 ) -> None:
     class Broken(Conversations):
         async def handle(
-            self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+            self,
+            user: str,
+            event: Event,
+            *,
+            event_id: str | None = None,
+            label: str | None = None,
+            resend: bool = False,
         ) -> Turn:
             raise RuntimeError(f"boom: {event.value}")
 

@@ -41,12 +41,18 @@ class Gated(Conversations):
         self.waiting = asyncio.Event()
 
     async def handle(
-        self, user: str, event: Event, *, event_id: str | None = None, label: str | None = None
+        self,
+        user: str,
+        event: Event,
+        *,
+        event_id: str | None = None,
+        label: str | None = None,
+        resend: bool = False,
     ) -> Turn:
         if user == self.user:
             self.waiting.set()
             await self.gate.wait()
-        return await super().handle(user, event, event_id=event_id, label=label)
+        return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
 
 
 @asynccontextmanager
@@ -211,6 +217,43 @@ async def test_a_crashed_workers_updates_are_replayed_once_their_lease_runs_out(
     assert applied == [11, 12], "in Telegram's order"
     await dispatcher.close()
     assert inbox.items == {}, "applied, so dropped"
+
+
+async def test_an_update_stays_stored_until_sent_and_only_a_chats_last_replay_resends() -> None:
+    """A step is saved (settled) before its messages go out: a crash between them must find
+    the update still in the inbox. Replayed, only the chat's last update asks for its step's
+    messages again; an earlier one's would only repeat a question the later step shows."""
+    inbox = MemoryInbox()
+    sending = asyncio.Event()
+    resends: dict[int, bool] = {}
+
+    async def process(job: delivery.Job) -> None:
+        resends[job.update_id] = delivery.replaying()
+        delivery.settle()  # the step is saved...
+        if job.update_id == 1:
+            await sending.wait()  # ...and its messages wait for the rate limiter
+
+    async def shed(job: delivery.Job) -> None:
+        raise AssertionError("nothing is shed here")
+
+    dispatcher = delivery.Dispatcher(TelegramBot("123:abc"), inbox, process, shed)
+    first = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 5}}}
+    await dispatcher.take([(first, json.dumps(first))])
+    await asyncio.sleep(delivery.DONE_EVERY * 3)
+    assert list(inbox.items) == ["tg:1"], "settled, but its messages are not out yet"
+    sending.set()
+    assert await dispatcher.drain()
+    await asyncio.sleep(delivery.DONE_EVERY * 3)
+    assert inbox.items == {}, "sent, so dropped"
+    assert resends == {1: False}, "taken fresh: nothing to send again"
+
+    chat = {"id": 6}
+    left = [{"update_id": n, "message": {"message_id": n, "date": 0, "chat": chat}} for n in (7, 8)]
+    await inbox.put([Parcel(f"tg:{u['update_id']}", json.dumps(u)) for u in left], time.time())
+    assert await dispatcher.replay(start_up=True) == 2
+    assert await dispatcher.drain()
+    assert resends[7] is False and resends[8] is True
+    await dispatcher.close()
 
 
 async def test_a_failed_delete_webhook_at_start_up_is_tried_again_not_a_crash(
