@@ -55,6 +55,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.core.errors import ContentError
+from bot.core.redflags import compiled
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
@@ -74,6 +75,7 @@ from bot.core.redflags.phrases import (
     read_entries,
 )
 from bot.core.redflags.words import (
+    SHARED_MORPHOLOGY,
     Lexicon,
     Occurrence,
     Tokens,
@@ -154,6 +156,21 @@ class RedFlagDetector:
 
     @classmethod
     def load(cls, content_dir: Path, locales: Sequence[str] = ("en", "ru")) -> RedFlagDetector:
+        """The detector of ``content/<locale>/redflags.yaml`` for each locale: from the cache
+        file when it was compiled from these very files (:mod:`bot.core.redflags.compiled`),
+        else compiled now and saved.
+
+        Raises ContentError naming the file, line and key of anything malformed.
+        """
+        sources = [Path(content_dir) / locale / "redflags.yaml" for locale in locales]
+        key = compiled.key_of(sources, SHARED_MORPHOLOGY.fingerprint)
+        detector, _ = compiled.load_or_build(
+            SHARED_MORPHOLOGY.cache_dir, key, cls, lambda: cls.compile(content_dir, locales)
+        )
+        return detector
+
+    @classmethod
+    def compile(cls, content_dir: Path, locales: Sequence[str] = ("en", "ru")) -> RedFlagDetector:
         """Read ``content/<locale>/redflags.yaml`` for each locale and compile them together.
 
         Raises ContentError naming the file, line and key of anything malformed.

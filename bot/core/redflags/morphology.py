@@ -70,6 +70,20 @@ def _fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (several workers may start at once); a
+    read-only disk only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+            out.write(data)
+        os.replace(out.name, path)
+    except OSError as error:
+        log.debug("cache file not written: %s", error.strerror)
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(out.name)
+
+
 class SortedWords:
     """Membership in a sorted, newline-separated byte string: 2 MB where a set takes 20."""
 
@@ -301,6 +315,11 @@ class Morphology:
         self.analyser_loads = 0
 
     @property
+    def fingerprint(self) -> str:
+        """What the cached expansions depend on, for the caches built from them."""
+        return self._fingerprint
+
+    @property
     def cache_dir(self) -> Path:
         return self._cache_dir or default_cache_dir()
 
@@ -350,26 +369,14 @@ class Morphology:
             if len(table) + len(missing) > MAX_CACHED_WORDS:
                 table.clear()
             table.update({w: " ".join(sorted(f)) for w, f in analysers.expand(missing).items()})
-            self._write(self._path("forms", "json"), json.dumps({"forms": table}).encode())
+            write_atomically(self._path("forms", "json"), json.dumps({"forms": table}).encode())
             english = self._path("english", "txt")
             if not english.exists():
                 self._english = SortedWords.of(_english_keys(analysers.english))
-                self._write(english, self._english.blob)
+                write_atomically(english, self._english.blob)
         finally:
             del analysers
             gc.collect()  # the analysers hold reference cycles; free their 45 MB now
-
-    def _write(self, path: Path, data: bytes) -> None:
-        """Atomically (several workers may start at once); a read-only disk only costs time."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-                out.write(data)
-            os.replace(out.name, path)
-        except OSError as error:
-            log.debug("morphology cache not written: %s", error.strerror)
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(out.name)
 
     # ----------------------------------------------------------------------- known words
 
@@ -388,5 +395,5 @@ class Morphology:
                 self._english = SortedWords(path.read_bytes())
             except OSError:
                 self._english = SortedWords.of(_english_keys(_simplemma_english()))
-                self._write(path, self._english.blob)
+                write_atomically(path, self._english.blob)
         return self._english

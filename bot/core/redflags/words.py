@@ -266,6 +266,18 @@ class Lexicon:
     def cache(self) -> ByteBoundedCache[frozenset[int]]:
         return self._cache
 
+    def __getstate__(self) -> dict[str, object]:
+        """The compiled tables only: the shared morphology and the per-word cache stay out
+        of the detector's cache file (:mod:`bot.core.redflags.compiled`)."""
+        state = dict(vars(self))
+        del state["morphology"], state["_cache"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self.morphology = SHARED_MORPHOLOGY
+        self._cache = ByteBoundedCache(CACHE_BYTES, _size_of_ids)
+
     def term(self, phrase: str, *, fuzzy: bool, forms: bool = False) -> int:
         """Id of a term such as "can't feel" or "онемел*"; registers it on first use.
 
