@@ -222,6 +222,7 @@ def _row(key: str, label: str, run: Measured) -> Row:
         "rss_idle_mb": run.rss_idle / 2**20,
         "rss_after_mb": run.rss_after / 2**20 if run.rss_after else None,
         "conversations": run.conversations,
+        "off_script": run.outcome.diverged,
     }
     notes = [
         f"{run.users:,} users at once, continuous walks, {run.window:.1f} s measured after a"

@@ -24,15 +24,15 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiohttp import web
 
-from benchmarks.peers.child import START, answer_stdin, key, read_screens, run, valid_presses
+from benchmarks.peers.child import START, answer_stdin, follow, read_screens, run, valid_presses
 
 Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
 
 
 async def serve(spec: dict[str, Any]) -> None:
     table = read_screens(spec["screens"])
-    screens: dict[str, Screen] = {
-        name: [
+    screens: list[Screen] = [
+        [
             (
                 m["text"],
                 InlineKeyboardMarkup.model_validate(m["markup"]) if m["markup"] else None,
@@ -40,8 +40,9 @@ async def serve(spec: dict[str, Any]) -> None:
             )
             for m in messages
         ]
-        for name, messages in table["screens"].items()
-    }
+        for messages in table["screens"]
+    ]
+    moves: dict[str, list[int]] = table["moves"]
     answers: dict[str, str] = table["answer"]
     valid = valid_presses(table)
 
@@ -59,10 +60,11 @@ async def serve(spec: dict[str, Any]) -> None:
     edit_in_place = bool(spec.get("edit_in_place"))
 
     async def show(
-        chat_id: int, locale: str, name: str, state: FSMContext, edit: Message | None = None
+        chat_id: int, locale: str, press: str, state: FSMContext, edit: Message | None = None
     ) -> None:
         next_state: str | None = None
-        for text, markup, question in screens.get(name) or screens[key(locale, START)]:
+        node, screen = follow(moves, (await state.get_data()).get("node"), locale, press)
+        for text, markup, question in screens[screen]:
             if edit is not None:  # the question becomes the next one
                 await edit.edit_text(text, reply_markup=markup)
                 edit = None
@@ -70,11 +72,12 @@ async def serve(spec: dict[str, Any]) -> None:
                 await bot.send_message(chat_id, text, reply_markup=markup)
             next_state = question or next_state
         await state.set_state(next_state)
+        await state.set_data({"node": node})  # where this person is in the script
 
     @router.message(CommandStart())
     async def on_start(message: Message, state: FSMContext) -> None:
         locale = _locale(message.from_user)
-        await show(message.chat.id, locale, key(locale, START), state)
+        await show(message.chat.id, locale, START, state)
 
     @router.callback_query()
     async def on_press(query: CallbackQuery, state: FSMContext) -> None:
@@ -85,7 +88,7 @@ async def serve(spec: dict[str, Any]) -> None:
         await query.answer()
         message, locale = query.message, _locale(query.from_user)
         if edit_in_place and isinstance(message, Message):
-            await show(message.chat.id, locale, key(locale, data), state, edit=message)
+            await show(message.chat.id, locale, data, state, edit=message)
             return
         if isinstance(message, Message) and message.reply_markup is not None:
             buttons = (b for row in message.reply_markup.inline_keyboard for b in row)
@@ -93,7 +96,7 @@ async def serve(spec: dict[str, Any]) -> None:
             answer = answers.get(locale, "{}").replace("{}", label)
             await message.edit_text(f"{message.html_text}\n\n<i>{html.escape(answer)}</i>")
         chat_id = message.chat.id if message is not None else query.from_user.id
-        await show(chat_id, locale, key(locale, data), state)
+        await show(chat_id, locale, data, state)
 
     dispatcher = Dispatcher(storage=MemoryStorage())
     dispatcher.include_router(router)

@@ -21,9 +21,16 @@ from typing import Any
 START = "/start"
 
 
-def key(locale: str, press: str) -> str:
-    """A screen table key: a language and either ``/start`` or the pressed button's payload."""
-    return f"{locale}|{press}"
+def start_key(locale: str) -> str:
+    """The move of ``/start`` in a language: the root of that language's tree of paths."""
+    return f"{locale}|{START}"
+
+
+def follow(moves: dict[str, list[int]], node: int | None, locale: str, press: str) -> list[int]:
+    """``[node, screen]`` after ``press`` (a button's payload or ``/start``) at ``node`` (see
+    :mod:`benchmarks.peers.screens`); a first press, or one the script lacks, starts over."""
+    move = moves.get(f"{node}|{press}") if node is not None else None
+    return move or moves[start_key(locale)]
 
 
 def read_screens(path: str) -> dict[str, Any]:
@@ -35,7 +42,7 @@ def valid_presses(table: dict[str, Any]) -> dict[str, set[str]]:
     """Per question, the callback data its keyboards offer, read from the screens' raw
     markup: every Telegram peer accepts exactly these presses, whatever its library."""
     valid: dict[str, set[str]] = {}
-    for messages in table["screens"].values():
+    for messages in table["screens"]:
         for m in messages:
             if m["markup"] and m["state"] is not None:
                 rows = m["markup"]["inline_keyboard"]

@@ -18,7 +18,7 @@ import discord.http
 import yarl
 from discord import app_commands
 
-from benchmarks.peers.child import START, answer_stdin, key, read_screens, run
+from benchmarks.peers.child import START, answer_stdin, follow, read_screens, run
 
 LOCALES = {"en-US": "en", "en-GB": "en", "ru": "ru"}
 
@@ -26,7 +26,9 @@ LOCALES = {"en-US": "en", "en-GB": "en", "ru": "ru"}
 class PlainBot(discord.Client):
     def __init__(self, table: dict[str, Any], command: str) -> None:
         super().__init__(intents=discord.Intents.default(), guild_ready_timeout=0.05)
-        self.screens: dict[str, list[dict[str, Any]]] = table["screens"]
+        self.screens: list[list[dict[str, Any]]] = table["screens"]
+        self.moves: dict[str, list[int]] = table["moves"]
+        self.node: dict[int, int] = {}  # where each person is in the script
         self.answers: dict[str, str] = table["answer"]
         self.open: dict[int, str | None] = {}
         self.tree = app_commands.CommandTree(self)
@@ -34,7 +36,7 @@ class PlainBot(discord.Client):
         @self.tree.command(name=command, description="Check your back")
         async def start(interaction: discord.Interaction) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await self.show(interaction, key(_locale(interaction), START))
+            await self.show(interaction, START)
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
@@ -60,11 +62,13 @@ class PlainBot(discord.Client):
             await interaction.edit_original_response(
                 content=f"{message.content}\n\n*{answer}*", view=None
             )
-        await self.show(interaction, key(locale, custom_id))
+        await self.show(interaction, custom_id)
 
-    async def show(self, interaction: discord.Interaction, name: str) -> None:
-        screen = self.screens.get(name) or self.screens[key(_locale(interaction), START)]
-        for part in screen:
+    async def show(self, interaction: discord.Interaction, press: str) -> None:
+        user = interaction.user.id
+        node, screen = follow(self.moves, self.node.get(user), _locale(interaction), press)
+        self.node[user] = node
+        for part in self.screens[screen]:
             view = None
             if part["buttons"]:
                 view = discord.ui.View(timeout=None)

@@ -5,7 +5,8 @@ that question's buttons, PTB's defaults otherwise (httpx, no rate limiter) and t
 updates at once as backcheck. Per press it makes backcheck's calls: answer the callback, mark
 the pressed question answered (edit), send the next screen; or, when backcheck edits in place
 (the benchmark tells), answer and edit the question into the next one. Conversation state
-lives in PTB's memory, as such bots keep it.
+lives in PTB's memory, as such bots keep it, and so does each person's place in the script
+(``user_data``).
 """
 
 from __future__ import annotations
@@ -26,15 +27,15 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from benchmarks.peers.child import START, answer_stdin, key, read_screens, run, valid_presses
+from benchmarks.peers.child import START, answer_stdin, follow, read_screens, run, valid_presses
 
 Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
 
 
 async def serve(spec: dict[str, Any]) -> None:
     table = read_screens(spec["screens"])
-    screens: dict[str, Screen] = {
-        name: [
+    screens: list[Screen] = [
+        [
             (
                 m["text"],
                 InlineKeyboardMarkup.de_json(m["markup"], None) if m["markup"] else None,
@@ -42,21 +43,23 @@ async def serve(spec: dict[str, Any]) -> None:
             )
             for m in messages
         ]
-        for name, messages in table["screens"].items()
-    }
+        for messages in table["screens"]
+    ]
+    moves: dict[str, list[int]] = table["moves"]
     answers: dict[str, str] = table["answer"]
     valid = valid_presses(table)
 
     edit_in_place = bool(spec.get("edit_in_place"))
 
     async def show(
-        update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, edit: bool = False
+        update: Update, context: ContextTypes.DEFAULT_TYPE, press: str, edit: bool = False
     ) -> object:
         chat = update.effective_chat
-        assert chat is not None
+        assert chat is not None and context.user_data is not None
         state: object = ConversationHandler.END
-        fallback = key(_locale(update), START)  # a press the table lacks: start over
-        for text, markup, next_state in screens.get(name) or screens[fallback]:
+        node, screen = follow(moves, context.user_data.get("node"), _locale(update), press)
+        context.user_data["node"] = node  # where this person is in the script
+        for text, markup, next_state in screens[screen]:
             if edit and update.callback_query is not None:  # the question becomes the next
                 await update.callback_query.edit_message_text(
                     text, parse_mode=ParseMode.HTML, reply_markup=markup
@@ -70,14 +73,14 @@ async def serve(spec: dict[str, Any]) -> None:
         return state
 
     async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        return await show(update, context, key(_locale(update), START))
+        return await show(update, context, START)
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
         query = update.callback_query
         assert query is not None and query.data is not None
         await query.answer()
         if edit_in_place:
-            return await show(update, context, key(_locale(update), query.data), edit=True)
+            return await show(update, context, query.data, edit=True)
         message = query.message
         markup = getattr(message, "reply_markup", None)
         if markup is not None and message is not None:
@@ -86,7 +89,7 @@ async def serve(spec: dict[str, Any]) -> None:
             answer = answers.get(_locale(update), "{}").replace("{}", label)
             text = f"{getattr(message, 'text_html', '')}\n\n<i>{html.escape(answer)}</i>"
             await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-        return await show(update, context, key(_locale(update), query.data))
+        return await show(update, context, query.data)
 
     async def on_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
