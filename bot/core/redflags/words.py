@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
+from bot.core.redflags.table import WordTable
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 
 # Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
@@ -261,7 +262,7 @@ class Lexicon:
         self.spellings: dict[str, str] = {}  # chat spelling -> listed word ("cnt" -> "can't")
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
-        self._exact: dict[str, tuple[int, ...]] = {}
+        self._exact = WordTable({})
         self._stems: dict[str, tuple[int, ...]] = {}
         self._stem_index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
@@ -270,7 +271,7 @@ class Lexicon:
         self._fuzzy_words: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
         self._fuzzy_stems: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
-        self._skeletons: dict[str, tuple[int, ...]] = {}  # translit skeleton -> Cyrillic word ids
+        self._skeletons = WordTable({})  # translit skeleton -> Cyrillic word ids
         self._skeleton_stems: dict[str, tuple[int, ...]] = {}
         self._skeleton_stem_lengths: list[int] = []
         self._cache: ByteBoundedCache[frozenset[int]] = ByteBoundedCache(CACHE_BYTES, _size_of_ids)
@@ -332,6 +333,8 @@ class Lexicon:
         """
         expanded = self.morphology.expand({w.text for w in self.words if w.forms})
         shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+        exact: dict[str, tuple[int, ...]] = {}
+        skeleton_words: dict[str, tuple[int, ...]] = {}
 
         def add(table: dict[str, tuple[int, ...]], key: str, wid: int) -> None:
             ids = (*table.get(key, ()), wid)
@@ -339,8 +342,8 @@ class Lexicon:
 
         for word, wid in self.words.items():
             texts = expanded[word.text] if word.forms else {word.text}
-            table = self._stems if word.stem else self._exact
-            skeletons = self._skeleton_stems if word.stem else self._skeletons
+            table = self._stems if word.stem else exact
+            skeletons = self._skeleton_stems if word.stem else skeleton_words
             fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
             for form in texts:
                 text = form.removeprefix(EXACT_ONLY)
@@ -351,7 +354,9 @@ class Lexicon:
                     add(fuzzy.setdefault((text[:2], len(text)), {}), text, wid)
         del expanded
         self.morphology.release_forms()
-        self._first_letters = {text[:1] for text in (*self._exact, *self._stems)}
+        self._first_letters = {text[:1] for text in (*exact, *self._stems)}
+        self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
+        del exact, skeleton_words
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
                 self._short_stems.append((stem, ids))
