@@ -246,6 +246,11 @@ class _Word:
     forms: bool  # inflected forms match too
 
 
+#: Typo targets of one (first two letters, length): the texts, and the word ids of each (two
+#: tuples, not a dict: about 50,000 targets, looked up only by rapidfuzz's scan)
+_Targets = tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]
+
+
 def _size_of_ids(ids: frozenset[int]) -> int:
     return sys.getsizeof(ids)
 
@@ -268,8 +273,8 @@ class Lexicon:
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
         self._first_letters: set[str] = set()
         # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
-        self._fuzzy_words: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
-        self._fuzzy_stems: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
+        self._fuzzy_words: dict[tuple[str, int], _Targets] = {}
+        self._fuzzy_stems: dict[tuple[str, int], _Targets] = {}
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
         self._skeletons = WordTable({})  # translit skeleton -> Cyrillic word ids
         self._skeleton_stems: dict[str, tuple[int, ...]] = {}
@@ -335,6 +340,8 @@ class Lexicon:
         shared: dict[tuple[int, ...], tuple[int, ...]] = {}
         exact: dict[str, tuple[int, ...]] = {}
         skeleton_words: dict[str, tuple[int, ...]] = {}
+        fuzzy_words: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
+        fuzzy_stems: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
 
         def add(table: dict[str, tuple[int, ...]], key: str, wid: int) -> None:
             ids = (*table.get(key, ()), wid)
@@ -344,7 +351,7 @@ class Lexicon:
             texts = expanded[word.text] if word.forms else {word.text}
             table = self._stems if word.stem else exact
             skeletons = self._skeleton_stems if word.stem else skeleton_words
-            fuzzy = self._fuzzy_stems if word.stem else self._fuzzy_words
+            fuzzy = fuzzy_stems if word.stem else fuzzy_words
             for form in texts:
                 text = form.removeprefix(EXACT_ONLY)
                 add(table, text, wid)
@@ -357,6 +364,9 @@ class Lexicon:
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
         del exact, skeleton_words
+        self._fuzzy_words = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_words.items()}
+        self._fuzzy_stems = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_stems.items()}
+        del fuzzy_words, fuzzy_stems
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
                 self._short_stems.append((stem, ids))
@@ -449,7 +459,7 @@ class Lexicon:
         """
         first = token[:2]
         limit = _typo_limit(token)
-        candidates: list[tuple[str, dict[str, tuple[int, ...]], int]] = []
+        candidates: list[tuple[str, _Targets, int]] = []
         # the second and third letters swapped ("wlak", "mvoe") is the one typo allowed to
         # reach the first two letters: a transposition, not a different word
         swapped = token[0] + token[2] if len(token) > 2 and token[2] != token[1] else ""
@@ -465,9 +475,9 @@ class Lexicon:
                     candidates.append((token[:k], targets, 1))
         found: set[int] = set()
         known: bool | None = None
-        for probe, targets, cutoff in candidates:
+        for probe, (texts, ids), cutoff in candidates:
             matches = process.extract(
-                probe, targets.keys(), scorer=OSA.distance, score_cutoff=cutoff, limit=None
+                probe, texts, scorer=OSA.distance, score_cutoff=cutoff, limit=None
             )
             if not matches:
                 continue
@@ -475,8 +485,8 @@ class Lexicon:
                 known = self.morphology.is_known(token)
             if known:
                 return set()
-            for text, _, _ in matches:
-                found.update(targets[text])
+            for _, _, index in matches:
+                found.update(ids[index])
         return found
 
     def transliterated(self, token: str) -> frozenset[int]:
