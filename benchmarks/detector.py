@@ -139,9 +139,9 @@ def startup_row(runs: int) -> Row:
         value=imports + load + first,
         unit="ms",
         notes=[
-            f"median of {runs} new processes: imports {imports:,.0f} ms, load and expand the"
-            f" lists {load:,.0f} ms (word forms from the morphology cache), first"
-            f" message {first:,.1f} ms"
+            f"median of {runs} new processes: imports {imports:,.0f} ms, load the compiled"
+            f" lists {load:,.0f} ms (from the detector's cache file, written by the first"
+            f" run), first message {first:,.1f} ms"
         ],
     )
 
