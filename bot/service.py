@@ -21,7 +21,7 @@ from bot.core.flow.vocabulary import WELCOME
 from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
 from bot.core.pictures import Picture, picture_path
-from bot.core.session import Session
+from bot.core.session import Session, read_replies, replies_record
 from bot.logs import user_ref
 from bot.storage.base import Inbox, Storage
 
@@ -212,7 +212,7 @@ class Conversations:
             if before is None or step.effects or not _unchanged(session, *before):
                 if event_id is not None:
                     session.handled = [*session.handled, event_id][-HANDLED_KEPT:]
-                    session.shown = step.replies
+                    session.shown = replies_record(step.replies)
                 try:
                     await self.storage.sessions.save(session)
                 except ConcurrentUpdate:
@@ -225,8 +225,12 @@ class Conversations:
     def _again(self, stored: Session, event_id: str) -> Turn:
         """A replayed duplicate: the replies of its step if that is the last one saved (what
         a crash may have cut off), else nothing (a later step has shown more since)."""
-        last = bool(stored.handled) and stored.handled[-1] == event_id
-        replies = list(stored.shown) if last else []
+        replies: list[Reply] = []
+        if stored.handled and stored.handled[-1] == event_id:
+            try:
+                replies = read_replies(stored.shown)
+            except (ValueError, TypeError) as exc:  # broken: the person can type /start
+                log.warning("unreadable replies kept in a session record (%s)", exc)
         locale = stored.locale or self.engine.default_locale
         return Turn(replies, state=stored.state, locale=locale, duplicate=True)
 

@@ -12,7 +12,7 @@ from bot.core.engine import Engine
 from bot.core.errors import StorageUnavailable
 from bot.core.hints import Hints
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
-from bot.core.session import Session
+from bot.core.session import Session, read_replies, replies_record
 from bot.service import HANDLED_KEPT, REFUSALS_ANSWERED_IN_FULL, Conversations
 from bot.storage.memory import MemorySessions, open_memory
 from bot.storage.sqlite import open_sqlite
@@ -121,9 +121,32 @@ def test_a_session_keeps_the_last_steps_replies_in_its_record() -> None:
         Reply(ReplyKind.QUESTION, "q.a", "Any?", (Choice("none", "None"),), "rf_emergency"),
         Reply(ReplyKind.IMAGE, "pic", "Lie down", image="lying", alt="A person lying down"),
     ]
-    session = Session(user="u", shown=shown)
-    assert Session.from_json(session.to_json()).shown == shown
+    session = Session(user="u", shown=replies_record(shown))
+    assert read_replies(Session.from_json(session.to_json()).shown) == shown
     assert '"sh"' not in Session(user="u").to_json()  # nothing stored when nothing shown
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ["Hi"],
+        [["shout", "ui.welcome", "Hi"]],
+        [["info", "ui.welcome", 7]],
+        [["question", "q", "Any?", [["none"]]]],
+    ],
+)
+async def test_unreadable_kept_replies_make_a_replay_send_nothing_not_crash(
+    engine: Engine, broken: list[object], caplog: pytest.LogCaptureFixture
+) -> None:
+    conv = Conversations(engine, open_memory(retention=RETENTION))
+    await conv.handle("u", Event(EventKind.START), event_id="e1")
+    session = await conv.storage.sessions.load("u")
+    assert session is not None
+    session.shown = broken
+    await conv.storage.sessions.save(session)
+    again = await conv.handle("u", Event(EventKind.START), event_id="e1", resend=True)
+    assert again.duplicate and again.replies == []
+    assert any("unreadable replies" in r.getMessage() for r in caplog.records)
 
 
 def test_a_session_keeps_only_the_last_few_event_ids() -> None:

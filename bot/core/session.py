@@ -72,8 +72,10 @@ class Session:
     #: replay sends these again instead of nothing (``bot.service``). Rendered texts may
     #: quote what the person told us, so they live and die with the record (``/forget``,
     #: retention), as the answers do. A choice's and a warning's findings are not kept:
-    #: sending needs only the texts, the buttons and the question ids.
-    shown: list[Reply] = field(default_factory=list)
+    #: sending needs only the texts, the buttons and the question ids. Kept in the stored
+    #: form (:func:`replies_record`, :func:`read_replies`): read back only for a replay, not
+    #: on every load.
+    shown: list[Any] = field(default_factory=list)
 
     @property
     def findings(self) -> list[str]:
@@ -105,7 +107,7 @@ class Session:
             "t": round(self.updated_at, 3),
             "v": self.version,
             "h": self.handled,
-            "sh": [_reply(r) for r in self.shown],
+            "sh": self.shown,
         }
         data = {k: v for k, v in data.items() if v not in (None, [], "")}
         return _ENCODE(data)
@@ -134,7 +136,7 @@ class Session:
             updated_at=float(data.get("t", 0.0)),
             version=int(data.get("v", 0)),
             handled=list(data.get("h", [])),
-            shown=[_read_reply(r) for r in data.get("sh", [])],
+            shown=_list(data.get("sh", [])),
         )
 
 
@@ -144,6 +146,22 @@ def _answers(answers: list[Answer]) -> list[list[Any]]:
 
 def _read_answers(raw: list[list[Any]]) -> list[Answer]:
     return [Answer(a[0], a[1], tuple(a[2]) if len(a) > 2 else ()) for a in raw]
+
+
+def _list(raw: object) -> list[Any]:
+    if not isinstance(raw, list):
+        raise ValueError("a stored list is not a list")
+    return raw
+
+
+def replies_record(replies: list[Reply]) -> list[Any]:
+    """Replies in the stored form of :attr:`Session.shown`."""
+    return [_reply(r) for r in replies]
+
+
+def read_replies(raw: list[Any]) -> list[Reply]:
+    """Inverse of :func:`replies_record`; ``ValueError`` for a record that is not one."""
+    return [_read_reply(r) for r in raw]
 
 
 def _reply(reply: Reply) -> list[Any]:
