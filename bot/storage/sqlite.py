@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS inbox (
 CHECKPOINT_EVERY = 200  # writes between background checkpoints: a WAL of a few hundred KB
 BUSY_RETRY = 0.002  # seconds between tries when a checkpoint holds the write lock
 BUSY_PATIENCE = 2.0  # seconds of a locked file before "try again" (another process on it)
+OPEN_PATIENCE = 10.0  # seconds a start-up waits for a file another process has locked
 PURGE_BATCH = 100  # rows per purge statement, with the loop free between batches
 
 
@@ -95,9 +96,14 @@ class Database:
 
     @classmethod
     def open(cls, path: Path) -> Database:
+        """Open (and create or upgrade) the file. Opening may wait up to ``OPEN_PATIENCE``
+        for a lock held elsewhere (a run that was just killed leaves its log to be
+        recovered, and switching to WAL needs the file to itself): it happens before the bot
+        serves anyone, and a lock there used to end the start-up. Afterwards the connection
+        never waits inside SQLite (:meth:`run`)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, isolation_level=None, timeout=0)
+            connection = sqlite3.connect(path, isolation_level=None, timeout=OPEN_PATIENCE)
             for pragma in (
                 "journal_mode=WAL",
                 "synchronous=NORMAL",
@@ -112,6 +118,7 @@ class Database:
                 connection.execute("ALTER TABLE reminders ADD COLUMN ready REAL")
             connection.execute("UPDATE reminders SET ready = due WHERE ready IS NULL")
             connection.execute("CREATE INDEX IF NOT EXISTS reminders_ready ON reminders (ready)")
+            connection.execute("PRAGMA busy_timeout = 0")
         except (OSError, sqlite3.Error) as exc:
             raise StorageUnavailable(f"cannot open SQLite database {path}: {exc}") from exc
         return cls(path, connection)

@@ -4,6 +4,7 @@ clear "try again" that heals by itself, and files from before reminder leases st
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,28 @@ async def test_a_closed_storage_is_unavailable(tmp_path: Path) -> None:
     await storage.close()
     with pytest.raises(StorageUnavailable, match="closed"):
         await storage.sessions.load("tg:1")
+
+
+async def test_start_up_waits_for_a_file_another_process_has_locked(tmp_path: Path) -> None:
+    """A run started right after a crash can find the file locked for a moment (another
+    process recovering the log, a backup): it waits, instead of ending the start-up with
+    "database is locked"; once open, steps still never wait inside SQLite."""
+    db = tmp_path / "backcheck.db"
+    storage = await open_sqlite(db, retention=3600.0)
+    await storage.close()
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.3, other.execute, ("COMMIT",))
+    release.start()
+    try:
+        storage = await open_sqlite(db, retention=3600.0)
+    finally:
+        release.join()
+        other.close()
+    try:
+        assert await storage.sessions.load("tg:1") is None
+        busy = storage.sessions
+        assert isinstance(busy, SQLiteSessions)
+        assert busy.db.connection.execute("PRAGMA busy_timeout").fetchone() == (0,)
+    finally:
+        await storage.close()
