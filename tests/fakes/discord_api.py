@@ -59,7 +59,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import copy
 import itertools
 import json
 import re
@@ -72,6 +71,8 @@ from typing import Any, Final, Literal, TypeAlias, get_args
 
 import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
+
+from tests.fakes.snapshot import snapshot
 
 JSON: TypeAlias = dict[str, Any]
 Handler: TypeAlias = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -366,9 +367,9 @@ class FakeMessage:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": copy.deepcopy(self.attachments),
-            "embeds": copy.deepcopy(self.embeds),
-            "components": copy.deepcopy(self.components),
+            "attachments": snapshot(self.attachments),
+            "embeds": snapshot(self.embeds),
+            "components": snapshot(self.components),
             "pinned": False,
             "flags": self.flags,
         }
@@ -379,11 +380,11 @@ class FakeMessage:
         if self.application_id is not None:
             data["application_id"] = str(self.application_id)
         if self.interaction_metadata is not None:
-            data["interaction_metadata"] = copy.deepcopy(self.interaction_metadata)
+            data["interaction_metadata"] = snapshot(self.interaction_metadata)
         if self.message_reference is not None:
-            data["message_reference"] = copy.deepcopy(self.message_reference)
+            data["message_reference"] = snapshot(self.message_reference)
         for key, value in self.extra.items():
-            data.setdefault(key, copy.deepcopy(value))
+            data.setdefault(key, snapshot(value))
         return data
 
 
@@ -1357,11 +1358,11 @@ class FakeDiscord:
         event = FakeEvent(
             seq=next(self._event_seq),
             kind=kind,
-            data=copy.deepcopy(data),
-            message=copy.deepcopy(message),
+            data=snapshot(data),
+            message=snapshot(message),
             interaction_id=interaction_id,
             status=status,
-            error=copy.deepcopy(error),
+            error=snapshot(error),
         )
         self.events.append(event)
         self._notify()
@@ -1390,7 +1391,7 @@ class FakeDiscord:
                     continue
                 if predicate is None or predicate(event):
                     self._taken.add(event.seq)
-                    return copy.deepcopy(event)
+                    return snapshot(event)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise AssertionError(self._report(f"no {kind!r} event matched in {timeout}s"))
@@ -1465,7 +1466,7 @@ class FakeDiscord:
             self.heartbeats += 1
             await conn.send({"op": 11})
             return
-        self.gateway_ops.append(copy.deepcopy(msg))
+        self.gateway_ops.append(snapshot(msg))
         if op == 2:
             await self._identify(conn, data or {})
         elif op == 6:
@@ -1501,12 +1502,12 @@ class FakeDiscord:
             session_id=f"fake-session-{next(self._session_seq)}",
             shard=(shard_id, shard_count),
             intents=intents,
-            identify=copy.deepcopy(data),
+            identify=snapshot(data),
             conn=conn,
         )
         conn.session = session
         self._sessions[session.session_id] = session
-        self.identify_payloads.append(copy.deepcopy(data))
+        self.identify_payloads.append(snapshot(data))
         guilds = [self.guild_id] if session.handles(self.guild_id) else []
         ready = {
             "v": 10,
@@ -1846,7 +1847,7 @@ class FakeDiscord:
             chain.append(node)
             declared = spec.get("options", []) if spec else None
         if isinstance(options, list):
-            leaf = copy.deepcopy(options)
+            leaf = snapshot(options)
         else:
             leaf = self._build_options(declared, options or {}, resolved)
         for node in reversed(chain):
@@ -2345,7 +2346,7 @@ class FakeDiscord:
             "name_localizations": body.get("name_localizations"),
             "description": body.get("description", ""),
             "description_localizations": body.get("description_localizations"),
-            "options": copy.deepcopy(body.get("options") or []),
+            "options": snapshot(body.get("options") or []),
             "default_member_permissions": body.get("default_member_permissions"),
             "nsfw": bool(body.get("nsfw", False)),
             "contexts": body.get("contexts"),
@@ -2491,9 +2492,9 @@ class FakeDiscord:
         if "content" in body:
             msg.content = "" if body["content"] is None else str(body["content"])
         if "components" in body:
-            msg.components = copy.deepcopy(body["components"] or [])
+            msg.components = snapshot(body["components"] or [])
         if "embeds" in body:
-            msg.embeds = copy.deepcopy(body["embeds"] or [])
+            msg.embeds = snapshot(body["embeds"] or [])
         if "attachments" in body or "__files__" in body:
             kept = [
                 a
@@ -2524,11 +2525,11 @@ class FakeDiscord:
             msg.attachments = kept
         for key in ("poll", "sticker_ids", "tts"):
             if key in body:
-                msg.extra[key] = copy.deepcopy(body[key])
+                msg.extra[key] = snapshot(body[key])
 
     def _edit_message(self, msg: FakeMessage, body: JSON) -> None:
         validate_message_body(body, creating=False)
-        trial = copy.deepcopy(msg)
+        trial = snapshot(msg)
         self._apply_content(trial, body)
         if not (
             trial.content
@@ -2674,13 +2675,13 @@ class FakeDiscord:
         elif ctype == CB_DEFERRED_UPDATE:
             message = self.messages[interaction.message_id or 0]
         elif ctype == CB_MODAL:
-            interaction.modal = copy.deepcopy(data)
+            interaction.modal = snapshot(data)
         elif ctype == CB_AUTOCOMPLETE:
-            interaction.autocomplete_choices = copy.deepcopy(data.get("choices") or [])
+            interaction.autocomplete_choices = snapshot(data.get("choices") or [])
 
         interaction.responded = True
         interaction.response_type = ctype
-        interaction.response = copy.deepcopy(body)
+        interaction.response = snapshot(body)
         interaction.response_delay = delay
         interaction.error = None
         if message is not None:

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import itertools
 import json
 import os
@@ -59,6 +58,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
+
+from tests.fakes.snapshot import snapshot
 
 __all__ = [
     "DEFAULT_BOT_USERNAME",
@@ -632,24 +633,24 @@ class SentMessage:
         """The message as the Bot API shows it (the text after parse_mode, plus entities)."""
         data: JSONDict = {
             "message_id": self.message_id,
-            "from": copy.deepcopy(self.sender),
-            "chat": copy.deepcopy(self.chat),
+            "from": snapshot(self.sender),
+            "chat": snapshot(self.chat),
             "date": self.date,
         }
         if self.photo is not None:
-            data["photo"] = copy.deepcopy(self.photo)
+            data["photo"] = snapshot(self.photo)
             if self.plain_text:
                 data["caption"] = self.plain_text
             if self.entities:
-                data["caption_entities"] = copy.deepcopy(self.entities)
+                data["caption_entities"] = snapshot(self.entities)
         else:
             data["text"] = self.plain_text
             if self.entities:
-                data["entities"] = copy.deepcopy(self.entities)
+                data["entities"] = snapshot(self.entities)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
         if self.reply_markup is not None:
-            data["reply_markup"] = copy.deepcopy(self.reply_markup)
+            data["reply_markup"] = snapshot(self.reply_markup)
         return data
 
 
@@ -962,7 +963,7 @@ class FakeTelegram:
                 for m in _BOT_COMMAND_RE.finditer(text)
             ]
         if entities:
-            message["entities"] = copy.deepcopy(entities)
+            message["entities"] = snapshot(entities)
         return {"update_id": next(self._update_ids), "message": message}
 
     def inject_message(
@@ -983,14 +984,14 @@ class FakeTelegram:
         self.known_chats[chat_obj.id] = chat_obj
         if chat_obj.type == "private":
             self._private_users[chat_obj.id] = sender
-        self._user_messages[(chat_obj.id, message["message_id"])] = copy.deepcopy(message)
+        self._user_messages[(chat_obj.id, message["message_id"])] = snapshot(message)
         return self.inject_update(update)
 
     def inject_edit(self, update: JSONDict, text: str) -> JSONDict:
         """Queue the ``edited_message`` update of a message a user sent (``update`` as returned
         by ``inject_message``): same message id, new ``text``, an ``edit_date``. Telegram sends
         it only to a bot whose ``allowed_updates`` names ``edited_message`` (or is empty)."""
-        message = copy.deepcopy(update["message"])
+        message = snapshot(update["message"])
         message["text"] = text
         message.pop("entities", None)
         message["edit_date"] = _now()
@@ -1005,13 +1006,13 @@ class FakeTelegram:
         update = self.make_message_update("-", user=user, chat=chat, entities=[])
         message = update["message"]
         del message["text"]
-        message.update(copy.deepcopy(payload))
+        message.update(snapshot(payload))
         sender = user or self.default_user
         chat_obj = chat or self.private_chat(sender)
         self.known_chats[chat_obj.id] = chat_obj
         if chat_obj.type == "private":
             self._private_users[chat_obj.id] = sender
-        self._user_messages[(chat_obj.id, message["message_id"])] = copy.deepcopy(message)
+        self._user_messages[(chat_obj.id, message["message_id"])] = snapshot(message)
         return self.inject_update(update)
 
     def photo_payload(self, caption: str | None = None) -> JSONDict:
@@ -1021,12 +1022,12 @@ class FakeTelegram:
 
     def inject_update(self, update: JSONDict) -> JSONDict:
         """Queue any update (``update_id`` is assigned when missing). Returns a copy."""
-        update = copy.deepcopy(update)
+        update = snapshot(update)
         update.setdefault("update_id", next(self._update_ids))
         self._queue.append(update)
         self._queue.sort(key=lambda u: int(u["update_id"]))
         self._notify()
-        return copy.deepcopy(update)
+        return snapshot(update)
 
     def inject_updates(self, updates: list[JSONDict]) -> None:
         """Queue many updates at once (a burst): one sort and one wake-up for all of them.
@@ -1097,7 +1098,7 @@ class FakeTelegram:
     @property
     def pending_updates(self) -> list[JSONDict]:
         """Updates the bot has not confirmed yet (copies)."""
-        return copy.deepcopy(self._queue)
+        return snapshot(self._queue)
 
     # ---------------------------------------------------------------- observing the bot
 
@@ -1163,7 +1164,7 @@ class FakeTelegram:
     ) -> list[SentMessage]:
         """Snapshots of the bot's messages (current state after edits), oldest first."""
         return [
-            copy.deepcopy(m)
+            snapshot(m)
             for m in sorted(self._messages.values(), key=lambda m: m.message_id)
             if (chat_id is None or m.chat_id == chat_id) and (include_deleted or not m.deleted)
         ]
@@ -1171,7 +1172,7 @@ class FakeTelegram:
     def message(self, chat_id: int, message_id: int) -> SentMessage:
         """A snapshot of one bot message (also when deleted; see ``.deleted``)."""
         try:
-            return copy.deepcopy(self._messages[(chat_id, message_id)])
+            return snapshot(self._messages[(chat_id, message_id)])
         except KeyError:
             known = sorted(self._messages)
             raise KeyError(
@@ -1250,8 +1251,8 @@ class FakeTelegram:
         self.calls.append(
             Call(
                 method,
-                copy.deepcopy(params),
-                copy.deepcopy(result),
+                snapshot(params),
+                snapshot(result),
                 error,
                 at=time.monotonic(),
             )
@@ -1422,7 +1423,7 @@ class FakeTelegram:
                         raise _Reject(400, "Bad Request: BUTTON_DATA_INVALID")
         if not any(rows):
             return None
-        return copy.deepcopy(markup)
+        return snapshot(markup)
 
     def _find_message(self, ref: MessageRef) -> SentMessage:
         if isinstance(ref, SentMessage):
@@ -1472,7 +1473,7 @@ class FakeTelegram:
             if wanted:
                 kept.append(update)
         self._queue = kept
-        return copy.deepcopy(kept[:limit])
+        return snapshot(kept[:limit])
 
     def _confirm(self, offset: int) -> None:
         """getUpdates semantics: updates below a positive offset are forgotten; a negative
@@ -1706,7 +1707,7 @@ class FakeTelegram:
             if target is None and (chat.id, reply_to) in self._messages:
                 target = self._messages[(chat.id, reply_to)].to_api()
             if target is not None:
-                result["reply_to_message"] = copy.deepcopy(target)
+                result["reply_to_message"] = snapshot(target)
         return result
 
     async def _send_photo(self, params: JSONDict) -> JSONDict:
@@ -1823,14 +1824,14 @@ class FakeTelegram:
             "default",
         ):
             raise _Reject(400, "Bad Request: can't parse menu button")
-        self.menu_buttons[chat_id] = copy.deepcopy(button)
+        self.menu_buttons[chat_id] = snapshot(button)
         return True
 
     async def _get_chat_menu_button(self, params: JSONDict) -> JSONDict:
         raw = params.get("chat_id")
         chat_id = None if raw in (None, "") else self._resolve_chat(params).id
         found = self.menu_buttons.get(chat_id) or self.menu_buttons.get(None)
-        return copy.deepcopy(found or {"type": "default"})
+        return snapshot(found or {"type": "default"})
 
     def _message_exists(self, chat_id: int, message_id: int) -> bool:
         key = (chat_id, message_id)
@@ -1916,7 +1917,7 @@ class FakeTelegram:
         return True
 
     async def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
-        return copy.deepcopy(self.commands.get(self._commands_key(params), []))
+        return snapshot(self.commands.get(self._commands_key(params), []))
 
     async def _delete_my_commands(self, params: JSONDict) -> bool:
         self.commands.pop(self._commands_key(params), None)
@@ -2002,7 +2003,7 @@ class ConcurrentWebhookTelegram(FakeTelegram):
                         waits.append(not_before[update_id] - now)
                         continue
                     busy.add(chat)
-                    running[update_id] = loop.create_task(deliver(copy.deepcopy(update), chat))
+                    running[update_id] = loop.create_task(deliver(snapshot(update), chat))
                 await self._wait_for_change(min(waits) if waits else None)
         finally:
             for task in list(running.values()):

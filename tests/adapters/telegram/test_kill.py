@@ -139,14 +139,14 @@ class BotProcess:
                 stdout=asyncio.subprocess.PIPE,
             )
         assert self.server.stdin is not None
-        seen = sum(c.method == ready for c in self.fake.calls)
-        self.marks.append((len(self.fake.calls), len(self.fake.webhook_deliveries)))
+        mark = len(self.fake.calls)  # only calls after it can say this run is ready
+        self.marks.append((mark, len(self.fake.webhook_deliveries)))
         self.server.stdin.write(f"{self.tmp / f'bot-{self.starts}.log'}\n".encode())
         await self.server.stdin.drain()
         self.pid, self.returncode = await self._line("pid"), None
         self.starts += 1
         await self.fake.wait_until(
-            lambda: sum(c.method == ready for c in self.fake.calls) > seen, 20
+            lambda: any(c.method == ready for c in self.fake.calls[mark:]), 20
         )
 
     async def kill(self) -> None:
