@@ -7,9 +7,12 @@ share is kept apart by the tests (``tmp_path``, free ports, a key prefix per Red
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,12 +26,14 @@ from bot.core.flow.model import Flow
 from bot.core.flow.parser import load_flow
 from bot.core.messages import Event, EventKind, Reply
 from bot.core.redflags.detector import RedFlagDetector
+from bot.core.redflags.morphology import default_cache_dir
 from bot.core.session import Session
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOW = ROOT / "flows" / "triage.yaml"
 CONTENT = ROOT / "content"
+_WARMING_LOCK = "warming.lock"
 
 # httpx honours proxy variables even for loopback; the fakes live on 127.0.0.1.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
@@ -42,6 +47,52 @@ def pytest_configure(config: pytest.Config) -> None:
     cache = getattr(config, "cache", None)
     if cache is not None:
         os.environ["XDG_CACHE_HOME"] = str(cache.mkdir("xdg-cache"))
+    if not hasattr(config, "workerinput") and not config.option.collectonly:
+        _start_warming()
+
+
+#: A new interpreter that fills the dictionaries' cache: loading the detector writes it.
+_WARM = (
+    "import sys; from bot.core.redflags.detector import RedFlagDetector as D; D.load(sys.argv[1])"
+)
+_warming: subprocess.Popen[bytes] | None = None
+
+
+def _start_warming() -> None:
+    """On a cold cache (a fresh clone: pytest's cache folder is new), fill it once, in the
+    background, while the workers collect the tests. Without this each worker's first
+    detector load computed every word form itself (about 5 s of CPU each, at the same time);
+    now they wait on ``_WARMING_LOCK`` (held by the filling process until it ends) and read
+    the cache. A failed fill only releases the lock: each load then computes as before."""
+    global _warming
+    folder = default_cache_dir()
+    if any(folder.glob("morphology-forms-*.json")):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / _WARMING_LOCK).open("wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held on by the child's copy of the descriptor
+        _warming = subprocess.Popen(
+            [sys.executable, "-c", _WARM, str(CONTENT)],
+            cwd=ROOT,
+            pass_fds=(lock.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def _wait_for_warming() -> None:
+    """Return once no process started by ``_start_warming`` is filling the cache."""
+    path = default_cache_dir() / _WARMING_LOCK
+    if path.exists():
+        with path.open("rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _warming is not None and _warming.poll() is None:  # an early end (-x, ^C)
+        _warming.terminate()  # the cache writes its files atomically
+        _warming.wait()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -68,6 +119,7 @@ def catalog() -> Catalog:
 @functools.cache
 def shared_detector() -> RedFlagDetector:
     """The detector for the checkout's content, once per process (fixtures and helpers)."""
+    _wait_for_warming()
     return RedFlagDetector.load(CONTENT)
 
 
