@@ -35,6 +35,7 @@ PARTS = (
     "holdout10",
     "holdout11",
     "holdout12",
+    "holdout13",
 )
 LANGUAGES = ("en", "ru")
 BENIGN = "benign"
