@@ -131,6 +131,7 @@ FLOORS = {
     ("en", "holdout10"): (114 / 115, 57 / 58, 0),
     ("en", "holdout11"): (58 / 59, 28 / 29, 0),
     ("en", "holdout12"): (47 / 48, 27 / 29, 0),
+    ("en", "holdout13"): (67 / 70, 55 / 60, 1),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -143,7 +144,11 @@ FLOORS = {
     ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
     ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
     ("ru", "holdout12"): (65 / 69, 30 / 32, 0),
+    ("ru", "holdout13"): (65 / 70, 57 / 60, 0),
 }
+# (language, part) -> certain alarms where a confirming question was right, at most, as measured
+# (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
+QUESTION_ALARMS = {("ru", "holdout13"): 1}
 
 
 @pytest.mark.parametrize("language", corpus.LANGUAGES)
@@ -183,4 +188,4 @@ def test_held_out_phrases_stay_above_their_floor(
     assert result.sensitivity >= sensitivity - 1e-9, summary
     assert result.specificity >= specificity - 1e-9, summary
     assert result.benign_alarms <= alarms, summary
-    assert result.question_alarms == 0, summary
+    assert result.question_alarms <= QUESTION_ALARMS.get((language, part), 0), summary
