@@ -1576,3 +1576,44 @@ def test_not_that_is_a_hedge_asked_about(redflags: RedFlagDetector) -> None:
 )
 def test_a_cough_told_as_a_knife_or_a_scream(redflags: RedFlagDetector, text: str) -> None:
     assert "pain_worse_on_cough_or_sneeze" in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i am 81, knocked my hip on the table and my back has hurt since",
+        "мне 78, оступилась на ступеньке и спину прихватило",
+        "на гормонах годами, нагнулся и в спине что-то хрустнуло",
+    ],
+)
+def test_old_age_or_years_of_steroids_is_a_bone_risk(redflags: RedFlagDetector, text: str) -> None:
+    """An age told as a number (70 and over) or years of steroid treatment makes a small jolt
+    a fracture risk: a confirming question (the concept rule never alarms)."""
+    assert _hits(redflags, text).get("minor_trauma_with_osteoporosis_risk") is False, text
+
+
+def test_bumped_into_something_is_no_lump(redflags: RedFlagDetector) -> None:
+    assert "back_deformity_or_lump" not in _hits(redflags, "bumped into a shelf, my back is ok")
+
+
+def test_urine_that_went_dark_is_no_blackout(redflags: RedFlagDetector) -> None:
+    assert "faint_dizzy_or_clammy" not in _hits(redflags, "my urine has gone dark since the race")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("since my back went my orgasms have stopped", "sexual_dysfunction_new"),
+        ("эрекция по утрам прекратилась с тех пор как сорвал спину", "sexual_dysfunction_new"),
+        ("насрала в штаны и даже не заметила", "bladder_or_bowel_dysfunction"),
+        ("минус 7 кг за месяц, неизвестно с чего", "unexplained_weight_loss"),
+        ("неделю назад ставили уколы в корешок, спина горит", "immunosuppression_or_iv_drug_use"),
+        ("в сердце кольнуло и дышать трудно", "chest_or_abdominal_pain"),
+        ("my heart hurts and i can't catch my breath", "chest_or_abdominal_pain"),
+        ("в левой ноге силы уходят день ото дня", "leg_weakness_progressive"),
+    ],
+)
+def test_everyday_wordings_of_findings(redflags: RedFlagDetector, text: str, finding: str) -> None:
+    """A function that stopped, crude soiling, "не пойму с чего" as unexplained, a nerve-root
+    injection, chest or heart pain with breathlessness, strength draining day by day."""
+    assert finding in _hits(redflags, text), text
