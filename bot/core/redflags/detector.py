@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -66,12 +66,15 @@ from bot.core.redflags.phrases import (
     TRAINING_EXPLAINS,
     WEAK_AFTER_TRAINING,
     WORD_CLASSES,
+    WORD_LISTS,
     Rule,
     expand_classes,
     parse_class,
     parse_control,
+    parse_expansion,
     parse_rule,
     parse_spelling,
+    parse_word,
     read_entries,
 )
 from bot.core.redflags.words import (
@@ -113,6 +116,7 @@ class _Message:
     negation_reach: dict[int, int]  # last token of a negation -> how many words it reaches
     negation_after: list[Occurrence]
     slot_terms: list[int]  # found terms that are part of some rule
+    concord: Set[str]  # a match's own "не" (the concord list): see _agrees
 
     @cached_property
     def symptom_words(self) -> set[int]:
@@ -195,6 +199,11 @@ class RedFlagDetector:
                         elif entry.key == "spellings":
                             typed, listed = parse_spelling(text)
                             lexicon.spellings[typed] = listed
+                        elif entry.key == "neither_verbs":
+                            typed, words = parse_expansion(text)
+                            lexicon.neither_verbs[typed] = words
+                        elif entry.key in WORD_LISTS:
+                            getattr(lexicon, entry.key).add(parse_word(text))
                         elif entry.key in controls:
                             term, reach = parse_control(entry.key, text, lexicon)
                             controls[entry.key][term] = reach
@@ -239,8 +248,11 @@ class RedFlagDetector:
         tokens = tokenise(text)
         if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
             tokens = self._lexicon.split_glued_negation(tokens)
-        if "ни" in tokens.texts or "ni" in tokens.texts:  # "ни встать, ни сесть": rare
-            tokens = spell_out_neither_verbs(tokens)
+        lexicon = self._lexicon
+        if not lexicon.neither_verbs.keys().isdisjoint(tokens.texts):  # "ни встать, ни сесть"
+            tokens = spell_out_neither_verbs(
+                tokens, lexicon.neither_verbs, lexicon.neither_negations
+            )
         spans = self._lexicon.find_terms(tokens.texts)
         marks: dict[str, set[int]] = {key: set() for key in CONTROL_KEYS}
         controls = self._controls_of_term
@@ -266,7 +278,18 @@ class RedFlagDetector:
             if doubt.isdisjoint(range(*occ))
         ]
         clause, phrase = _scopes(tokens, marks["clause_breaks"], marks["list_joins"])
-        return _Message(tokens, spans, set(spans), clause, phrase, marks, reach, after, slot_terms)
+        return _Message(
+            tokens,
+            spans,
+            set(spans),
+            clause,
+            phrase,
+            marks,
+            reach,
+            after,
+            slot_terms,
+            self._lexicon.concord,
+        )
 
 
 def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]:
@@ -626,15 +649,12 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
     return False
 
 
-_CONCORD = frozenset({"не", "ne"})  # a match's own "не" (in Latin letters "ne"): see _agrees
-
-
 def _agrees(negation: int, covered: set[int], message: _Message) -> bool:
     """The match holds its own "не" after the negation ("ни разу не мочилась", "никак не
     могу встать", "ни разу за день не пописала"): Russian negatives agree, so the negation
-    strengthens the symptom instead of denying it."""
+    strengthens the symptom instead of denying it. Its "не" words are the concord list."""
     texts = message.tokens.texts
-    return any(j > negation and texts[j] in _CONCORD for j in covered)
+    return any(j > negation and texts[j] in message.concord for j in covered)
 
 
 def _in_purpose(negation: int, message: _Message) -> bool:

@@ -100,6 +100,16 @@ WEAK_AFTER_TRAINING: frozenset[str] = frozenset(
 explains on its own: "legs like jelly after squats" is fatigue. Paralysis and cannot-walk
 rules stay a confirming question instead."""
 
+WORD_LISTS: tuple[str, ...] = (
+    "russian_markers",
+    "ambiguous_short",
+    "neither_negations",
+    "neither_verbs",
+    "concord",
+)
+"""Control lists of plain words compared with the typed tokens (no terms, forms or typos),
+for one language's grammar; another language's file may leave them empty ([])."""
+
 CONTROL_KEYS: tuple[str, ...] = (
     "clause_breaks",
     "negation_before",
@@ -123,6 +133,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "not_typos",
     "fillers",
     "spellings",
+    *WORD_LISTS,
 )
 """Per-locale word lists that steer matching; every redflags.yaml has all of them."""
 
@@ -172,10 +183,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_Words = Annotated[list[Annotated[str, Field(pattern=r"\S")]], BeforeValidator(_as_list)]
+
 PhraseFile: type[BaseModel] = create_model(
     "PhraseFile",
     __base__=_Strict,
-    **{key: (_Phrases, ...) for key in (WORD_CLASSES, *CONTROL_KEYS, *RED_FLAG_FINDINGS)},  # type: ignore[call-overload]
+    **{  # type: ignore[call-overload]
+        key: (_Words if key in WORD_LISTS else _Phrases, ...)
+        for key in (WORD_CLASSES, *CONTROL_KEYS, *RED_FLAG_FINDINGS)
+    },
 )
 """The shape of a redflags.yaml: every finding and control list, each a string or a list."""
 
@@ -351,6 +367,23 @@ def parse_spelling(text: str) -> tuple[str, str]:
     if not sep or not typed or not listed or " " in typed or " " in listed:
         raise ValueError("expected 'typed = listed', one word each")
     return typed, listed
+
+
+def parse_word(text: str) -> str:
+    """An entry of a plain word list (see WORD_LISTS): one word, as the tokens spell it."""
+    word = normalise(text).strip()
+    if not word or " " in word:
+        raise ValueError("expected one word")
+    return word
+
+
+def parse_expansion(text: str) -> tuple[str, tuple[str, ...]]:
+    """'ни = не могу' -> ("ни", ("не", "могу")): a word and the words it is read as."""
+    typed, sep, words = text.partition("=")
+    typed, read = normalise(typed).strip(), tuple(normalise(words).split())
+    if not sep or not typed or " " in typed or not read:
+        raise ValueError("expected 'word = words'")
+    return typed, read
 
 
 def parse_control(key: str, text: str, lexicon: Lexicon) -> tuple[int, int]:

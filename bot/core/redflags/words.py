@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -35,19 +36,6 @@ from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
 from bot.core.redflags.table import WordTable
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
 
-# Short Russian words that are also English ones ("i", "no", "a"): in a message that reads as
-# transliterated Russian they are read as Russian ("и", "но", "а").
-_AMBIGUOUS_SHORT = frozenset(
-    {"i", "a", "no", "u", "v", "s", "k", "ne", "net", "ni", "da", "on", "to", "na", "po", "ot"}
-    | {"do", "za", "iz", "so", "ko", "pro", "pri", "bez", "pod", "nad", "ya", "mne", "moi", "vse"}
-)
-# Russian words in Latin letters that are no English word and say the message is Russian even
-# when none of its words is in the lists ("mocha kak kola": "mocha" and "kola" are English too).
-_RUSSIAN_MARKERS = frozenset(
-    {"kak", "menya", "ochen", "posle", "eto", "chto", "shto", "kogda", "uzhe", "tozhe"}
-    | {"pochemu", "segodnya", "vchera", "seichas", "sejchas", "teper", "nichego"}
-    | {"bolit", "bolyat", "sovsem", "sil", "mozhno", "nado", "nuzhno", "blin", "pomogite"}
-)
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
@@ -164,35 +152,37 @@ def tokenise(text: str) -> Tokens:
 # as "слабости", which a list of denials often holds).
 _INFINITIVE_RE = re.compile(r"\w{2,}(?:ть|чь|йти|зти)(?:ся|сь)?$")
 _LATIN_INFINITIVE_RE = re.compile(r"[a-z]{2,}(?:t|t'|ch|iti|yti|zti)(?:sya|sia|sa|s)?$")  # "vstat"
-_NEGATIONS_BEFORE_NI = frozenset({"не", "нет", "нельзя", "без", "ne", "net", "nelzya", "bez"})
-_CANNOT = {"ни": ("не", "могу"), "ni": ("ne", "mogu")}
 NI_NEGATION_LOOKBACK = 3  # a "не" this close before "ни" already says the verb is negated
 
 
-def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
+def spell_out_neither_verbs(
+    tokens: Tokens, verbs: Mapping[str, tuple[str, ...]], negations: Set[str]
+) -> Tokens:
     """'ни встать, ни сесть' -> 'не могу встать, не могу сесть': an elliptical list of
     infinitives after "ни" says the person cannot do any of them, with no verb of its own.
     The same in Latin letters ("ni vstat ni sest" -> "ne mogu vstat ne mogu sest").
 
     Only when no negation stands just before the list: "не могу ни встать, ни сесть" already
     says it (the detector keeps the list together), and "не хочу ни сидеть" is left alone.
-    Returns the same object when there is nothing to spell out (almost always).
+    ``verbs`` is the neither_verbs list ("ни" -> "не могу"), ``negations`` the
+    neither_negations list. Returns the same object when there is nothing to spell out
+    (almost always).
     """
     texts = tokens.texts
     at: list[int] = []
     last = -10  # the previous "ни" of a verb list, and whether it was spelled out
     last_spelled = False
     for i, text in enumerate(texts[:-1]):
-        if text == "ни":
-            if not _INFINITIVE_RE.match(texts[i + 1]):
-                continue
-        elif text != "ni" or not _LATIN_INFINITIVE_RE.match(texts[i + 1]):
+        if text not in verbs:
+            continue
+        infinitive = _LATIN_INFINITIVE_RE if text.isascii() else _INFINITIVE_RE
+        if not infinitive.match(texts[i + 1]):
             continue
         if last >= i - 3 and tokens.sentence[last] == tokens.sentence[i]:
             spell = last_spelled  # the list goes on: "не хочу ни сидеть, ни стоять" stays
         else:
             spell = not any(
-                texts[j] in _NEGATIONS_BEFORE_NI and tokens.sentence[j] == tokens.sentence[i]
+                texts[j] in negations and tokens.sentence[j] == tokens.sentence[i]
                 for j in range(max(i - NI_NEGATION_LOOKBACK, 0), i)
             )
         last, last_spelled = i, spell
@@ -203,7 +193,7 @@ def spell_out_neither_verbs(tokens: Tokens) -> Tokens:
     out = Tokens()
     spelled = set(at)
     for i, text in enumerate(texts):
-        for part in _CANNOT[text] if i in spelled else (text,):
+        for part in verbs[text] if i in spelled else (text,):
             out.texts.append(part)
             out.sentence.append(tokens.sentence[i])
             out.phrase.append(tokens.phrase[i])
@@ -265,6 +255,12 @@ class Lexicon:
         self.not_typos: set[str] = set()
         self.fillers: set[str] = set()  # skipped inside a multi-word term ("can't even move")
         self.spellings: dict[str, str] = {}  # chat spelling -> listed word ("cnt" -> "can't")
+        # Latin-letter Russian (see the russian_markers and ambiguous_short lists)
+        self.russian_markers: set[str] = set()  # say the message is Russian ("kak", "posle")
+        self.ambiguous_short: set[str] = set()  # read as Russian there ("i" is "и")
+        self.neither_verbs: dict[str, tuple[str, ...]] = {}  # "ни" -> ("не", "могу")
+        self.neither_negations: set[str] = set()  # a negation already before "ни"
+        self.concord: set[str] = set()  # a match's own "не", which a negation strengthens
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})
@@ -612,10 +608,10 @@ class Lexicon:
         for i in latin:  # only a word that is no English one can show the message is Russian
             text = texts[i]
             guessed = text not in self._exact  # its English ids, if any, are only a typo guess
-            if text not in spelled and (not ids[i] or guessed or text in _AMBIGUOUS_SHORT):
+            if text not in spelled and (not ids[i] or guessed or text in self.ambiguous_short):
                 found = spelled[text] = self.transliterated(text)
                 russian = russian or (bool(found) and self._reads_as_russian(text, guessed))
-        russian = russian or not _RUSSIAN_MARKERS.isdisjoint(texts)
+        russian = russian or not self.russian_markers.isdisjoint(texts)
         if russian:
             for i in latin:
                 if texts[i] not in spelled:
@@ -625,7 +621,7 @@ class Lexicon:
                 found = spelled[text]
                 if not found:
                     continue
-                if not ids[i] or text in _AMBIGUOUS_SHORT:  # "i" is "и" here, not "I"
+                if not ids[i] or text in self.ambiguous_short:  # "i" is "и" here, not "I"
                     ids[i] = found
                 elif text not in self._exact and not self.morphology.is_known(text):
                     ids[i] = ids[i] | found  # "stopa" is стопа, not a typo of "stop"

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from bot.core.errors import ContentError
 from bot.core.redflags.detector import NEVER_CLEARED, RedFlagDetector, RedFlagHit
-from bot.core.redflags.phrases import CONTROL_KEYS, RED_FLAG_FINDINGS, WORD_CLASSES, parse_spelling
+from bot.core.redflags.phrases import (
+    CONTROL_KEYS,
+    RED_FLAG_FINDINGS,
+    WORD_CLASSES,
+    WORD_LISTS,
+    parse_expansion,
+    parse_spelling,
+    parse_word,
+)
 from bot.core.redflags.words import Lexicon, Tokens, spell_out_neither_verbs, tokenise
 from tests.core.redflags import corpus
 
@@ -575,10 +583,11 @@ def test_both_locales_have_identical_keys() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_values_are_non_empty_strings_or_lists_of_them(locale: str) -> None:
-    """A bare YAML ``no`` would load as False elsewhere: every leaf must be a real string."""
+    """A bare YAML ``no`` would load as False elsewhere: every leaf must be a real string.
+    Only the plain word lists of one language's grammar (WORD_LISTS) may be empty."""
     for key, value in _raw(locale).items():
         items = value if isinstance(value, list) else [value]
-        assert items, f"{locale}: {key} is an empty list"
+        assert items or key in WORD_LISTS, f"{locale}: {key} is an empty list"
         for item in items:
             assert isinstance(item, str), f"{locale}: {key} has a non-string {item!r}"
             assert item.strip(), f"{locale}: {key} has an empty string"
@@ -1023,7 +1032,8 @@ def test_an_elliptical_list_of_verbs_after_ni_says_cannot(
 )
 def test_ni_before_an_infinitive_is_spelled_out(texts: list[str], expected: list[str]) -> None:
     tokens = Tokens(texts, [0] * len(texts), [0] * len(texts))
-    assert spell_out_neither_verbs(tokens).texts == expected
+    verbs, negations = {"ни": ("не", "могу")}, {"не", "нет", "нельзя", "без"}
+    assert spell_out_neither_verbs(tokens, verbs, negations).texts == expected
 
 
 @pytest.mark.parametrize(
@@ -1617,3 +1627,22 @@ def test_everyday_wordings_of_findings(redflags: RedFlagDetector, text: str, fin
     """A function that stopped, crude soiling, "не пойму с чего" as unexplained, a nerve-root
     injection, chest or heart pain with breathlessness, strength draining day by day."""
     assert finding in _hits(redflags, text), text
+
+
+def test_plain_word_lists_parse_one_word_or_an_expansion() -> None:
+    """The Russian grammar lists (russian_markers ... concord) hold single words, and
+    neither_verbs maps a word to the words it is read as."""
+    assert parse_word(" Ne ") == "ne"
+    assert parse_expansion("ни = не могу") == ("ни", ("не", "могу"))
+    for bad in ("", "two words"):
+        with pytest.raises(ValueError):
+            parse_word(bad)
+    for bad in ("ни", "ни =", "= не могу", "ни бы = не могу"):
+        with pytest.raises(ValueError):
+            parse_expansion(bad)
+
+
+def test_an_empty_list_is_refused_outside_the_plain_word_lists(tmp_path: Path) -> None:
+    path = _broken(tmp_path, 'negation_after: ["none", "nope", "absent"]', "negation_after: []")
+    with pytest.raises(ContentError, match="must not be empty"):
+        RedFlagDetector.load(path.parent.parent, ("en",))
