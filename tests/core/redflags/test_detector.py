@@ -1646,3 +1646,28 @@ def test_an_empty_list_is_refused_outside_the_plain_word_lists(tmp_path: Path) -
     path = _broken(tmp_path, 'negation_after: ["none", "nope", "absent"]', "negation_after: []")
     with pytest.raises(ContentError, match="must not be empty"):
         RedFlagDetector.load(path.parent.parent, ("en",))
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("i keep forgetting words mid sentence today", "confused_or_drowsy"),
+        ("весь день забываю простые слова", "confused_or_drowsy"),
+        ("the part i sit on feels numb since yesterday", "saddle_numbness"),
+        ("то, на чем сижу, как чужое и онемело", "saddle_numbness"),
+        ("i've stopped getting the urge to wee", "bladder_or_bowel_dysfunction"),
+        ("fever for four days now, back is sore", "fever_or_chills"),
+        ("locked up, the slightest movement is excruciating", "severe_pain_unable_to_move"),
+        ("при каждом движении дикая боль в спине", "severe_pain_unable_to_move"),
+    ],
+)
+def test_word_finding_the_seat_the_urge_a_fever_for_days_agony_on_moving(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Forgetting words is confusion; "the part I sit on" is the saddle area; an urge that no
+    longer comes; "a fever for N days" is a duration, not a craze; pain on every movement."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_fever_for_an_activity_is_a_craze(redflags: RedFlagDetector) -> None:
+    assert "fever_or_chills" not in _hits(redflags, "caught a real fever for running this year")
