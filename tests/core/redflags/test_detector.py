@@ -1671,3 +1671,20 @@ def test_word_finding_the_seat_the_urge_a_fever_for_days_agony_on_moving(
 
 def test_a_fever_for_an_activity_is_a_craze(redflags: RedFlagDetector) -> None:
     assert "fever_or_chills" not in _hits(redflags, "caught a real fever for running this year")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my toes keep snagging on the rug when i walk", "foot_drop"),
+        ("cant go up onto my toes on the right side", "leg_weakness_one_side"),
+        ("моча чуть ли не черная после забега", "dark_urine_after_exercise"),
+        ("колено подгибается, сегодня ещё сильнее", "leg_weakness_progressive"),
+    ],
+)
+def test_snagging_toes_tiptoe_almost_black_worse_today(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Toes that snag or scrape; "onto my toes"; "чуть ли не черная" is almost black (its
+    "не" denies nothing); a weakness worse today than before."""
+    assert finding in _hits(redflags, text), text
