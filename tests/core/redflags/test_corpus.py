@@ -104,7 +104,33 @@ labelled benign but asked, as the issue wants for belly soreness explained by an
 holdout12, never read (only its totals, unchanged by the round), is the honest unseen figure:
 100% / 96.6% / 0 in English, 95.7% / 96.9% / 0 in Russian, by the same author as the fixes.
 holdout6 and holdout8, unseen: 93.6% / 98.3% / 0 and 95.5% / 98.3% / 0 (holdout6), 94.1% /
-92.6% / 0 and 95.3% / 92.6% / 0 (holdout8).
+92.6% / 0 and 95.3% / 92.6% / 0 (holdout8). ``holdout13`` (70 danger and 60 benign phrases
+per language, about a fifth of the Russian in Latin letters; typos, slang, crude words, emoji,
+stories, and gym talk that sounds alarming) was written at the start of the eleventh round,
+before holdout12's misses were read and before any change, and measured once then (phrases
+already in older parts reworded): 95.7% / 91.7% / 1 certain alarm on benign in English,
+92.9% / 95.0% / 0 in Russian with one certain alarm where a question was right (its floors
+and ``QUESTION_ALARMS`` record both as measured). The misses of holdout12 and of holdout6 and
+holdout8 were then read and fixed as kinds: an age of 70 or more told as a number and years
+on steroids are a bone risk (a question); a bumped door is no lump; urine that "went dark"
+is no blackout; a sexual function that stopped; crude Russian soiling ("наложил в штаны");
+"не пойму с чего" as unexplained; a nerve-root injection; chest or heart pain with
+breathlessness; strength draining day by day and a weakness "worse today"; forgetting words
+as confusion (a question); "the part I sit on" as the saddle area; an urge that no longer
+comes; "a fever for N days" as a duration (a fever for an activity stays a craze); pain on
+every movement; toes that scrape or snag; "onto my toes"; "чуть ли не черная" (its "не" is
+no negation) and the neuter of urine colours. The Russian grammar sets that were hard-coded
+became control lists (russian_markers, ambiguous_short, neither_verbs, neither_negations,
+concord), every figure unchanged by that commit. After the round: holdout6 98.2% / 98.3% / 0
+and 100% / 98.3% / 0, holdout8 100% / 92.6% / 0 and 100% / 92.6% / 0, holdout12 100% /
+96.6% / 0 and 98.6% / 96.9% / 0, so these three are no longer unseen; left in them: benign
+labels that are asked by policy (a named muscle sore from its exercise, dark urine or a
+drowsiness beside a harmless cause, a benign tumour, a dizzy spell that passed: a doubt is
+asked, never silenced), "can you get me emergency help" (a question form, asked rather than
+alarmed) and a relative's fragile bones. holdout13, never read (only its totals), is the
+honest unseen figure at the end of the round: 95.7% / 91.7% / 1 in English (unchanged),
+94.3% / 95.0% / 0 in Russian (one alarm where a question was right), by the same author as
+the fixes, so not fully independent of them.
 """
 
 from __future__ import annotations
@@ -124,9 +150,9 @@ FLOORS = {
     # "cleared" phrase no longer silences an emergency finding, it asks (NEVER_CLEARED).
     ("en", "holdout4"): (142 / 143, 92 / 94, 0),
     ("en", "holdout5"): (99 / 100, 77 / 80, 0),
-    ("en", "holdout6"): (102 / 110, 58 / 60, 0),
+    ("en", "holdout6"): (108 / 110, 58 / 60, 0),
     ("en", "holdout7"): (112 / 113, 103 / 110, 0),
-    ("en", "holdout8"): (63 / 68, 49 / 54, 0),
+    ("en", "holdout8"): (68 / 68, 49 / 54, 0),
     ("en", "holdout9"): (109 / 112, 54 / 55, 0),
     ("en", "holdout10"): (114 / 115, 57 / 58, 0),
     ("en", "holdout11"): (58 / 59, 28 / 29, 0),
@@ -137,14 +163,14 @@ FLOORS = {
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
     ("ru", "holdout4"): (137 / 138, 95 / 96, 0),
     ("ru", "holdout5"): (101 / 102, 76 / 80, 0),
-    ("ru", "holdout6"): (104 / 110, 58 / 60, 0),
+    ("ru", "holdout6"): (110 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 100 / 109, 0),
-    ("ru", "holdout8"): (60 / 64, 49 / 54, 0),
+    ("ru", "holdout8"): (64 / 64, 49 / 54, 0),
     ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
     ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
     ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
-    ("ru", "holdout12"): (65 / 69, 30 / 32, 0),
-    ("ru", "holdout13"): (65 / 70, 57 / 60, 0),
+    ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
+    ("ru", "holdout13"): (66 / 70, 57 / 60, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
