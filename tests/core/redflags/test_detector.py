@@ -1688,3 +1688,23 @@ def test_snagging_toes_tiptoe_almost_black_worse_today(
     """Toes that snag or scrape; "onto my toes"; "чуть ли не черная" is almost black (its
     "не" denies nothing); a weakness worse today than before."""
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the chills and sweats lasted two days in june, fully recovered since",
+        "ran a temperature over christmas but im all better now",
+        "температура держалась неделю, уже выздоровела и тренируюсь",
+        "знобило пару дней в отпуске, поправился",
+    ],
+)
+def test_a_symptom_that_is_over_never_alarms(redflags: RedFlagDetector, text: str) -> None:
+    """Recovered, all better, over it: the finding it follows is over, so no certain alarm
+    (at most a question, where the clause leaves doubt)."""
+    assert not any(_hits(redflags, text).values()), text
+
+
+def test_a_new_symptom_after_a_recovery_still_counts(redflags: RedFlagDetector) -> None:
+    hits = _hits(redflags, "the flu cleared up last week and now i cant feel my groin")
+    assert "saddle_numbness" in hits
