@@ -22,7 +22,7 @@ from bot.app import build_engine
 from bot.core.engine import Engine
 from bot.core.flow.vocabulary import RESTART
 from bot.core.messages import Choice, Event, EventKind, Reply
-from bot.core.session import Session
+from bot.core.session import Session, replies_record
 from bot.settings import Settings
 
 SEED = 20_260_508
@@ -133,9 +133,11 @@ def _walk(
             followups = [c for c in question.choices if c.id != RESTART]
             if followups and rng.random() < FOLLOWUP_SHARE:
                 steps.append(Step(user, uid, _press(question, rng.choice(followups), locale)))
-                gen.handle(session, steps[-1].event)
+                replies = gen.handle(session, steps[-1].event)
             break
         event = _press(question, _pick(rng, question.choices), locale)
+    # Stored as the service saves it: with the last step's replies (bot.core.session.shown).
+    session.shown = replies_record(replies)
     return tuple(steps), session
 
 

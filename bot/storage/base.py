@@ -15,6 +15,7 @@ its event log and locks are in memory), every process for Redis.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -67,6 +68,12 @@ class SessionStore(ABC):
     @abstractmethod
     async def purge(self) -> int:
         """Delete sessions idle for longer than the retention period; return how many."""
+
+    @abstractmethod
+    async def settle(self, before: float) -> int:
+        """Drop the last step's replies (``Session.shown``) from sessions last saved before
+        ``before``, keeping their version; return how many. Past the inbox's age no update
+        of theirs can be replayed, so the texts are only weight, and personal."""
 
     def cutoff(self) -> float:
         """Sessions last updated before this moment are past retention."""
@@ -201,16 +208,30 @@ class Storage:
 
     async def purge(self) -> int:
         """Retention: expired sessions, their reminders, inbox parcels older than a day (never
-        applied: see ``Inbox``), then a scrub; returns sessions removed."""
+        applied: see ``Inbox``), the last step's replies of sessions idle for a day, then a
+        scrub; returns sessions removed."""
         removed = await self.sessions.purge()
         await self.reminders.purge()
         await self.inbox.purge(self.sessions.clock() - INBOX_MAX_AGE)
+        await self.sessions.settle(self.sessions.clock() - INBOX_MAX_AGE)
         await self.scrub()
         return removed
 
     async def close(self) -> None:
         """Release connections; further calls are not expected."""
         await self.closing()
+
+
+def without_shown(raw: str | bytes) -> str:
+    """A stored record without its last step's replies (``Session.settle``); an unreadable
+    one is returned as it is, for ``load`` to report."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+    if isinstance(data, dict):
+        data.pop("sh", None)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(user: str, raw: str | bytes, version: int) -> Session:

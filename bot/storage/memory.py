@@ -24,6 +24,7 @@ from bot.storage.base import (
     SessionStore,
     Storage,
     decode,
+    without_shown,
 )
 
 
@@ -66,6 +67,14 @@ class MemorySessions(SessionStore):
         for user in stale:
             del self.records[user]
         return len(stale)
+
+    async def settle(self, before: float) -> int:
+        settled = 0
+        for user, (version, raw) in list(self.records.items()):
+            if '"sh"' in raw and _stamp(raw) < before:
+                self.records[user] = (version, without_shown(raw))
+                settled += 1
+        return settled
 
 
 def _stamp(raw: str) -> float:

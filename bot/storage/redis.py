@@ -43,6 +43,7 @@ from bot.storage.base import (
     SessionStore,
     Storage,
     decode,
+    without_shown,
 )
 
 log = logging.getLogger("backcheck.storage")
@@ -64,6 +65,14 @@ local new = tonumber(ARGV[1]) + 1
 redis.call('HSET', KEYS[1], 'v', new, 'd', ARGV[2], 't', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return new
+"""
+
+# KEYS[1] session; ARGV: the version read, the data without its last step's replies. Only
+# if no step saved it since (the version is kept: a step that loaded it still saves).
+_SETTLE = """
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'd', ARGV[2])
+return 1
 """
 
 # KEYS[1] ready zset; ARGV: now, limit, lease end. Re-scores the due ids atomically, so one
@@ -133,6 +142,7 @@ class RedisSessions(_Keys, SessionStore):
         _Keys.__init__(self, client, prefix)
         SessionStore.__init__(self, **kwargs)
         self._save = client.register_script(_SAVE)
+        self._settle = client.register_script(_SETTLE)
 
     async def load(self, user: str) -> Session | None:
         try:
@@ -168,6 +178,20 @@ class RedisSessions(_Keys, SessionStore):
             await self.redis.delete(self._key("s", user))
         except RedisError as exc:
             raise _unavailable("delete", exc) from exc
+
+    async def settle(self, before: float) -> int:
+        settled = 0
+        try:
+            async for key in self.redis.scan_iter(match=self._key("s", "*"), count=500):
+                record = await self.redis.hmget(key, ["v", "t", "d"])
+                version, stamp, raw = record[0], _number(record[1]), record[2]
+                if stamp is None or stamp >= before or raw is None or '"sh"' not in raw:
+                    continue
+                args = [version or "", without_shown(raw)]
+                settled += int(await self._settle(keys=[key], args=args))
+        except RedisError as exc:
+            raise _unavailable("settle", exc) from exc
+        return settled
 
     async def purge(self) -> int:
         """Redis expires sessions by TTL; this sweeps records whose own clock says expired."""

@@ -266,6 +266,21 @@ class SQLiteSessions(SessionStore):
                 return removed
             await asyncio.sleep(0)
 
+    async def settle(self, before: float) -> int:
+        settled = 0
+        while True:
+            cursor = await self.db.run(
+                "UPDATE sessions SET data = json_remove(data, '$.sh') WHERE rowid IN "
+                "(SELECT rowid FROM sessions WHERE updated_at < ? AND json_valid(data) "
+                "AND json_type(data, '$.sh') IS NOT NULL LIMIT ?)",
+                (before, PURGE_BATCH),
+            )
+            count = cursor.rowcount
+            settled += max(count, 0)
+            if count < PURGE_BATCH:
+                return settled
+            await asyncio.sleep(0)
+
 
 class SQLiteReminders(ReminderQueue):
     """The ``reminders`` table; ``ready`` is the due time, or the end of a claim's lease."""

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.core.errors import ConcurrentUpdate, CorruptRecord
-from bot.storage.base import Storage
+from bot.storage.base import INBOX_MAX_AGE, Storage
 from tests.storage.conftest import Clock, make
 from tests.storage.records import plant
 
@@ -144,3 +144,46 @@ async def test_a_redis_record_with_an_unreadable_version_is_corrupt() -> None:
         assert await sessions.purge() == 0  # a bad timestamp is not a crash either
     finally:
         await storage.close()
+
+
+async def test_settle_drops_the_last_steps_replies_of_sessions_idle_for_long(
+    storage: Storage, clock: Clock
+) -> None:
+    """A day after its last step no update can be replayed: the rendered texts go, the
+    rest of the record and its version stay, and a step that had loaded it still saves."""
+    sessions = storage.sessions
+    shown = [["info", "ui.welcome", "Привет"], ["question", "q.a", "Any?", [["none", "None"]]]]
+    old = make("tg:1", clock)
+    old.shown = shown
+    await sessions.save(old)
+    clock.now += 3600
+    fresh = make("tg:2", clock)
+    fresh.shown = shown
+    await sessions.save(fresh)
+    holding = await sessions.load("tg:1")
+    assert await sessions.settle(clock.now - 60) == 1
+    settled = await sessions.load("tg:1")
+    assert settled is not None and settled.shown == [] and settled.version == old.version
+    assert settled.answers == old.answers and settled.locale == "ru"
+    still = await sessions.load("tg:2")
+    assert still is not None and still.shown == shown
+    assert await sessions.settle(clock.now - 60) == 0
+    assert holding is not None
+    holding.state = "age"
+    await sessions.save(holding)  # the version was kept: no lost race
+
+
+async def test_the_hourly_purge_settles_sessions_idle_for_a_day(
+    storage: Storage, clock: Clock
+) -> None:
+    session = make(clock=clock)
+    session.shown = [["info", "ui.welcome", "Hi"]]
+    await storage.sessions.save(session)
+    clock.now += INBOX_MAX_AGE - 60
+    await storage.purge()
+    kept = await storage.sessions.load("tg:1")
+    assert kept is not None and kept.shown == session.shown
+    clock.now += 120
+    await storage.purge()
+    settled = await storage.sessions.load("tg:1")
+    assert settled is not None and settled.shown == []
