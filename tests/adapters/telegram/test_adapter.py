@@ -287,18 +287,10 @@ async def test_different_users_are_served_concurrently(
     gate = asyncio.Event()
 
     class SlowForAlice(Conversations):
-        async def handle(
-            self,
-            user: str,
-            event: Event,
-            *,
-            event_id: str | None = None,
-            label: str | None = None,
-            resend: bool = False,
-        ) -> Turn:
+        async def handle(self, user: str, event: Event, **options: Any) -> Turn:
             if user == "tg:1001":
                 await gate.wait()
-            return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
+            return await super().handle(user, event, **options)
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         bot.adapter.conversations = SlowForAlice(
@@ -434,18 +426,10 @@ async def test_the_apology_names_the_number_of_the_persons_country(
     tg: FakeTelegram, tmp_path: Path, alice: Person, app_engine: Engine
 ) -> None:
     class BrokenOnText(Conversations):
-        async def handle(
-            self,
-            user: str,
-            event: Event,
-            *,
-            event_id: str | None = None,
-            label: str | None = None,
-            resend: bool = False,
-        ) -> Turn:
+        async def handle(self, user: str, event: Event, **options: Any) -> Turn:
             if event.kind is EventKind.TEXT:
                 raise RuntimeError("boom")
-            return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
+            return await super().handle(user, event, **options)
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:
         app = bot.app.conversations
@@ -466,15 +450,7 @@ async def test_a_crash_in_the_handler_ends_in_an_apology_and_one_clean_log_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     class Broken(Conversations):
-        async def handle(
-            self,
-            user: str,
-            event: Event,
-            *,
-            event_id: str | None = None,
-            label: str | None = None,
-            resend: bool = False,
-        ) -> Turn:
+        async def handle(self, user: str, event: Event, **options: Any) -> Turn:
             raise RuntimeError(f"boom: {event.value}")
 
     async with running(make_settings(tg, tmp_path), tg, app_engine) as bot:

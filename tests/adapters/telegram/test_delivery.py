@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Bot as TelegramBot
@@ -40,19 +41,11 @@ class Gated(Conversations):
         self.gate = asyncio.Event()
         self.waiting = asyncio.Event()
 
-    async def handle(
-        self,
-        user: str,
-        event: Event,
-        *,
-        event_id: str | None = None,
-        label: str | None = None,
-        resend: bool = False,
-    ) -> Turn:
+    async def handle(self, user: str, event: Event, **options: Any) -> Turn:
         if user == self.user:
             self.waiting.set()
             await self.gate.wait()
-        return await super().handle(user, event, event_id=event_id, label=label, resend=resend)
+        return await super().handle(user, event, **options)
 
 
 @asynccontextmanager
