@@ -15,7 +15,6 @@ its event log and locks are in memory), every process for Redis.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -226,12 +225,11 @@ def without_shown(raw: str | bytes) -> str:
     """A stored record without its last step's replies (``Session.settle``); an unreadable
     one is returned as it is, for ``load`` to report."""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        session = Session.from_json(raw)
+    except (ValueError, KeyError, TypeError, IndexError):
         return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
-    if isinstance(data, dict):
-        data.pop("sh", None)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    session.shown = []
+    return session.to_json()  # the one encoder every save uses
 
 
 def decode(user: str, raw: str | bytes, version: int) -> Session:
