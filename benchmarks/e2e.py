@@ -73,7 +73,8 @@ class Sizes:
     rounds: int
     ours_http: str = "aiohttp"
     ours_loop: str = "uvloop"
-    peers: bool = True
+    #: Which peers run beside ours (``--peers``); the others' rows say they were left out.
+    peers: tuple[str, ...] = tuple(PEER_LABELS)
 
 
 @dataclass
@@ -157,10 +158,10 @@ def measure(sizes: Sizes, only: tuple[str, ...] = tuple(ROWS)) -> list[Row]:
         if problem:
             rows += skipped(problem, (name,))
             continue
-        peers = PEERS[name] if sizes.peers else ()
+        peers = [p for p in PEERS[name] if p in sizes.peers]
         bots = ["ours", *(p for p in peers if peer_ready(p) is None)]
         for peer in (p for p in PEERS[name] if p not in bots):
-            why = peer_ready(peer) or "not measured: --no-peers"
+            why = peer_ready(peer) or "not measured: not selected (--peers)"
             rows.append(Row.missing(*_peer_names(name, peer), why))
         try:
             best = asyncio.run(_rounds(name, platform, bots, work, walks, sizes))

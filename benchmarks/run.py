@@ -54,6 +54,7 @@ class Config:
     e2e_conversations: int
     e2e_http: str
     e2e_loop: str
+    e2e_peers: tuple[str, ...]
     startup_runs: int
     detector_messages: int
     detector_floods: int
@@ -80,6 +81,7 @@ class Config:
             e2e_conversations=args.conversations or (40 if quick else 3_000),
             e2e_http=args.http,
             e2e_loop=args.loop,
+            e2e_peers=args.peers,
             startup_runs=1 if quick else 5,
             detector_messages=500 if quick else 5000,
             detector_floods=12 if quick else 60,
@@ -98,6 +100,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--e2e-rows", help=f"comma-separated end-to-end rows ({','.join(e2e.ROWS)})"
     )
+    parser.add_argument(
+        "--peers",
+        default=",".join(e2e.PEER_LABELS),
+        help=f"comma-separated peer bots to run beside ours ({','.join(e2e.PEER_LABELS)})",
+    )
     parser.add_argument("--e2e-seconds", type=float, help="end-to-end window per bot (3)")
     parser.add_argument(
         "--conversations", type=int, help="conversations before the last RSS (3,000)"
@@ -115,6 +122,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = set((args.e2e_rows or "").split(",")) - set(e2e.ROWS) - {""}
     if unknown:
         parser.error(f"unknown --e2e-rows {', '.join(sorted(unknown))}; use {','.join(e2e.ROWS)}")
+    peers = set(args.peers.split(",")) - {""}
+    if peers - e2e.PEER_LABELS.keys():
+        wrong = ", ".join(sorted(peers - e2e.PEER_LABELS.keys()))
+        parser.error(f"unknown --peers {wrong}; use {','.join(e2e.PEER_LABELS)}")
+    args.peers = tuple(p for p in e2e.PEER_LABELS if p in peers)
     return args
 
 
@@ -240,6 +252,7 @@ def _e2e(config: Config) -> list[Row]:
         rounds=config.rounds,
         ours_http=config.e2e_http,
         ours_loop=config.e2e_loop,
+        peers=config.e2e_peers,
     )
     rows = e2e.measure(sizes, config.e2e_rows)
     left_out = tuple(name for name in e2e.ROWS if name not in config.e2e_rows)

@@ -78,6 +78,10 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
         # (alone, at once, warm-up and window, filling): the figures are not what is checked.
         args += ["--e2e-rows", "polling", "--e2e-seconds", "0.2", "--e2e-users", "5"]
         args += ["--conversations", str(CONVERSATIONS)]
+        # The PTB peer only: importing aiogram alone costs about 3 s of CPU (its pydantic
+        # models), 5 s with its run, a fifth of this test. Its peer is type-checked by mypy
+        # and its screens by test_peers.py; ``python -m benchmarks`` runs it.
+        args += ["--peers", "ptb"]
     else:
         args += ["--skip-e2e"]
     printed = io.StringIO()
