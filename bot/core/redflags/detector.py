@@ -317,6 +317,7 @@ ASK_FOR_OTHERS = frozenset(
         "confused_or_drowsy",
         "sudden_leg_paralysis",
         "cannot_walk_or_care_for_self",
+        "pregnancy_warning_signs",  # "my wife is pregnant and bleeding": the number, asked
     }
 )
 """Someone else's symptom that may need the number now ("my friend collapsed"): a bystander

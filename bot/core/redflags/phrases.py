@@ -44,6 +44,7 @@ EMERGENCY_FINDINGS: tuple[str, ...] = (
     "dark_urine_after_exercise",
     "pulsating_belly_or_known_aneurysm",
     "groin_or_testicle_pain_swelling",
+    "pregnancy_warning_signs",
 )
 """The findings free text can reveal whose level alone is an emergency (flows/rules.yaml; a
 test keeps the two in step)."""
