@@ -19,7 +19,7 @@ import bot.app
 from benchmarks import detector, e2e, workload
 from benchmarks.run import main
 from tests.conftest import SharedDetector
-from tests.core.redflags.corpus import PARTS
+from tests.core.redflags.corpus import parts
 
 pytestmark = pytest.mark.slow  # one benchmark run, about 20 s: started first (tests/conftest.py)
 
@@ -61,7 +61,7 @@ ROWS = {
     "detector.startup",
     "detector.message",
     "detector.flood",
-    *(f"detector.corpus.{lang}.{part}" for lang in ("en", "ru") for part in PARTS),
+    *(f"detector.corpus.{lang}.{part}" for lang in ("en", "ru") for part in parts(lang)),
 }
 CONVERSATIONS = 12  # people in the polling row before its last RSS
 OPTIONAL = ("e2e.", "storage.redis.", "storage.aiosqlite.")

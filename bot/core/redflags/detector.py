@@ -504,7 +504,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     Ordinary training named beside a finding it can explain ("from the pump", "on the last
     rep") drops its suggestive rules and asks about its plain ones.
 
-    "My mum had cancer" is family history and "the scan was clear" rules it out; "I fainted
+    "My mum had cancer" is family history and "the scan was clear" rules it out, unless a
+    ``told:`` rule heard the history itself ("had leukemia as a kid, all clear now"); "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
     collapsed" may come from a bystander who needs the number: a confirming question shows it.
     """
@@ -521,7 +522,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
 
     history = rule.finding in HISTORY_FINDINGS
     fall = rule.finding in FALLS
-    cleared = near("cleared") or (fall and near("no_fall"))
+    told = rule.mode == "told"  # "had cancer as a kid, all clear now": the history itself
+    cleared = not told and (near("cleared") or (fall and near("no_fall")))
     if cleared and (
         rule.finding not in NEVER_CLEARED
         or rule.mode == "concept"
@@ -532,7 +534,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and not history:
         return "drop"
-    cleared_after = _cleared_after(max(covered), message, fall=fall)
+    cleared_after = not told and _cleared_after(max(covered), message, fall=fall)
     if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"
     if rule.explained and near("gym_context"):

@@ -8,7 +8,7 @@ documented at the top of those files into term ids of a
 :class:`~bot.core.redflags.words.Lexicon`:
 
 * ``read_entries`` reads a file, validates it (:class:`PhraseFile`) and returns its keys;
-* ``parse_rule`` turns ``[maybe:|gym:|sure:] slot + slot [~N] [! exclusion|...]`` into a ``Rule``;
+* ``parse_rule`` turns ``[mode:] slot + slot [~N] [! exclusion|...]`` into a ``Rule``;
 * ``parse_control`` turns a control-list entry (``not ~2``) into a term id and negation reach.
 
 Syntax errors are raised as ValueError; ``RedFlagDetector.load`` adds the file, line and key.
@@ -166,7 +166,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -227,6 +227,8 @@ class Rule:
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
     # "sure" (doubt words do not make it uncertain: "I feel like I'm going to pass out"),
     # "alone" (only a hit when it is all the message says: "help!" vs "help me pick"),
+    # "told" (a history told as one: "had leukemia as a kid, all clear now" is still a
+    # history of cancer, so a cleared phrase beside it drops nothing),
     # "concept" (the second opinion: broad ideas in one clause, always uncertain)
     explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
     # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)
@@ -312,7 +314,8 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
         raise ValueError(
-            "expected '[train:] [maybe:|gym:|sure:|alone:] slot + slot [~N] [! exclusion|...]'"
+            "expected '[train:] [maybe:|gym:|sure:|alone:|told:|concept:] slot + slot [~N]"
+            " [! exclusion|...]'"
         )
     slots = tuple(
         frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))

@@ -37,7 +37,17 @@ PARTS = (
     "holdout12",
     "holdout13",
 )
+"""Parts written in both languages."""
+ONLY_IN: dict[str, tuple[str, ...]] = {"en": ("holdout14", "holdout15"), "ru": ()}
+"""Parts written in one language (the twelfth round's blind Russian set was never written)."""
 LANGUAGES = ("en", "ru")
+
+
+def parts(language: str) -> tuple[str, ...]:
+    """Every part of ``language``'s corpus, in order."""
+    return PARTS + ONLY_IN[language]
+
+
 BENIGN = "benign"
 
 

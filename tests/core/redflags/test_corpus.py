@@ -136,6 +136,23 @@ a certain fever, so symptoms told as over ("all better", "fully recovered", "в�
 "поправился") joined ``cleared`` (holdout13 English 95.7% / 93.3% / 0); the Russian bench
 press told as a verb ("жал лёжа") is still a certain chest alarm where a question was right,
 left so (a verb of pressing is also how chest pressure is told, "в груди жмёт").
+``holdout14`` and ``holdout15`` (English only: 259 danger and 109 benign phrases, written blind
+at the start of the twelfth round by an author who read only the clinical reference, then
+split by alternate phrases of each key; 27 phrases already in older parts and 35 under
+findings that are no typed red flags were removed; the Russian half was never written) were
+measured once before any change: 84.9% / 96.4% / 0 and 82.5% / 94.4% / 1, the honest unseen
+figure at the round's start. holdout14's misses were read and fixed as kinds (a plea for a
+doctor now, a bar crashing onto the back, mountain bikes, reduced feeling, ejaculation and
+slang, tripping over one's own foot, swollen buttocks, awake at 3 a.m., small falls with
+fragile bones, a calf that won't lift, and the new finding pregnancy_warning_signs); holdout15
+was measured again after them (84.2%, so those fixes did not carry over to unseen phrasing)
+and then read too, which added a history told as one (``told:``: "had leukemia as a kid, all
+clear now" is still a history of cancer), pain that swaps legs, hardly any urine, heights in
+metres, every press as gym context, and others; after the round 97.1% / 96.4% / 0 and 96.7% /
+96.3% / 0, so neither is unseen any more. Left in them: a bystander's emergency ("my mate
+passed out under the bar") is asked, not alarmed, by policy; "need one now" in the sentence
+after "ambulance?" is not heard across the sentence break. holdout13, never read, stays the
+honest unseen figure: 95.7% / 93.3% / 0 and 94.3% / 95.0% / 0, unchanged by the round.
 """
 
 from __future__ import annotations
@@ -163,6 +180,8 @@ FLOORS = {
     ("en", "holdout11"): (58 / 59, 28 / 29, 0),
     ("en", "holdout12"): (47 / 48, 27 / 29, 0),
     ("en", "holdout13"): (67 / 70, 56 / 60, 0),
+    ("en", "holdout14"): (135 / 139, 53 / 55, 0),
+    ("en", "holdout15"): (116 / 120, 52 / 54, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -184,7 +203,7 @@ QUESTION_ALARMS = {("ru", "holdout13"): 1}
 
 @pytest.mark.parametrize("language", corpus.LANGUAGES)
 def test_each_language_has_at_least_400_labelled_phrases(language: str) -> None:
-    phrases = [p for part in corpus.PARTS for p in corpus.load(language, part)]
+    phrases = [p for part in corpus.parts(language) for p in corpus.load(language, part)]
     assert len(phrases) >= 400
     assert sum(p.finding == corpus.BENIGN for p in phrases) >= 150
     assert len({p.text for p in phrases}) == len(phrases), "a phrase is listed twice"
@@ -193,7 +212,7 @@ def test_each_language_has_at_least_400_labelled_phrases(language: str) -> None:
 def test_no_phrase_is_in_two_parts() -> None:
     for language in corpus.LANGUAGES:
         seen: dict[str, str] = {}
-        for part in corpus.PARTS:
+        for part in corpus.parts(language):
             for phrase in corpus.load(language, part):
                 key = phrase.text.casefold()
                 assert seen.setdefault(key, part) == part, f"{language}: {phrase.text!r}"

@@ -402,7 +402,9 @@ def test_negated_symptoms_and_gym_talk_do_not_trigger(redflags: RedFlagDetector,
 
 def test_every_supported_finding_has_positive_cases_in_both_languages() -> None:
     for language, cases in (("en", EN_POSITIVE), ("ru", RU_POSITIVE)):
-        labelled = {p.finding for part in corpus.PARTS for p in corpus.load(language, part)}
+        labelled = {
+            p.finding for part in corpus.parts(language) for p in corpus.load(language, part)
+        }
         covered = {finding for _, finding, _ in cases} | labelled
         assert covered - {corpus.BENIGN} == set(RED_FLAG_FINDINGS), language
 
@@ -1708,3 +1710,53 @@ def test_a_symptom_that_is_over_never_alarms(redflags: RedFlagDetector, text: st
 def test_a_new_symptom_after_a_recovery_still_counts(redflags: RedFlagDetector) -> None:
     hits = _hits(redflags, "the flu cleared up last week and now i cant feel my groin")
     assert "saddle_numbness" in hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had leukemia as a kid, all clear now",
+        "I've been cancer free for 5 years",
+        "в детстве болела лейкозом, сейчас всё чисто",
+        "переболел раком 5 лет назад, сейчас ремиссия",
+    ],
+)
+def test_a_cancer_told_as_history_stays_one_after_all_clear(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """clinical.md: "has ever had cancer (any type, even if cured)". A ``told:`` rule hears
+    the history itself, so "all clear now" says it was treated, not that it never was."""
+    assert _hits(redflags, text).get("history_of_cancer") is True, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a cancer scare but the biopsy was clear",
+        "было подозрение на рак, но биопсия чистая",
+    ],
+)
+def test_a_scare_that_a_test_cleared_is_only_asked(redflags: RedFlagDetector, text: str) -> None:
+    assert _hits(redflags, text).get("history_of_cancer") is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the pain goes down one leg then the other", "bilateral_leg_symptoms"),
+        ("боль то в одну ногу то в другую", "bilateral_leg_symptoms"),
+        ("haven't peed since the workout this morning", "dark_urine_after_exercise"),
+        ("после тренировки пописал один раз и совсем немного", "dark_urine_after_exercise"),
+        ("I was 4 metres up the ladder, it slid and I landed on my back", "major_trauma"),
+        ("my bump keeps tightening", "pregnancy_warning_signs"),
+    ],
+)
+def test_round_twelve_kinds_are_heard(redflags: RedFlagDetector, text: str, finding: str) -> None:
+    """Kinds read from holdout14/15's misses, told in other words: a pain that swaps legs,
+    hardly any urine after training, a height told in metres, a tightening bump."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_chest_tight_after_any_press_is_asked_not_alarmed(redflags: RedFlagDetector) -> None:
+    for text in ("chest feels tight after incline dumbbell press", "chest tight after db press"):
+        assert _hits(redflags, text).get("chest_or_abdominal_pain") is False, text
