@@ -18,6 +18,7 @@ pickle there is no more dangerous than the code the bot already imports from sit
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -85,6 +86,27 @@ def _read(path: Path, key: str, kind: type[T]) -> T | None:
 
 
 def _write(path: Path, key: str, value: object) -> None:
-    """Atomically, like the morphology cache (several workers may start at once)."""
+    """Atomically, like the morphology cache (several workers may start at once), then the
+    older files pruned."""
     data = key.encode("ascii") + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     write_atomically(path, data)
+    prune(path)
+
+
+KEEP_OTHERS = 2
+"""Other versions' files kept beside a new one: a rolling deploy runs two versions at once,
+and each file is about 7 MB, so every upgrade or content edit no longer leaves one behind."""
+
+
+def prune(path: Path) -> None:
+    """Delete all but the ``KEEP_OTHERS`` most recently written other detector files beside
+    ``path``. A file deleted under a process that still wants it only costs that process a
+    compile; a file that cannot be deleted is left."""
+    try:
+        others = [p for p in path.parent.glob("redflags-*.pickle") if p != path]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in others[KEEP_OTHERS:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

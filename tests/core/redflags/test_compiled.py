@@ -3,6 +3,7 @@ file is damaged, and a detector read from it answers exactly what a fresh compil
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,27 @@ def test_an_edited_list_or_new_dictionaries_recompile(content: Path, tmp_path: P
     assert len({key, edited, upgraded}) == 3
     assert compiled.load_or_build(tmp_path / "cache", edited, dict, build)[1] is False
     assert build.count == 2
+
+
+def test_older_versions_files_are_pruned_to_the_newest_few(tmp_path: Path) -> None:
+    """Each upgrade or list edit writes a new 7 MB file: the cache keeps the new one and the
+    two most recent others (a rolling deploy runs two versions), never an unbounded pile."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    other = cache / "morphology-forms-x.json"
+    other.write_text("{}")  # not a detector file: never touched
+    for age, name in enumerate(("a", "b", "c", "d")):
+        old = cache / f"redflags-{name}.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))  # a is the newest of them
+    compiled.load_or_build(cache, "f" * 64, dict, Builds())
+    left = sorted(p.name for p in cache.iterdir())
+    assert left == [
+        other.name,
+        "redflags-a.pickle",
+        "redflags-b.pickle",
+        f"redflags-{'f' * 32}.pickle",
+    ]
 
 
 @pytest.mark.parametrize(
