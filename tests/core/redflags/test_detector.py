@@ -1760,3 +1760,10 @@ def test_round_twelve_kinds_are_heard(redflags: RedFlagDetector, text: str, find
 def test_a_chest_tight_after_any_press_is_asked_not_alarmed(redflags: RedFlagDetector) -> None:
     for text in ("chest feels tight after incline dumbbell press", "chest tight after db press"):
         assert _hits(redflags, text).get("chest_or_abdominal_pain") is False, text
+
+
+def test_a_drink_named_as_a_colour_is_still_the_colour(redflags: RedFlagDetector) -> None:
+    """ "tea and" once stood for drinking tea ("tea and coffee"), so "wee the colour of strong
+    tea and my quads are like bricks" was read as a drink and dropped."""
+    assert "dark_urine_after_exercise" in _hits(redflags, "wee like strong tea and my quads ache")
+    assert _hits(redflags, "i drink tea and coffee all day and my back is stiff") == {}
