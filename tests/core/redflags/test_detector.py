@@ -1767,3 +1767,16 @@ def test_a_drink_named_as_a_colour_is_still_the_colour(redflags: RedFlagDetector
     tea and my quads are like bricks" was read as a drink and dropped."""
     assert "dark_urine_after_exercise" in _hits(redflags, "wee like strong tea and my quads ache")
     assert _hits(redflags, "i drink tea and coffee all day and my back is stiff") == {}
+
+
+def test_saddle_numbness_from_a_bike_saddle_that_passed_is_never_an_alarm(
+    redflags: RedFlagDetector,
+) -> None:
+    """Numbness from a bike saddle whose feeling came back is asked about at most; the same
+    numbness that stays, or came back as a symptom, is still an alarm."""
+    assert not any(
+        _hits(
+            redflags, "my bum went numb on the bike saddle but it came back after i stood up"
+        ).values()
+    )
+    assert _hits(redflags, "the numbness in my bum came back")["saddle_numbness"] is True
