@@ -152,7 +152,8 @@ metres, every press as gym context, and others; after the round 97.1% / 96.4% / 
 96.3% / 0, so neither is unseen any more. Left in them: a bystander's emergency ("my mate
 passed out under the bar") is asked, not alarmed, by policy; "need one now" in the sentence
 after "ambulance?" is not heard across the sentence break. holdout13, never read, stays the
-honest unseen figure: 95.7% / 93.3% / 0 and 94.3% / 95.0% / 0, unchanged by the round.
+honest unseen figure: 95.7% / 93.3% / 0 in English (unchanged by the round), 95.7% / 95.0%
+/ 0 in Russian (one more caught, 94.3% before).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ FLOORS = {
     ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
     ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
-    ("ru", "holdout13"): (66 / 70, 57 / 60, 0),
+    ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
