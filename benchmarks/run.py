@@ -58,6 +58,8 @@ class Config:
     startup_runs: int
     detector_messages: int
     detector_floods: int
+    detector_passes: int
+    detector_phrases: int | None
     rounds: int
     skip_e2e: bool
     skip_redis: bool
@@ -85,6 +87,10 @@ class Config:
             startup_runs=1 if quick else 5,
             detector_messages=500 if quick else 5000,
             detector_floods=12 if quick else 60,
+            detector_passes=1 if quick else 3,
+            # The smoke test checks that every part's row is there; the suite scores the
+            # whole corpus itself (tests/core/redflags/test_corpus.py).
+            detector_phrases=12 if quick else None,
             rounds=1 if quick else 2,
             skip_e2e=args.skip_e2e,
             skip_redis=args.skip_redis,
@@ -182,7 +188,11 @@ def collect(config: Config) -> tuple[list[Row], Workload]:
     run(
         "red-flag detector",
         lambda: detector.measure(
-            config.startup_runs, config.detector_messages, config.detector_floods
+            config.startup_runs,
+            config.detector_messages,
+            config.detector_floods,
+            passes=config.detector_passes,
+            phrases=config.detector_phrases,
         ),
     )
     run("end to end", lambda: _e2e(config))

@@ -186,7 +186,8 @@ class RedFlagDetector:
             path = Path(content_dir) / locale / "redflags.yaml"
             entries = read_entries(path)
             classes: dict[str, str] = {}
-            entries.sort(key=lambda entry: entry.key != WORD_CLASSES)  # classes first
+            # Classes first, then the plain word lists (rules read free_order), then the rest.
+            entries.sort(key=lambda e: (e.key != WORD_CLASSES, e.key not in WORD_LISTS))
             for entry in entries:
                 for text, line in entry.items:
                     try:
@@ -202,6 +203,8 @@ class RedFlagDetector:
                         elif entry.key == "neither_verbs":
                             typed, words = parse_expansion(text)
                             lexicon.neither_verbs[typed] = words
+                        elif entry.key == "free_order":
+                            lexicon.free_order.add(" ".join(normalise(text).split()))
                         elif entry.key in WORD_LISTS:
                             getattr(lexicon, entry.key).add(parse_word(text))
                         elif entry.key in controls:
@@ -260,6 +263,8 @@ class RedFlagDetector:
             covered = {i for s, e in spans[term] for i in range(s, e)}
             for key in controls[term]:
                 marks[key] |= covered
+        if marks["cleared"] and marks["negation_before"]:
+            marks["cleared"] = _undenied("cleared", spans, controls, marks["negation_before"])
         slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         if doubt:
@@ -292,6 +297,23 @@ class RedFlagDetector:
         )
 
 
+def _undenied(
+    key: str,
+    spans: dict[int, list[Occurrence]],
+    controls: dict[int, list[str]],
+    negations: set[int],
+) -> set[int]:
+    """The words of ``key``'s phrases that no negation touches: "свёклу не ел", "didn't eat
+    beetroot" name a harmless cause only to rule it out, so it explains nothing."""
+    kept: set[int] = set()
+    for term in spans.keys() & controls.keys():
+        if key in controls[term]:
+            for s, e in spans[term]:
+                if s - 1 not in negations and e not in negations:
+                    kept.update(range(s, e))
+    return kept
+
+
 def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]:
     """Doubt words that only estimate the number right after them ("maybe 4 metres", "может
     3 метра", "probably ten days"): the fall, the weight or the days are not in doubt, only
@@ -309,20 +331,16 @@ def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]
 
 PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
 FALLS = ("major_trauma", "minor_fall_or_jolt")
-ASK_FOR_OTHERS = frozenset(
-    {
-        "major_trauma",
-        "chest_or_abdominal_pain",
-        "faint_dizzy_or_clammy",
-        "confused_or_drowsy",
-        "sudden_leg_paralysis",
-        "cannot_walk_or_care_for_self",
-        "pregnancy_warning_signs",  # "my wife is pregnant and bleeding": the number, asked
-    }
-)
-"""Someone else's symptom that may need the number now ("my friend collapsed"): a bystander
-may be typing, so it is asked about; anyone else's other findings ("my daughter has a fever",
-"my mum had cancer") are not the person's own and are dropped."""
+ASK_FOR_OTHERS = frozenset(EMERGENCY_FINDINGS) - {
+    "asks_for_emergency_help",
+    "pulsating_belly_or_known_aneurysm",  # "dad has an aneurysm": family history
+    "bilateral_leg_symptoms",  # "my coach had sciatica in both legs": someone's history
+}
+"""Someone else's emergency symptom ("my friend collapsed", "my husband wet himself and
+didn't feel it", "my wife is pregnant and bleeding"): a partner or a bystander may be typing
+for the person, and the level alone sends them to hospital, so it is asked about with the
+number; anyone else's other findings ("my daughter has a fever", "my mum had cancer") are
+not the person's own and are dropped."""
 THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
 """Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
@@ -555,7 +573,9 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         and marks["self_person"].isdisjoint(covered)
         and _named_before(min(covered), "other_person", message)
     ):
-        return "ask" if rule.finding in ASK_FOR_OTHERS else "drop"
+        # "my dad can't pee properly, it's his prostate": a cause named for someone else
+        explained = cleared or cleared_after
+        return "ask" if rule.finding in ASK_FOR_OTHERS and not explained else "drop"
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""

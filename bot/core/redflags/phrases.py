@@ -17,6 +17,7 @@ Syntax errors are raised as ValueError; ``RedFlagDetector.load`` adds the file, 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -107,6 +108,7 @@ WORD_LISTS: tuple[str, ...] = (
     "neither_negations",
     "neither_verbs",
     "concord",
+    "free_order",
 )
 """Control lists of plain words compared with the typed tokens (no terms, forms or typos),
 for one language's grammar; another language's file may leave them empty ([])."""
@@ -318,7 +320,11 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
             " [! exclusion|...]'"
         )
     slots = tuple(
-        frozenset(lexicon.term(alt, fuzzy=True, forms=True) for alt in _alternatives(slot))
+        frozenset(
+            lexicon.term(order, fuzzy=True, forms=True)
+            for alt in _alternatives(slot)
+            for order in _word_orders(alt, lexicon.free_order)
+        )
         for slot in m["slots"].split("+")
     )
     if not all(slots):
@@ -330,6 +336,17 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
     reach = window + longest
     return Rule(finding, slots, excludes, window, reach, m["mode"] or "", bool(m["train"]))
+
+
+def _word_orders(term: str, free: Collection[str]) -> tuple[str, ...]:
+    """The term and, when it opens with a free_order phrase followed by one or two words,
+    the same words with that phrase last: Russian says "не могу сесть" and "сесть не могу",
+    "шагу сделать не могу" as well as "не могу сделать шагу"."""
+    for opening in sorted(free, key=len, reverse=True):
+        rest = term[len(opening) :].split()
+        if term.startswith(opening + " ") and 1 <= len(rest) <= 2 and "*" not in rest[-1]:
+            return term, f"{' '.join(rest)} {opening}"
+    return (term,)
 
 
 def _alternatives(slot: str) -> list[str]:

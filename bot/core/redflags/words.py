@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
 from bot.core.redflags.table import WordTable
-from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
+from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons
 
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
@@ -261,6 +261,7 @@ class Lexicon:
         self.neither_verbs: dict[str, tuple[str, ...]] = {}  # "ни" -> ("не", "могу")
         self.neither_negations: set[str] = set()  # a negation already before "ни"
         self.concord: set[str] = set()  # a match's own "не", which a negation strengthens
+        self.free_order: set[str] = set()  # "не могу": may also follow its verb (phrases.py)
         self.trie = _TrieNode()
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})
@@ -490,14 +491,15 @@ class Lexicon:
         key = "\x00" + token
         hit = self._cache.get(key)
         if hit is None:
-            skeleton = latin_skeleton(token)
-            ids = list(self._skeletons.get(skeleton, ()))
-            if skeleton.endswith("tsa"):  # "-tsa" / "-ca" is also how chat spells "-ться"
-                ids += self._skeletons.get(skeleton[:-1] + "ia", ())
-            for n in self._skeleton_stem_lengths:
-                if n > len(skeleton):
-                    break
-                ids += self._skeleton_stems.get(skeleton[:n], ())
+            ids: list[int] = []
+            for skeleton in latin_skeletons(token):
+                ids += self._skeletons.get(skeleton, ())
+                if skeleton.endswith("tsa"):  # "-tsa" / "-ca" is also how chat spells "-ться"
+                    ids += self._skeletons.get(skeleton[:-1] + "ia", ())
+                for n in self._skeleton_stem_lengths:
+                    if n > len(skeleton):
+                        break
+                    ids += self._skeleton_stems.get(skeleton[:n], ())
             hit = frozenset(ids)
             self._cache.put(key, hit)
         return hit

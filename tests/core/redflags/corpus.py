@@ -36,6 +36,8 @@ PARTS = (
     "holdout11",
     "holdout12",
     "holdout13",
+    "holdout16",
+    "holdout17",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {"en": ("holdout14", "holdout15"), "ru": ()}
