@@ -1780,3 +1780,62 @@ def test_saddle_numbness_from_a_bike_saddle_that_passed_is_never_an_alarm(
         ).values()
     )
     assert _hits(redflags, "the numbness in my bum came back")["saddle_numbness"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ne mogu xodit'", "cannot_walk_or_care_for_self"),  # "x" for х in Latin letters
+        ("ve4erom lixoradit", "fever_or_chills"),
+        ("кончить не могу, началось после травмы спины", "sexual_dysfunction_new"),  # free_order
+        ("шагу сделать не могу", "cannot_walk_or_care_for_self"),
+    ],
+)
+def test_thirteenth_round_kinds_are_heard(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_denied_harmless_cause_explains_nothing(redflags: RedFlagDetector) -> None:
+    """Beetroot explains red urine, "I didn't eat beetroot" does not."""
+    assert "dark_urine_after_exercise" not in _hits(
+        redflags, "красная моча после кросса, ела свёклу"
+    )
+    assert "dark_urine_after_exercise" in _hits(redflags, "красная моча после кросса, свёклу не ел")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my husband wet himself in the car and didn't feel it", "bladder_or_bowel_dysfunction"),
+        (
+            "муж говорит у него пропала эрекция после того как он сорвал спину",
+            "sexual_dysfunction_new",
+        ),
+    ],
+)
+def test_someone_elses_emergency_level_symptom_is_asked(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert _hits(redflags, text).get(finding) is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my mate said ring 111 but it's just a tweak", "asks_for_emergency_help"),
+        ("abs are wrecked, it hurts to laugh", "pain_worse_on_cough_or_sneeze"),
+        ("krepatura takaya 4to smeyat'sya bol'no, no eto press", "pain_worse_on_cough_or_sneeze"),
+    ],
+)
+def test_urgent_care_numbers_and_laughing_only_ask(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert _hits(redflags, text).get(finding) is not True, text
+
+
+def test_one_legs_sciatica_is_not_both_legs(redflags: RedFlagDetector) -> None:
+    assert "bilateral_leg_symptoms" not in _hits(
+        redflags, "po pravoj noge strelyaet do ikry kogda dolgo sizhu"
+    )
