@@ -583,7 +583,10 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     ):
         # "my dad can't pee properly, it's his prostate": a cause named for someone else
         explained = cleared or cleared_after
-        return "ask" if rule.finding in ASK_FOR_OTHERS and not explained else "drop"
+        # "my husband is in remission from bowel cancer and his back's been aching": the
+        # person typing speaks for someone whose back hurts, so any finding may be theirs
+        theirs = rule.finding in ASK_FOR_OTHERS or bool(marks["proxy"])
+        return "ask" if theirs and not explained else "drop"
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""

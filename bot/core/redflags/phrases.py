@@ -126,6 +126,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "gym_context",
     "other_person",
     "self_person",
+    "proxy",
     "past",
     "cleared",
     "no_fall",

@@ -2,11 +2,12 @@
 
 Why: many Russian speakers type in Latin letters (a phone without a Cyrillic keyboard, a habit
 from chats), with no single spelling: "ya"/"ja"/"ia" for я, "y"/"j"/"i" for й, "h"/"kh" for х,
-"x" for х as well as for кс ("xodit'", "taxi"), "u"/"yu" for ю ("otkluchus"), "c"/"ts" for ц
-("myshcy"), soft signs left out ("vstat" for встать). Both scripts are therefore folded to
-one Latin *skeleton* that drops what people leave out (ь, ъ), merges what they confuse
-(й/и/ы, е/э/ё, щ/ш, ю/у) and writes each letter the way most people do. A Latin word whose
-skeleton equals the skeleton of a Cyrillic word of the phrase lists is read as that word.
+"x" for х as well as for кс ("xodit'", "taxi"), "q" for я, "u"/"yu" for ю ("otkluchus"),
+"c"/"ts" for ц ("myshcy"), soft signs left out ("vstat" for встать). Both scripts are
+therefore folded to one Latin *skeleton* that drops what people leave out (ь, ъ), merges what
+they confuse (й/и/ы, е/э/ё, щ/ш, ю/у) and writes each letter the way most people do. A Latin
+word whose skeleton equals the skeleton of a Cyrillic word of the phrase lists is read as that
+word.
 
 Skeleton collisions can only map a Latin word onto words of our own lists, never onto
 arbitrary Russian, and the detector applies them only to messages that read as Russian
@@ -49,10 +50,15 @@ def latin_skeleton(word: str) -> str:
     return _DOUBLE_I.sub("i", _LATIN_RE.sub(lambda m: _LATIN_MAP[m[0]], word))
 
 
+_CHAT_LETTERS = str.maketrans({"x": "h", "q": "ya", "w": "sh"})
+
+
 def latin_skeletons(word: str) -> tuple[str, ...]:
     """The skeletons a Latin word may spell: chat Russian writes х as "x" ("xodit'",
-    "lixoradit") far more often than кс, so a word with an "x" has both readings."""
+    "lixoradit") far more often than кс, я as "q" ("menq", "tqgi") and ш as "w" ("xorowo"), so
+    a word with one of these letters has both readings."""
     skeleton = latin_skeleton(word)
-    if "x" not in word:
+    chat = word.translate(_CHAT_LETTERS)
+    if chat == word:
         return (skeleton,)
-    return skeleton, latin_skeleton(word.replace("x", "h"))
+    return skeleton, latin_skeleton(chat)

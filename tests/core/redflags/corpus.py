@@ -38,6 +38,8 @@ PARTS = (
     "holdout13",
     "holdout16",
     "holdout17",
+    "holdout18",
+    "holdout19",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {"en": ("holdout14", "holdout15"), "ru": ()}
