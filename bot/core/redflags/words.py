@@ -625,8 +625,10 @@ class Lexicon:
                     continue
                 if not ids[i] or text in self.ambiguous_short:  # "i" is "и" here, not "I"
                     ids[i] = found
-                elif text not in self._exact and not self.morphology.is_known(text):
-                    ids[i] = ids[i] | found  # "stopa" is стопа, not a typo of "stop"
+                elif text in self._exact or not self.morphology.is_known(text):
+                    # "stopa" is стопа, not a typo of "stop"; "anus" in "onemel anus" is
+                    # the listed English word and анус both
+                    ids[i] = ids[i] | found
         return ids
 
     def _reads_as_russian(self, token: str, guessed: bool) -> bool:

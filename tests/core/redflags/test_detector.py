@@ -1839,3 +1839,33 @@ def test_one_legs_sciatica_is_not_both_legs(redflags: RedFlagDetector) -> None:
     assert "bilateral_leg_symptoms" not in _hits(
         redflags, "po pravoj noge strelyaet do ikry kogda dolgo sizhu"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "my brother uses heroin and his back hurts really bad",
+            "immunosuppression_or_iv_drug_use",
+        ),
+        ("у мужа была меланома, вырезали, а у мужа спина болит", "history_of_cancer"),
+    ],
+)
+def test_someone_typing_for_a_person_whose_back_hurts_is_asked_about_them(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """A proxy ("his back hurts", "у мужа спина болит") makes another person's finding theirs:
+    asked, with the number, instead of dropped as family history."""
+    assert _hits(redflags, text).get(finding) is False, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my mum had cancer, my back hurts after deadlifts", "у мамы был рак, а у меня спина болит"],
+)
+def test_family_history_without_a_proxy_stays_dropped(redflags: RedFlagDetector, text: str) -> None:
+    assert "history_of_cancer" not in _hits(redflags, text), text
+
+
+def test_q_for_ya_and_w_for_sha_in_latin_letters(redflags: RedFlagDetector) -> None:
+    assert "saddle_numbness" in _hits(redflags, "u menq onemel anus posle tqgi")
