@@ -42,7 +42,10 @@ PARTS = (
     "holdout19",
 )
 """Parts written in both languages."""
-ONLY_IN: dict[str, tuple[str, ...]] = {"en": ("holdout14", "holdout15"), "ru": ()}
+ONLY_IN: dict[str, tuple[str, ...]] = {
+    "en": ("holdout14", "holdout15", "holdout20", "holdout21"),
+    "ru": (),
+}
 """Parts written in one language (the twelfth round's blind Russian set was never written)."""
 LANGUAGES = ("en", "ru")
 

@@ -202,6 +202,8 @@ FLOORS = {
     ("en", "holdout17"): (117 / 144, 70 / 74, 0),
     ("en", "holdout18"): (145 / 161, 58 / 60, 0),
     ("en", "holdout19"): (88 / 123, 59 / 60, 0),
+    ("en", "holdout20"): (147 / 163, 55 / 61, 0),
+    ("en", "holdout21"): (95 / 131, 55 / 60, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -227,6 +229,7 @@ QUESTION_ALARMS = {
     ("en", "holdout16"): 3,
     ("ru", "holdout16"): 3,
     ("en", "holdout18"): 2,
+    ("en", "holdout20"): 1,
     ("ru", "holdout18"): 4,
     ("ru", "holdout19"): 1,
 }
