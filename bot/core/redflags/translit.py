@@ -62,3 +62,28 @@ def latin_skeletons(word: str) -> tuple[str, ...]:
     if chat == word:
         return (skeleton,)
     return skeleton, latin_skeleton(chat)
+
+
+# Unstressed vowels sound alike, so chat Russian mixes them up: "памагите", "тимпиратура",
+# "патерял сазнание", "балит". Only these swaps, each a vowel people write for the other.
+_CYRILLIC_VOWELS = {"о": "а", "а": "о", "е": "и", "и": "е", "я": "е"}
+_LATIN_VOWELS = {"o": "a", "a": "o", "e": "i", "i": "e"}  # the same swaps in a skeleton
+MAX_VOWEL_SWAPS = 4  # vowels considered per word: at most 15 spellings tried
+
+
+def vowel_variants(word: str) -> list[tuple[int, str]]:
+    """Other spellings of ``word`` with unstressed vowels swapped, with how many, fewest first.
+
+    Cyrillic words swap о/а, е/и and я for е; a Latin skeleton (:func:`latin_skeleton`) swaps
+    o/a and e/i. Only the first ``MAX_VOWEL_SWAPS`` vowels are considered."""
+    swaps = _LATIN_VOWELS if word.isascii() else _CYRILLIC_VOWELS
+    at = [i for i, letter in enumerate(word) if letter in swaps][:MAX_VOWEL_SWAPS]
+    masks = sorted(range(1, 1 << len(at)), key=int.bit_count)
+    out = []
+    for mask in masks:
+        letters = list(word)
+        for bit, i in enumerate(at):
+            if mask >> bit & 1:
+                letters[i] = swaps[letters[i]]
+        out.append((mask.bit_count(), "".join(letters)))
+    return out

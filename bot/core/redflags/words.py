@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
 from bot.core.redflags.table import WordTable
-from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons
+from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons, vowel_variants
 
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
@@ -43,6 +43,7 @@ MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or 
 MIN_GLUED_LEN = 6  # "немогу": shorter tokens starting with "не" are left whole
 MAX_GLUED_PER_MESSAGE = 20  # glued-negation checks per message (each a dictionary look-up)
 MAX_FUZZY_PER_MESSAGE = 100  # typo look-ups per message: bounds the cost of a nonsense flood
+MAX_RESPELT_PER_MESSAGE = 16  # words per message tried with their vowels swapped (15 look-ups each)
 CACHE_BYTES = 4 * 1024 * 1024
 
 # A message splits into chunks at these marks: "?" and sentence stops end a sentence, the
@@ -387,8 +388,10 @@ class Lexicon:
 
     # ----------------------------------------------------------------------- matching
 
-    def classify(self, token: str, *, fuzzy: bool = True) -> frozenset[int]:
-        """Word ids this token matches (cached: chat reuses words)."""
+    def classify(self, token: str, *, fuzzy: bool = True, respell: bool = True) -> frozenset[int]:
+        """Word ids this token matches (cached: chat reuses words). ``fuzzy`` allows the typo
+        look-up, ``respell`` the swapped vowels (:meth:`_vowel_match`): each has a budget per
+        message."""
         if token[:1] not in self._first_letters:  # no listed word starts like this one
             return _NOTHING
         hit = self._cache.get(token)
@@ -404,10 +407,32 @@ class Lexicon:
                 ids.update(self._typo_match(word))
                 if not ids and variants and self._may_be_typo(variants[0]):
                     ids.update(self._typo_match(variants[0]))
+            if not ids and respell and fuzzy and self._may_be_typo(word) and is_cyrillic(word):
+                ids.update(self._vowel_match(self._exact.get, word))
             hit = frozenset(ids)
-            if fuzzy or ids:  # past the typo budget a miss is not final: not cached
+            if (fuzzy and respell) or ids:  # past a budget a miss is not final: not cached
                 self._cache.put(token, hit)
         return hit
+
+    def _vowel_match(
+        self, table: Callable[[str, tuple[int, ...]], tuple[int, ...]], word: str
+    ) -> list[int]:
+        """Ids in ``table`` (a word form or a skeleton table's ``get``) of what this word spells
+        with its unstressed vowels swapped ("памагите" is "помогите", "pamagite" spells it):
+        the fewest swaps that find any. A real word ("пала", "мола") is never read as
+        another one."""
+        found: list[int] = []
+        fewest = 0
+        for swaps, variant in vowel_variants(word):
+            if found and swaps > fewest:
+                break
+            hit = table(variant, ())
+            if hit:
+                found += hit
+                fewest = swaps
+        if found and self.morphology.is_known(word):
+            return []
+        return found
 
     def _chat_spellings(self, word: str) -> tuple[str, ...]:
         """How a chat word that matches nothing itself may be spelt in the lists: the listed
@@ -486,23 +511,32 @@ class Lexicon:
                 found.update(ids[index])
         return found
 
-    def transliterated(self, token: str) -> frozenset[int]:
-        """Cyrillic word ids a Latin token spells ("nogi" -> ноги), if any."""
+    def transliterated(self, token: str, *, respell: bool = True) -> frozenset[int]:
+        """Cyrillic word ids a Latin token spells ("nogi" -> ноги), if any; with ``respell``
+        also with its vowels swapped ("pamagite")."""
         key = "\x00" + token
         hit = self._cache.get(key)
         if hit is None:
-            ids: list[int] = []
-            for skeleton in latin_skeletons(token):
-                ids += self._skeletons.get(skeleton, ())
-                if skeleton.endswith("tsa"):  # "-tsa" / "-ca" is also how chat spells "-ться"
-                    ids += self._skeletons.get(skeleton[:-1] + "ia", ())
-                for n in self._skeleton_stem_lengths:
-                    if n > len(skeleton):
-                        break
-                    ids += self._skeleton_stems.get(skeleton[:n], ())
+            skeletons = latin_skeletons(token)
+            ids = [i for skeleton in skeletons for i in self._spelled(skeleton)]
+            if not ids and respell and MIN_FUZZY_LEN <= len(token) <= MAX_WORD_LEN:
+                for skeleton in skeletons:
+                    ids += self._vowel_match(self._skeletons.get, skeleton)
             hit = frozenset(ids)
-            self._cache.put(key, hit)
+            if respell or ids:
+                self._cache.put(key, hit)
         return hit
+
+    def _spelled(self, skeleton: str) -> list[int]:
+        """Cyrillic word ids whose skeleton is ``skeleton`` (words) or starts it (stems)."""
+        ids = list(self._skeletons.get(skeleton, ()))
+        if skeleton.endswith("tsa"):  # "-tsa" / "-ca" is also how chat spells "-ться"
+            ids += self._skeletons.get(skeleton[:-1] + "ia", ())
+        for n in self._skeleton_stem_lengths:
+            if n > len(skeleton):
+                break
+            ids += self._skeleton_stems.get(skeleton[:n], ())
+        return ids
 
     def split_glued_negation(self, tokens: Tokens) -> Tokens:
         """'нечувствую', 'немогу' -> 'не', 'чувствую': the particle typed onto its verb.
@@ -591,14 +625,17 @@ class Lexicon:
         Each distinct token is looked up once per message: floods repeat their words.
         """
         budget = MAX_FUZZY_PER_MESSAGE
+        respell = MAX_RESPELT_PER_MESSAGE
         seen: dict[str, frozenset[int]] = {}
         ids: list[frozenset[int]] = []
         latin: list[int] = []
         for i, text in enumerate(texts):
             hit = seen.get(text)
             if hit is None:
-                hit = self.classify(text, fuzzy=budget > 0)
-                budget -= text not in self._exact and self._may_be_typo(text)
+                hit = self.classify(text, fuzzy=budget > 0, respell=respell > 0)
+                typo = text not in self._exact and self._may_be_typo(text)
+                budget -= typo
+                respell -= typo and not hit and is_cyrillic(text)
                 seen[text] = hit
             ids.append(hit)
             if text.isascii() and len(text) <= MAX_WORD_LEN and text.replace("'", "").isalpha():
@@ -611,13 +648,14 @@ class Lexicon:
             text = texts[i]
             guessed = text not in self._exact  # its English ids, if any, are only a typo guess
             if text not in spelled and (not ids[i] or guessed or text in self.ambiguous_short):
-                found = spelled[text] = self.transliterated(text)
+                found = spelled[text] = self.transliterated(text, respell=respell > 0)
+                respell -= not found and len(text) >= MIN_FUZZY_LEN
                 russian = russian or (bool(found) and self._reads_as_russian(text, guessed))
         russian = russian or not self.russian_markers.isdisjoint(texts)
         if russian:
             for i in latin:
                 if texts[i] not in spelled:
-                    spelled[texts[i]] = self.transliterated(texts[i])
+                    spelled[texts[i]] = self.transliterated(texts[i], respell=False)
             for i in latin:
                 text = texts[i]
                 found = spelled[text]

@@ -1869,3 +1869,40 @@ def test_family_history_without_a_proxy_stays_dropped(redflags: RedFlagDetector,
 
 def test_q_for_ya_and_w_for_sha_in_latin_letters(redflags: RedFlagDetector) -> None:
     assert "saddle_numbness" in _hits(redflags, "u menq onemel anus posle tqgi")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("памагите", "asks_for_emergency_help"),
+        ("pamagite spina", "asks_for_emergency_help"),
+        ("патерял сазнание в зале", "faint_dizzy_or_clammy"),
+        ("тимпиратура 39 и поясница", "fever_or_chills"),
+        ("paterial saznanie posle stanovoi", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_unstressed_vowels_written_as_they_sound_are_read(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Chat Russian writes о as а and е as и where they sound alike; the typo tolerance alone
+    misses it (two letters off, or the second letter wrong)."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_real_word_is_never_respelt_into_another(redflags: RedFlagDetector) -> None:
+    lexicon = redflags._lexicon
+    assert lexicon._exact.get("стал")  # a listed word one vowel away from a real one
+    assert lexicon._vowel_match(lexicon._exact.get, "стол") == []
+    assert lexicon._vowel_match(lexicon._exact.get, "памагите")
+
+
+def test_a_flood_of_unknown_words_tries_only_a_few_respellings(
+    redflags: RedFlagDetector,
+) -> None:
+    """Each respelt word costs up to 15 look-ups: only the first unknown words of a message
+    try (a word respelt once is remembered, so this one is used nowhere else)."""
+    letters = "бвгджзклмнпрстфхцчшщ"
+    flood = " ".join(f"{a}{b}у{c}ы" for a in letters[:4] for b in letters[4:9] for c in letters)
+    assert redflags.detect(flood) == []
+    assert redflags.detect(flood + " памагити") == []  # past the budget: not respelt
+    assert _hits(redflags, "памагити " + flood).get("asks_for_emergency_help") is not None
