@@ -1906,3 +1906,40 @@ def test_a_flood_of_unknown_words_tries_only_a_few_respellings(
     assert redflags.detect(flood) == []
     assert redflags.detect(flood + " памагити") == []  # past the budget: not respelt
     assert _hits(redflags, "памагити " + flood).get("asks_for_emergency_help") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "since two days stool is passing by itself, I cannot control",
+            "bladder_or_bowel_dysfunction",
+        ),
+        ("feeling giddy and pale after the session, back is paining", "faint_dizzy_or_clammy"),
+        ("there is no sensation in the private area since lifting", "saddle_numbness"),
+        ("my mother is talking irrelevant since evening, fever also", "confused_or_drowsy"),
+        ("weight reduced 7 kilos without any reason", "unexplained_weight_loss"),
+        ("both my legs are going weak day by day", "leg_weakness_progressive"),
+        ("he slipped from the terrace onto the road", "major_trauma"),
+    ],
+)
+def test_indian_and_other_world_englishes_are_heard(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Words that English as spoken in India, Nigeria or the Philippines uses for a sign:
+    "motion" and "stool" for the bowels, "giddy" for dizzy, "private part", "talking
+    irrelevant" for confused speech."""
+    assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a knot in my glute, rolled it on a lacrosse ball and it hurts",
+        "range of motion in my hips is poor, can't hold the bottom of a squat",
+    ],
+)
+def test_a_ball_to_roll_on_and_range_of_motion_are_no_sign(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    assert not any(_hits(redflags, text).values()), text
