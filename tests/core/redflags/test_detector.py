@@ -1943,3 +1943,13 @@ def test_a_ball_to_roll_on_and_range_of_motion_are_no_sign(
     redflags: RedFlagDetector, text: str
 ) -> None:
     assert not any(_hits(redflags, text).values()), text
+
+
+def test_someone_who_does_not_get_up_is_only_asked_about_erections(
+    redflags: RedFlagDetector,
+) -> None:
+    """Russian "не встаёт" is both "cannot get up" and "no erection": certain only when it is
+    said of oneself or of the penis."""
+    fell = _hits(redflags, "друг упал со скамьи и не встаёт")
+    assert fell.get("sexual_dysfunction_new") is False
+    assert _hits(redflags, "у меня не встаёт после травмы спины")["sexual_dysfunction_new"]
