@@ -399,7 +399,7 @@ class Lexicon:
             word = _fix_mixed_script(token)
             ids = set(self._direct(word))
             variants: tuple[str, ...] = ()
-            if not ids and (word in self.spellings or word.endswith("ца")):
+            if word in self.spellings or (not ids and word.endswith("ца")):
                 variants = self._chat_spellings(word)
             for variant in variants:
                 ids.update(self._direct(variant))

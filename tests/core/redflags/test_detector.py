@@ -1953,3 +1953,24 @@ def test_someone_who_does_not_get_up_is_only_asked_about_erections(
     fell = _hits(redflags, "друг упал со скамьи и не встаёт")
     assert fell.get("sexual_dysfunction_new") is False
     assert _hits(redflags, "у меня не встаёт после травмы спины")["sexual_dysfunction_new"]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("сеча темна як кава після кросфіту", "dark_urine_after_exercise"),
+        ("не відчуваю сідниці і промежину", "saddle_numbness"),
+        ("чоловік впав з даху, спина", "major_trauma"),
+        ("голова паморочиться, холодний піт і поперек болить", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_ukrainian_words_are_read_as_the_russian_they_mean(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """Many Russian speakers in Ukraine write Ukrainian or surzhyk: the lists' ``spellings``
+    read its words as the Russian ones, also where the word is listed itself ("впав")."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_a_ukrainian_denial_denies(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "ні оніміння, ні слабкості немає, просто болить поперек") == {}
