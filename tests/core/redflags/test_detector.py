@@ -1974,3 +1974,16 @@ def test_ukrainian_words_are_read_as_the_russian_they_mean(
 
 def test_a_ukrainian_denial_denies(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "ні оніміння, ні слабкості немає, просто болить поперек") == {}
+
+
+def test_a_racing_heart_with_a_sweat_is_a_warning_unless_the_exercise_explains_it(
+    redflags: RedFlagDetector,
+) -> None:
+    assert _hits(redflags, "heart racing like mad and I'm drenched, back is killing me") == {
+        "faint_dizzy_or_clammy": True
+    }
+    assert _hits(redflags, "heart pounding and sweating after the sprints") == {}
+
+
+def test_numb_from_the_waist_down_is_the_saddle_area_too(redflags: RedFlagDetector) -> None:
+    assert "saddle_numbness" in _hits(redflags, "from my waist down it's all gone numb")
