@@ -1987,3 +1987,8 @@ def test_a_racing_heart_with_a_sweat_is_a_warning_unless_the_exercise_explains_i
 
 def test_numb_from_the_waist_down_is_the_saddle_area_too(redflags: RedFlagDetector) -> None:
     assert "saddle_numbness" in _hits(redflags, "from my waist down it's all gone numb")
+
+
+@pytest.mark.parametrize("text", ["скинул 10 кг хз почему", "слил 6 кило за месяц, не сушусь"])
+def test_weight_lost_in_slang_for_no_reason_is_asked(redflags: RedFlagDetector, text: str) -> None:
+    assert "unexplained_weight_loss" in _hits(redflags, text), text
