@@ -403,7 +403,7 @@ class Lexicon:
                 variants = self._chat_spellings(word)
             for variant in variants:
                 ids.update(self._direct(variant))
-            if fuzzy and word not in self._exact and self._may_be_typo(word):
+            if fuzzy and self._may_be_typo(word) and word not in self._exact:
                 ids.update(self._typo_match(word))
                 if not ids and variants and self._may_be_typo(variants[0]):
                     ids.update(self._typo_match(variants[0]))
@@ -633,7 +633,7 @@ class Lexicon:
             hit = seen.get(text)
             if hit is None:
                 hit = self.classify(text, fuzzy=budget > 0, respell=respell > 0)
-                typo = text not in self._exact and self._may_be_typo(text)
+                typo = self._may_be_typo(text) and text not in self._exact
                 budget -= typo
                 respell -= typo and not hit and is_cyrillic(text)
                 seen[text] = hit
@@ -644,10 +644,14 @@ class Lexicon:
             return ids
         spelled: dict[str, frozenset[int]] = {}
         russian = False
+        checked: set[str] = set()
         for i in latin:  # only a word that is no English one can show the message is Russian
             text = texts[i]
+            if text in checked:
+                continue
+            checked.add(text)
             guessed = text not in self._exact  # its English ids, if any, are only a typo guess
-            if text not in spelled and (not ids[i] or guessed or text in self.ambiguous_short):
+            if not ids[i] or guessed or text in self.ambiguous_short:
                 found = spelled[text] = self.transliterated(text, respell=respell > 0)
                 respell -= not found and len(text) >= MIN_FUZZY_LEN
                 russian = russian or (bool(found) and self._reads_as_russian(text, guessed))
