@@ -1992,3 +1992,18 @@ def test_numb_from_the_waist_down_is_the_saddle_area_too(redflags: RedFlagDetect
 @pytest.mark.parametrize("text", ["скинул 10 кг хз почему", "слил 6 кило за месяц, не сушусь"])
 def test_weight_lost_in_slang_for_no_reason_is_asked(redflags: RedFlagDetector, text: str) -> None:
     assert "unexplained_weight_loss" in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back locked up this morning but I'm walking around slowly",
+        "поясницу заклинило, но встаю и хожу потихоньку",
+    ],
+)
+def test_a_back_that_locked_up_is_asked_about_not_alarmed(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    """"Locked up" / "заклинило" is how people say lumbago; only with "can't move" is it
+    certainly pain that stops them moving."""
+    assert _hits(redflags, text).get("severe_pain_unable_to_move") is False, text
