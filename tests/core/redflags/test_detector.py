@@ -2007,3 +2007,23 @@ def test_a_back_that_locked_up_is_asked_about_not_alarmed(
     """"Locked up" / "заклинило" is how people say lumbago; only with "can't move" is it
     certainly pain that stops them moving."""
     assert _hits(redflags, text).get("severe_pain_unable_to_move") is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("не писается с утра, хотя очень хочется", "bladder_or_bowel_dysfunction"),
+        ("не встаётся с кровати совсем, спина", "cannot_walk_or_care_for_self"),
+        ("туалетная бумага как будто не ощущается, когда вытираюсь", "saddle_numbness"),
+    ],
+)
+def test_russian_impersonal_forms_say_the_sign_too(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """"Не писается", "не встаётся": Russian says "I cannot" impersonally, with the verb's
+    reflexive form; toilet paper not felt is the classic saddle sign."""
+    assert finding in _hits(redflags, text), text
+
+
+def test_legs_that_will_not_go_after_leg_day_are_no_sign(redflags: RedFlagDetector) -> None:
+    assert _hits(redflags, "ноги не идут после дня ног") == {}
