@@ -2004,7 +2004,7 @@ def test_weight_lost_in_slang_for_no_reason_is_asked(redflags: RedFlagDetector, 
 def test_a_back_that_locked_up_is_asked_about_not_alarmed(
     redflags: RedFlagDetector, text: str
 ) -> None:
-    """"Locked up" / "заклинило" is how people say lumbago; only with "can't move" is it
+    """ "Locked up" / "заклинило" is how people say lumbago; only with "can't move" is it
     certainly pain that stops them moving."""
     assert _hits(redflags, text).get("severe_pain_unable_to_move") is False, text
 
@@ -2020,10 +2020,30 @@ def test_a_back_that_locked_up_is_asked_about_not_alarmed(
 def test_russian_impersonal_forms_say_the_sign_too(
     redflags: RedFlagDetector, text: str, finding: str
 ) -> None:
-    """"Не писается", "не встаётся": Russian says "I cannot" impersonally, with the verb's
+    """ "Не писается", "не встаётся": Russian says "I cannot" impersonally, with the verb's
     reflexive form; toilet paper not felt is the classic saddle sign."""
     assert finding in _hits(redflags, text), text
 
 
 def test_legs_that_will_not_go_after_leg_day_are_no_sign(redflags: RedFlagDetector) -> None:
     assert _hits(redflags, "ноги не идут после дня ног") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I am not able to feel when the urine is passing", "bladder_or_bowel_dysfunction"),
+        ("since last night urine is not coming properly", "bladder_or_bowel_dysfunction"),
+        (
+            "the pain is not reducing in any position, lying or sitting",
+            "constant_pain_unrelieved_by_any_position",
+        ),
+        ("my lower back has become crooked since yesterday", "back_deformity_or_lump"),
+    ],
+)
+def test_more_world_english_ways_of_saying_a_sign(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """ "Not able to feel", "urine not coming", "not reducing in any position": a negation
+    that is the symptom itself."""
+    assert finding in _hits(redflags, text), text
