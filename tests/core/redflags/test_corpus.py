@@ -169,6 +169,20 @@ hard or swollen muscles are what rhabdomyolysis looks like at first, clinical.md
 holdout17's misses were never read; only its two certain alarms on benign phrases were (a
 "ring 111" for a tweak, one leg's sciatica read as both), and fixed: 81.3% / 95.9% / 0 and
 77.7% / 94.4% / 0, the honest unseen figure now.
+
+``holdout18`` and ``holdout19`` (same round, English and Russian: carers, people over 50,
+non-native English; surzhyk, terse and carers' Russian) and ``holdout20`` and ``holdout21``
+(English only: regional and Gen-Z registers) were written blind in the same way and split
+alike. Measured once before any change (at caca0eb and f3db5b1): holdout18 74.5% / 93.3% / 3
+and 59.5% / 93.8% / 0, holdout19 71.5% / 100% / 0 and 65.9% / 95.2% / 0, holdout20 72.4% /
+88.5% / 1, holdout21 73.3% / 88.3% / 4. The misses of holdout18 and holdout20 were read and
+fixed as kinds ("q" for я and "w" for ш in Latin letters, an English word inside
+Latin-letter Russian, a proxy ("his back hurts") that makes another person's findings theirs,
+strongman objects, a bus stop that is no crash, hay fever that is no fever, and others):
+94.4% / 98.3% / 0, 81.0% / 93.8% / 0 and 90.8% / 91.8% / 0 after. Of holdout19 and holdout21
+only the certain alarms on benign phrases were read (four, fixed); their misses never were:
+74.0% / 100% / 0, 70.5% / 95.2% / 0 and 73.3% / 93.3% / 0 at the end of that round, the
+honest unseen figure. Fixes to a read half carried over to its unread half by 0-6 points.
 """
 
 from __future__ import annotations
