@@ -533,7 +533,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     "My mum had cancer" is family history and "the scan was clear" rules it out, unless a
     ``told:`` rule heard the history itself ("had leukemia as a kid, all clear now"); "I fainted
     years ago" is not today's problem (but "I had cancer years ago" still counts). "My friend
-    collapsed" may come from a bystander who needs the number: a confirming question shows it.
+    collapsed" may come from a bystander who needs the number: a confirming question shows it,
+    and when the message says it is happening now ("what do I do", "только что") the warning.
     """
     marks = message.marks
     clauses = {message.clause[i] for i in covered}
@@ -586,7 +587,11 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         # "my husband is in remission from bowel cancer and his back's been aching": the
         # person typing speaks for someone whose back hurts, so any finding may be theirs
         theirs = rule.finding in ASK_FOR_OTHERS or bool(marks["proxy"])
-        return "ask" if theirs and not explained else "drop"
+        if not theirs or explained:
+            return "drop"
+        # "my friend passed out after deadlifts, he's lying there, what do I do": happening
+        # now, to someone the person is with: the number at once, as for themselves
+        return "" if rule.finding in ASK_FOR_OTHERS and marks["urgent_now"] else "ask"
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""

@@ -127,6 +127,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "other_person",
     "self_person",
     "proxy",
+    "urgent_now",
     "past",
     "cleared",
     "no_fall",

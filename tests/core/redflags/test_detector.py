@@ -2047,3 +2047,30 @@ def test_more_world_english_ways_of_saying_a_sign(
     """ "Not able to feel", "urine not coming", "not reducing in any position": a negation
     that is the symptom itself."""
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "my mate just passed out after deadlifts, he's lying there, what do I do",
+            "faint_dizzy_or_clammy",
+        ),
+        ("друг только что потерял сознание после становой, лежит бледный", "faint_dizzy_or_clammy"),
+    ],
+)
+def test_someone_elses_emergency_happening_now_is_a_warning(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """A bystander typing "what do I do" or "только что" needs the number at once."""
+    assert _hits(redflags, text).get(finding) is True, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my mate passed out under the bar last week, he's fine now", "my friend fainted at the gym"],
+)
+def test_someone_elses_emergency_not_said_to_be_now_is_asked_or_dropped(
+    redflags: RedFlagDetector, text: str
+) -> None:
+    assert _hits(redflags, text).get("faint_dizzy_or_clammy") is not True, text
