@@ -2074,3 +2074,17 @@ def test_someone_elses_emergency_not_said_to_be_now_is_asked_or_dropped(
     redflags: RedFlagDetector, text: str
 ) -> None:
     assert _hits(redflags, text).get("faint_dizzy_or_clammy") is not True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ня магу ў туалет схадзіць па-маленькаму з учора", "bladder_or_bowel_dysfunction"),
+        ("нагу цягну, з кожным днём горш", "leg_weakness_progressive"),
+        ("в паху болит и припухло после того как мешок поднял", "groin_or_testicle_pain_swelling"),
+    ],
+)
+def test_belarusian_words_and_a_swollen_groin_are_heard(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    assert finding in _hits(redflags, text), text
