@@ -232,6 +232,10 @@ class RedFlagDetector:
         """The per-word cache (bounded in bytes), for tests and the benchmark."""
         return self._lexicon.cache
 
+    def forget(self) -> None:
+        """Empty the caches of what earlier messages looked up (the benchmark's cold runs)."""
+        self._lexicon.forget()
+
     def detect(self, text: str) -> list[RedFlagHit]:
         """Red-flag findings mentioned in ``text``: one hit per finding, negated ones left out."""
         message = self._analyse(text)

@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
-from bot.core.redflags.table import WordTable
+from bot.core.redflags.table import TypoTargets, WordTable
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons
 
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
@@ -236,11 +236,6 @@ class _Word:
     forms: bool  # inflected forms match too
 
 
-#: Typo targets of one (first two letters, length): the texts, and the word ids of each (two
-#: tuples, not a dict: about 50,000 targets, looked up only by rapidfuzz's scan)
-_Targets = tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]
-
-
 def _size_of_ids(ids: frozenset[int]) -> int:
     return sys.getsizeof(ids)
 
@@ -270,8 +265,8 @@ class Lexicon:
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
         self._first_letters: set[str] = set()
         # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
-        self._fuzzy_words: dict[tuple[str, int], _Targets] = {}
-        self._fuzzy_stems: dict[tuple[str, int], _Targets] = {}
+        self._fuzzy_words = TypoTargets({})
+        self._fuzzy_stems = TypoTargets({})
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
         self._skeletons = WordTable({})  # translit skeleton -> Cyrillic word ids
         self._skeleton_stems: dict[str, tuple[int, ...]] = {}
@@ -282,6 +277,13 @@ class Lexicon:
     @property
     def cache(self) -> ByteBoundedCache[frozenset[int]]:
         return self._cache
+
+    def forget(self) -> None:
+        """Empty every cache of what was looked up (the word cache, the decoded typo
+        buckets): the benchmark's cold passes."""
+        self._cache.clear()
+        self._fuzzy_words.clear()
+        self._fuzzy_stems.clear()
 
     def __getstate__(self) -> dict[str, object]:
         """The compiled tables only: the shared morphology and the per-word cache stay out
@@ -361,9 +363,7 @@ class Lexicon:
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
         del exact, skeleton_words
-        self._fuzzy_words = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_words.items()}
-        self._fuzzy_stems = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_stems.items()}
-        del fuzzy_words, fuzzy_stems
+        self._fuzzy_words, self._fuzzy_stems = TypoTargets(fuzzy_words), TypoTargets(fuzzy_stems)
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
                 self._short_stems.append((stem, ids))
@@ -371,9 +371,10 @@ class Lexicon:
                 self._stem_index.setdefault(stem[:2], []).append((stem, ids))
         self._skeleton_stem_lengths = sorted({len(t) for t in self._skeleton_stems})
         lengths: dict[str, set[int]] = {}
-        for first, n in self._fuzzy_stems:
+        for first, n in fuzzy_stems:
             lengths.setdefault(first, set()).add(n)
         self._fuzzy_stem_lengths = {k: sorted(v) for k, v in lengths.items()}
+        del fuzzy_words, fuzzy_stems
         for words, term_id in self.terms.items():
             node = self.trie
             for wid in words:
@@ -456,25 +457,26 @@ class Lexicon:
         """
         first = token[:2]
         limit = _typo_limit(token)
-        candidates: list[tuple[str, _Targets, int]] = []
+        words, stems = self._fuzzy_words, self._fuzzy_stems
+        candidates: list[tuple[str, TypoTargets, int, int]] = []
         # the second and third letters swapped ("wlak", "mvoe") is the one typo allowed to
         # reach the first two letters: a transposition, not a different word
         swapped = token[0] + token[2] if len(token) > 2 and token[2] != token[1] else ""
         for n in range(len(token) - limit, len(token) + limit + 1):
             for key in (first, swapped) if swapped else (first,):
-                targets = self._fuzzy_words.get((key, n))
-                if targets:
-                    candidates.append((token, targets, limit))
+                bucket = words.bucket(key, n)
+                if bucket >= 0:
+                    candidates.append((token, words, bucket, limit))
         for n in self._fuzzy_stem_lengths.get(first, ()):
-            targets = self._fuzzy_stems[(first, n)]
+            bucket = stems.bucket(first, n)
             for k in (n - 1, n, n + 1):
                 if k <= len(token):
-                    candidates.append((token[:k], targets, 1))
+                    candidates.append((token[:k], stems, bucket, 1))
         found: set[int] = set()
         known: bool | None = None
-        for probe, (texts, ids), cutoff in candidates:
+        for probe, targets, bucket, cutoff in candidates:
             matches = process.extract(
-                probe, texts, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+                probe, targets.texts(bucket), scorer=OSA.distance, score_cutoff=cutoff, limit=None
             )
             if not matches:
                 continue
@@ -483,7 +485,7 @@ class Lexicon:
             if known:
                 return set()
             for _, _, index in matches:
-                found.update(ids[index])
+                found.update(targets.ids(bucket, index))
         return found
 
     def transliterated(self, token: str) -> frozenset[int]:
