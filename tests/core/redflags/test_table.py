@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.redflags.table import TypoTargets, WordTable
+from bot.core.redflags.table import IntLists, TypoTargets, WordTable
 
 IDS = st.tuples(st.integers(0, 9)) | st.tuples(st.integers(0, 9), st.integers(10, 19))
 
@@ -99,3 +99,22 @@ def test_mapped_typo_targets_answer_like_the_heap_ones(tmp_path: Path) -> None:
     assert mapped.bucket("ba", 5) == -1
     mapped.clear()  # the decoded buckets are forgotten, the answers stay
     assert _answers(mapped, "бо", 4) == buckets[("бо", 4)]
+
+
+@given(st.dictionaries(st.integers(0, 40), st.lists(st.integers(0, 2**32 - 1), max_size=5)))
+def test_int_lists_answer_like_the_dict(lists: dict[int, list[int]]) -> None:
+    flat = IntLists(lists)
+    again = pickle.loads(pickle.dumps(flat))
+    for key in range(-2, 45):
+        expected = lists.get(key, [])
+        assert list(flat.get(key)) == list(again.get(key)) == expected
+        assert (key in flat) == (key in again) == bool(expected)
+    assert "1" not in flat
+
+
+def test_mapped_int_lists_answer_like_the_heap_ones(tmp_path: Path) -> None:
+    lists = {0: [7], 3: [1, 2, 3], 5: []}
+    mapped = _mapped(IntLists(lists), tmp_path)
+    assert isinstance(mapped, IntLists)
+    assert [list(mapped.get(k)) for k in range(7)] == [[7], [], [], [1, 2, 3], [], [], []]
+    assert 3 in mapped and 5 not in mapped and 6 not in mapped
