@@ -78,10 +78,10 @@ from bot.core.redflags.phrases import (
     read_entries,
 )
 from bot.core.redflags.table import IntLists
+from bot.core.redflags.trie import Occurrence
 from bot.core.redflags.words import (
     SHARED_MORPHOLOGY,
     Lexicon,
-    Occurrence,
     Tokens,
     normalise,
     spell_out_neither_verbs,

@@ -35,6 +35,7 @@ from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
 from bot.core.redflags.table import TypoTargets, WordTable
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons
+from bot.core.redflags.trie import Occurrence, TermTrie
 
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
@@ -76,7 +77,6 @@ _HAS_CYRILLIC_RE = re.compile("[а-я]")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
 
-Occurrence = tuple[int, int]  # token span [start, end) of a term
 _NOTHING: frozenset[int] = frozenset()
 
 
@@ -207,25 +207,6 @@ def _typo_limit(word: str) -> int:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(slots=True)
-class _TrieNode:
-    children: dict[int, _TrieNode] = field(default_factory=dict)
-    terms: tuple[int, ...] = ()  # terms that end at this node
-
-
-def _compact(node: _TrieNode, shared: dict[tuple[int, ...], tuple[int, ...]]) -> None:
-    """Once built: every leaf shares one empty dict, and equal term tuples are one object
-    (a third of the trie's 3.5 MB were the empty dicts and one-item lists of its leaves)."""
-    node.terms = shared.setdefault(node.terms, node.terms)
-    if not node.children:
-        node.children = _NO_CHILDREN
-    for child in node.children.values():
-        _compact(child, shared)
-
-
-_NO_CHILDREN: dict[int, _TrieNode] = {}  # never written: a finished trie is read-only
-
-
 @dataclass(frozen=True, slots=True)
 class _Word:
     """A word pattern of the lists: exact text or a stem, and how loosely it may match."""
@@ -257,7 +238,7 @@ class Lexicon:
         self.neither_negations: set[str] = set()  # a negation already before "ни"
         self.concord: set[str] = set()  # a match's own "не", which a negation strengthens
         self.free_order: set[str] = set()  # "не могу": may also follow its verb (phrases.py)
-        self.trie = _TrieNode()
+        self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})
         self._stems: dict[str, tuple[int, ...]] = {}
@@ -375,12 +356,7 @@ class Lexicon:
             lengths.setdefault(first, set()).add(n)
         self._fuzzy_stem_lengths = {k: sorted(v) for k, v in lengths.items()}
         del fuzzy_words, fuzzy_stems
-        for words, term_id in self.terms.items():
-            node = self.trie
-            for wid in words:
-                node = node.children.setdefault(wid, _TrieNode())
-            node.terms = (*node.terms, term_id)
-        _compact(self.trie, {})
+        self.trie = TermTrie(self.terms)
         # what only reading the lists needed: about 3 MB that a running bot kept for nothing
         self.words, self.terms, self._lengths = {}, {}, {}
         self._finished = True
@@ -548,44 +524,9 @@ class Lexicon:
         могу пошевелиться". A term never starts or ends on one.
         """
         ids = self._word_ids(texts)
-        spans: dict[int, list[Occurrence]] = {}
-        children = self.trie.children
-        count = len(ids)
         fillers = self.fillers
         skippable = [t in fillers for t in texts] if fillers and fillers.intersection(texts) else []
-        roots: dict[frozenset[int], list[_TrieNode]] = {}  # floods repeat their words
-        for start, first in enumerate(ids):
-            if not first:  # most words of a long message start no term
-                continue
-            frontier = roots.get(first)
-            if frontier is None:
-                frontier = roots[first] = [c for w in first if (c := children.get(w))]
-            carried: list[_TrieNode] = []  # nodes waiting past a filler: no term ends here
-            end = start + 1
-            while frontier or carried:
-                for node in frontier:
-                    for term_id in node.terms:
-                        spans.setdefault(term_id, []).append((start, end))
-                if end == count:
-                    break
-                nexts = ids[end]
-                grown: list[_TrieNode] = []
-                if nexts:
-                    for node in (*frontier, *carried) if carried else frontier:
-                        kids = node.children  # walk whichever side is smaller
-                        if not kids:
-                            continue
-                        if len(kids) > len(nexts):
-                            grown += [c for w in nexts if (c := kids.get(w))]
-                        else:
-                            grown += [c for w, c in kids.items() if w in nexts]
-                if skippable and skippable[end]:  # a filler: keep walking past it
-                    carried = [n for n in (*frontier, *carried) if n.children]
-                else:
-                    carried = []
-                frontier = grown
-                end += 1
-        return spans
+        return self.trie.find(ids, skippable)
 
     def _word_ids(self, texts: list[str]) -> list[frozenset[int]]:
         """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids.
