@@ -68,6 +68,7 @@ from bot.core.redflags.phrases import (
     WORD_CLASSES,
     WORD_LISTS,
     Rule,
+    Terms,
     expand_classes,
     parse_class,
     parse_control,
@@ -435,7 +436,7 @@ def _scopes(tokens: Tokens, break_words: set[int], joins: set[int]) -> tuple[lis
 def _shared_sets(rules: list[Rule]) -> list[Rule]:
     """The rules with equal term sets as one object: classes expand into the same sets in
     many rules (2,500 sets, 1,700 distinct), and the cache file keeps what is shared."""
-    shared: dict[frozenset[int], frozenset[int]] = {}
+    shared: dict[Terms, Terms] = {}
     return [
         replace(
             rule,
@@ -452,7 +453,12 @@ def _shared_sets(rules: list[Rule]) -> list[Rule]:
 def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     """True: a sure hit; False: a hit said with doubt; None: no un-negated match."""
     found = message.found
-    blocked = {i for t in found & rule.excludes for s, e in message.spans[t] for i in range(s, e)}
+    blocked = {
+        i
+        for t in found.intersection(rule.excludes)
+        for s, e in message.spans[t]
+        for i in range(s, e)
+    }
     per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
     verdict: bool | None = None
     never_sure = rule.mode in UNCERTAIN_MODES  # its best is a question: the first one will do
@@ -465,10 +471,8 @@ def _judge_rule(rule: Rule, message: _Message) -> bool | None:
     return verdict
 
 
-def _slot_occurrences(
-    slot: frozenset[int], blocked: set[int], message: _Message
-) -> list[Occurrence]:
-    found = [occ for term in message.found & slot for occ in message.spans[term]]
+def _slot_occurrences(slot: Terms, blocked: set[int], message: _Message) -> list[Occurrence]:
+    found = [occ for term in message.found.intersection(slot) for occ in message.spans[term]]
     if blocked:
         found = [occ for occ in found if blocked.isdisjoint(range(*occ))]
     return sorted(found)
