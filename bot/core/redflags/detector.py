@@ -235,9 +235,9 @@ class RedFlagDetector:
         """The per-word cache (bounded in bytes), for tests and the benchmark."""
         return self._lexicon.cache
 
-    def forget(self) -> None:
+    def clear_caches(self) -> None:
         """Empty the caches of what earlier messages looked up (the benchmark's cold runs)."""
-        self._lexicon.forget()
+        self._lexicon.clear_caches()
 
     def detect(self, text: str) -> list[RedFlagHit]:
         """Red-flag findings mentioned in ``text``: one hit per finding, negated ones left out."""

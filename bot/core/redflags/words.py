@@ -259,7 +259,7 @@ class Lexicon:
     def cache(self) -> ByteBoundedCache[frozenset[int]]:
         return self._cache
 
-    def forget(self) -> None:
+    def clear_caches(self) -> None:
         """Empty every cache of what was looked up (the word cache, the decoded typo
         buckets): the benchmark's cold passes."""
         self._cache.clear()
