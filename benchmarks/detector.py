@@ -171,7 +171,7 @@ def _timed(detector: RedFlagDetector, texts: list[str], passes: int) -> tuple[li
     best = [0] * len(texts)
     wall = 0.0
     for n in range(passes):
-        detector.word_cache.clear()
+        detector.clear_caches()
         with Timer() as timer:
             for i, text in enumerate(texts):
                 start = time.perf_counter_ns()

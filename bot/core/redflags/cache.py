@@ -36,8 +36,11 @@ class ByteBoundedCache(Generic[V]):
         self._items.move_to_end(key)
         return item[0]
 
-    def put(self, key: str, value: V) -> None:
-        size = sys.getsizeof(key) + self._size_of(value) + _ENTRY_OVERHEAD
+    def put(self, key: str, value: V, size: int | None = None) -> None:
+        """Keep ``value``; ``size`` is its size in bytes when the caller knows it cheaper."""
+        size = (
+            sys.getsizeof(key) + _ENTRY_OVERHEAD + (self._size_of(value) if size is None else size)
+        )
         if size > self.max_bytes:
             return
         old = self._items.pop(key, None)

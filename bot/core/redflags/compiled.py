@@ -6,11 +6,24 @@ process keeps the pages they fragmented, so a bot paid about 45 MB of RSS and 1.
 lexicon whose live objects take about 25 MB. Read back from a pickle, only the live objects
 are ever made. The file sits beside the morphology cache (the user cache directory).
 
+The lexicon's large flat tables (``WordTable`` and ``TypoTargets`` in
+:mod:`bot.core.redflags.table`) are not unpickled at all: they are written after the pickle
+(pickle protocol 5's out-of-band buffers) and the reader maps the file and hands the pickle
+views of it. Pages a running bot never reads (most of them: a look-up reads a few) never
+count toward its memory, and every bot process on the machine shares the ones it does read.
+Where the file cannot be mapped it is read, and the same tables are on the heap.
+
 The file is used only when its key matches: a hash of this format's version, the Python
 version, the morphology fingerprint (dictionary versions), every ``redflags.yaml`` it was
 compiled from and the source of this package (a code change that alters the lexicon's shape
-or rules recompiles). A file that does not match, cannot be read or does not unpickle to a
-detector is ignored and replaced; a read-only disk only costs the compile time.
+or rules recompiles). A file that does not match, is shorter than its tables, fails its
+CRC-32, cannot be read or does not unpickle to a detector is ignored and replaced; a
+read-only disk only costs the compile time. A file in use is not written over (Windows
+cannot replace a mapped file): each key has its own name, a file another worker wrote
+during the compile is left alone, and only one that failed the checks, which nobody maps,
+is replaced. Should two first starts still race, the loser's replace is harmless where
+a mapping keeps the old file (POSIX) and refused where it cannot (Windows: the loser keeps
+its own tables). A file is never changed in place, which would fault its readers.
 
 The cache directory is the user's own (``XDG_CACHE_HOME``), as trusted as their home: a
 pickle there is no more dangerous than the code the bot already imports from site-packages.
@@ -22,17 +35,23 @@ import contextlib
 import gc
 import hashlib
 import logging
+import mmap
 import pickle
+import struct
 import sys
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from bot.core.redflags.morphology import write_atomically
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when what is pickled changes in a way the source hash would not show
+FORMAT = 2  # bump when what is pickled changes in a way the source hash would not show
+_HEAD = struct.Struct("<QQI")  # after the key line: pickle size, table count, CRC-32 of the rest
+_SPAN = struct.Struct("<QQ")  # per table: offset in the file, size in bytes
+_ALIGN = 8  # every table starts at a multiple of this: any item format reads aligned
 _PACKAGE = Path(__file__).resolve().parent
 T = TypeVar("T")
 
@@ -61,8 +80,10 @@ def load_or_build(
     cached = _read(path, key, kind)
     if cached is not None:
         return cached, True
+    damaged = path.exists()
     built = build()
-    _write(path, key, built)
+    if damaged or not path.exists():  # one another worker wrote meanwhile may be mapped
+        _write(path, key, built)
     return built, False
 
 
@@ -72,11 +93,7 @@ def _read(path: Path, key: str, kind: type[T]) -> T | None:
             stored_key = file.readline().rstrip(b"\n").decode("ascii")
             if stored_key != key:
                 return None
-            gc.disable()  # about a million objects, none of them garbage: no passes meanwhile
-            try:
-                value = pickle.load(file)
-            finally:
-                gc.enable()
+            value = _unpickle(file)
     except FileNotFoundError:
         return None
     except Exception as error:  # damaged, truncated, or from other code: compile afresh
@@ -85,11 +102,65 @@ def _read(path: Path, key: str, kind: type[T]) -> T | None:
     return value if isinstance(value, kind) else None
 
 
+def _unpickle(file: BinaryIO) -> object:
+    """The pickle after the key line, its large tables mapped from the file, not copied.
+
+    The checksum is read through the file, not the map: checking it touches no page of the
+    map, so only the pages a look-up reads ever count toward the process's memory.
+    """
+    head = file.read(_HEAD.size)
+    pickle_size, count, checksum = _HEAD.unpack(head)
+    table = file.read(_SPAN.size * count)
+    spans = list(_SPAN.iter_unpack(table))
+    pickled = file.read(pickle_size)
+    if len(pickled) != pickle_size:
+        raise EOFError("the pickle is cut short")
+    crc = zlib.crc32(pickled, zlib.crc32(table))
+    while chunk := file.read(1 << 20):
+        crc = zlib.crc32(chunk, crc)
+    size = file.tell()
+    if crc != checksum or any(offset + length > size for offset, length in spans):
+        raise ValueError("checksum or size does not match")
+    tables = _tables(file, size)
+    buffers = [tables[offset : offset + length] for offset, length in spans]
+    gc.disable()  # hundreds of thousands of objects, none of them garbage: no passes meanwhile
+    try:
+        return pickle.loads(pickled, buffers=buffers)
+    finally:
+        gc.enable()
+
+
+def _tables(file: BinaryIO, size: int) -> memoryview:
+    """The whole file, mapped read-only where the system allows it, else read into memory
+    (the same tables, on the heap)."""
+    try:
+        return memoryview(mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):
+        file.seek(0)
+        return memoryview(file.read())
+
+
 def _write(path: Path, key: str, value: object) -> None:
     """Atomically, like the morphology cache (several workers may start at once), then the
-    older files pruned."""
-    data = key.encode("ascii") + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    write_atomically(path, data)
+    older files pruned.
+
+    Large flat tables (see ``WordTable``) go out of band, after the pickle, each at an offset
+    aligned for its items, so that a reader maps them instead of copying them.
+    """
+    buffers: list[pickle.PickleBuffer] = []
+    pickled = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    start = len(key) + 1 + _HEAD.size + _SPAN.size * len(buffers) + len(pickled)
+    spans: list[tuple[int, int]] = []
+    tail = bytearray()
+    for buffer in buffers:
+        raw = buffer.raw()
+        tail += bytes(-(start + len(tail)) % _ALIGN)
+        spans.append((start + len(tail), raw.nbytes))
+        tail += raw
+    table = b"".join(_SPAN.pack(*span) for span in spans)
+    checksum = zlib.crc32(tail, zlib.crc32(pickled, zlib.crc32(table)))
+    head = _HEAD.pack(len(pickled), len(buffers), checksum)
+    write_atomically(path, b"".join((key.encode("ascii"), b"\n", head, table, pickled, tail)))
     prune(path)
 
 

@@ -17,7 +17,7 @@ Syntax errors are raised as ValueError; ``RedFlagDetector.load`` adds the file, 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -219,13 +219,20 @@ class Entry:
     items: tuple[tuple[str, int], ...]
 
 
+Terms = tuple[int, ...] | frozenset[int]
+"""A rule's alternative term ids: read by ``set.intersection`` with the terms a message holds,
+so a small tuple (a seventh of a frozenset's memory: most slots have under ten terms) does,
+and only a long list of alternatives stays a set, where it keeps the intersection short."""
+MAX_TUPLE_TERMS = 64
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One compiled rule of a finding (see the YAML header)."""
 
     finding: str
-    slots: tuple[frozenset[int], ...]  # per slot: ids of the alternative terms
-    excludes: frozenset[int]  # term ids that void a slot occurrence they overlap
+    slots: tuple[Terms, ...]  # per slot: ids of the alternative terms
+    excludes: Terms  # term ids that void a slot occurrence they overlap
     window: int
     reach: int  # window + longest term of each slot: no match spans more tokens
     mode: str  # "" (plain), "maybe" (always uncertain), "gym" (uncertain in gym context),
@@ -313,6 +320,12 @@ def _located(exc: ValidationError, path: Path, lines: dict[tuple[Any, ...], int]
     return ContentError(message, file=path, line=line, key=key)
 
 
+def _terms(ids: Iterable[int]) -> Terms:
+    """A rule's term ids, distinct: a sorted tuple, or a frozenset when there are many."""
+    distinct = frozenset(ids)
+    return distinct if len(distinct) > MAX_TUPLE_TERMS else tuple(sorted(distinct))
+
+
 def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     """'gym: can't|cannot + walk|stand ~4 ! can't stand the' -> Rule (see YAML header)."""
     m = _RULE_RE.match(" ".join(text.split()))
@@ -322,7 +335,7 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
             " [! exclusion|...]'"
         )
     slots = tuple(
-        frozenset(
+        _terms(
             lexicon.term(order, fuzzy=True, forms=True)
             for alt in _alternatives(slot)
             for order in _word_orders(alt, lexicon.free_order)
@@ -331,7 +344,7 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     )
     if not all(slots):
         raise ValueError("empty slot between '+' signs")
-    excludes = frozenset(
+    excludes = _terms(
         lexicon.term(alt, fuzzy=False, forms=True) for alt in _alternatives(m["ex"] or "")
     )
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW

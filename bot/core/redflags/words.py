@@ -33,8 +33,9 @@ from rapidfuzz.distance import OSA
 
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.morphology import EXACT_ONLY, Morphology, is_cyrillic
-from bot.core.redflags.table import WordTable
+from bot.core.redflags.table import TypoTargets, WordTable
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeletons, vowel_variants
+from bot.core.redflags.trie import Occurrence, TermTrie
 
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
@@ -77,7 +78,6 @@ _HAS_CYRILLIC_RE = re.compile("[а-я]")
 _LATIN_TO_CYRILLIC = str.maketrans("aceopxykmthb", "асеорхукмтнв")
 _CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтнв", "aceopxykmthb")
 
-Occurrence = tuple[int, int]  # token span [start, end) of a term
 _NOTHING: frozenset[int] = frozenset()
 
 
@@ -208,25 +208,6 @@ def _typo_limit(word: str) -> int:
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(slots=True)
-class _TrieNode:
-    children: dict[int, _TrieNode] = field(default_factory=dict)
-    terms: tuple[int, ...] = ()  # terms that end at this node
-
-
-def _compact(node: _TrieNode, shared: dict[tuple[int, ...], tuple[int, ...]]) -> None:
-    """Once built: every leaf shares one empty dict, and equal term tuples are one object
-    (a third of the trie's 3.5 MB were the empty dicts and one-item lists of its leaves)."""
-    node.terms = shared.setdefault(node.terms, node.terms)
-    if not node.children:
-        node.children = _NO_CHILDREN
-    for child in node.children.values():
-        _compact(child, shared)
-
-
-_NO_CHILDREN: dict[int, _TrieNode] = {}  # never written: a finished trie is read-only
-
-
 @dataclass(frozen=True, slots=True)
 class _Word:
     """A word pattern of the lists: exact text or a stem, and how loosely it may match."""
@@ -235,11 +216,6 @@ class _Word:
     stem: bool
     fuzzy: bool  # typos allowed
     forms: bool  # inflected forms match too
-
-
-#: Typo targets of one (first two letters, length): the texts, and the word ids of each (two
-#: tuples, not a dict: about 50,000 targets, looked up only by rapidfuzz's scan)
-_Targets = tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]
 
 
 def _size_of_ids(ids: frozenset[int]) -> int:
@@ -263,7 +239,7 @@ class Lexicon:
         self.neither_negations: set[str] = set()  # a negation already before "ни"
         self.concord: set[str] = set()  # a match's own "не", which a negation strengthens
         self.free_order: set[str] = set()  # "не могу": may also follow its verb (phrases.py)
-        self.trie = _TrieNode()
+        self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})
         self._stems: dict[str, tuple[int, ...]] = {}
@@ -271,8 +247,8 @@ class Lexicon:
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
         self._first_letters: set[str] = set()
         # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
-        self._fuzzy_words: dict[tuple[str, int], _Targets] = {}
-        self._fuzzy_stems: dict[tuple[str, int], _Targets] = {}
+        self._fuzzy_words = TypoTargets({})
+        self._fuzzy_stems = TypoTargets({})
         self._fuzzy_stem_lengths: dict[str, list[int]] = {}
         self._skeletons = WordTable({})  # translit skeleton -> Cyrillic word ids
         self._skeleton_stems: dict[str, tuple[int, ...]] = {}
@@ -283,6 +259,13 @@ class Lexicon:
     @property
     def cache(self) -> ByteBoundedCache[frozenset[int]]:
         return self._cache
+
+    def clear_caches(self) -> None:
+        """Empty every cache of what was looked up (the word cache, the decoded typo
+        buckets): the benchmark's cold passes."""
+        self._cache.clear()
+        self._fuzzy_words.clear()
+        self._fuzzy_stems.clear()
 
     def __getstate__(self) -> dict[str, object]:
         """The compiled tables only: the shared morphology and the per-word cache stay out
@@ -362,9 +345,7 @@ class Lexicon:
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
         del exact, skeleton_words
-        self._fuzzy_words = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_words.items()}
-        self._fuzzy_stems = {k: (tuple(v), tuple(v.values())) for k, v in fuzzy_stems.items()}
-        del fuzzy_words, fuzzy_stems
+        self._fuzzy_words, self._fuzzy_stems = TypoTargets(fuzzy_words), TypoTargets(fuzzy_stems)
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
                 self._short_stems.append((stem, ids))
@@ -372,15 +353,11 @@ class Lexicon:
                 self._stem_index.setdefault(stem[:2], []).append((stem, ids))
         self._skeleton_stem_lengths = sorted({len(t) for t in self._skeleton_stems})
         lengths: dict[str, set[int]] = {}
-        for first, n in self._fuzzy_stems:
+        for first, n in fuzzy_stems:
             lengths.setdefault(first, set()).add(n)
         self._fuzzy_stem_lengths = {k: sorted(v) for k, v in lengths.items()}
-        for words, term_id in self.terms.items():
-            node = self.trie
-            for wid in words:
-                node = node.children.setdefault(wid, _TrieNode())
-            node.terms = (*node.terms, term_id)
-        _compact(self.trie, {})
+        del fuzzy_words, fuzzy_stems
+        self.trie = TermTrie(self.terms)
         # what only reading the lists needed: about 3 MB that a running bot kept for nothing
         self.words, self.terms, self._lengths = {}, {}, {}
         self._finished = True
@@ -481,25 +458,26 @@ class Lexicon:
         """
         first = token[:2]
         limit = _typo_limit(token)
-        candidates: list[tuple[str, _Targets, int]] = []
+        words, stems = self._fuzzy_words, self._fuzzy_stems
+        candidates: list[tuple[str, TypoTargets, int, int]] = []
         # the second and third letters swapped ("wlak", "mvoe") is the one typo allowed to
         # reach the first two letters: a transposition, not a different word
         swapped = token[0] + token[2] if len(token) > 2 and token[2] != token[1] else ""
         for n in range(len(token) - limit, len(token) + limit + 1):
             for key in (first, swapped) if swapped else (first,):
-                targets = self._fuzzy_words.get((key, n))
-                if targets:
-                    candidates.append((token, targets, limit))
+                bucket = words.bucket(key, n)
+                if bucket >= 0:
+                    candidates.append((token, words, bucket, limit))
         for n in self._fuzzy_stem_lengths.get(first, ()):
-            targets = self._fuzzy_stems[(first, n)]
+            bucket = stems.bucket(first, n)
             for k in (n - 1, n, n + 1):
                 if k <= len(token):
-                    candidates.append((token[:k], targets, 1))
+                    candidates.append((token[:k], stems, bucket, 1))
         found: set[int] = set()
         known: bool | None = None
-        for probe, (texts, ids), cutoff in candidates:
+        for probe, targets, bucket, cutoff in candidates:
             matches = process.extract(
-                probe, texts, scorer=OSA.distance, score_cutoff=cutoff, limit=None
+                probe, targets.texts(bucket), scorer=OSA.distance, score_cutoff=cutoff, limit=None
             )
             if not matches:
                 continue
@@ -508,7 +486,7 @@ class Lexicon:
             if known:
                 return set()
             for _, _, index in matches:
-                found.update(ids[index])
+                found.update(targets.ids(bucket, index))
         return found
 
     def transliterated(self, token: str, *, respell: bool = True) -> frozenset[int]:
@@ -580,44 +558,9 @@ class Lexicon:
         могу пошевелиться". A term never starts or ends on one.
         """
         ids = self._word_ids(texts)
-        spans: dict[int, list[Occurrence]] = {}
-        children = self.trie.children
-        count = len(ids)
         fillers = self.fillers
         skippable = [t in fillers for t in texts] if fillers and fillers.intersection(texts) else []
-        roots: dict[frozenset[int], list[_TrieNode]] = {}  # floods repeat their words
-        for start, first in enumerate(ids):
-            if not first:  # most words of a long message start no term
-                continue
-            frontier = roots.get(first)
-            if frontier is None:
-                frontier = roots[first] = [c for w in first if (c := children.get(w))]
-            carried: list[_TrieNode] = []  # nodes waiting past a filler: no term ends here
-            end = start + 1
-            while frontier or carried:
-                for node in frontier:
-                    for term_id in node.terms:
-                        spans.setdefault(term_id, []).append((start, end))
-                if end == count:
-                    break
-                nexts = ids[end]
-                grown: list[_TrieNode] = []
-                if nexts:
-                    for node in (*frontier, *carried) if carried else frontier:
-                        kids = node.children  # walk whichever side is smaller
-                        if not kids:
-                            continue
-                        if len(kids) > len(nexts):
-                            grown += [c for w in nexts if (c := kids.get(w))]
-                        else:
-                            grown += [c for w, c in kids.items() if w in nexts]
-                if skippable and skippable[end]:  # a filler: keep walking past it
-                    carried = [n for n in (*frontier, *carried) if n.children]
-                else:
-                    carried = []
-                frontier = grown
-                end += 1
-        return spans
+        return self.trie.find(ids, skippable)
 
     def _word_ids(self, texts: list[str]) -> list[frozenset[int]]:
         """Word ids per token; Latin tokens of a transliterated message also get Cyrillic ids.

@@ -1,17 +1,22 @@
 """The compiled detector's cache file: used when fresh, rebuilt when a source changes or the
-file is damaged, and a detector read from it answers exactly what a fresh compile does."""
+file is damaged, and a detector read from it (its tables mapped from the file) answers
+exactly what a fresh compile does."""
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
+import stat
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from bot.core.errors import ContentError
 from bot.core.redflags import compiled
 from bot.core.redflags.detector import RedFlagDetector
+from bot.core.redflags.table import WordTable
 from bot.core.redflags.words import SHARED_MORPHOLOGY
 from tests.conftest import CONTENT
 from tests.core.redflags.corpus import load
@@ -129,7 +134,125 @@ def test_the_cached_detector_answers_like_a_fresh_compile(detector: RedFlagDetec
     )
     fresh = RedFlagDetector.compile(CONTENT)
     assert was_cached
+    tables = cached._lexicon._exact._slots, cached._lexicon._fuzzy_words._ids
+    assert all(isinstance(t, memoryview) and isinstance(t.obj, mmap.mmap) for t in tables)
     texts = [p.text for language in LOCALES for p in load(language, "dev")]
     assert len(texts) > 100
     for text in texts:
         assert cached.detect(text) == fresh.detect(text), text
+
+
+class BuildsTables:
+    """A stand-in compile whose result holds a flat table, as the lexicon does: the file
+    then carries it after the pickle, and a read maps it."""
+
+    WORDS: ClassVar[dict[str, tuple[int, ...]]] = {"ноги": (1,), "legs": (2, 3), "back": (2,)}
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> dict[str, object]:
+        self.count += 1
+        return {"compiled": self.count, "words": WordTable(self.WORDS)}
+
+
+def _words(value: dict[str, object]) -> WordTable:
+    words = value["words"]
+    assert isinstance(words, WordTable)
+    return words
+
+
+def _answers(value: dict[str, object]) -> dict[str, tuple[int, ...]]:
+    words = _words(value)
+    return {key: words.get(key) for key in [*words, "нога", "leg"]}
+
+
+def test_a_read_file_maps_its_tables_and_they_answer_alike(tmp_path: Path) -> None:
+    build = BuildsTables()
+    built, _ = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    read, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    assert cached and build.count == 1
+    assert isinstance(_words(read)._ends, memoryview)
+    assert isinstance(_words(read)._ends.obj, mmap.mmap)
+    assert _answers(read) == _answers(built) == {**BuildsTables.WORDS, "нога": (), "leg": ()}
+
+
+def _flip(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # a bit of the last table flipped
+        lambda data: data[:-3],  # the last table cut short
+        lambda data: _flip(data, 100),  # where the tables are (after a 65-byte key line)
+        lambda data: _flip(data, data.index(b"compiled")),  # the pickle
+    ],
+)
+def test_a_damaged_table_is_ignored_and_replaced(tmp_path: Path, damage: object) -> None:
+    build = BuildsTables()
+    compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    [path] = (tmp_path / "cache").iterdir()
+    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    again, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    assert (cached, again["compiled"]) == (False, 2)
+    read, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    assert (cached, read["compiled"]) == (True, 2)
+    assert _answers(read) == _answers(again)
+
+
+def test_where_nothing_can_be_mapped_the_tables_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = BuildsTables()
+    built, _ = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+
+    def refuse(*args: object, **kwargs: object) -> mmap.mmap:
+        raise OSError("no mapping on this file system")
+
+    monkeypatch.setattr(compiled.mmap, "mmap", refuse)
+    read, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    assert cached and isinstance(_words(read)._ends.obj, bytes)
+    assert _answers(read) == _answers(built)
+
+
+def test_an_unwritable_cache_folder_compiles_every_time(tmp_path: Path) -> None:
+    (tmp_path / "a file").write_text("not a folder")
+    cache = tmp_path / "a file" / "cache"  # cannot be created
+    build = BuildsTables()
+    first = compiled.load_or_build(cache, "a" * 64, dict, build)
+    second = compiled.load_or_build(cache, "a" * 64, dict, build)
+    assert [first[1], second[1], build.count] == [False, False, 2]
+    assert _answers(second[0]) == {**BuildsTables.WORDS, "нога": (), "leg": ()}
+
+
+def test_a_read_only_cache_folder_is_still_read(tmp_path: Path) -> None:
+    build = BuildsTables()
+    compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    [path] = (tmp_path / "cache").iterdir()
+    path.chmod(stat.S_IRUSR)
+    (tmp_path / "cache").chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        read, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, build)
+    finally:
+        (tmp_path / "cache").chmod(stat.S_IRWXU)
+    assert cached and build.count == 1
+    assert _answers(read) == {**BuildsTables.WORDS, "нога": (), "leg": ()}
+
+
+def test_a_file_another_worker_wrote_meanwhile_is_left_alone(tmp_path: Path) -> None:
+    """It may already be mapped, and Windows cannot replace a mapped file."""
+    cache = tmp_path / "cache"
+    path = cache / f"redflags-{'a' * 32}.pickle"
+
+    def build_while_another_worker_writes() -> dict[str, object]:
+        compiled._write(path, "a" * 64, {"compiled": "by the other worker"})
+        return {"compiled": "here"}
+
+    mine, _ = compiled.load_or_build(cache, "a" * 64, dict, build_while_another_worker_writes)
+    assert mine == {"compiled": "here"}
+    assert compiled.load_or_build(cache, "a" * 64, dict, dict) == (
+        {"compiled": "by the other worker"},
+        True,
+    )
