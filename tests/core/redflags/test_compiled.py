@@ -177,6 +177,14 @@ def test_a_read_file_maps_its_tables_and_they_answer_alike(tmp_path: Path) -> No
     assert _answers(read) == _answers(built) == {**BuildsTables.WORDS, "нога": (), "leg": ()}
 
 
+def test_a_fresh_compile_serves_from_the_file_it_wrote(tmp_path: Path) -> None:
+    """The process that had to compile (the first after a deploy) maps its tables like the
+    rest instead of keeping their heap copies for its whole life."""
+    built, cached = compiled.load_or_build(tmp_path / "cache", "a" * 64, dict, BuildsTables())
+    assert not cached
+    assert isinstance(_words(built)._ends.obj, mmap.mmap)
+
+
 def _flip(data: bytes, at: int) -> bytes:
     return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
 
@@ -251,7 +259,7 @@ def test_a_file_another_worker_wrote_meanwhile_is_left_alone(tmp_path: Path) -> 
         return {"compiled": "here"}
 
     mine, _ = compiled.load_or_build(cache, "a" * 64, dict, build_while_another_worker_writes)
-    assert mine == {"compiled": "here"}
+    assert mine == {"compiled": "by the other worker"}  # the same key: the same lists, mapped
     assert compiled.load_or_build(cache, "a" * 64, dict, dict) == (
         {"compiled": "by the other worker"},
         True,
