@@ -380,7 +380,8 @@ class Lexicon:
                 variants = self._chat_spellings(word)
             for variant in variants:
                 ids.update(self._direct(variant))
-            if fuzzy and self._may_be_typo(word) and word not in self._exact:
+            # a word with no ids is in no table (a listed one has its own ids): no look-up
+            if fuzzy and self._may_be_typo(word) and not (ids and word in self._exact):
                 ids.update(self._typo_match(word))
                 if not ids and variants and self._may_be_typo(variants[0]):
                     ids.update(self._typo_match(variants[0]))
@@ -576,7 +577,7 @@ class Lexicon:
             hit = seen.get(text)
             if hit is None:
                 hit = self.classify(text, fuzzy=budget > 0, respell=respell > 0)
-                typo = self._may_be_typo(text) and text not in self._exact
+                typo = self._may_be_typo(text) and not (hit and text in self._exact)
                 budget -= typo
                 respell -= typo and not hit and is_cyrillic(text)
                 seen[text] = hit
@@ -593,7 +594,8 @@ class Lexicon:
             if text in checked:
                 continue
             checked.add(text)
-            guessed = text not in self._exact  # its English ids, if any, are only a typo guess
+            # its English ids, if any, are only a typo guess (a word with none is in no table)
+            guessed = not ids[i] or text not in self._exact
             if not ids[i] or guessed or text in self.ambiguous_short:
                 found = spelled[text] = self.transliterated(text, respell=respell > 0)
                 respell -= not found and len(text) >= MIN_FUZZY_LEN
