@@ -183,6 +183,15 @@ strongman objects, a bus stop that is no crash, hay fever that is no fever, and 
 only the certain alarms on benign phrases were read (four, fixed); their misses never were:
 74.0% / 100% / 0, 70.5% / 95.2% / 0 and 73.3% / 93.3% / 0 at the end of that round, the
 honest unseen figure. Fixes to a read half carried over to its unread half by 0-6 points.
+
+In the next round no new blind set arrived; the misses of the read halves (holdout16, 18, 20)
+and the round's own probes were fixed as kinds: unstressed vowels written as they sound
+("памагите"), Ukrainian and Belarusian words read as the Russian they mean, Russian
+impersonal forms ("не писается"), world Englishes ("motion" for the bowels, "giddy"), and
+someone else's emergency said to be happening now ("what do I do") warned at once. The unread
+halves, never read, moved with them: holdout17 82.6% -> 84.0% and 80.3% -> 80.9%, holdout19
+74.0% -> 75.6% and 70.5% -> 72.9%, holdout21 73.3% -> 74.0% (specificity and certain alarms
+unchanged).
 """
 
 from __future__ import annotations
@@ -212,12 +221,12 @@ FLOORS = {
     ("en", "holdout13"): (67 / 70, 56 / 60, 0),
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
-    ("en", "holdout16"): (176 / 192, 69 / 75, 0),
-    ("en", "holdout17"): (117 / 144, 70 / 74, 0),
-    ("en", "holdout18"): (145 / 161, 58 / 60, 0),
-    ("en", "holdout19"): (88 / 123, 59 / 60, 0),
-    ("en", "holdout20"): (147 / 163, 55 / 61, 0),
-    ("en", "holdout21"): (95 / 131, 55 / 60, 0),
+    ("en", "holdout16"): (178 / 192, 69 / 75, 0),
+    ("en", "holdout17"): (120 / 144, 70 / 74, 0),
+    ("en", "holdout18"): (152 / 161, 58 / 60, 0),
+    ("en", "holdout19"): (92 / 123, 59 / 60, 0),
+    ("en", "holdout20"): (150 / 163, 55 / 61, 0),
+    ("en", "holdout21"): (96 / 131, 55 / 60, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -226,15 +235,15 @@ FLOORS = {
     ("ru", "holdout6"): (110 / 110, 58 / 60, 0),
     ("ru", "holdout7"): (98 / 101, 100 / 109, 0),
     ("ru", "holdout8"): (64 / 64, 49 / 54, 0),
-    ("ru", "holdout9"): (108 / 110, 54 / 56, 0),
+    ("ru", "holdout9"): (108 / 110, 55 / 56, 0),
     ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
     ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
-    ("ru", "holdout16"): (177 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (124 / 157, 66 / 71, 0),
-    ("ru", "holdout18"): (129 / 163, 59 / 64, 0),
-    ("ru", "holdout19"): (90 / 129, 59 / 63, 0),
+    ("ru", "holdout16"): (181 / 199, 65 / 71, 0),
+    ("ru", "holdout17"): (126 / 157, 66 / 71, 0),
+    ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
+    ("ru", "holdout19"): (93 / 129, 59 / 63, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
