@@ -37,7 +37,7 @@ def test_equal_values_are_one_object_and_a_pickle_keeps_the_answers() -> None:
     assert 3 not in again  # not a word: not in the table
 
 
-def _mapped(value: object, tmp_path: Path) -> object:
+def mapped_copy(value: object, tmp_path: Path) -> object:
     """``value`` pickled as the cache file does, its tables read back as views of a map."""
     buffers: list[pickle.PickleBuffer] = []
     pickled = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
@@ -54,7 +54,7 @@ def _mapped(value: object, tmp_path: Path) -> object:
 
 def test_a_mapped_table_answers_like_the_heap_one(tmp_path: Path) -> None:
     table = {"ноги": (1,), "ногами": (1,), "legs": (2, 3), "\ud800": (4,), "": (5,)}
-    mapped = _mapped(WordTable(table), tmp_path)
+    mapped = mapped_copy(WordTable(table), tmp_path)
     assert isinstance(mapped, WordTable)
     assert isinstance(mapped._ends, memoryview) and isinstance(mapped._ends.obj, mmap.mmap)
     assert {key: mapped.get(key) for key in mapped} == table
@@ -92,7 +92,7 @@ def test_typo_targets_keep_each_bucket_in_order(
 
 def test_mapped_typo_targets_answer_like_the_heap_ones(tmp_path: Path) -> None:
     buckets = {("бо", 4): {"боль": (1, 2), "бока": (3,)}, ("ba", 4): {"back": (4,)}}
-    mapped = _mapped(TypoTargets(buckets), tmp_path)
+    mapped = mapped_copy(TypoTargets(buckets), tmp_path)
     assert isinstance(mapped, TypoTargets)
     assert _answers(mapped, "бо", 4) == buckets[("бо", 4)]
     assert _answers(mapped, "ba", 4) == {"back": (4,)}
@@ -114,7 +114,7 @@ def test_int_lists_answer_like_the_dict(lists: dict[int, list[int]]) -> None:
 
 def test_mapped_int_lists_answer_like_the_heap_ones(tmp_path: Path) -> None:
     lists = {0: [7], 3: [1, 2, 3], 5: []}
-    mapped = _mapped(IntLists(lists), tmp_path)
+    mapped = mapped_copy(IntLists(lists), tmp_path)
     assert isinstance(mapped, IntLists)
     assert [list(mapped.get(k)) for k in range(7)] == [[7], [], [], [1, 2, 3], [], [], []]
     assert 3 in mapped and 5 not in mapped and 6 not in mapped

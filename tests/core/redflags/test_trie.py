@@ -3,7 +3,6 @@ the heap and mapped from a file."""
 
 from __future__ import annotations
 
-import mmap
 import pickle
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.redflags.trie import Occurrence, TermTrie
+from tests.core.redflags.test_table import mapped_copy
 
 WORDS = st.integers(0, 6)
 TERMS = st.lists(st.tuples(WORDS) | st.tuples(WORDS, WORDS) | st.tuples(WORDS, WORDS, WORDS))
@@ -81,17 +81,8 @@ def test_a_node_with_many_children_is_searched_like_a_few() -> None:
 
 def test_a_mapped_trie_answers_like_the_heap_one(tmp_path: Path) -> None:
     terms = {(1,): 0, (1, 2): 1, (2, 3, 4): 2, (3,): 3}
-    buffers: list[pickle.PickleBuffer] = []
-    pickled = pickle.dumps(TermTrie(terms), protocol=5, buffer_callback=buffers.append)
-    path = tmp_path / "tables"
-    path.write_bytes(b"".join(b.raw() for b in buffers))
-    with path.open("rb") as file:
-        whole = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
-    views, start = [], 0
-    for buffer in buffers:
-        views.append(whole[start : start + buffer.raw().nbytes])
-        start += buffer.raw().nbytes
-    mapped = pickle.loads(pickled, buffers=views)
+    mapped = mapped_copy(TermTrie(terms), tmp_path)
+    assert isinstance(mapped, TermTrie)
     ids = [frozenset({1}), frozenset({2}), frozenset({9}), frozenset({3}), frozenset({4})]
     skippable = [False, False, True, False, False]  # token 2 is a filler
     assert mapped.find(ids, skippable) == TermTrie(terms).find(ids, skippable)
