@@ -283,6 +283,8 @@ class RedFlagDetector:
         doubt = marks["doubt"]
         if doubt:
             doubt -= _estimates(doubt, marks["numbers"], tokens.texts)
+            if marks["urgent_now"]:
+                doubt -= _asking_what_to_do(doubt, marks["urgent_now"], tokens.texts)
         reach = {
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
@@ -309,6 +311,16 @@ class RedFlagDetector:
             slot_terms,
             self._lexicon.concord,
         )
+
+
+def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> set[int]:
+    """Question marks that ask what to do or whether to call ("ноги отнялись, звонить 112?",
+    "can't feel my legs, what do I do?"): the symptom is not in doubt, only the next step."""
+    asking: set[int] = set()
+    for i in sorted(doubt):
+        if texts[i] == "?" and (i - 1 in urgent or i - 1 in asking):  # "едет??"
+            asking.add(i)
+    return asking
 
 
 def _undenied(

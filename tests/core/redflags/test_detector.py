@@ -2088,3 +2088,18 @@ def test_belarusian_words_and_a_swollen_groin_are_heard(
     redflags: RedFlagDetector, text: str, finding: str
 ) -> None:
     assert finding in _hits(redflags, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ноги парализовало минут 10 назад, просто висят, звонить 112?", "sudden_leg_paralysis"),
+        ("can't feel my legs at all, what do I do??", "sudden_leg_paralysis"),
+    ],
+)
+def test_a_question_about_what_to_do_leaves_the_symptom_certain(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """The question mark asks for the next step, not whether the symptom is real."""
+    assert _hits(redflags, text).get(finding) is True, text
+    assert _hits(redflags, "can't feel my legs?").get("sudden_leg_paralysis") is False
