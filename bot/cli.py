@@ -40,18 +40,31 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file start-up reads, as start-up reads it: the flow and its rules, the
+    texts, then (through ``build_engine`` itself) the red-flag lists and the countries, so
+    that "ok" here means the bot starts. A file that cannot be read at all is one problem
+    (file:line: key: what is wrong); flow and content checks list every problem they find."""
+    from bot.app import InvalidFlow, build_engine
     from bot.core.content import load_catalog
     from bot.core.flow.parser import load_flow
     from bot.core.validation import label_warnings, validate
 
     settings = _settings(args)
-    flow = load_flow(settings.flow)
-    catalog = load_catalog(settings.content)
-    problems = validate(flow, catalog)
-    for warning in label_warnings(flow, catalog):
-        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        flow = load_flow(settings.flow)
+        catalog = load_catalog(settings.content)
+        problems = validate(flow, catalog)
+        if not problems:
+            build_engine(settings)
+    except InvalidFlow as exc:
+        problems = exc.problems
+    except BackcheckError as exc:
+        problems = [exc]
+    else:
+        for warning in label_warnings(flow, catalog):
+            print(f"warning: {warning}", file=sys.stderr)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(REDACT(str(problem)), file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s); the bot will not start.", file=sys.stderr)
         return 1

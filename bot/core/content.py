@@ -151,6 +151,8 @@ def _load_file(file: Path, texts: dict[str, Value], where: dict[str, Located]) -
     except YamlSyntaxError as exc:
         key = f"{file.stem}.{exc.key}" if exc.key else None
         raise ContentError(exc.problem, file=file, line=exc.line, key=key) from exc
+    if doc.data is None:  # every key left out: each is reported missing, by name
+        return
     if not isinstance(doc.data, Mapping):
         raise ContentError("a content file must be a mapping of keys to texts", file=file, line=1)
     try:

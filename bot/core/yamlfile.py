@@ -115,6 +115,7 @@ class Problem:
     line: int | None
     key: str
     path: KeyPath = ()
+    kind: str = ""  # pydantic's error type ("missing", "extra_forbidden"): a caller's wording
 
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -153,7 +154,7 @@ def problems(doc: YamlDoc, error: ValidationError, *, prefix: KeyPath = ()) -> l
         message = _message(detail)
         if where in doc.booleans:
             message += " (YAML read it as a boolean: put the text in quotes)"
-        found.append(Problem(message, doc.line(*where), dotted(where), where))
+        found.append(Problem(message, doc.line(*where), dotted(where), where, detail["type"]))
     return found
 
 

@@ -11,15 +11,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.core.errors import ContentError
-from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml
+from bot.core.yamlfile import YamlDoc, YamlSyntaxError, load_yaml, parse
 
 LOCALES = ("en", "ru")
 _CODE = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1 or -3: "en", "ru", "fil"
 Number = Annotated[str, StringConstraints(pattern=r"^#?[0-9][0-9 ]*[0-9]$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -139,11 +140,13 @@ def load_country_data(path: Path) -> CountryData:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
         raise ContentError(exc.problem, file=path, line=exc.line) from exc
-    try:
-        raw = _File.model_validate(doc.data)
-    except ValidationError as exc:
-        raise _located(doc, exc) from exc
+    raw = parse(_File, doc, ContentError)
     countries = {code: _country(doc, code, spec) for code, spec in raw.countries.items()}
+    for lang in raw.likely:
+        if not _LANGUAGE.match(lang):
+            raise _fail(
+                doc, "a language key is an ISO 639 code in lower case: en, ru", "likely", lang
+            )
     for key, codes in (
         ("fallback", raw.fallback),
         *((f"likely.{lang}", codes) for lang, codes in raw.likely.items()),
@@ -216,28 +219,3 @@ def _texts(value: str | _Note) -> dict[str, str]:
 def _fail(doc: YamlDoc, message: str, *keys: str | int) -> ContentError:
     key = ".".join(str(k) for k in keys) or None
     return ContentError(message, file=doc.path, line=doc.line(*keys), key=key)
-
-
-def _located(doc: YamlDoc, exc: ValidationError) -> ContentError:
-    """The first pydantic error, pointed at its line.
-
-    Union members (``str | mapping`` for zones) add their type's name to the location; only
-    the parts that are keys or indexes in the file are kept, so the line is the real one.
-    """
-    first: Any = exc.errors()[0]
-    keys: list[str | int] = []
-    node: Any = doc.data
-    for part in first["loc"]:
-        if _has(node, part):
-            node = node[part]
-        elif not (isinstance(node, dict) and first["type"] in {"extra_forbidden", "missing"}):
-            continue  # a union member's type name, not a key in the file
-        keys.append(part)
-    hint = " (YAML read it as a boolean: put it in quotes)" if tuple(keys) in doc.booleans else ""
-    return _fail(doc, first["msg"] + hint, *keys)
-
-
-def _has(node: Any, part: str | int) -> bool:
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)

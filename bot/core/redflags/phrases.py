@@ -20,13 +20,13 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from bot.core.errors import ContentError
 from bot.core.redflags.words import Lexicon, normalise
+from bot.core.yamlfile import YamlSyntaxError, load_yaml, problems
 
 EMERGENCY_FINDINGS: tuple[str, ...] = (
     "major_trauma",
@@ -167,7 +167,6 @@ DEFAULT_WINDOW = 6  # at most this many other words between the slots of one rul
 NEGATION_BEFORE_REACH = 3  # default: a negation this many words before a slot negates it
 MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no further back
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~9x faster
 
 _RULE_RE = re.compile(
     r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
@@ -249,75 +248,31 @@ def read_entries(path: Path) -> list[Entry]:
     """Top-level keys of a valid redflags.yaml with their strings and lines, in file order.
 
     Scalars are taken verbatim, so an unquoted ``no`` stays the word "no" (not False).
-    Raises ContentError with file, line and key for malformed YAML or a wrong shape.
+    Raises ContentError with file, line and key for malformed YAML or a wrong shape: the
+    first problem in file order, a missing key last (a misspelt key is reported as unknown
+    rather than its correct name as missing).
     """
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        doc = load_yaml(path, verbatim=True)
     except OSError as exc:
         raise ContentError(f"cannot read red-flag phrases: {exc}", file=path) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ContentError(f"invalid YAML: {exc}", file=path, line=line) from exc
-    if not isinstance(root, yaml.MappingNode):
+    except YamlSyntaxError as exc:
+        raise ContentError(exc.problem, file=path, line=exc.line, key=exc.key) from exc
+    if not isinstance(doc.data, dict):
         raise ContentError("top level must be a mapping of finding ids and lists", file=path)
-    data, lines = _plain(root, path)
     try:
-        PhraseFile.model_validate(data)
+        PhraseFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise _located(exc, path, lines) from None
+        first = min(problems(doc, exc), key=lambda p: (p.kind == "missing", p.line or 0))
+        key = str(first.path[0]) if first.path else None
+        message = _MESSAGES.get(first.kind, first.message)
+        raise ContentError(message, file=path, line=first.line, key=key) from None
     entries: list[Entry] = []
-    for key, value in data.items():
+    for key, value in doc.data.items():
         texts = value if isinstance(value, list) else [value]
-        entries.append(Entry(key, tuple((str(t), lines[(key, i)]) for i, t in enumerate(texts))))
+        lines = (doc.line(key, i) or 1 for i in range(len(texts)))  # a scalar: its key's line
+        entries.append(Entry(str(key), tuple(zip(map(str, texts), lines, strict=False))))
     return entries
-
-
-def _plain(
-    root: yaml.MappingNode, path: Path
-) -> tuple[dict[str, object], dict[tuple[Any, ...], int]]:
-    """The mapping as Python data (scalars as verbatim strings) and the line of each location."""
-    data: dict[str, object] = {}
-    lines: dict[tuple[Any, ...], int] = {}
-    for key_node, value in root.value:
-        key = str(key_node.value)
-        lines[(key,)] = key_node.start_mark.line + 1
-        if key in data:
-            raise ContentError("duplicate key", file=path, line=lines[(key,)], key=key)
-        data[key] = _node_value(value)
-        if isinstance(value, yaml.SequenceNode):
-            for i, item in enumerate(value.value):
-                lines[(key, i)] = item.start_mark.line + 1
-        else:
-            lines[(key, 0)] = value.start_mark.line + 1
-    return data, lines
-
-
-def _node_value(node: yaml.Node) -> object:
-    if isinstance(node, yaml.ScalarNode):
-        return str(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return [_node_value(item) for item in node.value]
-    return {str(k.value): _node_value(v) for k, v in node.value}
-
-
-def _located(exc: ValidationError, path: Path, lines: dict[tuple[Any, ...], int]) -> ContentError:
-    """The first validation error as file:line: key: message.
-
-    Errors in file order, a missing key last (a misspelt key is reported as unknown rather
-    than its correct name as missing).
-    """
-
-    def order(error: Any) -> tuple[bool, int]:
-        loc = tuple(error["loc"])
-        return error["type"] == "missing", lines.get(loc[:2]) or lines.get(loc[:1]) or 0
-
-    error = min(exc.errors(), key=order)
-    loc = tuple(error["loc"])
-    key = str(loc[0]) if loc else None
-    line = lines.get(loc[:2]) or lines.get(loc[:1])
-    message = _MESSAGES.get(error["type"], error["msg"])
-    return ContentError(message, file=path, line=line, key=key)
 
 
 def _terms(ids: Iterable[int]) -> Terms:

@@ -67,24 +67,24 @@ def test_an_unknown_code_in_the_button_lists(tmp_path: Path) -> None:
 
 def test_norway_read_as_a_boolean(tmp_path: Path) -> None:
     message = _error(tmp_path, GOOD.replace("de: [DE]", "de: [DE, NO]"))
-    assert message.startswith("countries.yaml:2: likely.de.1: Input should be a valid string")
-    assert "put it in quotes" in message
+    assert message.startswith("countries.yaml:2: likely.de[1]: Input should be a valid string")
+    assert "put the text in quotes" in message
 
 
 def test_a_missing_name(tmp_path: Path) -> None:
     assert _error(tmp_path, GOOD.replace("    ru: Германия\n", "")) == (
-        "countries.yaml:5: countries.DE.ru: Field required"
+        "countries.yaml:5: countries.DE.ru: missing: this key is required"
     )
 
 
 def test_an_unknown_field(tmp_path: Path) -> None:
     message = _error(tmp_path, GOOD.replace("    zones:", "    zone: Europe/Berlin\n    zones:"))
-    assert message.startswith("countries.yaml:9: countries.DE.zone: Extra inputs")
+    assert message== "countries.yaml:9: countries.DE.zone: unknown key"
 
 
 def test_a_bad_zone_entry(tmp_path: Path) -> None:
     text = GOOD.replace("zones: [Europe/Berlin]", "zones:\n      - {zone: Europe/Berlin}")
-    assert _error(tmp_path, text).startswith("countries.yaml:10: countries.DE.zones.0")
+    assert _error(tmp_path, text).startswith("countries.yaml:10: countries.DE.zones[0]")
 
 
 def test_a_lower_case_code(tmp_path: Path) -> None:
@@ -105,3 +105,9 @@ def test_a_name_shared_by_two_countries(tmp_path: Path) -> None:
 
 def test_invalid_yaml(tmp_path: Path) -> None:
     assert _error(tmp_path, "countries: [\n").startswith("countries.yaml:2: invalid YAML")
+
+
+def test_a_language_key_that_is_no_language_code(tmp_path: Path) -> None:
+    assert _error(tmp_path, GOOD.replace("  de: [DE]", "  German: [DE]")) == (
+        "countries.yaml:2: likely.German: a language key is an ISO 639 code in lower case: en, ru"
+    )
