@@ -157,7 +157,7 @@ def parser() -> argparse.ArgumentParser:
     for name, helptext in (
         ("run", "serve Telegram and Discord (the terminal chat when no token is set)"),
         ("chat", "chat in the terminal"),
-        ("validate", "check the flow and content; exit 1 on any problem"),
+        ("validate", "check every file the bot reads at start-up; exit 1 on any problem"),
         ("diagram", "write the Mermaid state diagram of the flow"),
     ):
         sp = sub.add_parser(
