@@ -33,6 +33,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -49,8 +50,12 @@ MAX_CACHED_WORDS = 50_000  # a cache file holding more starts afresh (bounded di
 _LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "simplemma")
 
 
+_CYRILLIC_RE = re.compile("[а-яё]")
+
+
 def is_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" or ch == "ё" for ch in word)
+    """Whether ``word`` (lower case) has a Russian letter; a regex search stays in C."""
+    return _CYRILLIC_RE.search(word) is not None
 
 
 def default_cache_dir() -> Path:

@@ -208,6 +208,15 @@ def _typo_limit(word: str) -> int:
 # --------------------------------------------------------------------------- lexicon
 
 
+def _with_respellings(prefixes: set[str]) -> frozenset[str]:
+    """``prefixes`` and every one- or two-letter start that respells into one of them with
+    its vowels swapped (:func:`vowel_variants`: "па" for "по"), for :meth:`Lexicon._may_match`."""
+    letters = sorted({ch for prefix in prefixes for ch in prefix})
+    starts = [*letters, *(a + b for a in letters for b in letters)]
+    found = {s for s in starts if any(v in prefixes for _, v in vowel_variants(s))}
+    return frozenset(prefixes | found)
+
+
 @dataclass(frozen=True, slots=True)
 class _Word:
     """A word pattern of the lists: exact text or a stem, and how loosely it may match."""
@@ -246,6 +255,7 @@ class Lexicon:
         self._stem_index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
         self._first_letters: set[str] = set()
+        self._prefixes: frozenset[str] = frozenset()  # first two letters of every listed text
         # (first two letters, length) -> typo targets; a target maps to the word ids it stands for
         self._fuzzy_words = TypoTargets({})
         self._fuzzy_stems = TypoTargets({})
@@ -343,6 +353,7 @@ class Lexicon:
         del expanded
         self.morphology.release_forms()
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
+        self._prefixes = _with_respellings({t[:2] for t in (*exact, *self._stems, *self.spellings)})
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
         del exact, skeleton_words
         self._fuzzy_words, self._fuzzy_stems = TypoTargets(fuzzy_words), TypoTargets(fuzzy_stems)
@@ -374,6 +385,8 @@ class Lexicon:
         hit = self._cache.get(token)
         if hit is None:
             word = _fix_mixed_script(token)
+            if not self._may_match(word):
+                return _NOTHING
             ids = set(self._direct(word))
             variants: tuple[str, ...] = ()
             if word in self.spellings or (not ids and word.endswith("ца")):
@@ -381,16 +394,28 @@ class Lexicon:
             for variant in variants:
                 ids.update(self._direct(variant))
             # a word with no ids is in no table (a listed one has its own ids): no look-up
-            if fuzzy and self._may_be_typo(word) and not (ids and word in self._exact):
+            typo = fuzzy and self._may_be_typo(word)
+            if typo and not (ids and word in self._exact):
                 ids.update(self._typo_match(word))
                 if not ids and variants and self._may_be_typo(variants[0]):
                     ids.update(self._typo_match(variants[0]))
-            if not ids and respell and fuzzy and self._may_be_typo(word) and is_cyrillic(word):
+            if not ids and respell and typo and is_cyrillic(word):
                 ids.update(self._vowel_match(self._exact.get, word))
             hit = frozenset(ids)
             if (fuzzy and respell) or ids:  # past a budget a miss is not final: not cached
                 self._cache.put(token, hit)
         return hit
+
+    def _may_match(self, word: str) -> bool:
+        """False when no look-up of :meth:`classify` can find this word: no listed text (word,
+        stem or chat spelling) starts with its first two letters, nor with them transposed
+        (the typo look-up's "wlak") or with their vowels swapped (the respelling look-up's
+        "памагите"). Most words of a nonsense flood stop here, before any table is read."""
+        prefixes = self._prefixes
+        first = word[:2]
+        if first in prefixes or word[0] + word[2:3] in prefixes:
+            return True
+        return bool(self._short_stems) or "'" in word[:3]  # a one-letter stem; "'cause"
 
     def _vowel_match(
         self, table: Callable[[str, tuple[int, ...]], tuple[int, ...]], word: str

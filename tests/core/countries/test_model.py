@@ -79,7 +79,7 @@ def test_a_missing_name(tmp_path: Path) -> None:
 
 def test_an_unknown_field(tmp_path: Path) -> None:
     message = _error(tmp_path, GOOD.replace("    zones:", "    zone: Europe/Berlin\n    zones:"))
-    assert message== "countries.yaml:9: countries.DE.zone: unknown key"
+    assert message == "countries.yaml:9: countries.DE.zone: unknown key"
 
 
 def test_a_bad_zone_entry(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from bot.core.redflags.cache import ByteBoundedCache
 from bot.core.redflags.detector import RedFlagDetector, RedFlagHit
 from bot.core.redflags.translit import cyrillic_skeleton, latin_skeleton
-from bot.core.redflags.words import normalise
+from bot.core.redflags.words import _fix_mixed_script, normalise
 
 
 def _findings(detector: RedFlagDetector, text: str) -> dict[str, bool]:
@@ -237,3 +237,28 @@ def test_a_glued_negation_and_a_swap_after_the_first_letter_still_match(
 @pytest.mark.parametrize("text", ["немного болит спина после зала", "неделю назад тянул становую"])
 def test_real_words_starting_with_ne_stay_whole(detector: RedFlagDetector, text: str) -> None:
     assert _findings(detector, text) == {}
+
+
+def test_the_start_filter_never_hides_a_word(
+    detector: RedFlagDetector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Lexicon._may_match`` turns most words of a nonsense flood away on their first two
+    letters: every word it turns away, looked up in full (typos, transposed letters, swapped
+    vowels, chat spellings, mixed scripts), finds nothing either."""
+    lexicon = detector._lexicon
+    rng = random.Random(2)
+    letters = "abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя'"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(6000)]
+    words += ["памагите", "wlak", "cnt", "нмеею", "оннемел", "плхо", "nmub", "пмоги", "ьпомогите"]
+    turned_away = [
+        w
+        for w in words
+        if w[:1] in lexicon._first_letters and not lexicon._may_match(_fix_mixed_script(w))
+    ]
+    assert len(turned_away) > len(words) / 3  # the filter does its job on nonsense
+    monkeypatch.setattr(type(lexicon), "_may_match", lambda self, word: True)
+    detector.clear_caches()
+    try:
+        assert [w for w in turned_away if lexicon.classify(w)] == []
+    finally:
+        detector.clear_caches()
