@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from bot.core.reminders import Reminder
 from bot.core.session import Session
 from bot.service import Conversations
 from bot.storage.base import Storage
-from bot.storage.sqlite import SQLiteSessions, open_sqlite
+from bot.storage.sqlite import PAGE_CACHE_KIB, SQLiteSessions, open_sqlite
 from tests.storage.conftest import Clock, make
 
 
@@ -141,5 +142,25 @@ async def test_start_up_waits_for_a_file_another_process_has_locked(tmp_path: Pa
         busy = storage.sessions
         assert isinstance(busy, SQLiteSessions)
         assert busy.db.connection.execute("PRAGMA busy_timeout").fetchone() == (0,)
+    finally:
+        await storage.close()
+
+
+async def test_the_page_cache_is_small_and_the_bot_still_reads_what_it_wrote(
+    tmp_path: Path,
+) -> None:
+    """SQLite's default page cache (2 MB a connection) grew the bot by that much once the file
+    passed it: a step reads one row by its key, so a small cache costs a read from the
+    operating system's cache now and then, never an answer."""
+    storage = await open_sqlite(tmp_path / "c.db", retention=86400.0)
+    try:
+        pages = connection(storage).execute("PRAGMA cache_size").fetchone()[0]
+        assert pages == -PAGE_CACHE_KIB and PAGE_CACHE_KIB <= 512
+        for n in range(400):  # a file several times the cache
+            record = Session(user=f"tg:{n}", noted=["x" * 2000, str(n)], updated_at=time.time())
+            await storage.sessions.save(record)
+        for n in range(0, 400, 37):
+            session = await storage.sessions.load(f"tg:{n}")
+            assert session is not None and session.noted == ["x" * 2000, str(n)]
     finally:
         await storage.close()

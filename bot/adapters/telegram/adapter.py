@@ -247,6 +247,7 @@ class TelegramAdapter:
         ``_on_error``: one log line, then an apology."""
         if "callback_query" not in job.raw:
             await self.application.process_update(job.update(self.application.bot))
+            _forget_persistence_marks(self.application)
             return
         press = read_press(job.raw)
         if press is None:
@@ -630,3 +631,18 @@ def _language(update: Update) -> str | None:
 def _who(update: object) -> str:
     user = update.effective_user if isinstance(update, Update) else None
     return user_ref(f"{USER_PREFIX}{user.id}") if user is not None else "-"
+
+
+def _forget_persistence_marks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """PTB's ``process_update`` notes every chat and user id it sees for its persistence to
+    save later, and only saving empties those sets. We give PTB no persistence (sessions live
+    in our storage), so they grew by about 170 bytes per person for the life of the process
+    (1.7 MB after 10,000 people, never given back): empty them after each update."""
+    if application.persistence is None:
+        for name in (
+            "_chat_ids_to_be_updated_in_persistence",
+            "_user_ids_to_be_updated_in_persistence",
+        ):
+            marks = getattr(application, name, None)
+            if isinstance(marks, set):
+                marks.clear()

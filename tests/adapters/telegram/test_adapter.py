@@ -187,6 +187,22 @@ async def test_start_with_deep_link_payload_starts_normally(bot: Bot, alice: Per
     assert question_id(first) == "rf_emergency"
 
 
+async def test_people_seen_leave_no_trace_in_ptbs_persistence_marks(
+    bot: Bot, tg: FakeTelegram
+) -> None:
+    """PTB notes every chat and user id for a persistence we do not use: without emptying
+    those sets the process grew with every person it ever met."""
+    people = [Person(tg, tg.make_user(2000 + n, f"P{n}", f"p{n}", "en")) for n in range(5)]
+    for person in people:
+        person.say("/start")
+    for person in people:
+        await person.replies()
+    application = bot.adapter.application
+    assert application.persistence is None
+    assert not application._chat_ids_to_be_updated_in_persistence
+    assert not application._user_ids_to_be_updated_in_persistence
+
+
 # -- buttons that cannot go wrong -----------------------------------------------------------------
 
 
