@@ -40,6 +40,7 @@ PARTS = (
     "holdout17",
     "holdout18",
     "holdout19",
+    "holdout22",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

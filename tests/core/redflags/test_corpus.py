@@ -192,6 +192,18 @@ someone else's emergency said to be happening now ("what do I do") warned at onc
 halves, never read, moved with them: holdout17 82.6% -> 84.0% and 80.3% -> 80.9%, holdout19
 74.0% -> 75.6% and 70.5% -> 72.9%, holdout21 73.3% -> 74.0% (specificity and certain alarms
 unchanged).
+
+``holdout22`` (both languages; world Englishes, and chat Russian with transliterated and
+Ukrainian-flavoured lines) was written blind by a helper from clinical.md alone and measured
+once before any change (c8626a3): 91.4% / 91.4% / 3 in English, 84.4% / 84.3% / 3 in Russian,
+the honest unseen figure of that round. Its misses and false alarms were then read and fixed
+as kinds (a negation scope cut by "it" in "doesn't make it worse", shivering from the cold,
+stomach muscles that are sore, a relative named as "батя", a past injection with "с тех пор
+всё отлично", an exercise bike as gym context, a slipping bar landing on the back, a baby
+moving less, one leg weaker than the other, a spinal operation, Ukrainian words for the
+bladder, the belly and the spine, and others): 98.4% / 94.3% / 0 and 91.9% / 88.6% / 0
+after. What is still missed there is mostly another person's history (a mother's
+osteoporosis, a husband's chemotherapy), which is family history by policy.
 """
 
 from __future__ import annotations
@@ -225,8 +237,9 @@ FLOORS = {
     ("en", "holdout17"): (120 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (92 / 123, 59 / 60, 0),
-    ("en", "holdout20"): (150 / 163, 55 / 61, 0),
+    ("en", "holdout20"): (151 / 163, 55 / 61, 0),
     ("en", "holdout21"): (96 / 131, 55 / 60, 0),
+    ("en", "holdout22"): (182 / 186, 65 / 70, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -241,9 +254,10 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (126 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (127 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
-    ("ru", "holdout19"): (93 / 129, 59 / 63, 0),
+    ("ru", "holdout19"): (94 / 129, 59 / 63, 0),
+    ("ru", "holdout22"): (170 / 186, 61 / 70, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
