@@ -271,7 +271,7 @@ def read_entries(path: Path) -> list[Entry]:
     for key, value in doc.data.items():
         texts = value if isinstance(value, list) else [value]
         lines = (doc.line(key, i) or 1 for i in range(len(texts)))  # a scalar: its key's line
-        entries.append(Entry(str(key), tuple(zip(map(str, texts), lines, strict=False))))
+        entries.append(Entry(str(key), tuple(zip(map(str, texts), lines, strict=True))))
     return entries
 
 
