@@ -41,6 +41,7 @@ PARTS = (
     "holdout18",
     "holdout19",
     "holdout22",
+    "holdout23",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -204,6 +204,19 @@ moving less, one leg weaker than the other, a spinal operation, Ukrainian words 
 bladder, the belly and the spine, and others): 98.4% / 94.3% / 0 and 91.9% / 88.6% / 0
 after. What is still missed there is mostly another person's history (a mother's
 osteoporosis, a husband's chemotherapy), which is family history by policy.
+
+``holdout23`` (both languages; older writers, parents of teenagers who train, and coaches,
+nurses and carers writing about someone in front of them; 2 English phrases already in
+holdout4 removed) was written blind the same way after those fixes, and measured once before
+it was read: 84.8% / 95.7% / 0 (English) and 83.3% / 90.0% / 1 (Russian) with the code of the
+round's start, 85.3% / 95.7% / 0 and 83.3% / 90.0% / 1 with the holdout22 fixes, the honest
+unseen figure. Its main kind was someone speaking for the person in front of them ("nurse
+here", "coach here", "my son's 16", "тренер, у клиента", "Сын 15 лет"), now a proxy whose
+findings count; then cough and sneeze said as "murder", swollen hard muscles, a bar landing on
+the back, injecting peptides, a fever given as a reading, a relief that is the symptom's own
+words ("нет положения, где бы стало легче"), and others: 97.8% / 95.7% / 0 and 94.1% /
+91.4% / 0 after. The unread halves moved with them: holdout17 84.0% -> 84.7%, holdout21
+74.0% -> 77.1%, Russian holdout19 72.9% -> 74.4%.
 """
 
 from __future__ import annotations
@@ -234,12 +247,13 @@ FLOORS = {
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout16"): (179 / 192, 69 / 75, 0),
-    ("en", "holdout17"): (120 / 144, 70 / 74, 0),
+    ("en", "holdout17"): (121 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (92 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 55 / 61, 0),
-    ("en", "holdout21"): (96 / 131, 55 / 60, 0),
+    ("en", "holdout21"): (100 / 131, 55 / 60, 0),
     ("en", "holdout22"): (182 / 186, 65 / 70, 0),
+    ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -256,8 +270,9 @@ FLOORS = {
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
     ("ru", "holdout17"): (127 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
-    ("ru", "holdout19"): (94 / 129, 59 / 63, 0),
+    ("ru", "holdout19"): (95 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (170 / 186, 61 / 70, 0),
+    ("ru", "holdout23"): (174 / 186, 63 / 70, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
