@@ -371,14 +371,16 @@ not the person's own and are dropped."""
 THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
 """Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
-NEVER_CLEARED = frozenset(EMERGENCY_FINDINGS) - FOR_ANYONE
+NEVER_CLEARED = (frozenset(EMERGENCY_FINDINGS) - FOR_ANYONE) | {"muscle_swelling_after_training"}
 """The emergency symptoms (a plea is words, not a symptom). A ``cleared`` phrase in the
 clause ("the scan was clear", "a video about", "early") explains most findings away, but never
 silences one of these: "woke up early and can't feel my legs" gets a confirming question with
 the number (clinical.md 1: a red flag said with doubt is asked about, never met with
 silence). Only merely suggestive wording (a ``maybe:`` or ``concept:`` rule) is dropped, and a
 ``maybe:`` one only when a workout is named too: "lightheaded after sprints, drank water and
-it passed" tells a cause and an end, while "passed out after sprints" is still asked."""
+it passed" tells a cause and an end, while "passed out after sprints" is still asked. Swollen,
+hard muscles after training are never silenced either: "pee is clear" beside them rules out
+the dark urine only, not the muscle breakdown it would have come with (clinical.md 3.2)."""
 CANNOT_MOVE = ("sudden_leg_paralysis", "cannot_walk_or_care_for_self", "severe_pain_unable_to_move")
 TRAINING_MIMICS = frozenset(
     {

@@ -711,12 +711,22 @@ def test_a_cleared_phrase_never_silences_an_emergency(redflags: RedFlagDetector,
     assert any(hit.finding in NEVER_CLEARED for hit in redflags.detect(text)), text
 
 
-def test_never_cleared_is_every_emergency_finding_of_the_rules() -> None:
+def test_never_cleared_is_every_emergency_finding_of_the_rules_and_swollen_muscles() -> None:
     rules = yaml.safe_load((Path(__file__).parents[3] / "flows" / "rules.yaml").read_text())
     emergency = {"emergency_ambulance", "emergency_department"}
     wanted = {f for f, r in rules["findings"].items() if r["level"] in emergency}
     symptoms = set(RED_FLAG_FINDINGS) - {"asks_for_emergency_help"}  # a plea is no symptom
+    # swollen hard muscles: a clear urine beside them rules out only the dark urine
+    wanted.add("muscle_swelling_after_training")
     assert wanted & symptoms == NEVER_CLEARED, "every emergency symptom text can reveal"
+
+
+def test_a_clear_urine_beside_swollen_muscles_still_asks(redflags: RedFlagDetector) -> None:
+    for text in (
+        "quads swollen and hard after the workout, pee is clear",
+        "lower back swollen and tight like a drum after yesterday's workout, pee is clear",
+    ):
+        assert any(h.finding == "muscle_swelling_after_training" for h in redflags.detect(text))
 
 
 @pytest.mark.parametrize(
