@@ -42,6 +42,7 @@ PARTS = (
     "holdout19",
     "holdout22",
     "holdout23",
+    "holdout24",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

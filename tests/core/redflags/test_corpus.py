@@ -217,6 +217,15 @@ the back, injecting peptides, a fever given as a reading, a relief that is the s
 words ("нет положения, где бы стало легче"), and others: 97.8% / 95.7% / 0 and 94.1% /
 91.4% / 0 after. The unread halves moved with them: holdout17 84.0% -> 84.7%, holdout21
 74.0% -> 77.1%, Russian holdout19 72.9% -> 74.4%.
+
+``holdout24`` (English as a second language, texting and downplaying; young, army, combat-gym
+and countryside Russian) came next, written blind the same way, and was measured once before
+it was read: 88.7% / 91.4% / 1 and 87.1% / 87.1% / 3 with the round's starting code, 89.2% /
+91.4% / 1 and 87.6% / 87.1% / 2 with the fixes of holdout22 and 23. Read and fixed as kinds (a
+relative's past osteoporosis as family history, swollen hard muscles that a clear urine does
+not silence, an idiom ("рак на горе свистнет"), chopping wood that is no pins and needles,
+someone who has to be dressed, a foot lifted high "like a heron", and others): 97.3% / 92.9%
+/ 0 and 95.2% / 90.0% / 0 after.
 """
 
 from __future__ import annotations
@@ -247,13 +256,14 @@ FLOORS = {
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout16"): (179 / 192, 69 / 75, 0),
-    ("en", "holdout17"): (121 / 144, 70 / 74, 0),
+    ("en", "holdout17"): (122 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (92 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 55 / 61, 0),
     ("en", "holdout21"): (100 / 131, 55 / 60, 0),
     ("en", "holdout22"): (182 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
+    ("en", "holdout24"): (180 / 186, 64 / 70, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -268,11 +278,12 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (127 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (128 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
     ("ru", "holdout19"): (95 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (170 / 186, 61 / 70, 0),
-    ("ru", "holdout23"): (174 / 186, 63 / 70, 0),
+    ("ru", "holdout23"): (176 / 186, 63 / 70, 0),
+    ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
