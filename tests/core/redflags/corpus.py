@@ -43,6 +43,7 @@ PARTS = (
     "holdout22",
     "holdout23",
     "holdout24",
+    "holdout25",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -226,6 +226,22 @@ relative's past osteoporosis as family history, swollen hard muscles that a clea
 not silence, an idiom ("рак на горе свистнет"), chopping wood that is no pins and needles,
 someone who has to be dressed, a foot lifted high "like a heron", and others): 97.3% / 92.9%
 / 0 and 95.2% / 90.0% / 0 after.
+
+Then the misses of the two halves no one had read, holdout19 (both languages) and holdout21,
+were read and fixed as kinds (words mixing or in the wrong order, someone hard to wake, the
+bike-seat area, no wee since last night, a slapping foot, crawling to the loo, "мужская
+сила", the ambulance's number asked, Ukrainian kidney and foot words, "хоть лежи хоть ходи",
+and others): holdout19 76.4% -> 90.2% and 74.4% -> 82.9%, holdout21 77.1% -> 90.8%; they
+are read parts now. ``holdout25`` (medical words, formal and sarcastic registers, the person
+next to the writer, what one can no longer do) was written blind after that and measured once
+before it was read: 88.7% / 87.1% / 3 and 83.3% / 90.0% / 0 with the round's starting code,
+89.8% / 87.1% / 3 and 84.9% / 90.0% / 0 with everything before it. Read and fixed as kinds
+(someone next to the writer, "муж рядом", "he's with me now", speaks for them and makes their
+emergency happen now; a bar rolling onto the back; woken only when rolling onto it is no
+night pain; "nothing swollen"; and others): 97.3% / 91.4% / 0 and 96.8% / 90.0% / 0 after.
+The honest unseen figures of the round are the four "before it was read" pairs: English
+91.4, 85.3, 89.2, 89.8 and Russian 84.4, 83.3, 87.6, 84.9 (sensitivity, %), against 91.4,
+84.8, 88.7, 88.7 and 84.4, 83.3, 87.1, 83.3 for the code the round started with.
 """
 
 from __future__ import annotations
@@ -256,14 +272,15 @@ FLOORS = {
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout16"): (179 / 192, 69 / 75, 0),
-    ("en", "holdout17"): (122 / 144, 70 / 74, 0),
+    ("en", "holdout17"): (125 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
-    ("en", "holdout19"): (92 / 123, 59 / 60, 0),
+    ("en", "holdout19"): (110 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 55 / 61, 0),
-    ("en", "holdout21"): (100 / 131, 55 / 60, 0),
+    ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (182 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (180 / 186, 64 / 70, 0),
+    ("en", "holdout25"): (180 / 186, 63 / 70, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -278,12 +295,13 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (128 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (129 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
-    ("ru", "holdout19"): (95 / 129, 59 / 63, 0),
-    ("ru", "holdout22"): (170 / 186, 61 / 70, 0),
-    ("ru", "holdout23"): (176 / 186, 63 / 70, 0),
+    ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
+    ("ru", "holdout22"): (171 / 186, 61 / 70, 0),
+    ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
+    ("ru", "holdout25"): (179 / 186, 62 / 70, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
