@@ -44,6 +44,7 @@ PARTS = (
     "holdout23",
     "holdout24",
     "holdout25",
+    "holdout26",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -242,6 +242,13 @@ night pain; "nothing swollen"; and others): 97.3% / 91.4% / 0 and 96.8% / 90.0% 
 The honest unseen figures of the round are the four "before it was read" pairs: English
 91.4, 85.3, 89.2, 89.8 and Russian 84.4, 83.3, 87.6, 84.9 (sensitivity, %), against 91.4,
 84.8, 88.7, 88.7 and 84.4, 83.3, 87.1, 83.3 for the code the round started with.
+
+``holdout26`` (runners, cyclists, swimmers, shift workers and new parents; regional speech;
+numbers, units and emoji; alarming words used casually) closed the round: 84.9% / 91.4% / 2
+and 87.6% / 84.3% / 4 with the round's starting code, 86.6% / 91.4% / 2 and 90.3% / 84.3% / 4
+with everything before it (the unseen figure). Read and fixed as kinds (a joking "ambulance
+for my quads", a baby that wakes you, "нужен совет" beside 🆘, and others): 95.7% / 92.9% / 0
+and 95.7% / 88.6% / 0 after.
 """
 
 from __future__ import annotations
@@ -281,6 +288,7 @@ FLOORS = {
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (180 / 186, 64 / 70, 0),
     ("en", "holdout25"): (180 / 186, 63 / 70, 0),
+    ("en", "holdout26"): (177 / 186, 64 / 70, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -295,13 +303,14 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (129 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (130 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
     ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (171 / 186, 61 / 70, 0),
     ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
     ("ru", "holdout25"): (179 / 186, 62 / 70, 0),
+    ("ru", "holdout26"): (177 / 186, 61 / 70, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
