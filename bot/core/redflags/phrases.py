@@ -169,7 +169,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|recent|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -239,6 +239,8 @@ class Rule:
     # "alone" (only a hit when it is all the message says: "help!" vs "help me pick"),
     # "told" (a history told as one: "had leukemia as a kid, all clear now" is still a
     # history of cancer, so a cleared phrase beside it drops nothing),
+    # "recent" (a procedure that counts only while recent: "a spinal injection last
+    # month" is a finding, "an epidural when my son was born 7 years ago" is not),
     # "concept" (the second opinion: broad ideas in one clause, always uncertain)
     explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
     # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)

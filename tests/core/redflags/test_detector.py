@@ -2113,3 +2113,22 @@ def test_a_question_about_what_to_do_leaves_the_symptom_certain(
     """The question mark asks for the next step, not whether the symptom is real."""
     assert _hits(redflags, text).get(finding) is True, text
     assert _hits(redflags, "can't feel my legs?").get("sudden_leg_paralysis") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("had a spinal injection last month and now my back hurts again", True),
+        ("мне сделали блокаду в поясницу две недели назад, опять болит", True),
+        ("had a spinal fusion in 2012, surgeon discharged me years ago, glutes ache", False),
+        ("had an epidural when my son was born 7 years ago, back only stiff after zumba", False),
+        ("блокаду делали в 2015 году, сейчас просто крепатура", False),
+    ],
+)
+def test_a_spinal_procedure_counts_only_while_recent(
+    redflags: RedFlagDetector, text: str, found: bool
+) -> None:
+    """clinical.md 3.3: a spinal injection or operation in the last 3 months (``recent:``
+    rules); one said to be long past is no finding."""
+    hits = {h.finding for h in redflags.detect(text)}
+    assert ("immunosuppression_or_iv_drug_use" in hits) is found, hits
