@@ -598,7 +598,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if max(covered) + 1 in marks["figurative"]:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
     if near("past") and (not history or rule.mode == "recent"):
-        return "drop"  # "I fainted years ago"; "a back operation in 2012" (only a recent one counts)
+        return "drop"  # "I fainted years ago"; "a back operation in 2012" (recent ones count)
     cleared_after = not told and _cleared_after(max(covered), message, fall=fall)
     if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"

@@ -45,6 +45,7 @@ PARTS = (
     "holdout24",
     "holdout25",
     "holdout26",
+    "holdout27",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -249,6 +249,15 @@ and 87.6% / 84.3% / 4 with the round's starting code, 86.6% / 91.4% / 2 and 90.3
 with everything before it (the unseen figure). Read and fixed as kinds (a joking "ambulance
 for my quads", a baby that wakes you, "нужен совет" beside 🆘, and others): 95.7% / 92.9% / 0
 and 95.7% / 88.6% / 0 after.
+
+``holdout27`` (5 phrases per finding and 100 hard benign near-misses: jokes, odd denials,
+someone else's illness, harmless stated causes, long-past treatments, general questions;
+yoga, pilates, martial arts, dance, climbing) came last: 88.4% / 80.0% / 4 and 87.1% / 82.0%
+/ 7 with the round's starting code, 89.0% / 80.0% / 4 and 91.0% / 82.0% / 7 with everything
+before it (the unseen figure). Read and fixed as kinds (a ``recent:`` mode for spinal
+procedures, which count only while recent; a general question, "what would it mean if",
+and a joke, "шучу", "jk", that explain a suggestive finding away; a fall that only "would"
+happen; reading about rhabdo; and others): 94.8% / 88.0% / 0 and 96.8% / 86.0% / 0 after.
 """
 
 from __future__ import annotations
@@ -282,13 +291,14 @@ FLOORS = {
     ("en", "holdout17"): (125 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
-    ("en", "holdout20"): (151 / 163, 55 / 61, 0),
+    ("en", "holdout20"): (151 / 163, 56 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (182 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (180 / 186, 64 / 70, 0),
     ("en", "holdout25"): (180 / 186, 63 / 70, 0),
     ("en", "holdout26"): (177 / 186, 64 / 70, 0),
+    ("en", "holdout27"): (146 / 155, 87 / 100, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -311,6 +321,7 @@ FLOORS = {
     ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
     ("ru", "holdout25"): (179 / 186, 62 / 70, 0),
     ("ru", "holdout26"): (177 / 186, 61 / 70, 0),
+    ("ru", "holdout27"): (149 / 155, 85 / 100, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
