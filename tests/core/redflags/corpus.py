@@ -46,6 +46,7 @@ PARTS = (
     "holdout25",
     "holdout26",
     "holdout27",
+    "holdout28",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -258,6 +258,14 @@ before it (the unseen figure). Read and fixed as kinds (a ``recent:`` mode for s
 procedures, which count only while recent; a general question, "what would it mean if",
 and a joke, "шучу", "jk", that explain a suggestive finding away; a fall that only "would"
 happen; reading about rhabdo; and others): 94.8% / 88.0% / 0 and 96.8% / 86.0% / 0 after.
+
+``holdout28`` (5 per finding and 80 benign, everything mixed) was written blind against the
+round's final code and measured once before it was read: 91.0% / 82.5% / 4 and 85.2% / 76.2% /
+7 with the round's starting code, 92.9% / 87.5% / 2 and 85.8% / 80.0% / 6 with the final one:
+the round's last honest unseen figure. Read and fixed as kinds (a short course of steroids
+long ago, quitting a cycle, "the prices nearly made me faint", "бросает в жар от одной
+мысли", a cough that changes nothing, long-healed injuries, and others): 96.8% / 88.8% / 0 and
+89.7% / 83.8% / 0 after.
 """
 
 from __future__ import annotations
@@ -293,12 +301,13 @@ FLOORS = {
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 56 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
-    ("en", "holdout22"): (182 / 186, 65 / 70, 0),
+    ("en", "holdout22"): (183 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (180 / 186, 64 / 70, 0),
-    ("en", "holdout25"): (180 / 186, 63 / 70, 0),
+    ("en", "holdout25"): (181 / 186, 63 / 70, 0),
     ("en", "holdout26"): (177 / 186, 64 / 70, 0),
     ("en", "holdout27"): (146 / 155, 87 / 100, 0),
+    ("en", "holdout28"): (149 / 155, 70 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -319,9 +328,10 @@ FLOORS = {
     ("ru", "holdout22"): (171 / 186, 61 / 70, 0),
     ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (179 / 186, 62 / 70, 0),
+    ("ru", "holdout25"): (179 / 186, 63 / 70, 0),
     ("ru", "holdout26"): (177 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (149 / 155, 85 / 100, 0),
+    ("ru", "holdout28"): (138 / 155, 66 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
