@@ -639,11 +639,15 @@ def _relieved(clauses: set[int], covered: set[int], message: _Message) -> bool:
     """A ``relief`` phrase in one of ``clauses`` that no negation shortly before denies and
     that the match does not run into: "my back is better at night" is not night pain, "not
     better at night" still is, and so is "can't sleep well" (the match "can't sleep" goes
-    on into the relief's "sleep well": the relief is the symptom's own words)."""
+    on into the relief's "sleep well": the relief is the symptom's own words). A relief
+    later in the same sentence, past a clause break, counts too: "woke at night with it but
+    rolled onto my side and it went" says how the pain ended."""
     relief = message.marks["relief"]
     negations = message.negation_reach
+    sentence = message.tokens.sentence
+    end = max(covered)
     return any(
-        message.clause[i] in clauses
+        (message.clause[i] in clauses or (i > end and sentence[i] == sentence[end]))
         and not any(0 < i - j <= reach for j, reach in negations.items())
         and not (i in covered and i - 1 in covered)
         for i in relief

@@ -47,6 +47,7 @@ PARTS = (
     "holdout26",
     "holdout27",
     "holdout28",
+    "holdout29",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -266,6 +266,16 @@ the round's last honest unseen figure. Read and fixed as kinds (a short course o
 long ago, quitting a cycle, "the prices nearly made me faint", "бросает в жар от одной
 мысли", a cough that changes nothing, long-healed injuries, and others): 96.8% / 88.8% / 0 and
 89.7% / 83.8% / 0 after.
+
+``holdout29`` (5 per finding and 80 benign: short panicked texts, non-native and colloquial
+writing, a quarter about someone with the writer, a sixth of the Russian in Latin letters) was
+measured once with the next session's starting code before it was read: 91.0% / 86.2% / 3 and
+92.9% / 88.8% / 5. Read and fixed as kinds (the person's own body named for someone else, "her
+thighs", "his side", as the sign that they are the patient; "брат у меня" as a brother, not
+"I"; a relief later in the sentence, "but rolled onto my side and it went"; a hypothetical
+"если вдруг будет"; pain that comes in waves; "shares needles"; a weakness worse by evening;
+and others) and without the duplicates of older parts: 99.3% / 96.2% / 0 and 98.6% / 95.0% / 0
+after.
 """
 
 from __future__ import annotations
@@ -296,18 +306,19 @@ FLOORS = {
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout16"): (179 / 192, 69 / 75, 0),
-    ("en", "holdout17"): (125 / 144, 70 / 74, 0),
+    ("en", "holdout17"): (126 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 56 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (183 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
-    ("en", "holdout24"): (180 / 186, 64 / 70, 0),
-    ("en", "holdout25"): (181 / 186, 63 / 70, 0),
+    ("en", "holdout24"): (183 / 186, 64 / 70, 0),
+    ("en", "holdout25"): (181 / 186, 64 / 70, 0),
     ("en", "holdout26"): (177 / 186, 64 / 70, 0),
-    ("en", "holdout27"): (146 / 155, 87 / 100, 0),
-    ("en", "holdout28"): (149 / 155, 70 / 80, 0),
+    ("en", "holdout27"): (148 / 155, 87 / 100, 0),
+    ("en", "holdout28"): (152 / 155, 70 / 80, 0),
+    ("en", "holdout29"): (147 / 149, 76 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -322,7 +333,7 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (130 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (131 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
     ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (171 / 186, 61 / 70, 0),
@@ -331,7 +342,8 @@ FLOORS = {
     ("ru", "holdout25"): (179 / 186, 63 / 70, 0),
     ("ru", "holdout26"): (177 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (149 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (138 / 155, 66 / 80, 0),
+    ("ru", "holdout28"): (139 / 155, 66 / 80, 0),
+    ("ru", "holdout29"): (145 / 148, 75 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -847,6 +847,8 @@ def test_a_concept_rule_is_a_question_however_it_is_said(tmp_path: Path) -> None
         ("спине легче лёжа, ночью болит меньше", False),
         ("it is not better at night, the pain wakes me every night", True),
         ("the pain wakes me every night", True),
+        ("woke at night with back ache but rolled onto my side and it went", False),
+        ("the pain wakes me every night. rolled onto my side and it went", True),
     ],
 )
 def test_relief_said_beside_it_is_not_night_pain(
