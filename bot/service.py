@@ -77,6 +77,13 @@ class Turn:
         return bool(self.replies) and self.replies[0].refused
 
 
+def check_done(engine: Engine, session: Session) -> bool:
+    """Whether ``session``'s check is over: a level set and an outcome state reached (the
+    adapters then close a pressed question instead of turning it into the next one)."""
+    state = engine.flow.states[session.state or engine.flow.start]
+    return session.level is not None and state.outcome is not None
+
+
 class Conversations:
     """The application service shared by the console, Telegram and Discord adapters."""
 
@@ -277,10 +284,7 @@ class Conversations:
     def _turn(
         self, session: Session, event: Event, replies: list[Reply], label: str | None
     ) -> Turn:
-        done = (
-            session.level is not None
-            and self.engine.flow.states[session.state or self.engine.flow.start].outcome is not None
-        )
+        done = check_done(self.engine, session)
         question = next((r.question for r in reversed(replies) if r.question), None)
         # The level travels with the turn that shows a result (an urgent one is shown early,
         # before the last questions) and with the end of the check.

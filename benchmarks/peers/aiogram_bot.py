@@ -3,8 +3,9 @@
 The FSM state is the open question; a press for another question is answered "no longer open".
 aiogram's defaults otherwise: its aiohttp session, updates handled as tasks, the webhook served
 by its own aiohttp handler. Per press it makes backcheck's calls: answer the callback, mark the
-pressed question answered (edit), send the next screen; or, when backcheck edits in place (the
-benchmark tells), answer and edit the question into the next one.
+pressed question answered (edit), send the next screen; or, where backcheck folds the press
+into the pressed message (the screen table and the benchmark tell), answer and edit the
+question into the next one.
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    User,
+)
 from aiohttp import web
 
 from benchmarks.peers.child import START, answer_stdin, follow, read_screens, run, valid_presses
 
-Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Screen = list[tuple[str, Markup | None, str | None]]
 
 
 async def serve(spec: dict[str, Any]) -> None:
@@ -35,7 +43,7 @@ async def serve(spec: dict[str, Any]) -> None:
         [
             (
                 m["text"],
-                InlineKeyboardMarkup.model_validate(m["markup"]) if m["markup"] else None,
+                _markup(m["markup"]),
                 m["state"],
             )
             for m in messages
@@ -60,14 +68,14 @@ async def serve(spec: dict[str, Any]) -> None:
     edit_in_place = bool(spec.get("edit_in_place"))
 
     async def show(
-        chat_id: int, locale: str, press: str, state: FSMContext, edit: Message | None = None
+        chat_id: int, move: list[int], state: FSMContext, edit: Message | None = None
     ) -> None:
         next_state: str | None = None
-        node, screen = follow(moves, (await state.get_data()).get("node"), locale, press)
-        for text, markup, question in screens[screen]:
-            if edit is not None:  # the question becomes the next one
-                await edit.edit_text(text, reply_markup=markup)
-                edit = None
+        node, screen, _ = move
+        shown = screens[screen]
+        for number, (text, markup, question) in enumerate(shown, 1):
+            if edit is not None and number == len(shown):  # the question becomes the next one
+                await edit.edit_text(text, reply_markup=markup)  # type: ignore[arg-type]
             else:
                 await bot.send_message(chat_id, text, reply_markup=markup)
             next_state = question or next_state
@@ -76,8 +84,8 @@ async def serve(spec: dict[str, Any]) -> None:
 
     @router.message(CommandStart())
     async def on_start(message: Message, state: FSMContext) -> None:
-        locale = _locale(message.from_user)
-        await show(message.chat.id, locale, START, state)
+        node = (await state.get_data()).get("node")
+        await show(message.chat.id, follow(moves, node, _locale(message.from_user), START), state)
 
     @router.callback_query()
     async def on_press(query: CallbackQuery, state: FSMContext) -> None:
@@ -87,8 +95,9 @@ async def serve(spec: dict[str, Any]) -> None:
             return
         await query.answer()
         message, locale = query.message, _locale(query.from_user)
-        if edit_in_place and isinstance(message, Message):
-            await show(message.chat.id, locale, data, state, edit=message)
+        move = follow(moves, (await state.get_data()).get("node"), locale, data)
+        if edit_in_place and move[2] and isinstance(message, Message):
+            await show(message.chat.id, move, state, edit=message)
             return
         if isinstance(message, Message) and message.reply_markup is not None:
             buttons = (b for row in message.reply_markup.inline_keyboard for b in row)
@@ -96,7 +105,7 @@ async def serve(spec: dict[str, Any]) -> None:
             answer = answers.get(locale, "{}").replace("{}", label)
             await message.edit_text(f"{message.html_text}\n\n<i>{html.escape(answer)}</i>")
         chat_id = message.chat.id if message is not None else query.from_user.id
-        await show(chat_id, locale, data, state)
+        await show(chat_id, move, state)
 
     dispatcher = Dispatcher(storage=MemoryStorage())
     dispatcher.include_router(router)
@@ -130,6 +139,15 @@ async def serve(spec: dict[str, Any]) -> None:
         await bot.session.close()
 
     await answer_stdin(stop)
+
+
+def _markup(raw: dict[str, Any] | None) -> Markup | None:
+    """Inline buttons, or the share-location reply keyboard."""
+    if raw is None:
+        return None
+    if "inline_keyboard" in raw:
+        return InlineKeyboardMarkup.model_validate(raw)
+    return ReplyKeyboardMarkup.model_validate(raw)
 
 
 def _locale(user: User | None) -> str:

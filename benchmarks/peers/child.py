@@ -27,8 +27,9 @@ def start_key(locale: str) -> str:
 
 
 def follow(moves: dict[str, list[int]], node: int | None, locale: str, press: str) -> list[int]:
-    """``[node, screen]`` after ``press`` (a button's payload or ``/start``) at ``node`` (see
-    :mod:`benchmarks.peers.screens`); a first press, or one the script lacks, starts over."""
+    """``[node, screen, fold]`` after ``press`` (a button's payload or ``/start``) at ``node``
+    (see :mod:`benchmarks.peers.screens`); a first press, or one the script lacks, starts
+    over. ``fold`` is 1 where backcheck turns the pressed message into the screen."""
     move = moves.get(f"{node}|{press}") if node is not None else None
     return move or moves[start_key(locale)]
 

@@ -66,7 +66,7 @@ class PlainBot(discord.Client):
 
     async def show(self, interaction: discord.Interaction, press: str) -> None:
         user = interaction.user.id
-        node, screen = follow(self.moves, self.node.get(user), _locale(interaction), press)
+        node, screen, _ = follow(self.moves, self.node.get(user), _locale(interaction), press)
         self.node[user] = node
         for part in self.screens[screen]:
             view = None

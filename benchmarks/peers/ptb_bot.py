@@ -3,8 +3,9 @@
 One conversation state per question, one ``CallbackQueryHandler`` per state that accepts only
 that question's buttons, PTB's defaults otherwise (httpx, no rate limiter) and the same 16
 updates at once as backcheck. Per press it makes backcheck's calls: answer the callback, mark
-the pressed question answered (edit), send the next screen; or, when backcheck edits in place
-(the benchmark tells), answer and edit the question into the next one. Conversation state
+the pressed question answered (edit), send the next screen; or, where backcheck folds the
+press into the pressed message (the screen table and the benchmark tell), answer and edit the
+question into the next one. Conversation state
 lives in PTB's memory, as such bots keep it, and so does each person's place in the script
 (``user_data``).
 """
@@ -17,7 +18,7 @@ import sys
 import warnings
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -29,7 +30,8 @@ from telegram.ext import (
 
 from benchmarks.peers.child import START, answer_stdin, follow, read_screens, run, valid_presses
 
-Screen = list[tuple[str, InlineKeyboardMarkup | None, str | None]]
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Screen = list[tuple[str, Markup | None, str | None]]
 
 
 async def serve(spec: dict[str, Any]) -> None:
@@ -38,7 +40,7 @@ async def serve(spec: dict[str, Any]) -> None:
         [
             (
                 m["text"],
-                InlineKeyboardMarkup.de_json(m["markup"], None) if m["markup"] else None,
+                _markup(m["markup"]),
                 m["state"],
             )
             for m in messages
@@ -52,19 +54,22 @@ async def serve(spec: dict[str, Any]) -> None:
     edit_in_place = bool(spec.get("edit_in_place"))
 
     async def show(
-        update: Update, context: ContextTypes.DEFAULT_TYPE, press: str, edit: bool = False
+        update: Update, context: ContextTypes.DEFAULT_TYPE, move: list[int], edit: bool = False
     ) -> object:
         chat = update.effective_chat
         assert chat is not None and context.user_data is not None
         state: object = ConversationHandler.END
-        node, screen = follow(moves, context.user_data.get("node"), _locale(update), press)
+        node, screen, _ = move
         context.user_data["node"] = node  # where this person is in the script
-        for text, markup, next_state in screens[screen]:
-            if edit and update.callback_query is not None:  # the question becomes the next
-                await update.callback_query.edit_message_text(
-                    text, parse_mode=ParseMode.HTML, reply_markup=markup
+        shown = screens[screen]
+        for number, (text, markup, next_state) in enumerate(shown, 1):
+            query = update.callback_query
+            if edit and query is not None and number == len(shown):  # the question goes next
+                await query.edit_message_text(
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,  # type: ignore[arg-type]
                 )
-                edit = False
             else:
                 await context.bot.send_message(
                     chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
@@ -72,15 +77,20 @@ async def serve(spec: dict[str, Any]) -> None:
             state = next_state or state
         return state
 
+    def move(update: Update, context: ContextTypes.DEFAULT_TYPE, press: str) -> list[int]:
+        assert context.user_data is not None
+        return follow(moves, context.user_data.get("node"), _locale(update), press)
+
     async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        return await show(update, context, START)
+        return await show(update, context, move(update, context, START))
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
         query = update.callback_query
         assert query is not None and query.data is not None
         await query.answer()
-        if edit_in_place:
-            return await show(update, context, query.data, edit=True)
+        pressed = move(update, context, query.data)
+        if edit_in_place and pressed[2]:
+            return await show(update, context, pressed, edit=True)
         message = query.message
         markup = getattr(message, "reply_markup", None)
         if markup is not None and message is not None:
@@ -89,7 +99,7 @@ async def serve(spec: dict[str, Any]) -> None:
             answer = answers.get(_locale(update), "{}").replace("{}", label)
             text = f"{getattr(message, 'text_html', '')}\n\n<i>{html.escape(answer)}</i>"
             await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-        return await show(update, context, query.data)
+        return await show(update, context, pressed)
 
     async def on_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
@@ -131,6 +141,15 @@ async def serve(spec: dict[str, Any]) -> None:
         await app.shutdown()
 
     await answer_stdin(stop)
+
+
+def _markup(raw: dict[str, Any] | None) -> Markup | None:
+    """Inline buttons, or the share-location reply keyboard."""
+    if raw is None:
+        return None
+    if "inline_keyboard" in raw:
+        return InlineKeyboardMarkup.de_json(raw, None)
+    return ReplyKeyboardMarkup.de_json(raw, None)
 
 
 def _locale(update: Update) -> str:
