@@ -474,15 +474,35 @@ def _judge_rule(rule: Rule, message: _Message) -> bool | None:
         for i in range(s, e)
     }
     per_slot = [_slot_occurrences(slot, blocked, message) for slot in rule.slots]
+    facts = per_slot.pop(0) if rule.standing else None
+    if facts == []:
+        return None
     verdict: bool | None = None
     never_sure = rule.mode in UNCERTAIN_MODES  # its best is a question: the first one will do
-    for combo in _nearby_combinations(per_slot, rule.reach):
-        if _fits(combo, rule.window, message, concept=rule.mode == "concept"):
+    for nearby in _nearby_combinations(per_slot, rule.reach):
+        if _fits(nearby, rule.window, message, concept=rule.mode == "concept"):
+            combo = nearby if facts is None else _with_fact(facts, nearby)
+            if combo is None:
+                continue
             result = _judge_combo(rule, combo, message)
             if result or (result is False and never_sure):
                 return result
             verdict = verdict if result is None else result
     return verdict
+
+
+def _with_fact(
+    facts: list[Occurrence], nearby: tuple[Occurrence, ...]
+) -> tuple[Occurrence, ...] | None:
+    """A ``status:`` rule's match: the standing fact nearest to the rest of it (anywhere in
+    the message, but not inside it) in front of the rest; None when there is no such fact.
+    "I'm pregnant" in the first sentence and "fluid is leaking" in the third are one hit."""
+    start, end = min(s for s, _ in nearby), max(e for _, e in nearby)
+    apart = [f for f in facts if f[1] <= start or f[0] >= end]
+    if not apart:
+        return None
+    fact = min(apart, key=lambda f: start - f[1] if f[1] <= start else f[0] - end)
+    return (fact, *nearby)
 
 
 def _slot_occurrences(slot: Terms, blocked: set[int], message: _Message) -> list[Occurrence]:
@@ -545,7 +565,14 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     context = _context(rule, covered, message)
     if context == "drop":
         return None
-    doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(covered, message)
+    if rule.standing and _someone_elses(combo[0], message):
+        # "my mum has osteoporosis. I lifted a box": her fact, not the person's, unless the
+        # person types for her ("she's with me")
+        if not message.marks["proxy"]:
+            return None
+        context = "ask"
+    said = covered.difference(range(*combo[0])) if rule.standing else covered  # the sign
+    doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(said, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
         return False if doubt else None
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
@@ -611,7 +638,11 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.finding in EASED_BY_RELIEF and _relieved(clauses, covered, message):
         return "drop"
-    if rule.finding in THINGS_CAN_FALL and _named_before(min(covered), "objects", message):
+    if (
+        rule.finding in THINGS_CAN_FALL
+        and marks["objects"].isdisjoint(covered)  # "со стоек сорвалась штанга": the bar is
+        and _named_before(min(covered), "objects", message)  # in it, the rack is before it
+    ):
         return "drop"
     if rule.finding in FOR_ANYONE:
         return ""
@@ -633,6 +664,13 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""
+
+
+def _someone_elses(fact: Occurrence, message: _Message) -> bool:
+    """A ``status:`` rule's standing fact said of another person ("my mum has osteoporosis")."""
+    start, end = fact
+    mine = not message.marks["self_person"].isdisjoint(range(start, end))
+    return not mine and _named_before(start, "other_person", message)
 
 
 def _relieved(clauses: set[int], covered: set[int], message: _Message) -> bool:

@@ -169,7 +169,7 @@ MAX_NEGATION_REACH = 5  # a larger ~N is capped to this; the detector looks no f
 
 
 _RULE_RE = re.compile(
-    r"^(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|recent|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
+    r"^(?:(?P<status>status):\s*)?(?:(?P<train>train):\s*)?(?:(?P<mode>maybe|gym|sure|alone|told|recent|concept):)?(?P<slots>[^~!]+)(?:~\s*(?P<win>\d+)\s*)?(?:!(?P<ex>.+))?$"
 )
 _REACH_RE = re.compile(r"^(?P<term>.*?)\s*~(?P<reach>\d+)\s*$")
 
@@ -244,6 +244,8 @@ class Rule:
     # "concept" (the second opinion: broad ideas in one clause, always uncertain)
     explained: bool = False  # "train:": the exercise named in its clause explains it, no hit
     # ("chest sore after bench press" is muscle soreness, "chest pain after bench" is asked)
+    standing: bool = False  # "status:": its first slot is a standing fact said anywhere in
+    # the message ("I'm 26 weeks pregnant. ... now some clear fluid is leaking")
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -288,7 +290,8 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     m = _RULE_RE.match(" ".join(text.split()))
     if m is None:
         raise ValueError(
-            "expected '[train:] [maybe:|gym:|sure:|alone:|told:|concept:] slot + slot [~N]"
+            "expected '[status:] [train:] [maybe:|gym:|sure:|alone:|told:|concept:] slot + slot"
+            " [~N]"
             " [! exclusion|...]'"
         )
     slots = tuple(
@@ -301,13 +304,16 @@ def parse_rule(text: str, finding: str, lexicon: Lexicon) -> Rule:
     )
     if not all(slots):
         raise ValueError("empty slot between '+' signs")
+    if m["status"] and len(slots) < 2:
+        raise ValueError("a status: rule needs a slot after its standing fact")
     excludes = _terms(
         lexicon.term(alt, fuzzy=False, forms=True) for alt in _alternatives(m["ex"] or "")
     )
     window = int(m["win"]) if m["win"] else DEFAULT_WINDOW
     longest = sum(max(lexicon.term_length(t) for t in slot) for slot in slots)
     reach = window + longest
-    return Rule(finding, slots, excludes, window, reach, m["mode"] or "", bool(m["train"]))
+    mode = m["mode"] or ""
+    return Rule(finding, slots, excludes, window, reach, mode, bool(m["train"]), bool(m["status"]))
 
 
 def _word_orders(term: str, free: Collection[str]) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ PARTS = (
     "holdout27",
     "holdout28",
     "holdout29",
+    "holdout30",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -276,6 +276,15 @@ thighs", "his side", as the sign that they are the patient; "брат у мен�
 "если вдруг будет"; pain that comes in waves; "shares needles"; a weakness worse by evening;
 and others) and without the duplicates of older parts: 99.3% / 96.2% / 0 and 98.6% / 95.0% / 0
 after.
+
+``holdout30`` (5 per finding and 80 benign: older gym-goers, parents of teenagers, gym staff
+about a member in front of them, voice-dictated run-ons, the symptom in a later sentence) was
+measured once before it was read: 88.4% / 90.0% / 1 and 91.6% / 82.5% / 3 with the session's
+starting code, 89.0% / 92.5% / 0 and 92.3% / 83.8% / 2 with the code of round 29. Read and
+fixed as kinds (a ``status:`` rule, whose standing fact, "I have osteoporosis", "я беременна",
+counts in any sentence of the message; a member, a client, "my 17 yo" as the patient; a bar
+that fell from the rack onto the back; "гепнулся", "места себе не находит"; and others): 99.4%
+/ 93.8% / 0 and 99.4% / 85.0% / 0 after.
 """
 
 from __future__ import annotations
@@ -311,14 +320,15 @@ FLOORS = {
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 56 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
-    ("en", "holdout22"): (183 / 186, 65 / 70, 0),
+    ("en", "holdout22"): (184 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (183 / 186, 64 / 70, 0),
-    ("en", "holdout25"): (181 / 186, 64 / 70, 0),
+    ("en", "holdout25"): (182 / 186, 64 / 70, 0),
     ("en", "holdout26"): (177 / 186, 64 / 70, 0),
     ("en", "holdout27"): (148 / 155, 87 / 100, 0),
     ("en", "holdout28"): (152 / 155, 70 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
+    ("en", "holdout30"): (153 / 155, 74 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -336,14 +346,15 @@ FLOORS = {
     ("ru", "holdout17"): (131 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
     ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
-    ("ru", "holdout22"): (171 / 186, 61 / 70, 0),
+    ("ru", "holdout22"): (172 / 186, 61 / 70, 0),
     ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
-    ("ru", "holdout24"): (176 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (179 / 186, 63 / 70, 0),
-    ("ru", "holdout26"): (177 / 186, 61 / 70, 0),
+    ("ru", "holdout24"): (177 / 186, 62 / 70, 0),
+    ("ru", "holdout25"): (180 / 186, 63 / 70, 0),
+    ("ru", "holdout26"): (178 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (149 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (139 / 155, 66 / 80, 0),
-    ("ru", "holdout29"): (145 / 148, 75 / 80, 0),
+    ("ru", "holdout28"): (140 / 155, 66 / 80, 0),
+    ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
+    ("ru", "holdout30"): (153 / 155, 67 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

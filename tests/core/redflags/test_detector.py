@@ -840,6 +840,33 @@ def test_a_concept_rule_is_a_question_however_it_is_said(tmp_path: Path) -> None
     assert "foot_drop" not in _hits(detector, "zorp but blick")
 
 
+def test_a_status_fact_counts_in_any_sentence_of_the_message(tmp_path: Path) -> None:
+    """A ``status:`` rule's first slot is a standing fact said anywhere ("I have
+    osteoporosis." ... "felt my back go"); the rest keeps its window and sentence, a fact
+    said of someone else or denied is no hit, and doubt is judged on the sign alone."""
+    source = (CONTENT / "en" / "redflags.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "redflags.yaml").write_text(
+        source.replace("foot_drop:\n", 'foot_drop:\n  - "status: zorp + blick + flarn ~2"\n', 1),
+        encoding="utf-8",
+    )
+    detector = RedFlagDetector.load(tmp_path, ("en",))
+    assert _hits(detector, "i have zorp. it was a long day. then blick flarn") == {
+        "foot_drop": True
+    }
+    assert _hits(detector, "blick flarn. i have zorp") == {"foot_drop": True}
+    assert _hits(detector, "zorp? blick flarn") == {"foot_drop": True}
+    assert "foot_drop" not in _hits(detector, "i have zorp. blick and then much later flarn")
+    assert "foot_drop" not in _hits(detector, "my mum has zorp. blick flarn")
+    assert "foot_drop" not in _hits(detector, "i do not have zorp. blick flarn")
+    assert "foot_drop" not in _hits(detector, "blick flarn")
+    (tmp_path / "en" / "redflags.yaml").write_text(
+        source.replace("foot_drop:\n", 'foot_drop:\n  - "status: zorp"\n', 1), encoding="utf-8"
+    )
+    with pytest.raises(ContentError, match="status"):
+        RedFlagDetector.load(tmp_path, ("en",))
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
