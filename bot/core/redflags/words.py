@@ -71,6 +71,9 @@ _INVISIBLE_RE = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
     "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
 )
+# Chat shorthand with a slash, which would otherwise split into letters: "w/o dieting" is
+# "without dieting" (a denial the weight-loss rules read), "w/" is "with".
+_SLASH_SHORTHAND_RE = re.compile(r"(?<![^\W\d_])w/(o(?:ut)?(?![^\W\d_]))?")
 SHARED_MORPHOLOGY = Morphology()  # loaded on first use, shared by every detector
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # newline (\n) still ends a sentence
 _HAS_LATIN_RE = re.compile("[a-z]")
@@ -94,7 +97,14 @@ def normalise(text: str) -> str:
             if mark in text:
                 text = text.replace(mark, "'")
     text = _CONTROL_RE.sub(" ", text)
-    return text.casefold().replace("ё", "е")
+    text = text.casefold().replace("ё", "е")
+    if "w/" in text:
+        text = _SLASH_SHORTHAND_RE.sub(_spell_out_slash, text)
+    return text
+
+
+def _spell_out_slash(match: re.Match[str]) -> str:
+    return "without" if match.group(1) else "with "
 
 
 def _fix_mixed_script(word: str) -> str:

@@ -49,6 +49,7 @@ PARTS = (
     "holdout28",
     "holdout29",
     "holdout30",
+    "holdout31",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

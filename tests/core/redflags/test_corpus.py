@@ -285,6 +285,17 @@ fixed as kinds (a ``status:`` rule, whose standing fact, "I have osteoporosis", 
 counts in any sentence of the message; a member, a client, "my 17 yo" as the patient; a bar
 that fell from the rack onto the back; "гепнулся", "места себе не находит"; and others): 99.4%
 / 93.8% / 0 and 99.4% / 85.0% / 0 after.
+
+``holdout31`` (5 per finding and 80 benign: gym jargon, teenagers, postpartum and period
+near-misses, "is it normal that..." questions, lists, the symptom buried in a long workout
+story, understatement, one in six of the Russian in Latin letters) was measured once with the
+session's starting code before it was read: 92.9% / 90.0% / 1 and 96.1% / 86.2% / 2 on all 235
+phrases (92.8% and 96.0% without the 3 and 6 near-duplicates of older parts, which were
+dropped). Read and fixed as kinds (weight lost on a bulk, "w/o dieting"; a question "is it
+normal to..." still says the sign; "both mine" are the legs named before; someone who has to
+help me is care, not a plea; "скорее" is no ambulance; a rest day explains no blood, and a
+mirror is how a crooked back is seen, so neither clears; a temperature in degrees; sitting
+down on the toilet is no straining): 99.3% / 96.2% / 0 and 100.0% / 92.5% / 0 after.
 """
 
 from __future__ import annotations
@@ -314,11 +325,11 @@ FLOORS = {
     ("en", "holdout13"): (67 / 70, 56 / 60, 0),
     ("en", "holdout14"): (136 / 139, 53 / 55, 0),
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
-    ("en", "holdout16"): (179 / 192, 69 / 75, 0),
+    ("en", "holdout16"): (179 / 192, 70 / 75, 0),
     ("en", "holdout17"): (126 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
-    ("en", "holdout20"): (151 / 163, 56 / 61, 0),
+    ("en", "holdout20"): (151 / 163, 57 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (184 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
@@ -326,9 +337,10 @@ FLOORS = {
     ("en", "holdout25"): (182 / 186, 64 / 70, 0),
     ("en", "holdout26"): (177 / 186, 64 / 70, 0),
     ("en", "holdout27"): (148 / 155, 87 / 100, 0),
-    ("en", "holdout28"): (152 / 155, 70 / 80, 0),
+    ("en", "holdout28"): (152 / 155, 72 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
     ("en", "holdout30"): (153 / 155, 74 / 80, 0),
+    ("en", "holdout31"): (150 / 152, 76 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -344,17 +356,18 @@ FLOORS = {
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
     ("ru", "holdout17"): (131 / 157, 66 / 71, 0),
-    ("ru", "holdout18"): (139 / 163, 59 / 64, 0),
+    ("ru", "holdout18"): (139 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
-    ("ru", "holdout22"): (172 / 186, 61 / 70, 0),
+    ("ru", "holdout22"): (172 / 186, 62 / 70, 0),
     ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
-    ("ru", "holdout24"): (177 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (180 / 186, 63 / 70, 0),
-    ("ru", "holdout26"): (178 / 186, 61 / 70, 0),
-    ("ru", "holdout27"): (149 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (140 / 155, 66 / 80, 0),
+    ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
+    ("ru", "holdout25"): (182 / 186, 63 / 70, 0),
+    ("ru", "holdout26"): (180 / 186, 61 / 70, 0),
+    ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
+    ("ru", "holdout28"): (142 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
-    ("ru", "holdout30"): (153 / 155, 67 / 80, 0),
+    ("ru", "holdout30"): (153 / 155, 68 / 80, 0),
+    ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2161,3 +2161,32 @@ def test_a_spinal_procedure_counts_only_while_recent(
     rules); one said to be long past is no finding."""
     hits = {h.finding for h in redflags.detect(text)}
     assert ("immunosuppression_or_iv_drug_use" in hits) is found, hits
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("im bulking and down 4 kilos", "unexplained_weight_loss", True),
+        ("Сижу на массе, а весы показывают минус пять за месяц", "unexplained_weight_loss", True),
+        ("is it normal for the baby to move less after pilates?", "pregnancy_warning_signs", True),
+        ("is it normal to not feel anything during sex?", "sexual_dysfunction_new", True),
+        ("legs stop working? both mine went dead, won't move", "sudden_leg_paralysis", True),
+        ("my husband has to help me on and off the toilet", "cannot_walk_or_care_for_self", True),
+        ("my husband has to help me on and off the toilet", "asks_for_emergency_help", False),
+        ("скорее всего ерунда, просто поясница ноет", "asks_for_emergency_help", False),
+        ("на унитаз садиться больно, ляжки забиты", "pain_worse_on_cough_or_sneeze", False),
+        ("sneezed mid set, dropped the bar on the floor", "pain_worse_on_cough_or_sneeze", False),
+        ("sneezed and almost dropped to the floor", "pain_worse_on_cough_or_sneeze", True),
+        ("chital pro rabdomioliz, mocha normal'naya", "dark_urine_after_exercise", False),
+        ("поясница кривая стала, в зеркале видно", "back_deformity_or_lump", True),
+        ("blood in my pee today, its a rest day", "flank_pain_or_blood_in_urine", True),
+    ],
+)
+def test_blind_set_31s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 31's kinds: weight lost on a bulk; a question "is it normal to..." still
+    says the sign; "both mine" are the legs named before; someone who has to help me is
+    care, not a plea; "скорее" is no ambulance; sitting down on the toilet is no straining;
+    a mirror is how a crooked back is seen; a rest day explains no blood."""
+    assert (finding in _hits(redflags, text)) is found, text

@@ -44,6 +44,20 @@ def test_control_characters_separate_words() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("lost 6kg w/o dieting", "lost 6kg without dieting"),
+        ("W/out trying", "without trying"),
+        ("pain w/ fever", "pain with  fever"),
+        ("saw/o", "saw/o"),  # inside a word: left alone
+    ],
+)
+def test_slash_shorthand_is_spelled_out(typed: str, read: str) -> None:
+    """ "w/o" would split into the letters w and o, and the denial it carries be lost."""
+    assert normalise(typed) == read
+
+
+@pytest.mark.parametrize(
     ("text", "finding"),
     [
         ("onemel pakh", "saddle_numbness"),
