@@ -19,7 +19,11 @@ from typing import Any
 import pytest
 import yaml
 from telegram import Message
+from telegram.constants import ParseMode
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
+from bot.adapters.telegram.adapter import _request_data
 from bot.core.content import placeholders
 from bot.core.engine import Engine
 from bot.core.messages import Choice, Event, EventKind, Reply, ReplyKind
@@ -861,3 +865,18 @@ async def test_the_replies_to_sends_and_edits_and_the_presses_are_not_parsed(
     out = [c.method for c in tg.calls if c.method in ("sendMessage", "editMessageText")]
     assert len(out) >= 4
     assert parsed == 1, "the /start alone: none per press, none per reply"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"chat_id": 42, "message_id": -7, "text": "Привет & <b>hi</b>", "parse_mode": "HTML"},
+        {"chat_id": 1, "disable_notification": True, "protect_content": False},
+        {"chat_id": 1, "reply_markup": {"remove_keyboard": True}},  # not plain: PTB's path
+    ],
+)
+def test_request_parameters_encode_as_ptbs_own(data: dict[str, object]) -> None:
+    """The shortcut past PTB's ``json.dumps`` of every id sends exactly what PTB would."""
+    data = {k: ParseMode.HTML if v == "HTML" else v for k, v in data.items()}
+    ptb = RequestData([RequestParameter.from_input(k, v) for k, v in data.items()])
+    assert _request_data(data).json_parameters == ptb.json_parameters
