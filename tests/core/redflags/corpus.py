@@ -50,6 +50,7 @@ PARTS = (
     "holdout29",
     "holdout30",
     "holdout31",
+    "holdout32",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

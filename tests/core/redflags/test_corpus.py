@@ -296,6 +296,18 @@ normal to..." still says the sign; "both mine" are the legs named before; someon
 help me is care, not a plea; "скорее" is no ambulance; a rest day explains no blood, and a
 mirror is how a crooked back is seen, so neither clears; a temperature in degrees; sitting
 down on the toilet is no straining): 99.3% / 96.2% / 0 and 100.0% / 92.5% / 0 after.
+
+``holdout32`` (5 per finding and 80 benign: regional Englishes and southern or older Russian,
+timelines, numbers and units, verbless fragments, run-ons, the sign as an afterthought, mat,
+Russian with English gym words) was measured once with the code of round 31 before it was
+read: 92.9% / 90.0% / 0 and 92.3% / 91.2% / 0 on all 235 phrases (92.6% and 91.8% without
+the 6 and 8 near-duplicates of older parts, which were dropped). Read and fixed as kinds
+("his back", "her hip and back" make that person the patient; "тут со мной", "держится за
+спину" too; no position "gives any relief"; a spine "gone bendy"; "puffy and firm to touch"
+after a workout; "wakes me every hour"; "hit the deck" on a sneeze, "каждый чих как нож";
+"can't shift an inch"; an erection that "goes soft"; "ноги не двигает"; "тук-тук" in the
+belly; "nothing shooting", "nothing numb" deny as "no" does): 99.3% / 92.5% / 0 and 100.0%
+/ 92.5% / 0 after.
 """
 
 from __future__ import annotations
@@ -331,16 +343,17 @@ FLOORS = {
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
-    ("en", "holdout22"): (184 / 186, 65 / 70, 0),
+    ("en", "holdout22"): (185 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (183 / 186, 64 / 70, 0),
     ("en", "holdout25"): (182 / 186, 64 / 70, 0),
-    ("en", "holdout26"): (177 / 186, 64 / 70, 0),
+    ("en", "holdout26"): (178 / 186, 64 / 70, 0),
     ("en", "holdout27"): (148 / 155, 87 / 100, 0),
-    ("en", "holdout28"): (152 / 155, 72 / 80, 0),
+    ("en", "holdout28"): (153 / 155, 72 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
     ("en", "holdout30"): (153 / 155, 74 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
+    ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -355,7 +368,7 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (131 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (132 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (172 / 186, 62 / 70, 0),
@@ -368,6 +381,7 @@ FLOORS = {
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
     ("ru", "holdout30"): (153 / 155, 68 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
+    ("ru", "holdout32"): (146 / 147, 73 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2190,3 +2190,45 @@ def test_blind_set_31s_kinds(
     care, not a plea; "скорее" is no ambulance; sitting down on the toilet is no straining;
     a mirror is how a crooked back is seen; a rest day explains no blood."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        (
+            "Husband tried sitting, lying, nothing eases his back, it's constant",
+            "constant_pain_unrelieved_by_any_position",
+            True,
+        ),
+        (
+            "swapped positions for 3 hours and not one of them gives me any relief",
+            "constant_pain_unrelieved_by_any_position",
+            True,
+        ),
+        ("my spine's gone bendy off to the left", "back_deformity_or_lump", True),
+        (
+            "lower back puffy and firm to touch after a 100-rep workout",
+            "muscle_swelling_after_training",
+            True,
+        ),
+        ("Sneezed and nearly hit the deck", "pain_worse_on_cough_or_sneeze", True),
+        ("erection goes soft straight away since the back injury", "sexual_dysfunction_new", True),
+        ("Брат после тяги вдруг ноги не двигает", "sudden_leg_paralysis", True),
+        ("зы каждый чих как нож в спину", "pain_worse_on_cough_or_sneeze", True),
+        ("положил руку на пузо, а там тук-тук-тук", "pulsating_belly_or_known_aneurysm", True),
+        ("same ache both sides, nothing shooting anywhere", "bilateral_leg_symptoms", False),
+        ("nothing comes out when I try to pee", "bladder_or_bowel_dysfunction", True),
+        (
+            "чихать не больно, кашлять не больно, просто тянет поясницу",
+            "pain_worse_on_cough_or_sneeze",
+            False,
+        ),
+    ],
+)
+def test_blind_set_32s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 32's kinds: "his back" makes him the patient, so his other findings are asked
+    about; ways of saying a sign in regional and everyday speech; "nothing" before a sign
+    denies it as "no" does, but is the sign itself in "nothing comes out"."""
+    assert (finding in _hits(redflags, text)) is found, text
