@@ -574,7 +574,9 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     said = covered.difference(range(*combo[0])) if rule.standing else covered  # the sign
     doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(said, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
-        return False if doubt else None
+        # a doubt word beats the negation ("not sure if it's numb"); a question mark does
+        # not ("not dizzy, just curious: should I stretch?" asks about something else)
+        return False if doubt and _has_doubt(said, message, words_only=True) else None
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
     if doubt or rule.mode in UNCERTAIN_MODES or context == "ask":
@@ -726,10 +728,14 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
     return False
 
 
-def _has_doubt(covered: set[int], message: _Message) -> bool:
-    """A doubt word in a clause of the match; words of the match itself do not count."""
+def _has_doubt(covered: set[int], message: _Message, *, words_only: bool = False) -> bool:
+    """A doubt word in a clause of the match; words of the match itself do not count.
+    ``words_only``: a question mark does not count."""
     clauses = {message.clause[i] for i in covered}
     doubt = message.marks["doubt"]
+    if words_only:
+        texts, clause = message.tokens.texts, message.clause
+        return any(texts[i] != "?" and clause[i] in clauses and i not in covered for i in doubt)
     per_clause = message.mark_clauses["doubt"]
     return sum(per_clause[c] for c in clauses) > len(doubt & covered)
 

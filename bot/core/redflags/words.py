@@ -155,7 +155,8 @@ def tokenise(text: str) -> Tokens:
             sentences.append(sentence)
             phrases.append(phrase)
         phrase += 1
-        sentence += part == "?" or part[0] in "!;…\n."
+        # an ellipsis is a pause, not a stop: "can't get up off the sofa... because I'm lazy"
+        sentence += part == "?" or (part[0] in "!;\n." and not part.startswith(".."))
     return out
 
 

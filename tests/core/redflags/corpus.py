@@ -51,6 +51,7 @@ PARTS = (
     "holdout30",
     "holdout31",
     "holdout32",
+    "holdout33",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

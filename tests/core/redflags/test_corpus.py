@@ -308,6 +308,19 @@ after a workout; "wakes me every hour"; "hit the deck" on a sneeze, "кажды�
 "can't shift an inch"; an erection that "goes soft"; "ноги не двигает"; "тук-тук" in the
 belly; "nothing shooting", "nothing numb" deny as "no" does): 99.3% / 92.5% / 0 and 100.0%
 / 92.5% / 0 after.
+
+``holdout33`` (5 per finding and 80 benign: two-word messages and fragments over several lines,
+denials of other things beside the sign, minimising, clinical wording by nurses, physios and
+paramedics about themselves, English and Russian of people whose first language is another)
+was measured once with the code of round 32 before it was read: 89.0% / 95.0% / 0 and 90.3%
+/ 95.0% / 3 on all 235 phrases (88.5% and 88.9% without the 7 and 22 near-duplicates of older
+parts, which were dropped). Read and fixed as kinds (clinical words: "bilateral radicular",
+"epigastric", "aggravated by coughing", "palpable step at L4", "loss of movement",
+"пресинкопе", "рёберно-позвоночный угол", "самообслуживание"; "husband here" as the patient;
+a melanoma "cut off me" or "удаляли" is a history however it ended; one leg weaker is asked
+about even after training; a question mark no longer beats a denial, "not dizzy, just
+curious: should I...?"; an ellipsis is a pause, not a stop; "колик в боку" on a run):
+99.3% / 98.8% / 0 and 97.8% / 97.4% / 0 after.
 """
 
 from __future__ import annotations
@@ -354,6 +367,7 @@ FLOORS = {
     ("en", "holdout30"): (153 / 155, 74 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
+    ("en", "holdout33"): (146 / 148, 78 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -370,18 +384,19 @@ FLOORS = {
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
     ("ru", "holdout17"): (132 / 157, 66 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 60 / 64, 0),
-    ("ru", "holdout19"): (106 / 129, 59 / 63, 0),
+    ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (172 / 186, 62 / 70, 0),
     ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
     ("ru", "holdout25"): (182 / 186, 63 / 70, 0),
-    ("ru", "holdout26"): (180 / 186, 61 / 70, 0),
+    ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (142 / 155, 66 / 80, 0),
+    ("ru", "holdout28"): (143 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
-    ("ru", "holdout30"): (153 / 155, 68 / 80, 0),
+    ("ru", "holdout30"): (153 / 155, 70 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
-    ("ru", "holdout32"): (146 / 147, 73 / 80, 0),
+    ("ru", "holdout32"): (146 / 147, 74 / 80, 0),
+    ("ru", "holdout33"): (131 / 135, 75 / 78, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -815,7 +815,7 @@ def test_kinds_of_wording_of_the_fifth_held_out_set(
         ("whenever i need the toilet i just cant tell anymore", "bladder_or_bowel_dysfunction"),
         ("my crotch feels like cardboard", "saddle_numbness"),
         ("промежность как деревянная", "saddle_numbness"),
-        ("my left foot is weaker than the other one since monday", "leg_weakness_one_side"),
+        ("my left calf is weaker than the other one since monday", "leg_weakness_one_side"),
     ],
 )
 def test_the_second_opinion_asks_about_a_paraphrase(
@@ -2232,3 +2232,46 @@ def test_blind_set_32s_kinds(
     about; ways of saying a sign in regional and everyday speech; "nothing" before a sign
     denies it as "no" does, but is the sign itself in "nothing comes out"."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("Nurse here. Bilateral radicular pain down both legs", "bilateral_leg_symptoms", True),
+        ("new severe epigastric pain going through to my back", "chest_or_abdominal_pain", True),
+        ("my LBP is clearly aggravated by coughing", "pain_worse_on_cough_or_sneeze", True),
+        ("palpable step at about L4, new", "back_deformity_or_lump", True),
+        ("У себя: пресинкопе, профузная потливость", "faint_dizzy_or_clammy", True),
+        ("до санузла без посторонней помощи не дойти", "cannot_walk_or_care_for_self", True),
+        ("they cut a melanoma off me in 2021, said it was cured", "history_of_cancer", True),
+        ("Меланому вырезали в 2021, вроде всё чисто", "history_of_cancer", True),
+        ("weakness in my right leg after deadlifts", "leg_weakness_one_side", True),
+        (
+            "I'm not confused, not dizzy, just curious: should I rest?",
+            "faint_dizzy_or_clammy",
+            False,
+        ),
+        ("not sure if it's numb down there", "saddle_numbness", True),
+        (
+            "Блокаду мне никогда не делали, просто болит поясница",
+            "immunosuppression_or_iv_drug_use",
+            False,
+        ),
+        ("На пробежке обычный колик в боку был, прошёл", "flank_pain_or_blood_in_urine", False),
+        ("this soreness is emergency-level annoying, just DOMS", "asks_for_emergency_help", False),
+    ],
+)
+def test_blind_set_33s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 33's kinds: a health worker's words for the signs; a history "cut off me" is
+    the person's however it ended; one weaker leg is asked about even after training; a
+    question mark does not undo a denial (a doubt word still does)."""
+    assert (finding in _hits(redflags, text)) is found, text
+
+
+def test_an_ellipsis_is_a_pause_not_a_stop() -> None:
+    """ "Не могу встать с дивана... потому что лень": what follows the dots explains what
+    came before, so both are one sentence."""
+    tokens = tokenise("can't get up... because lazy. new one")
+    assert tokens.sentence == [0, 0, 0, 0, 0, 1, 1]
