@@ -358,7 +358,9 @@ def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]
 SLOT_CODES = 16  # slots a rule may have (the longest has far fewer)
 PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
 FALLS = ("major_trauma", "minor_fall_or_jolt")
-ASK_FOR_OTHERS = frozenset({*EMERGENCY_FINDINGS, "severe_pain_unable_to_move"}) - {
+ASK_FOR_OTHERS = frozenset(
+    {*EMERGENCY_FINDINGS, "severe_pain_unable_to_move", "muscle_swelling_after_training"}
+) - {
     "asks_for_emergency_help",
     "pulsating_belly_or_known_aneurysm",  # "dad has an aneurysm": family history
     "bilateral_leg_symptoms",  # "my coach had sciatica in both legs": someone's history

@@ -52,6 +52,7 @@ PARTS = (
     "holdout31",
     "holdout32",
     "holdout33",
+    "holdout34",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -321,6 +321,21 @@ a melanoma "cut off me" or "удаляли" is a history however it ended; one l
 about even after training; a question mark no longer beats a denial, "not dizzy, just
 curious: should I...?"; an ellipsis is a pause, not a stop; "колик в боку" on a run):
 99.3% / 98.8% / 0 and 97.8% / 97.4% / 0 after.
+
+``holdout34`` (5 per finding and 80 benign: the sign as a comparison or metaphor, what was
+seen or measured, tucked into a question about training tomorrow, against an earlier injury,
+chat abbreviations, voice-typed Russian, gallows humour) was measured once with the code of
+round 33 before it was read: 89.7% / 93.8% / 2 and 91.6% / 90.0% / 4 on all 235 phrases
+(89.0% and 91.1% without the 9 and 9 near-duplicates of older parts, which were dropped).
+Read and fixed as kinds (the certain alarms first: "feel like I got run over by a bus",
+"my back is broken after leg day", "боль не меняется" said of coughing, "спина не
+беспокоила", a TV character's aneurysm; then a bone "out of line", a lump "like a golf ball",
+"asked the same question four times", "tried the couch, the floor... stays the same", "zero
+position helps", "on fire one minute, freezing the next", "under my bottom rib", a heel one
+cannot stand on, "weaker every hour", "her backside" and "у него сейчас" as the patient,
+someone else's swollen muscles asked about, "every tiny move makes me scream", "каждое
+движение как нож", "пульс 130 в покое", "мошонка раздулась"): 97.9% / 96.2% / 0 and 99.3% /
+93.8% / 0 after.
 """
 
 from __future__ import annotations
@@ -358,16 +373,17 @@ FLOORS = {
     ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (185 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
-    ("en", "holdout24"): (183 / 186, 64 / 70, 0),
-    ("en", "holdout25"): (182 / 186, 64 / 70, 0),
+    ("en", "holdout24"): (183 / 186, 65 / 70, 0),
+    ("en", "holdout25"): (183 / 186, 64 / 70, 0),
     ("en", "holdout26"): (178 / 186, 64 / 70, 0),
     ("en", "holdout27"): (148 / 155, 87 / 100, 0),
     ("en", "holdout28"): (153 / 155, 72 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
-    ("en", "holdout30"): (153 / 155, 74 / 80, 0),
+    ("en", "holdout30"): (154 / 155, 74 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
+    ("en", "holdout34"): (142 / 146, 76 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -391,12 +407,13 @@ FLOORS = {
     ("ru", "holdout25"): (182 / 186, 63 / 70, 0),
     ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (143 / 155, 66 / 80, 0),
+    ("ru", "holdout28"): (144 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
     ("ru", "holdout30"): (153 / 155, 70 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
     ("ru", "holdout32"): (146 / 147, 74 / 80, 0),
     ("ru", "holdout33"): (131 / 135, 75 / 78, 0),
+    ("ru", "holdout34"): (144 / 146, 74 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

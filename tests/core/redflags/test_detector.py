@@ -2275,3 +2275,53 @@ def test_an_ellipsis_is_a_pause_not_a_stop() -> None:
     came before, so both are one sentence."""
     tokens = tokenise("can't get up... because lazy. new one")
     assert tokens.sentence == [0, 0, 0, 0, 0, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("feel like I got run over by a bus, it's just stiff muscles", "major_trauma", False),
+        ("told my flatmate my back is broken after leg day, it isn't", "major_trauma", False),
+        ("got run over by a bus on my bike", "major_trauma", True),
+        (
+            "chihayu i kashlyayu bez problem, bol' ne menyaetsya",
+            "pain_worse_on_cough_or_sneeze",
+            False,
+        ),
+        (
+            "ночью проснулся попить воды, спина вообще не беспокоила",
+            "night_pain_not_eased_by_rest",
+            False,
+        ),
+        (
+            "аневризма — это у героя сериала, а у меня просто поясница ноет",
+            "pulsating_belly_or_known_aneurysm",
+            False,
+        ),
+        ("feels like a golf ball has grown right beside my spine", "back_deformity_or_lump", True),
+        (
+            "tried the couch, the floor, the bed, the pain stays exactly the same",
+            "constant_pain_unrelieved_by_any_position",
+            True,
+        ),
+        (
+            "my girlfriend slipped on the wet floor just now and landed on her backside",
+            "minor_fall_or_jolt",
+            True,
+        ),
+        (
+            "Жена после кроссфита: поясница и ягодицы опухли и твёрдые как камень",
+            "muscle_swelling_after_training",
+            True,
+        ),
+        ("каждое движение как нож в спину", "severe_pain_unable_to_move", True),
+        ("my grandma broke her hip falling last winter", "minor_fall_or_jolt", False),
+    ],
+)
+def test_blind_set_34s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 34's kinds: a simile or a boast is no injury ("like I got run over by a bus"),
+    "боль не меняется" said of coughing denies the cough; someone else's swollen muscles
+    after training are asked about, as their other emergencies are."""
+    assert (finding in _hits(redflags, text)) is found, text
