@@ -2325,3 +2325,10 @@ def test_blind_set_34s_kinds(
     "боль не меняется" said of coughing denies the cough; someone else's swollen muscles
     after training are asked about, as their other emergencies are."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+def test_a_simile_of_an_injury_is_asked_about_not_alarmed(redflags: RedFlagDetector) -> None:
+    """ "Feel like", "as if": a comparison, said with doubt; "I feel like I'm going to pass
+    out" stays a warning (the faint rules are ``sure:``)."""
+    assert _hits(redflags, "feels as if my legs are paralysed").get("sudden_leg_paralysis") is False
+    assert _hits(redflags, "I feel like I'm going to pass out").get("faint_dizzy_or_clammy") is True
