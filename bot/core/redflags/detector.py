@@ -289,7 +289,7 @@ class RedFlagDetector:
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
             for s, e in spans[term]
-            if doubt.isdisjoint(range(s, e))
+            if doubt.isdisjoint(range(s, e)) and not _ni_inside(s, e, tokens)
         }
         after = [
             occ
@@ -311,6 +311,37 @@ class RedFlagDetector:
             slot_terms,
             self._lexicon.concord,
         )
+
+
+_NI_OPENERS = frozenset({"и", "а", "но", "этом", "тоже"})
+NI_CONCORD_LOOKBACK = 6  # a "не" this close before "ни" makes it agree, not deny
+_NI_ANY = frozenset(
+    {"лежа", "сидя", "стоя", "лежать", "сидеть", "стоять", "в", "на", "днем", "ночью"}
+    | {"один", "одна", "одно", "одну", "одной", "одного", "одним", "с", "шагу", "капли"}
+)
+"""Words after which "ни" says "in no way" rather than denying: "ни лёжа, ни сидя" (no
+position helps), "ни в одной позе", "ни на шаг", "ни капли мочи" are the symptom."""
+
+
+def _ni_inside(start: int, end: int, tokens: Tokens) -> bool:
+    """A lone "ни" that is no denial: inside its phrase ("не могу поднять ни одну ногу", "ни
+    встать, ни сесть"), or before a word of "in no way" (``_NI_ANY``); "ни температуры, ни
+    слабости" (opening the phrase, or after "и", "при этом") denies what follows."""
+    texts = tokens.texts
+    if end - start != 1 or texts[start] != "ни":
+        return False
+    if end < len(texts) and texts[end] in _NI_ANY:
+        return True
+    sentence = tokens.sentence[start]
+    for i in range(start - 1, max(start - 1 - NI_CONCORD_LOOKBACK, -1), -1):
+        if tokens.sentence[i] != sentence:
+            break
+        if texts[i] == "не":  # "не чувствую ни ног, ни паха": the verb's own negation
+            return True
+    before = start - 1
+    if before < 0 or tokens.phrase[before] != tokens.phrase[start]:
+        return False
+    return texts[before] not in _NI_OPENERS
 
 
 def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> set[int]:

@@ -53,6 +53,7 @@ PARTS = (
     "holdout32",
     "holdout33",
     "holdout34",
+    "holdout35",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

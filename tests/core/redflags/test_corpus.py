@@ -336,6 +336,20 @@ cannot stand on, "weaker every hour", "her backside" and "у него сейча
 someone else's swollen muscles asked about, "every tiny move makes me scream", "каждое
 движение как нож", "пульс 130 в покое", "мошонка раздулась"): 97.9% / 96.2% / 0 and 99.3% /
 93.8% / 0 after.
+
+``holdout35`` (5 per finding and 80 benign: long messages with one sign among harmless
+details, hedged wording, signs that have been going on, typing slips, regional words
+(dunny, restroom), partners typing for the person, self-corrections) was measured once with
+the code of round 34 before it was read: 88.4% / 90.0% / 1 and 95.5% / 85.0% / 3 on all 235
+phrases (88.0% and 95.3% without the 5 and 5 near-duplicates of older parts, which were
+dropped). Read and fixed as kinds (the certain alarms first: "тренр" read as "трен", "ломит
+как при гриппе" after hard training, "ни температуры, ни слабости в ногах" (a "ни" opening a
+denial list now denies, unless a "не" before it agrees with it or it says "in no way", "ни
+лёжа, ни сидя", "ни капли"); then a news story of rhabdo, "пишу за жену" and "partner
+typing" as the patient, "мазью" no longer clears a lump, a wrist broken in a trip and an
+ordinary lift since, a baby "moving way less", "coke colored" in the restroom, "barely opens
+his eyes", the kidney area, "gave way twice", "lights up like a firework" on a sneeze):
+100.0% / 95.0% / 0 and 100.0% / 93.8% / 0 after.
 """
 
 from __future__ import annotations
@@ -384,6 +398,7 @@ FLOORS = {
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
     ("en", "holdout34"): (142 / 146, 76 / 80, 0),
+    ("en", "holdout35"): (149 / 150, 75 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -393,25 +408,25 @@ FLOORS = {
     ("ru", "holdout7"): (98 / 101, 100 / 109, 0),
     ("ru", "holdout8"): (64 / 64, 49 / 54, 0),
     ("ru", "holdout9"): (108 / 110, 55 / 56, 0),
-    ("ru", "holdout10"): (127 / 128, 59 / 61, 0),
+    ("ru", "holdout10"): (127 / 128, 60 / 61, 0),
     ("ru", "holdout11"): (100 / 102, 56 / 58, 0),
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (132 / 157, 66 / 71, 0),
+    ("ru", "holdout17"): (132 / 157, 67 / 71, 0),
     ("ru", "holdout18"): (139 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (172 / 186, 62 / 70, 0),
-    ("ru", "holdout23"): (177 / 186, 63 / 70, 0),
+    ("ru", "holdout23"): (178 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (182 / 186, 63 / 70, 0),
+    ("ru", "holdout25"): (182 / 186, 64 / 70, 0),
     ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
     ("ru", "holdout28"): (144 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
-    ("ru", "holdout30"): (153 / 155, 70 / 80, 0),
+    ("ru", "holdout30"): (153 / 155, 71 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
-    ("ru", "holdout32"): (146 / 147, 74 / 80, 0),
+    ("ru", "holdout32"): (146 / 147, 75 / 80, 0),
     ("ru", "holdout33"): (131 / 135, 75 / 78, 0),
     ("ru", "holdout34"): (144 / 146, 74 / 80, 0),
 }

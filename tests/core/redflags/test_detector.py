@@ -2332,3 +2332,32 @@ def test_a_simile_of_an_injury_is_asked_about_not_alarmed(redflags: RedFlagDetec
     out" stays a warning (the faint rules are ``sure:``)."""
     assert _hits(redflags, "feels as if my legs are paralysed").get("sudden_leg_paralysis") is False
     assert _hits(redflags, "I feel like I'm going to pass out").get("faint_dizzy_or_clammy") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("тренр сказал ставить ноги шире в становой", "immunosuppression_or_iv_drug_use", False),
+        ("колю себе трен", "immunosuppression_or_iv_drug_use", True),
+        ("всё тело ломит как при гриппе, но температуры нет", "fever_or_chills", False),
+        ("при этом ни температуры, ни слабости в ногах", "bilateral_leg_symptoms", False),
+        ("не могу поднять ни одну ногу", "sudden_leg_paralysis", True),
+        (
+            "ничто не помогает, ни лёжа, ни сидя, ни стоя",
+            "constant_pain_unrelieved_by_any_position",
+            True,
+        ),
+        ("за день ни капли мочи", "bladder_or_bowel_dysfunction", True),
+        ("Пишу за соседа: он худеет без причины, спина болит", "unexplained_weight_loss", True),
+        ("мазала поясницу мазью и нащупала шишку на позвоночнике", "back_deformity_or_lump", True),
+        ("can't even make it to the dunny on my own", "cannot_walk_or_care_for_self", True),
+        ("Mate reckons I've slipped a disc because I groaned", "minor_fall_or_jolt", False),
+    ],
+)
+def test_blind_set_35s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 35's kinds: "ни" opening a list denies what follows it, but "ни одну ногу", "ни
+    лёжа, ни сидя" and "ни капли" are the sign; "пишу за соседа" makes him the patient; a
+    short steroid name is never a typo's target; an ointment explains no lump."""
+    assert (finding in _hits(redflags, text)) is found, text
