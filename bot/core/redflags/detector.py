@@ -313,6 +313,10 @@ class RedFlagDetector:
         )
 
 
+_LAUGHS_AND_QUESTIONS = frozenset(
+    {"?", "lol", "lmao", "haha", "hahaha", "лол", "ахах", "ахаха", "хаха", "хахаха"}
+)
+"""Doubt marks that do not undo a denial: "I'm not confused, just sore lol" denies."""
 _NI_OPENERS = frozenset({"и", "а", "но", "этом", "тоже"})
 NI_CONCORD_LOOKBACK = 6  # a "не" this close before "ни" makes it agree, not deny
 _NI_ANY = frozenset(
@@ -768,7 +772,10 @@ def _has_doubt(covered: set[int], message: _Message, *, words_only: bool = False
     doubt = message.marks["doubt"]
     if words_only:
         texts, clause = message.tokens.texts, message.clause
-        return any(texts[i] != "?" and clause[i] in clauses and i not in covered for i in doubt)
+        return any(
+            texts[i] not in _LAUGHS_AND_QUESTIONS and clause[i] in clauses and i not in covered
+            for i in doubt
+        )
     per_clause = message.mark_clauses["doubt"]
     return sum(per_clause[c] for c in clauses) > len(doubt & covered)
 

@@ -54,6 +54,7 @@ PARTS = (
     "holdout33",
     "holdout34",
     "holdout35",
+    "holdout36",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -350,6 +350,20 @@ typing" as the patient, "мазью" no longer clears a lump, a wrist broken in 
 ordinary lift since, a baby "moving way less", "coke colored" in the restroom, "barely opens
 his eyes", the kidney area, "gave way twice", "lights up like a firework" on a sneeze):
 100.0% / 95.0% / 0 and 100.0% / 93.8% / 0 after.
+
+``holdout36`` (5 per finding and 80 benign: answers to the bot's questions, a training log
+that ends with the sign, what a coach or a wife noticed, other sports, shift work and hotel
+gyms, polite older speech, capitals and missing spaces) was measured once with the code of
+round 35 before it was read: 92.9% / 87.5% / 3 and 94.8% / 92.5% / 1 on all 235 phrases
+(92.8% and 94.6% without the 3 and 9 near-duplicates of older parts, which were dropped).
+Read and fixed as kinds (the certain alarms first: what a podcast, a news story or a video
+said about dark urine, night pain or an aneurysm; then "the coach noticed that", "тренер
+заметил, что" speak of the person; a laugh does not undo a denial, "not confused, just sore
+lol"; "keeps asking what day it is"; "every single minute"; brownish toilet water; a tender
+swelling in the groin; "buckled twice"; "every cough makes my back light up"; "can hardly
+talk and barely shift"; "could not move my feet"; "сначала слева, а теперь и справа";
+"стянуло грудную клетку, дышать тяжело"; "влетел спиной в борт"; "запнулся за гантель"):
+99.3% / 92.5% / 0 and 99.3% / 93.6% / 0 after.
 """
 
 from __future__ import annotations
@@ -390,8 +404,8 @@ FLOORS = {
     ("en", "holdout24"): (183 / 186, 65 / 70, 0),
     ("en", "holdout25"): (183 / 186, 64 / 70, 0),
     ("en", "holdout26"): (178 / 186, 64 / 70, 0),
-    ("en", "holdout27"): (148 / 155, 87 / 100, 0),
-    ("en", "holdout28"): (153 / 155, 72 / 80, 0),
+    ("en", "holdout27"): (148 / 155, 89 / 100, 0),
+    ("en", "holdout28"): (153 / 155, 73 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
     ("en", "holdout30"): (154 / 155, 74 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
@@ -399,6 +413,7 @@ FLOORS = {
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
     ("en", "holdout34"): (142 / 146, 76 / 80, 0),
     ("en", "holdout35"): (149 / 150, 75 / 80, 0),
+    ("en", "holdout36"): (150 / 152, 73 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -414,15 +429,15 @@ FLOORS = {
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
     ("ru", "holdout17"): (132 / 157, 67 / 71, 0),
-    ("ru", "holdout18"): (139 / 163, 60 / 64, 0),
+    ("ru", "holdout18"): (140 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
-    ("ru", "holdout22"): (172 / 186, 62 / 70, 0),
-    ("ru", "holdout23"): (178 / 186, 63 / 70, 0),
+    ("ru", "holdout22"): (174 / 186, 62 / 70, 0),
+    ("ru", "holdout23"): (179 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
     ("ru", "holdout25"): (182 / 186, 64 / 70, 0),
     ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (144 / 155, 66 / 80, 0),
+    ("ru", "holdout28"): (145 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
     ("ru", "holdout30"): (153 / 155, 71 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),

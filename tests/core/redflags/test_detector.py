@@ -2361,3 +2361,52 @@ def test_blind_set_35s_kinds(
     лёжа, ни сидя" and "ни капли" are the sign; "пишу за соседа" makes him the patient; a
     short steroid name is never a typo's target; an ointment explains no lump."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        (
+            "I heard on a podcast that night pain is a warning sign. Mine doesn't",
+            "night_pain_not_eased_by_rest",
+            False,
+        ),
+        ("I'm not confused, just sore lol", "confused_or_drowsy", False),
+        ("he keeps asking what day it is and where we are", "confused_or_drowsy", True),
+        ("Coach watched me jog and said my leg buckled twice", "leg_weakness_progressive", True),
+        (
+            "тренер заметил, что позвоночник внизу выпирает ступенькой",
+            "back_deformity_or_lump",
+            True,
+        ),
+        ("Седалищный сначала был слева, а теперь и справа тянет", "bilateral_leg_symptoms", True),
+        ("в конце стянуло грудную клетку, дышать тяжело", "chest_or_abdominal_pain", True),
+    ],
+)
+def test_blind_set_36s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 36's kinds: what media said is no sign; what a coach noticed is about the
+    person; a laugh, like a question mark, does not undo a denial."""
+    assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "A podcast said dark urine after exercise can be dangerous, mine is pale",
+            "dark_urine_after_exercise",
+        ),
+        (
+            "Посмотрел ролик про аневризму аорты, у меня ничего не пульсирует",
+            "pulsating_belly_or_known_aneurysm",
+        ),
+    ],
+)
+def test_what_media_said_of_an_emergency_is_at_most_asked(
+    redflags: RedFlagDetector, text: str, finding: str
+) -> None:
+    """An emergency sign is never silenced by a cleared phrase (NEVER_CLEARED), but what a
+    podcast or a video said is no certain alarm either."""
+    assert _hits(redflags, text).get(finding) is not True, text
