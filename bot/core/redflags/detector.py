@@ -611,8 +611,8 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
     said = covered.difference(range(*combo[0])) if rule.standing else covered  # the sign
     doubt = rule.mode != "sure" and bool(message.marks["doubt"]) and _has_doubt(said, message)
     if (message.negation_reach or message.negation_after) and _negated(combo, covered, message):
-        # a doubt word beats the negation ("not sure if it's numb"); a question mark does
-        # not ("not dizzy, just curious: should I stretch?" asks about something else)
+        # a doubt word beats the negation ("not sure if it's numb"); a question mark or a
+        # laugh does not ("not dizzy, just curious: should I stretch?", "not confused lol")
         return False if doubt and _has_doubt(said, message, words_only=True) else None
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
@@ -767,7 +767,7 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
 
 def _has_doubt(covered: set[int], message: _Message, *, words_only: bool = False) -> bool:
     """A doubt word in a clause of the match; words of the match itself do not count.
-    ``words_only``: a question mark does not count."""
+    ``words_only``: a question mark or a laugh does not count (``_LAUGHS_AND_QUESTIONS``)."""
     clauses = {message.clause[i] for i in covered}
     doubt = message.marks["doubt"]
     if words_only:
