@@ -55,6 +55,7 @@ PARTS = (
     "holdout34",
     "holdout35",
     "holdout36",
+    "holdout37",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -364,6 +364,20 @@ swelling in the groin; "buckled twice"; "every cough makes my back light up"; "c
 talk and barely shift"; "could not move my feet"; "сначала слева, а теперь и справа";
 "стянуло грудную клетку, дышать тяжело"; "влетел спиной в борт"; "запнулся за гантель"):
 99.3% / 92.5% / 0 and 99.3% / 93.6% / 0 after.
+
+``holdout37`` (5 per finding and 80 benign: Gen Z and Russian youth slang, formal letters to
+a doctor, messages at 3 a.m., painkillers that did or did not help, a sign that started
+earlier and is still there, what the person did about it) was measured once with the code
+of round 36 before it was read: 93.5% / 98.8% / 1 and 97.4% / 88.8% / 3 on all 235 phrases
+(93.2% and 97.1% without the 8 and 18 near-duplicates of older parts, which were dropped).
+Read and fixed as kinds (the certain alarms first: a film's fighter, "у героини" of a
+series, and "героин*" no longer reading "героиня"; "ночью не просыпался"; "не могу встать с
+дивана... потому что сериал"; then a step "in the bones of my lower spine", "haven't managed
+to pee", what she says "isn't making any sense", "none of it makes the pain let up", a
+temperature back at 38.4, a foot that "dangles", weakness that "steadily worsened", "weaker
+than at dinner", "way beyond normal DOMS", "can hardly concentrate or change position", pink
+urine after a hundred back extensions, "на спину жалуется", a fragility fracture and a
+"шлёпнулся"): 100.0% / 100.0% / 0 and 99.3% / 93.7% / 0 after.
 """
 
 from __future__ import annotations
@@ -412,8 +426,9 @@ FLOORS = {
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
     ("en", "holdout34"): (142 / 146, 76 / 80, 0),
-    ("en", "holdout35"): (149 / 150, 75 / 80, 0),
-    ("en", "holdout36"): (150 / 152, 73 / 80, 0),
+    ("en", "holdout35"): (149 / 150, 77 / 80, 0),
+    ("en", "holdout36"): (150 / 152, 74 / 80, 0),
+    ("en", "holdout37"): (146 / 147, 79 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -428,7 +443,7 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (132 / 157, 67 / 71, 0),
+    ("ru", "holdout17"): (133 / 157, 67 / 71, 0),
     ("ru", "holdout18"): (140 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (174 / 186, 62 / 70, 0),
@@ -442,7 +457,7 @@ FLOORS = {
     ("ru", "holdout30"): (153 / 155, 71 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
     ("ru", "holdout32"): (146 / 147, 75 / 80, 0),
-    ("ru", "holdout33"): (131 / 135, 75 / 78, 0),
+    ("ru", "holdout33"): (132 / 135, 75 / 78, 0),
     ("ru", "holdout34"): (144 / 146, 74 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured

@@ -2410,3 +2410,32 @@ def test_what_media_said_of_an_emergency_is_at_most_asked(
     """An emergency sign is never silenced by a cleared phrase (NEVER_CLEARED), but what a
     podcast or a video said is no certain alarm either."""
     assert _hits(redflags, text).get(finding) is not True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        (
+            "in the boxing film the fighter pees blood, mine is normal",
+            "flank_pain_or_blood_in_urine",
+            False,
+        ),
+        ("у героини сериала отнялись ноги", "immunosuppression_or_iv_drug_use", False),
+        ("сижу на героине", "immunosuppression_or_iv_drug_use", True),
+        ("ночью не просыпался, днём ноет, когда наклоняюсь", "night_pain_not_eased_by_rest", False),
+        (
+            "4am and I haven't managed to pee at all since the gym",
+            "bladder_or_bowel_dysfunction",
+            True,
+        ),
+        ("my foot just dangles, it flaps when I walk", "foot_drop", True),
+        ("the weakness in my left leg has steadily worsened", "leg_weakness_progressive", True),
+        ("paracetamol brought my temperature down but it's back at 38.4", "fever_or_chills", True),
+    ],
+)
+def test_blind_set_37s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 37's kinds: a character in a film or series is someone else, and "героин*" no
+    longer reads "героиня"; a denial after "ночью"; late-night and formal wording of signs."""
+    assert (finding in _hits(redflags, text)) is found, text
