@@ -348,6 +348,18 @@ def _ni_inside(start: int, end: int, tokens: Tokens) -> bool:
     return texts[before] not in _NI_OPENERS
 
 
+_NO_ANSWERS = frozenset({"no", "nope", "nah", "нет", "неа", "не"})
+
+
+def _answered_no(end: int, message: _Message) -> bool:
+    """The match is a question the message answers with a bare "no" in the next sentence:
+    "Dizzy? No. Faint? No." (a checklist the person went through), "Онемение? Нет."."""
+    texts, sentence = message.tokens.texts, message.tokens.sentence
+    if end + 1 >= len(texts) or texts[end] != "?" or texts[end + 1] not in _NO_ANSWERS:
+        return False
+    return end + 2 == len(texts) or sentence[end + 2] != sentence[end + 1]
+
+
 def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> set[int]:
     """Question marks that ask what to do or whether to call ("ноги отнялись, звонить 112?",
     "can't feel my legs, what do I do?"): the symptom is not in doubt, only the next step."""
@@ -614,6 +626,8 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
         # a doubt word beats the negation ("not sure if it's numb"); a question mark or a
         # laugh does not ("not dizzy, just curious: should I stretch?", "not confused lol")
         return False if doubt and _has_doubt(said, message, words_only=True) else None
+    if any(_answered_no(end, message) for _, end in combo):
+        return None  # "Dizzy? No. Faint? No.": the person answered their own question
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not
     if doubt or rule.mode in UNCERTAIN_MODES or context == "ask":

@@ -56,6 +56,7 @@ PARTS = (
     "holdout35",
     "holdout36",
     "holdout37",
+    "holdout38",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -378,6 +378,20 @@ temperature back at 38.4, a foot that "dangles", weakness that "steadily worsene
 than at dinner", "way beyond normal DOMS", "can hardly concentrate or change position", pink
 urine after a hundred back extensions, "на спину жалуется", a fragility fracture and a
 "шлёпнулся"): 100.0% / 100.0% / 0 and 99.3% / 93.7% / 0 after.
+
+``holdout38`` (5 per finding and 80 benign: the sign in passing inside a question about
+something else, flat statements, a child's or an anxious person's words, home, park, army
+and prison gyms, physical jobs, imperial units, whether one may fly or take a bath) was
+measured once with the code of round 37 before it was read: 94.2% / 95.0% / 1 and 91.0% /
+91.2% / 3 on all 235 phrases (93.5% and 90.6% without the 17 and 6 near-duplicates of older
+parts, which were dropped). Read and fixed as kinds (the certain alarms first: a checklist
+answered "Dizzy? No. Faint? No." now denies; "кашляю спокойно, боль от этого не меняется";
+a brother's joke about an ambulance; mum worrying about kidneys; then "my wife spotted a
+swelling" speaks of the person, "won't let me take one step", "no posture reduces it",
+toes that will not pull up, a calf that cannot do one raise, erections that "don't last",
+"hurts more at bedtime", "заберите меня в больницу", "кочка на спинке", "водим под руки",
+"в туалет почти не хожу", "на седьмом месяце... сжимается живот"): 98.6% / 97.5% / 0 and
+99.3% / 95.0% / 0 after.
 """
 
 from __future__ import annotations
@@ -421,7 +435,7 @@ FLOORS = {
     ("en", "holdout27"): (148 / 155, 89 / 100, 0),
     ("en", "holdout28"): (153 / 155, 73 / 80, 0),
     ("en", "holdout29"): (147 / 149, 76 / 80, 0),
-    ("en", "holdout30"): (154 / 155, 74 / 80, 0),
+    ("en", "holdout30"): (154 / 155, 75 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
@@ -429,6 +443,7 @@ FLOORS = {
     ("en", "holdout35"): (149 / 150, 77 / 80, 0),
     ("en", "holdout36"): (150 / 152, 74 / 80, 0),
     ("en", "holdout37"): (146 / 147, 79 / 80, 0),
+    ("en", "holdout38"): (135 / 138, 77 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -443,13 +458,13 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (133 / 157, 67 / 71, 0),
-    ("ru", "holdout18"): (140 / 163, 60 / 64, 0),
+    ("ru", "holdout17"): (134 / 157, 67 / 71, 0),
+    ("ru", "holdout18"): (141 / 163, 60 / 64, 0),
     ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
     ("ru", "holdout22"): (174 / 186, 62 / 70, 0),
     ("ru", "holdout23"): (179 / 186, 63 / 70, 0),
     ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (182 / 186, 64 / 70, 0),
+    ("ru", "holdout25"): (183 / 186, 64 / 70, 0),
     ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
     ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
     ("ru", "holdout28"): (145 / 155, 66 / 80, 0),

@@ -2439,3 +2439,36 @@ def test_blind_set_37s_kinds(
     """Round 37's kinds: a character in a film or series is someone else, and "героин*" no
     longer reads "героиня"; a denial after "ночью"; late-night and formal wording of signs."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("Dizzy? No. Faint? No. Just tight hamstrings", "faint_dizzy_or_clammy", False),
+        ("Онемение? Нет. Просто поясница ноет", "saddle_numbness", False),
+        ("can't feel my legs? no, I can't", "sudden_leg_paralysis", True),
+        (
+            "Кашляю и чихаю спокойно, боль в спине от этого не меняется",
+            "pain_worse_on_cough_or_sneeze",
+            False,
+        ),
+        (
+            "my wife spotted a swelling on my lower back she's never seen",
+            "back_deformity_or_lump",
+            True,
+        ),
+        ("my back won't let me take one step", "cannot_walk_or_care_for_self", True),
+        (
+            "Жена на седьмом месяце, сидит рядом: у неё регулярно сжимается живот",
+            "pregnancy_warning_signs",
+            True,
+        ),
+        ("проснулся ночью от жажды", "night_pain_not_eased_by_rest", False),
+    ],
+)
+def test_blind_set_38s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 38's kinds: a question the message answers with a bare "no" in the next
+    sentence is a checklist, not a sign; "no, I can't" still is one."""
+    assert (finding in _hits(redflags, text)) is found, text
