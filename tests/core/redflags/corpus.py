@@ -57,6 +57,7 @@ PARTS = (
     "holdout36",
     "holdout37",
     "holdout38",
+    "holdout39",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

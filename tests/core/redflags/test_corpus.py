@@ -392,6 +392,22 @@ toes that will not pull up, a calf that cannot do one raise, erections that "don
 "hurts more at bedtime", "заберите меня в больницу", "кочка на спинке", "водим под руки",
 "в туалет почти не хожу", "на седьмом месяце... сжимается живот"): 98.6% / 97.5% / 0 and
 99.3% / 95.0% / 0 after.
+
+``holdout39`` (5 per finding and 80 benign: people with a disability or a chronic condition,
+carers and trainers about a client in front of them, athletes before a match, exact times,
+Irish, Scottish and Kiwi words, two-line messages; Russian diminutives, and whole sentences
+in Ukrainian and Belarusian, which the detector does not claim to read) was measured once
+with the code of round 38 before it was read: 93.5% / 93.8% / 2 and 85.2% / 93.8% / 2 on all
+235 phrases (93.2% and 84.4% without the 9 and 8 near-duplicates of older parts, which were
+dropped). Read and fixed as kinds (the certain alarms first: "granddad", "у кумы" as someone
+else, "my posture looks normal" explains, "вызывайте скорую моей мотивации" is a figure of
+speech; then Russian diminutives read as their words, "спинка", "ножка",
+"струйка", "почечка", "бочок"; "had to carry her to the loo"; a hernia that "won't go back";
+"baws", "aff", "puku", "n"; woken twice with no relief; a cough that makes the back
+"flare"; "can't focus or move"; "haven't been dieting"; "весь липкий от пота"; "нога
+выключилась"; "не сушусь" in one sentence and "минус 8 кг" in the next): 98.6% / 98.8% / 0
+and 91.8% / 96.2% / 0 after; the Russian misses left are whole Ukrainian or Belarusian
+sentences.
 """
 
 from __future__ import annotations
@@ -444,6 +460,7 @@ FLOORS = {
     ("en", "holdout36"): (150 / 152, 74 / 80, 0),
     ("en", "holdout37"): (146 / 147, 79 / 80, 0),
     ("en", "holdout38"): (135 / 138, 77 / 80, 0),
+    ("en", "holdout39"): (143 / 146, 78 / 80, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),

@@ -2472,3 +2472,39 @@ def test_blind_set_38s_kinds(
     """Round 38's kinds: a question the message answers with a bare "no" in the next
     sentence is a checklist, not a sign; "no, I can't" still is one."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("My granddad had prostate cancer years ago, my back is stiff", "history_of_cancer", False),
+        (
+            "My coach says my posture looks normal and nothing about my spine has changed shape",
+            "back_deformity_or_lump",
+            False,
+        ),
+        ("Вызывайте скорую моей мотивации, а не спине", "asks_for_emergency_help", False),
+        (
+            "Спинка болит, и писать стало трудненько: струйка еле-еле",
+            "bladder_or_bowel_dysfunction",
+            True,
+        ),
+        ("На спинке внизу бугорочек новенький вылез", "back_deformity_or_lump", True),
+        (
+            "Ma baws are agony, the right one's swelled right up",
+            "groin_or_testicle_pain_swelling",
+            True,
+        ),
+        (
+            "Не сушусь, питание не менял. А минус 8 кг за два месяца.",
+            "unexplained_weight_loss",
+            True,
+        ),
+    ],
+)
+def test_blind_set_39s_kinds(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """Round 39's kinds: Russian diminutives read as the words they shrink; a standing "no
+    diet" in one sentence explains nothing about the loss in the next; Scots words."""
+    assert (finding in _hits(redflags, text)) is found, text
