@@ -2163,113 +2163,6 @@ def test_a_spinal_procedure_counts_only_while_recent(
     assert ("immunosuppression_or_iv_drug_use" in hits) is found, hits
 
 
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("im bulking and down 4 kilos", "unexplained_weight_loss", True),
-        ("Сижу на массе, а весы показывают минус пять за месяц", "unexplained_weight_loss", True),
-        ("is it normal for the baby to move less after pilates?", "pregnancy_warning_signs", True),
-        ("is it normal to not feel anything during sex?", "sexual_dysfunction_new", True),
-        ("legs stop working? both mine went dead, won't move", "sudden_leg_paralysis", True),
-        ("my husband has to help me on and off the toilet", "cannot_walk_or_care_for_self", True),
-        ("my husband has to help me on and off the toilet", "asks_for_emergency_help", False),
-        ("скорее всего ерунда, просто поясница ноет", "asks_for_emergency_help", False),
-        ("на унитаз садиться больно, ляжки забиты", "pain_worse_on_cough_or_sneeze", False),
-        ("sneezed mid set, dropped the bar on the floor", "pain_worse_on_cough_or_sneeze", False),
-        ("sneezed and almost dropped to the floor", "pain_worse_on_cough_or_sneeze", True),
-        ("chital pro rabdomioliz, mocha normal'naya", "dark_urine_after_exercise", False),
-        ("поясница кривая стала, в зеркале видно", "back_deformity_or_lump", True),
-        ("blood in my pee today, its a rest day", "flank_pain_or_blood_in_urine", True),
-    ],
-)
-def test_blind_set_31s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 31's kinds: weight lost on a bulk; a question "is it normal to..." still
-    says the sign; "both mine" are the legs named before; someone who has to help me is
-    care, not a plea; "скорее" is no ambulance; sitting down on the toilet is no straining;
-    a mirror is how a crooked back is seen; a rest day explains no blood."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        (
-            "Husband tried sitting, lying, nothing eases his back, it's constant",
-            "constant_pain_unrelieved_by_any_position",
-            True,
-        ),
-        (
-            "swapped positions for 3 hours and not one of them gives me any relief",
-            "constant_pain_unrelieved_by_any_position",
-            True,
-        ),
-        ("my spine's gone bendy off to the left", "back_deformity_or_lump", True),
-        (
-            "lower back puffy and firm to touch after a 100-rep workout",
-            "muscle_swelling_after_training",
-            True,
-        ),
-        ("Sneezed and nearly hit the deck", "pain_worse_on_cough_or_sneeze", True),
-        ("erection goes soft straight away since the back injury", "sexual_dysfunction_new", True),
-        ("Брат после тяги вдруг ноги не двигает", "sudden_leg_paralysis", True),
-        ("зы каждый чих как нож в спину", "pain_worse_on_cough_or_sneeze", True),
-        ("положил руку на пузо, а там тук-тук-тук", "pulsating_belly_or_known_aneurysm", True),
-        ("same ache both sides, nothing shooting anywhere", "bilateral_leg_symptoms", False),
-        ("nothing comes out when I try to pee", "bladder_or_bowel_dysfunction", True),
-        (
-            "чихать не больно, кашлять не больно, просто тянет поясницу",
-            "pain_worse_on_cough_or_sneeze",
-            False,
-        ),
-    ],
-)
-def test_blind_set_32s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 32's kinds: "his back" makes him the patient, so his other findings are asked
-    about; ways of saying a sign in regional and everyday speech; "nothing" before a sign
-    denies it as "no" does, but is the sign itself in "nothing comes out"."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("Nurse here. Bilateral radicular pain down both legs", "bilateral_leg_symptoms", True),
-        ("new severe epigastric pain going through to my back", "chest_or_abdominal_pain", True),
-        ("my LBP is clearly aggravated by coughing", "pain_worse_on_cough_or_sneeze", True),
-        ("palpable step at about L4, new", "back_deformity_or_lump", True),
-        ("У себя: пресинкопе, профузная потливость", "faint_dizzy_or_clammy", True),
-        ("до санузла без посторонней помощи не дойти", "cannot_walk_or_care_for_self", True),
-        ("they cut a melanoma off me in 2021, said it was cured", "history_of_cancer", True),
-        ("Меланому вырезали в 2021, вроде всё чисто", "history_of_cancer", True),
-        ("weakness in my right leg after deadlifts", "leg_weakness_one_side", True),
-        (
-            "I'm not confused, not dizzy, just curious: should I rest?",
-            "faint_dizzy_or_clammy",
-            False,
-        ),
-        ("not sure if it's numb down there", "saddle_numbness", True),
-        (
-            "Блокаду мне никогда не делали, просто болит поясница",
-            "immunosuppression_or_iv_drug_use",
-            False,
-        ),
-        ("На пробежке обычный колик в боку был, прошёл", "flank_pain_or_blood_in_urine", False),
-        ("this soreness is emergency-level annoying, just DOMS", "asks_for_emergency_help", False),
-    ],
-)
-def test_blind_set_33s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 33's kinds: a health worker's words for the signs; a history "cut off me" is
-    the person's however it ended; one weaker leg is asked about even after training; a
-    question mark does not undo a denial (a doubt word still does)."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
 def test_an_ellipsis_is_a_pause_not_a_stop() -> None:
     """ "Не могу встать с дивана... потому что лень": what follows the dots explains what
     came before, so both are one sentence."""
@@ -2277,118 +2170,11 @@ def test_an_ellipsis_is_a_pause_not_a_stop() -> None:
     assert tokens.sentence == [0, 0, 0, 0, 0, 1, 1]
 
 
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("feel like I got run over by a bus, it's just stiff muscles", "major_trauma", False),
-        ("told my flatmate my back is broken after leg day, it isn't", "major_trauma", False),
-        ("got run over by a bus on my bike", "major_trauma", True),
-        (
-            "chihayu i kashlyayu bez problem, bol' ne menyaetsya",
-            "pain_worse_on_cough_or_sneeze",
-            False,
-        ),
-        (
-            "ночью проснулся попить воды, спина вообще не беспокоила",
-            "night_pain_not_eased_by_rest",
-            False,
-        ),
-        (
-            "аневризма — это у героя сериала, а у меня просто поясница ноет",
-            "pulsating_belly_or_known_aneurysm",
-            False,
-        ),
-        ("feels like a golf ball has grown right beside my spine", "back_deformity_or_lump", True),
-        (
-            "tried the couch, the floor, the bed, the pain stays exactly the same",
-            "constant_pain_unrelieved_by_any_position",
-            True,
-        ),
-        (
-            "my girlfriend slipped on the wet floor just now and landed on her backside",
-            "minor_fall_or_jolt",
-            True,
-        ),
-        (
-            "Жена после кроссфита: поясница и ягодицы опухли и твёрдые как камень",
-            "muscle_swelling_after_training",
-            True,
-        ),
-        ("каждое движение как нож в спину", "severe_pain_unable_to_move", True),
-        ("my grandma broke her hip falling last winter", "minor_fall_or_jolt", False),
-    ],
-)
-def test_blind_set_34s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 34's kinds: a simile or a boast is no injury ("like I got run over by a bus"),
-    "боль не меняется" said of coughing denies the cough; someone else's swollen muscles
-    after training are asked about, as their other emergencies are."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
 def test_a_simile_of_an_injury_is_asked_about_not_alarmed(redflags: RedFlagDetector) -> None:
     """ "Feel like", "as if": a comparison, said with doubt; "I feel like I'm going to pass
     out" stays a warning (the faint rules are ``sure:``)."""
     assert _hits(redflags, "feels as if my legs are paralysed").get("sudden_leg_paralysis") is False
     assert _hits(redflags, "I feel like I'm going to pass out").get("faint_dizzy_or_clammy") is True
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("тренр сказал ставить ноги шире в становой", "immunosuppression_or_iv_drug_use", False),
-        ("колю себе трен", "immunosuppression_or_iv_drug_use", True),
-        ("всё тело ломит как при гриппе, но температуры нет", "fever_or_chills", False),
-        ("при этом ни температуры, ни слабости в ногах", "bilateral_leg_symptoms", False),
-        ("не могу поднять ни одну ногу", "sudden_leg_paralysis", True),
-        (
-            "ничто не помогает, ни лёжа, ни сидя, ни стоя",
-            "constant_pain_unrelieved_by_any_position",
-            True,
-        ),
-        ("за день ни капли мочи", "bladder_or_bowel_dysfunction", True),
-        ("Пишу за соседа: он худеет без причины, спина болит", "unexplained_weight_loss", True),
-        ("мазала поясницу мазью и нащупала шишку на позвоночнике", "back_deformity_or_lump", True),
-        ("can't even make it to the dunny on my own", "cannot_walk_or_care_for_self", True),
-        ("Mate reckons I've slipped a disc because I groaned", "minor_fall_or_jolt", False),
-    ],
-)
-def test_blind_set_35s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 35's kinds: "ни" opening a list denies what follows it, but "ни одну ногу", "ни
-    лёжа, ни сидя" and "ни капли" are the sign; "пишу за соседа" makes him the patient; a
-    short steroid name is never a typo's target; an ointment explains no lump."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        (
-            "I heard on a podcast that night pain is a warning sign. Mine doesn't",
-            "night_pain_not_eased_by_rest",
-            False,
-        ),
-        ("I'm not confused, just sore lol", "confused_or_drowsy", False),
-        ("he keeps asking what day it is and where we are", "confused_or_drowsy", True),
-        ("Coach watched me jog and said my leg buckled twice", "leg_weakness_progressive", True),
-        (
-            "тренер заметил, что позвоночник внизу выпирает ступенькой",
-            "back_deformity_or_lump",
-            True,
-        ),
-        ("Седалищный сначала был слева, а теперь и справа тянет", "bilateral_leg_symptoms", True),
-        ("в конце стянуло грудную клетку, дышать тяжело", "chest_or_abdominal_pain", True),
-    ],
-)
-def test_blind_set_36s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 36's kinds: what media said is no sign; what a coach noticed is about the
-    person; a laugh, like a question mark, does not undo a denial."""
-    assert (finding in _hits(redflags, text)) is found, text
 
 
 @pytest.mark.parametrize(
@@ -2412,99 +2198,219 @@ def test_what_media_said_of_an_emergency_is_at_most_asked(
     assert _hits(redflags, text).get(finding) is not True, text
 
 
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        (
-            "in the boxing film the fighter pees blood, mine is normal",
-            "flank_pain_or_blood_in_urine",
-            False,
-        ),
-        ("у героини сериала отнялись ноги", "immunosuppression_or_iv_drug_use", False),
-        ("сижу на героине", "immunosuppression_or_iv_drug_use", True),
-        ("ночью не просыпался, днём ноет, когда наклоняюсь", "night_pain_not_eased_by_rest", False),
-        (
-            "4am and I haven't managed to pee at all since the gym",
-            "bladder_or_bowel_dysfunction",
-            True,
-        ),
-        ("my foot just dangles, it flaps when I walk", "foot_drop", True),
-        ("the weakness in my left leg has steadily worsened", "leg_weakness_progressive", True),
-        ("paracetamol brought my temperature down but it's back at 38.4", "fever_or_chills", True),
-    ],
-)
-def test_blind_set_37s_kinds(
+BLIND_SET_KINDS = [
+    # round 31
+    ("im bulking and down 4 kilos", "unexplained_weight_loss", True),
+    ("Сижу на массе, а весы показывают минус пять за месяц", "unexplained_weight_loss", True),
+    ("is it normal for the baby to move less after pilates?", "pregnancy_warning_signs", True),
+    ("is it normal to not feel anything during sex?", "sexual_dysfunction_new", True),
+    ("legs stop working? both mine went dead, won't move", "sudden_leg_paralysis", True),
+    ("my husband has to help me on and off the toilet", "cannot_walk_or_care_for_self", True),
+    ("my husband has to help me on and off the toilet", "asks_for_emergency_help", False),
+    ("скорее всего ерунда, просто поясница ноет", "asks_for_emergency_help", False),
+    ("на унитаз садиться больно, ляжки забиты", "pain_worse_on_cough_or_sneeze", False),
+    ("sneezed mid set, dropped the bar on the floor", "pain_worse_on_cough_or_sneeze", False),
+    ("sneezed and almost dropped to the floor", "pain_worse_on_cough_or_sneeze", True),
+    ("chital pro rabdomioliz, mocha normal'naya", "dark_urine_after_exercise", False),
+    ("поясница кривая стала, в зеркале видно", "back_deformity_or_lump", True),
+    ("blood in my pee today, its a rest day", "flank_pain_or_blood_in_urine", True),
+    # round 32
+    (
+        "Husband tried sitting, lying, nothing eases his back, it's constant",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    (
+        "swapped positions for 3 hours and not one of them gives me any relief",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    ("my spine's gone bendy off to the left", "back_deformity_or_lump", True),
+    (
+        "lower back puffy and firm to touch after a 100-rep workout",
+        "muscle_swelling_after_training",
+        True,
+    ),
+    ("Sneezed and nearly hit the deck", "pain_worse_on_cough_or_sneeze", True),
+    ("erection goes soft straight away since the back injury", "sexual_dysfunction_new", True),
+    ("Брат после тяги вдруг ноги не двигает", "sudden_leg_paralysis", True),
+    ("зы каждый чих как нож в спину", "pain_worse_on_cough_or_sneeze", True),
+    ("положил руку на пузо, а там тук-тук-тук", "pulsating_belly_or_known_aneurysm", True),
+    ("same ache both sides, nothing shooting anywhere", "bilateral_leg_symptoms", False),
+    ("nothing comes out when I try to pee", "bladder_or_bowel_dysfunction", True),
+    (
+        "чихать не больно, кашлять не больно, просто тянет поясницу",
+        "pain_worse_on_cough_or_sneeze",
+        False,
+    ),
+    # round 33
+    ("Nurse here. Bilateral radicular pain down both legs", "bilateral_leg_symptoms", True),
+    ("new severe epigastric pain going through to my back", "chest_or_abdominal_pain", True),
+    ("my LBP is clearly aggravated by coughing", "pain_worse_on_cough_or_sneeze", True),
+    ("palpable step at about L4, new", "back_deformity_or_lump", True),
+    ("У себя: пресинкопе, профузная потливость", "faint_dizzy_or_clammy", True),
+    ("до санузла без посторонней помощи не дойти", "cannot_walk_or_care_for_self", True),
+    ("they cut a melanoma off me in 2021, said it was cured", "history_of_cancer", True),
+    ("Меланому вырезали в 2021, вроде всё чисто", "history_of_cancer", True),
+    ("weakness in my right leg after deadlifts", "leg_weakness_one_side", True),
+    (
+        "I'm not confused, not dizzy, just curious: should I rest?",
+        "faint_dizzy_or_clammy",
+        False,
+    ),
+    ("not sure if it's numb down there", "saddle_numbness", True),
+    (
+        "Блокаду мне никогда не делали, просто болит поясница",
+        "immunosuppression_or_iv_drug_use",
+        False,
+    ),
+    ("На пробежке обычный колик в боку был, прошёл", "flank_pain_or_blood_in_urine", False),
+    ("this soreness is emergency-level annoying, just DOMS", "asks_for_emergency_help", False),
+    # round 34
+    ("feel like I got run over by a bus, it's just stiff muscles", "major_trauma", False),
+    ("told my flatmate my back is broken after leg day, it isn't", "major_trauma", False),
+    ("got run over by a bus on my bike", "major_trauma", True),
+    (
+        "chihayu i kashlyayu bez problem, bol' ne menyaetsya",
+        "pain_worse_on_cough_or_sneeze",
+        False,
+    ),
+    (
+        "ночью проснулся попить воды, спина вообще не беспокоила",
+        "night_pain_not_eased_by_rest",
+        False,
+    ),
+    (
+        "аневризма — это у героя сериала, а у меня просто поясница ноет",
+        "pulsating_belly_or_known_aneurysm",
+        False,
+    ),
+    ("feels like a golf ball has grown right beside my spine", "back_deformity_or_lump", True),
+    (
+        "tried the couch, the floor, the bed, the pain stays exactly the same",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    (
+        "my girlfriend slipped on the wet floor just now and landed on her backside",
+        "minor_fall_or_jolt",
+        True,
+    ),
+    (
+        "Жена после кроссфита: поясница и ягодицы опухли и твёрдые как камень",
+        "muscle_swelling_after_training",
+        True,
+    ),
+    ("каждое движение как нож в спину", "severe_pain_unable_to_move", True),
+    ("my grandma broke her hip falling last winter", "minor_fall_or_jolt", False),
+    # round 35
+    ("тренр сказал ставить ноги шире в становой", "immunosuppression_or_iv_drug_use", False),
+    ("колю себе трен", "immunosuppression_or_iv_drug_use", True),
+    ("всё тело ломит как при гриппе, но температуры нет", "fever_or_chills", False),
+    ("при этом ни температуры, ни слабости в ногах", "bilateral_leg_symptoms", False),
+    ("не могу поднять ни одну ногу", "sudden_leg_paralysis", True),
+    (
+        "ничто не помогает, ни лёжа, ни сидя, ни стоя",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    ("за день ни капли мочи", "bladder_or_bowel_dysfunction", True),
+    ("Пишу за соседа: он худеет без причины, спина болит", "unexplained_weight_loss", True),
+    ("мазала поясницу мазью и нащупала шишку на позвоночнике", "back_deformity_or_lump", True),
+    ("can't even make it to the dunny on my own", "cannot_walk_or_care_for_self", True),
+    ("Mate reckons I've slipped a disc because I groaned", "minor_fall_or_jolt", False),
+    # round 36
+    (
+        "I heard on a podcast that night pain is a warning sign. Mine doesn't",
+        "night_pain_not_eased_by_rest",
+        False,
+    ),
+    ("I'm not confused, just sore lol", "confused_or_drowsy", False),
+    ("he keeps asking what day it is and where we are", "confused_or_drowsy", True),
+    ("Coach watched me jog and said my leg buckled twice", "leg_weakness_progressive", True),
+    (
+        "тренер заметил, что позвоночник внизу выпирает ступенькой",
+        "back_deformity_or_lump",
+        True,
+    ),
+    ("Седалищный сначала был слева, а теперь и справа тянет", "bilateral_leg_symptoms", True),
+    ("в конце стянуло грудную клетку, дышать тяжело", "chest_or_abdominal_pain", True),
+    # round 37
+    (
+        "in the boxing film the fighter pees blood, mine is normal",
+        "flank_pain_or_blood_in_urine",
+        False,
+    ),
+    ("у героини сериала отнялись ноги", "immunosuppression_or_iv_drug_use", False),
+    ("сижу на героине", "immunosuppression_or_iv_drug_use", True),
+    ("ночью не просыпался, днём ноет, когда наклоняюсь", "night_pain_not_eased_by_rest", False),
+    (
+        "4am and I haven't managed to pee at all since the gym",
+        "bladder_or_bowel_dysfunction",
+        True,
+    ),
+    ("my foot just dangles, it flaps when I walk", "foot_drop", True),
+    ("the weakness in my left leg has steadily worsened", "leg_weakness_progressive", True),
+    ("paracetamol brought my temperature down but it's back at 38.4", "fever_or_chills", True),
+    # round 38
+    ("Dizzy? No. Faint? No. Just tight hamstrings", "faint_dizzy_or_clammy", False),
+    ("Онемение? Нет. Просто поясница ноет", "saddle_numbness", False),
+    ("can't feel my legs? no, I can't", "sudden_leg_paralysis", True),
+    (
+        "Кашляю и чихаю спокойно, боль в спине от этого не меняется",
+        "pain_worse_on_cough_or_sneeze",
+        False,
+    ),
+    (
+        "my wife spotted a swelling on my lower back she's never seen",
+        "back_deformity_or_lump",
+        True,
+    ),
+    ("my back won't let me take one step", "cannot_walk_or_care_for_self", True),
+    (
+        "Жена на седьмом месяце, сидит рядом: у неё регулярно сжимается живот",
+        "pregnancy_warning_signs",
+        True,
+    ),
+    ("проснулся ночью от жажды", "night_pain_not_eased_by_rest", False),
+    # round 39
+    ("My granddad had prostate cancer years ago, my back is stiff", "history_of_cancer", False),
+    (
+        "My coach says my posture looks normal and nothing about my spine has changed shape",
+        "back_deformity_or_lump",
+        False,
+    ),
+    ("Вызывайте скорую моей мотивации, а не спине", "asks_for_emergency_help", False),
+    (
+        "Спинка болит, и писать стало трудненько: струйка еле-еле",
+        "bladder_or_bowel_dysfunction",
+        True,
+    ),
+    ("На спинке внизу бугорочек новенький вылез", "back_deformity_or_lump", True),
+    (
+        "Ma baws are agony, the right one's swelled right up",
+        "groin_or_testicle_pain_swelling",
+        True,
+    ),
+    (
+        "Не сушусь, питание не менял. А минус 8 кг за два месяца.",
+        "unexplained_weight_loss",
+        True,
+    ),
+]
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 39 (each
+round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
+
+
+@pytest.mark.parametrize(("text", "finding", "found"), BLIND_SET_KINDS)
+def test_the_kinds_read_in_blind_sets(
     redflags: RedFlagDetector, text: str, finding: str, found: bool
 ) -> None:
-    """Round 37's kinds: a character in a film or series is someone else, and "героин*" no
-    longer reads "героиня"; a denial after "ночью"; late-night and formal wording of signs."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("Dizzy? No. Faint? No. Just tight hamstrings", "faint_dizzy_or_clammy", False),
-        ("Онемение? Нет. Просто поясница ноет", "saddle_numbness", False),
-        ("can't feel my legs? no, I can't", "sudden_leg_paralysis", True),
-        (
-            "Кашляю и чихаю спокойно, боль в спине от этого не меняется",
-            "pain_worse_on_cough_or_sneeze",
-            False,
-        ),
-        (
-            "my wife spotted a swelling on my lower back she's never seen",
-            "back_deformity_or_lump",
-            True,
-        ),
-        ("my back won't let me take one step", "cannot_walk_or_care_for_self", True),
-        (
-            "Жена на седьмом месяце, сидит рядом: у неё регулярно сжимается живот",
-            "pregnancy_warning_signs",
-            True,
-        ),
-        ("проснулся ночью от жажды", "night_pain_not_eased_by_rest", False),
-    ],
-)
-def test_blind_set_38s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 38's kinds: a question the message answers with a bare "no" in the next
-    sentence is a checklist, not a sign; "no, I can't" still is one."""
-    assert (finding in _hits(redflags, text)) is found, text
-
-
-@pytest.mark.parametrize(
-    ("text", "finding", "found"),
-    [
-        ("My granddad had prostate cancer years ago, my back is stiff", "history_of_cancer", False),
-        (
-            "My coach says my posture looks normal and nothing about my spine has changed shape",
-            "back_deformity_or_lump",
-            False,
-        ),
-        ("Вызывайте скорую моей мотивации, а не спине", "asks_for_emergency_help", False),
-        (
-            "Спинка болит, и писать стало трудненько: струйка еле-еле",
-            "bladder_or_bowel_dysfunction",
-            True,
-        ),
-        ("На спинке внизу бугорочек новенький вылез", "back_deformity_or_lump", True),
-        (
-            "Ma baws are agony, the right one's swelled right up",
-            "groin_or_testicle_pain_swelling",
-            True,
-        ),
-        (
-            "Не сушусь, питание не менял. А минус 8 кг за два месяца.",
-            "unexplained_weight_loss",
-            True,
-        ),
-    ],
-)
-def test_blind_set_39s_kinds(
-    redflags: RedFlagDetector, text: str, finding: str, found: bool
-) -> None:
-    """Round 39's kinds: Russian diminutives read as the words they shrink; a standing "no
-    diet" in one sentence explains nothing about the loss in the next; Scots words."""
+    """The general kinds behind each blind round's misses, one phrase each, so a later change
+    that undoes a kind fails here by name and not only as a corpus figure. Among them:
+    weight lost on a bulk and "w/o dieting"; "is it normal to..." still says the sign; "his
+    back", "husband here", "пишу за жену" make that person the patient; a question mark or a
+    laugh does not undo a denial, and a checklist answered "Dizzy? No." denies; "ни" opening
+    a denial list denies; a simile or a film's character is no injury of the person's; a
+    health worker's words for the signs; Russian diminutives."""
     assert (finding in _hits(redflags, text)) is found, text
