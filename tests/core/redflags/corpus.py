@@ -58,6 +58,7 @@ PARTS = (
     "holdout37",
     "holdout38",
     "holdout39",
+    "holdout40",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -408,6 +408,23 @@ speech; then Russian diminutives read as their words, "спинка", "ножк�
 выключилась"; "не сушусь" in one sentence and "минус 8 кг" in the next): 98.6% / 98.8% / 0
 and 91.8% / 96.2% / 0 after; the Russian misses left are whole Ukrainian or Belarusian
 sentences.
+
+``holdout40`` (5 per finding and 80 benign: everything mixed, signs in words no leaflet uses,
+benign messages that name a red-flag word to say it is absent) was measured once with the
+code of round 39 before it was read: 89.7% / 91.2% / 2 and 87.1% / 95.0% / 2 on all 235
+phrases (88.9% and 85.9% without the 13 and 13 near-duplicates of older parts, which were
+dropped). Read and fixed as kinds (the certain alarms first: "heard you should go to A&E if
+you go numb", "read that back pain can mean kidney stones", "когда вообще нужно вызывать
+скорую? спрашиваю на будущее", "говорят, при болях в спине надо срочно к врачу"; then "like
+someone is sitting on" the chest, cramping in the tummy, "no pose gives any relief", a
+scrotum "puffed up", a facet joint injection five weeks ago, a leg that "doesn't have the
+strength", "a lot worse" today, "feebler" each day, "tumbled off the low box", a bumpy bus
+ride with thin bones, glutes "blown up and firm", "waking from the pain", a sneeze that
+"explodes", a baby "not kicking as much", "скачет туда-сюда", "меня водят в ванную",
+"слова путает", "нет такого положения", "побелела, лоб холодный", "в районе почки",
+"переднюю часть ступни на себя не потянуть", "хуже слушается", "подскочил среди ночи",
+"подтекает водичка" at seven months, "еле слова выдавливает"): 99.3% / 92.3% / 0 and 97.2% /
+97.5% / 0 after.
 """
 
 from __future__ import annotations
@@ -461,6 +478,7 @@ FLOORS = {
     ("en", "holdout37"): (146 / 147, 79 / 80, 0),
     ("en", "holdout38"): (135 / 138, 77 / 80, 0),
     ("en", "holdout39"): (143 / 146, 78 / 80, 0),
+    ("en", "holdout40"): (142 / 144, 71 / 78, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),

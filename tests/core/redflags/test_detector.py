@@ -2397,6 +2397,29 @@ BLIND_SET_KINDS = [
         "unexplained_weight_loss",
         True,
     ),
+    # round 40
+    (
+        "Heard you should go to A&E if you go numb between the legs. I'm not",
+        "saddle_numbness",
+        True,
+    ),
+    (
+        "Read that back pain can mean kidney stones, my pee is normal",
+        "flank_pain_or_blood_in_urine",
+        False,
+    ),
+    ("когда вообще нужно вызывать скорую? спрашиваю на будущее", "asks_for_emergency_help", False),
+    ("my scrotum is puffed up on the left and its agony", "groin_or_testicle_pain_swelling", True),
+    (
+        "had a facet joint injection in my lower back five weeks ago",
+        "immunosuppression_or_iv_drug_use",
+        True,
+    ),
+    (
+        "Седалищный сначала тянул справа, а сегодня переметнулся налево",
+        "bilateral_leg_symptoms",
+        True,
+    ),
 ]
 """(text, finding, found): one example per kind read and fixed in blind rounds 31 to 39 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
