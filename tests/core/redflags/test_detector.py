@@ -2398,6 +2398,9 @@ BLIND_SET_KINDS = [
         True,
     ),
     # round 40
+    ("listening to a podcast and I've got chills and a fever", "fever_or_chills", True),
+    ("after a movie I noticed blood in my pee", "flank_pain_or_blood_in_urine", True),
+    ("chills listening to my gym playlist", "fever_or_chills", False),
     (
         "Heard you should go to A&E if you go numb between the legs. I'm not",
         "saddle_numbness",
