@@ -119,6 +119,8 @@ class _Message:
     negation_after: list[Occurrence]
     slot_terms: list[int]  # found terms that are part of some rule
     concord: Set[str]  # a match's own "не" (the concord list): see _agrees
+    soft_doubt: set[int]  # doubt marks that do not undo a denial: "?" and laughs
+    bare_no: Set[str]  # a whole answer that says no (the bare_no list): see _answered_no
 
     @cached_property
     def symptom_words(self) -> set[int]:
@@ -289,7 +291,7 @@ class RedFlagDetector:
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
             for s, e in spans[term]
-            if doubt.isdisjoint(range(s, e)) and not _ni_inside(s, e, tokens)
+            if doubt.isdisjoint(range(s, e)) and not _ni_inside(s, e, tokens, lexicon)
         }
         after = [
             occ
@@ -309,53 +311,45 @@ class RedFlagDetector:
             reach,
             after,
             slot_terms,
-            self._lexicon.concord,
+            lexicon.concord,
+            {i for i in doubt if tokens.texts[i] == "?" or tokens.texts[i] in lexicon.laughs},
+            lexicon.bare_no,
         )
 
 
-_LAUGHS_AND_QUESTIONS = frozenset(
-    {"?", "lol", "lmao", "haha", "hahaha", "лол", "ахах", "ахаха", "хаха", "хахаха"}
-)
-"""Doubt marks that do not undo a denial: "I'm not confused, just sore lol" denies."""
-_NI_OPENERS = frozenset({"и", "а", "но", "этом", "тоже"})
-NI_CONCORD_LOOKBACK = 6  # a "не" this close before "ни" makes it agree, not deny
-_NI_ANY = frozenset(
-    {"лежа", "сидя", "стоя", "лежать", "сидеть", "стоять", "в", "на", "днем", "ночью"}
-    | {"один", "одна", "одно", "одну", "одной", "одного", "одним", "с", "шагу", "капли"}
-)
-"""Words after which "ни" says "in no way" rather than denying: "ни лёжа, ни сидя" (no
-position helps), "ни в одной позе", "ни на шаг", "ни капли мочи" are the symptom."""
+NI_CONCORD_LOOKBACK = 6  # a neither_negations word this close before "ни" agrees with it
+# (the neither_verbs spelling-out looks only NI_NEGATION_LOOKBACK back: it needs the verb's
+# own "не", where agreement reaches a whole list, "не чувствую ни ног, ни паха")
 
 
-def _ni_inside(start: int, end: int, tokens: Tokens) -> bool:
-    """A lone "ни" that is no denial: inside its phrase ("не могу поднять ни одну ногу", "ни
-    встать, ни сесть"), or before a word of "in no way" (``_NI_ANY``); "ни температуры, ни
-    слабости" (opening the phrase, or after "и", "при этом") denies what follows."""
+def _ni_inside(start: int, end: int, tokens: Tokens, lexicon: Lexicon) -> bool:
+    """A lone "ни" (a neither_verbs word) that is no denial: after a negation it agrees with
+    ("не чувствую ни ног, ни паха": the neither_negations list), inside its phrase ("не могу
+    поднять ни одну ногу"), or before a word of "in no way" ("ни лёжа, ни сидя", "ни капли":
+    the neither_any list); "ни температуры, ни слабости" (opening its phrase, or after a
+    neither_openers word, "и", "при этом") denies what follows."""
     texts = tokens.texts
-    if end - start != 1 or texts[start] != "ни":
+    if end - start != 1 or texts[start] not in lexicon.neither_verbs:
         return False
-    if end < len(texts) and texts[end] in _NI_ANY:
+    if end < len(texts) and texts[end] in lexicon.neither_any:
         return True
     sentence = tokens.sentence[start]
     for i in range(start - 1, max(start - 1 - NI_CONCORD_LOOKBACK, -1), -1):
         if tokens.sentence[i] != sentence:
             break
-        if texts[i] == "не":  # "не чувствую ни ног, ни паха": the verb's own negation
+        if texts[i] in lexicon.neither_negations:
             return True
     before = start - 1
     if before < 0 or tokens.phrase[before] != tokens.phrase[start]:
         return False
-    return texts[before] not in _NI_OPENERS
-
-
-_NO_ANSWERS = frozenset({"no", "nope", "nah", "нет", "неа", "не"})
+    return texts[before] not in lexicon.neither_openers
 
 
 def _answered_no(end: int, message: _Message) -> bool:
-    """The match is a question the message answers with a bare "no" in the next sentence:
-    "Dizzy? No. Faint? No." (a checklist the person went through), "Онемение? Нет."."""
+    """The match is a question the message answers with a bare "no" (the bare_no list) in
+    the next sentence: "Dizzy? No. Faint? No." (a checklist the person went through)."""
     texts, sentence = message.tokens.texts, message.tokens.sentence
-    if end + 1 >= len(texts) or texts[end] != "?" or texts[end + 1] not in _NO_ANSWERS:
+    if end + 1 >= len(texts) or texts[end] != "?" or texts[end + 1] not in message.bare_no:
         return False
     return end + 2 == len(texts) or sentence[end + 2] != sentence[end + 1]
 
@@ -781,15 +775,12 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
 
 def _has_doubt(covered: set[int], message: _Message, *, words_only: bool = False) -> bool:
     """A doubt word in a clause of the match; words of the match itself do not count.
-    ``words_only``: a question mark or a laugh does not count (``_LAUGHS_AND_QUESTIONS``)."""
+    ``words_only``: a question mark or a laugh (``_Message.soft_doubt``) does not count."""
     clauses = {message.clause[i] for i in covered}
     doubt = message.marks["doubt"]
     if words_only:
-        texts, clause = message.tokens.texts, message.clause
-        return any(
-            texts[i] not in _LAUGHS_AND_QUESTIONS and clause[i] in clauses and i not in covered
-            for i in doubt
-        )
+        clause = message.clause
+        return any(clause[i] in clauses for i in doubt - message.soft_doubt - covered)
     per_clause = message.mark_clauses["doubt"]
     return sum(per_clause[c] for c in clauses) > len(doubt & covered)
 

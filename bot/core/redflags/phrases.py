@@ -109,6 +109,10 @@ WORD_LISTS: tuple[str, ...] = (
     "neither_verbs",
     "concord",
     "free_order",
+    "neither_any",
+    "neither_openers",
+    "laughs",
+    "bare_no",
 )
 """Control lists of plain words compared with the typed tokens (no terms, forms or typos),
 for one language's grammar; another language's file may leave them empty ([])."""

@@ -259,6 +259,10 @@ class Lexicon:
         self.neither_negations: set[str] = set()  # a negation already before "ни"
         self.concord: set[str] = set()  # a match's own "не", which a negation strengthens
         self.free_order: set[str] = set()  # "не могу": may also follow its verb (phrases.py)
+        self.neither_any: set[str] = set()  # after "ни", "in no way": "ни лёжа", "ни капли"
+        self.neither_openers: set[str] = set()  # before "ни", still a denial list: "и ни"
+        self.laughs: set[str] = set()  # doubt words that, like "?", do not undo a denial
+        self.bare_no: set[str] = set()  # a whole answer that says no: "Dizzy? No."
         self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})

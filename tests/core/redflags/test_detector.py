@@ -2440,3 +2440,25 @@ def test_the_kinds_read_in_blind_sets(
     a denial list denies; a simile or a film's character is no injury of the person's; a
     health worker's words for the signs; Russian diminutives."""
     assert (finding in _hits(redflags, text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "found"),
+    [
+        ("ne mogu podnyat ni odnu nogu", "sudden_leg_paralysis", True),
+        ("ne chuvstvuyu ni nog, ni pakha", "saddle_numbness", True),
+        (
+            "bolit postoyanno, ni lezha, ni sidya ne legche",
+            "constant_pain_unrelieved_by_any_position",
+            True,
+        ),
+        ("za den ni kapli mochi", "bladder_or_bowel_dysfunction", True),
+        ("ni temperatury, ni slabosti v nogakh", "bilateral_leg_symptoms", False),
+    ],
+)
+def test_ni_reads_the_same_in_latin_letters(
+    redflags: RedFlagDetector, text: str, finding: str, found: bool
+) -> None:
+    """ "ni" is the "ни" of the neither_verbs list: it agrees with a "ne" before it, means
+    "in no way" before "lezha" or "kapli", and denies only where it opens a list."""
+    assert (finding in _hits(redflags, text)) is found, text
