@@ -63,6 +63,7 @@ from bot.core.redflags.phrases import (
     EMERGENCY_FINDINGS,
     HISTORY_FINDINGS,
     MAX_NEGATION_REACH,
+    RED_FLAG_FINDINGS,
     TRAINING_EXPLAINS,
     WEAK_AFTER_TRAINING,
     WORD_CLASSES,
@@ -279,8 +280,17 @@ class RedFlagDetector:
             covered = {i for s, e in spans[term] for i in range(s, e)}
             for key in controls[term]:
                 marks[key] |= covered
-        if marks["cleared"] and marks["negation_before"]:
-            marks["cleared"] = _undenied("cleared", spans, controls, marks["negation_before"])
+        clause, phrase = _scopes(tokens, marks["clause_breaks"], marks["list_joins"])
+        denials = marks["negation_before"]
+        if not lexicon.compared.isdisjoint(tokens.texts):  # "worse than normal DOMS"
+            denials = denials | {i for i, t in enumerate(tokens.texts) if t in lexicon.compared}
+        if denials:
+            signs = [spans[t] for t in spans if t in self._slots_of_term]
+            for key in EXPLAINING:  # "didn't eat beets", "nothing like DOMS" explain nothing
+                if marks[key]:
+                    marks[key] = _undenied(key, spans, controls, denials, phrase, signs)
+        if marks["other_person"]:
+            marks["other_person"] -= _not_people(spans, controls, tokens, lexicon.similes)
         slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         if doubt:
@@ -300,7 +310,6 @@ class RedFlagDetector:
             for occ in spans[term]
             if doubt.isdisjoint(range(*occ))
         ]
-        clause, phrase = _scopes(tokens, marks["clause_breaks"], marks["list_joins"])
         return _Message(
             tokens,
             spans,
@@ -364,21 +373,68 @@ def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> s
     return asking
 
 
+EXPLAINING = ("cleared", "normal_training", "not_literal")
+"""Control lists that explain a sign away, and so explain nothing when denied."""
+UNDENIED_REACH = 3  # a negation this many words before an explanation (same phrase) denies it
+
+
 def _undenied(
     key: str,
     spans: dict[int, list[Occurrence]],
     controls: dict[int, tuple[str, ...]],
     negations: set[int],
+    phrase: list[int],
+    signs: list[list[Occurrence]],
 ) -> set[int]:
     """The words of ``key``'s phrases that no negation touches: "свёклу не ел", "didn't eat
-    beetroot" name a harmless cause only to rule it out, so it explains nothing."""
+    any beetroot", "nothing like DOMS" name a harmless cause only to rule it out, so it
+    explains nothing. A negation counts right after the phrase or up to ``UNDENIED_REACH``
+    words before it in its phrase ("theyre not, just DOMS" is no denial: the comma ends
+    it), unless a sign's words (``signs``: where slot terms occur) stand in between or hold
+    it: "не могу встать рано", "ноги чуть не отказали на рекорде" deny the sign, not the
+    explanation.
+    """
     kept: set[int] = set()
+    own: set[int] | None = None  # the signs' words, gathered only when a negation is near
     for term in spans.keys() & controls.keys():
         if key in controls[term]:
             for s, e in spans[term]:
-                if s - 1 not in negations and e not in negations:
+                if e in negations:
+                    continue
+                if s - 1 not in negations:
+                    before = range(max(s - 1 - UNDENIED_REACH, -1) + 1, s - 1)
+                    near = [i for i in before if i in negations and phrase[i] == phrase[s]]
+                    if not near:
+                        kept.update(range(s, e))
+                        continue
+                    if own is None:
+                        own = {i for occs in signs for a, b in occs for i in range(a, b)}
+                    if any(i in own for i in range(max(near), s - 1)) or max(near) in own:
+                        kept.update(range(s, e))
+                        continue
+                if phrase[s - 1] != phrase[s]:  # "not, just DOMS": the comma ends the denial
                     kept.update(range(s, e))
     return kept
+
+
+def _not_people(
+    spans: dict[int, list[Occurrence]],
+    controls: dict[int, tuple[str, ...]],
+    tokens: Tokens,
+    similes: set[str],
+) -> set[int]:
+    """Words of ``other_person`` phrases that name no one else with the symptom: after a
+    comparison ("трясёт как собаку", "walking like my grandad"), or a one-word address
+    opening the message ("тренер, обе ноги немеют", "coach, my legs are numb")."""
+    found: set[int] = set()
+    texts, phrase = tokens.texts, tokens.phrase
+    for term in spans.keys() & controls.keys():
+        if "other_person" in controls[term]:
+            for s, e in spans[term]:
+                addressed = s == 0 and e == 1 and e < len(phrase) and phrase[e] != phrase[0]
+                if addressed or (s and texts[s - 1] in similes):
+                    found.update(range(s, e))
+    return found
 
 
 def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]:
@@ -399,18 +455,16 @@ def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]
 SLOT_CODES = 16  # slots a rule may have (the longest has far fewer)
 PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
 FALLS = ("major_trauma", "minor_fall_or_jolt")
-ASK_FOR_OTHERS = frozenset(
-    {*EMERGENCY_FINDINGS, "severe_pain_unable_to_move", "muscle_swelling_after_training"}
-) - {
+ASK_FOR_OTHERS = frozenset({*RED_FLAG_FINDINGS} - HISTORY_FINDINGS) - {
     "asks_for_emergency_help",
-    "pulsating_belly_or_known_aneurysm",  # "dad has an aneurysm": family history
     "bilateral_leg_symptoms",  # "my coach had sciatica in both legs": someone's history
+    "fever_or_chills",  # "my kid has a fever": a child's illness, not a back after training
 }
-"""Someone else's emergency symptom ("my friend collapsed", "my husband wet himself and
-didn't feel it", "my wife is pregnant and bleeding"): a partner or a bystander may be typing
-for the person, and the level alone sends them to hospital, so it is asked about with the
-number; anyone else's other findings ("my daughter has a fever", "my mum had cancer") are
-not the person's own and are dropped."""
+"""Someone else's symptom ("my friend collapsed", "my husband wet himself and didn't feel
+it", "у мужа колики под рёбрами", "my mum's right leg is getting weaker"): a partner, a
+parent or a coach may be typing for the person, so it is asked about with the number
+visible; their history ("my mum had cancer", "dad has an aneurysm"), someone's old
+sciatica and a child's fever are not the person's own and are dropped."""
 THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
 """Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for
@@ -671,6 +725,10 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"  # a suggestive near miss with its explanation beside it is no hit
     if max(covered) + 1 in marks["figurative"]:
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
+    if marks["not_literal"]:
+        sentence = message.tokens.sentence
+        if any(sentence[i] == sentence[min(covered)] for i in marks["not_literal"] - covered):
+            return "drop"  # "nearly fainted at the price", "can't feel my legs, figuratively"
     if near("past") and (not history or rule.mode == "recent"):
         return "drop"  # "I fainted years ago"; "a back operation in 2012" (recent ones count)
     cleared_after = not told and _cleared_after(max(covered), message, fall=fall)
@@ -678,7 +736,10 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return "drop"
     if rule.explained and near("gym_context"):
         return "drop"
-    trained = rule.finding in TRAINING_EXPLAINS and near("normal_training")
+    trained = rule.finding in TRAINING_EXPLAINS and (
+        near("normal_training")  # "икры надулись, но это просто памп": said after a "but"
+        or (rule.mode == "concept" and _cleared_after(max(covered), message, key="normal_training"))
+    )
     if trained and rule.mode in ("gym", "maybe", "concept"):
         return "drop"
     if rule.finding in WEAK_AFTER_TRAINING and rule.mode == "gym" and near("gym_context"):
@@ -740,7 +801,9 @@ def _relieved(clauses: set[int], covered: set[int], message: _Message) -> bool:
     )
 
 
-def _cleared_after(end: int, message: _Message, *, fall: bool = False) -> bool:
+def _cleared_after(
+    end: int, message: _Message, *, fall: bool = False, key: str = "cleared"
+) -> bool:
     """A ``cleared`` phrase (for a fall, a ``no_fall`` one too) later in the same sentence,
     past a clause break: "I slipped on the wet floor but caught myself" says how a small slip
     ended, so it is not a fall; "had a cancer scare but it was all clear", "went dark,
@@ -749,7 +812,7 @@ def _cleared_after(end: int, message: _Message, *, fall: bool = False) -> bool:
     next, so they are never dropped). "Went dark and I nearly fell" clears no faint: a fall
     that did not happen only speaks about falls."""
     sentence = message.tokens.sentence
-    marks = message.marks["cleared"]
+    marks = message.marks[key]
     if fall:
         marks = marks | message.marks["no_fall"]
     return any(i > end and sentence[i] == sentence[end] for i in marks)

@@ -113,6 +113,8 @@ WORD_LISTS: tuple[str, ...] = (
     "neither_openers",
     "laughs",
     "bare_no",
+    "similes",
+    "compared",
 )
 """Control lists of plain words compared with the typed tokens (no terms, forms or typos),
 for one language's grammar; another language's file may leave them empty ([])."""
@@ -139,6 +141,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "objects",
     "relief",
     "figurative",
+    "not_literal",
     "not_typos",
     "fillers",
     "spellings",

@@ -141,10 +141,13 @@ def tokenise(text: str) -> Tokens:
     if _DIGIT_LETTER_RE.search(text):  # "mo4e": chat Russian in Latin letters
         text = _DIGIT_LETTER_RE.sub(lambda m: m[1] + _DIGIT_LETTERS[m[2]], text)
     parts = _SPLIT_RE.split(text)
+    last = 0  # words in the chunk before the current mark
     for n, part in enumerate(parts):
         if n % 2 == 0:  # a chunk between marks
+            last = 0
             if part:
                 words = _WORD_RE.findall(part)
+                last = len(words)
                 if words:
                     texts += words
                     sentences += [sentence] * len(words)
@@ -155,9 +158,25 @@ def tokenise(text: str) -> Tokens:
             sentences.append(sentence)
             phrases.append(phrase)
         phrase += 1
+        if part[0] == "." and last == 1 and _one_word(parts, n + 1) and _beats(parts, n):
+            continue  # "cant. talk. hurts. too. much": one word a beat is one sentence
         # an ellipsis is a pause, not a stop: "can't get up off the sofa... because I'm lazy"
         sentence += part == "?" or (part[0] in "!;\n." and not part.startswith(".."))
     return out
+
+
+def _one_word(parts: list[str], n: int) -> bool:
+    """The chunk ``parts[n]`` holds exactly one word."""
+    return n < len(parts) and len(_WORD_RE.findall(parts[n])) == 1
+
+
+def _beats(parts: list[str], n: int) -> bool:
+    """The marks either side of the two one-word chunks around the full stop ``parts[n]`` are
+    full stops too (or the text's ends): "cant. talk. hurts." is one sentence typed a word
+    at a time, while "Dizzy? No. Fever? No." stays a checklist of answered questions."""
+    before = parts[n - 2] if n >= 2 else "."
+    after = parts[n + 2] if n + 2 < len(parts) else "."
+    return before.lstrip()[:1] in (".", "") and after.lstrip()[:1] in (".", "")
 
 
 # Russian infinitives: -ть, -чь, and the -ти of "дойти", "ползти" (not the -сти of nouns such
@@ -263,6 +282,8 @@ class Lexicon:
         self.neither_openers: set[str] = set()  # before "ни", still a denial list: "и ни"
         self.laughs: set[str] = set()  # doubt words that, like "?", do not undo a denial
         self.bare_no: set[str] = set()  # a whole answer that says no: "Dizzy? No."
+        self.similes: set[str] = set()  # "like": a person after it is a comparison
+        self.compared: set[str] = set()  # "than": an explanation after it is outdone
         self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})

@@ -59,6 +59,7 @@ PARTS = (
     "holdout38",
     "holdout39",
     "holdout40",
+    "holdout41",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

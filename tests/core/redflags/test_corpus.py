@@ -425,6 +425,30 @@ ride with thin bones, glutes "blown up and firm", "waking from the pain", a snee
 "переднюю часть ступни на себя не потянуть", "хуже слушается", "подскочил среди ночи",
 "подтекает водичка" at seven months, "еле слова выдавливает"): 99.3% / 92.3% / 0 and 97.2% /
 97.5% / 0 after.
+
+``holdout41`` (5 per finding and 80 benign: understatement and sarcasm, regional English,
+signs in passing inside a training log, autocorrect damage, messages to a coach or written
+for a partner, a parent or a client, two-word fragments and long rambles) was measured once
+with the code of session 12's end (``cf627eb``) before it was read: 89.0% / 95.0% / 0 and
+91.6% / 92.5% / 3 on all 235 phrases (88.8% and 91.2% without the 15 and 10 near-duplicates
+of older parts, which were dropped). Read and fixed as kinds (the certain alarms first: a
+price says a faint is not meant, as does "figuratively" (the new ``not_literal`` list); "спине
+без разницы ... как до этого" is no worse on a sneeze; "сплю как младенец" is sleep without
+night pain; "лень, а не спина"; then a denied or outdone explanation explains nothing
+("didn't eat any beets", "nothing like DOMS", "хуже обычной крепатуры": the ``compared``
+list); a one-word address opening the message ("тренер, ...") and a comparison ("трясёт,
+будто ...": the ``similes`` list) name no one else; words typed one per full stop ("cant.
+talk. hurts.") are one sentence; someone else's symptom is asked about, not only an
+emergency ("у жены бок под рёбрами колет"), except a child's fever and someone's history;
+"numbish", "buzzy", "zingy"; a testicle "gone big and purplish"; "smashed down across my
+lower back"; "day 2 weaker", "steadily feebler"; one leg solid and the other not, a calf
+raise "= nothing"; "changing position makes no difference" around midnight; "cannot shift
+position"; "zero change to her diet"; "голени как отсиженные", "квадры как надутые",
+"слова не те выходят", "горб какой-то торчит", "платформа пришла на поясницу"; Russian
+fillers in Latin letters, "dazhe"): 100.0% / 98.7% / 0 and 100.0% / 100.0% / 0 after. Asking
+about others' symptoms cost one benign phrase of holdout14 ("grandpa had a kidney stone" is
+now a question), whose floor was lowered by it, for 21 more danger phrases caught across the
+older parts.
 """
 
 from __future__ import annotations
@@ -452,33 +476,34 @@ FLOORS = {
     ("en", "holdout11"): (58 / 59, 28 / 29, 0),
     ("en", "holdout12"): (47 / 48, 27 / 29, 0),
     ("en", "holdout13"): (67 / 70, 56 / 60, 0),
-    ("en", "holdout14"): (136 / 139, 53 / 55, 0),
-    ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout16"): (179 / 192, 70 / 75, 0),
-    ("en", "holdout17"): (126 / 144, 70 / 74, 0),
+    ("en", "holdout17"): (127 / 144, 70 / 74, 0),
     ("en", "holdout18"): (152 / 161, 58 / 60, 0),
     ("en", "holdout19"): (110 / 123, 59 / 60, 0),
-    ("en", "holdout20"): (151 / 163, 57 / 61, 0),
-    ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("en", "holdout22"): (185 / 186, 65 / 70, 0),
     ("en", "holdout23"): (179 / 184, 66 / 70, 0),
     ("en", "holdout24"): (183 / 186, 65 / 70, 0),
     ("en", "holdout25"): (183 / 186, 64 / 70, 0),
     ("en", "holdout26"): (178 / 186, 64 / 70, 0),
-    ("en", "holdout27"): (148 / 155, 89 / 100, 0),
+    ("en", "holdout27"): (149 / 155, 89 / 100, 0),
     ("en", "holdout28"): (153 / 155, 73 / 80, 0),
-    ("en", "holdout29"): (147 / 149, 76 / 80, 0),
+    ("en", "holdout29"): (148 / 149, 76 / 80, 0),
     ("en", "holdout30"): (154 / 155, 75 / 80, 0),
     ("en", "holdout31"): (150 / 152, 76 / 80, 0),
     ("en", "holdout32"): (147 / 149, 73 / 80, 0),
     ("en", "holdout33"): (146 / 148, 78 / 80, 0),
-    ("en", "holdout34"): (142 / 146, 76 / 80, 0),
+    ("en", "holdout34"): (144 / 146, 76 / 80, 0),
     ("en", "holdout35"): (149 / 150, 77 / 80, 0),
     ("en", "holdout36"): (150 / 152, 74 / 80, 0),
     ("en", "holdout37"): (146 / 147, 79 / 80, 0),
     ("en", "holdout38"): (135 / 138, 77 / 80, 0),
     ("en", "holdout39"): (143 / 146, 78 / 80, 0),
     ("en", "holdout40"): (142 / 144, 71 / 78, 0),
+    ("en", "holdout41"): (142 / 143, 75 / 77, 0),
+    ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
+    ("en", "holdout15"): (117 / 120, 52 / 54, 0),
+    ("en", "holdout20"): (151 / 163, 57 / 61, 0),
+    ("en", "holdout21"): (118 / 131, 55 / 60, 0),
     ("ru", "holdout"): (178 / 179, 96 / 98, 0),
     ("ru", "holdout2"): (79 / 80, 53 / 55, 0),
     ("ru", "holdout3"): (151 / 152, 94 / 102, 0),
@@ -493,22 +518,29 @@ FLOORS = {
     ("ru", "holdout12"): (68 / 69, 30 / 32, 0),
     ("ru", "holdout13"): (67 / 70, 57 / 60, 0),
     ("ru", "holdout16"): (183 / 199, 65 / 71, 0),
-    ("ru", "holdout17"): (134 / 157, 67 / 71, 0),
-    ("ru", "holdout18"): (141 / 163, 60 / 64, 0),
-    ("ru", "holdout19"): (107 / 129, 59 / 63, 0),
-    ("ru", "holdout22"): (174 / 186, 62 / 70, 0),
+    ("ru", "holdout17"): (135 / 157, 67 / 71, 0),
+    ("ru", "holdout18"): (143 / 163, 60 / 64, 0),
+    ("ru", "holdout19"): (108 / 129, 59 / 63, 0),
+    ("ru", "holdout22"): (176 / 186, 63 / 70, 0),
     ("ru", "holdout23"): (179 / 186, 63 / 70, 0),
-    ("ru", "holdout24"): (178 / 186, 62 / 70, 0),
-    ("ru", "holdout25"): (183 / 186, 64 / 70, 0),
-    ("ru", "holdout26"): (181 / 186, 61 / 70, 0),
-    ("ru", "holdout27"): (151 / 155, 85 / 100, 0),
-    ("ru", "holdout28"): (145 / 155, 66 / 80, 0),
+    ("ru", "holdout24"): (182 / 186, 62 / 70, 0),
+    ("ru", "holdout25"): (184 / 186, 64 / 70, 0),
+    ("ru", "holdout26"): (182 / 186, 61 / 70, 0),
+    ("ru", "holdout27"): (152 / 155, 85 / 100, 0),
+    ("ru", "holdout28"): (147 / 155, 66 / 80, 0),
     ("ru", "holdout29"): (147 / 148, 75 / 80, 0),
     ("ru", "holdout30"): (153 / 155, 71 / 80, 0),
     ("ru", "holdout31"): (148 / 149, 73 / 80, 0),
     ("ru", "holdout32"): (146 / 147, 75 / 80, 0),
-    ("ru", "holdout33"): (132 / 135, 75 / 78, 0),
-    ("ru", "holdout34"): (144 / 146, 74 / 80, 0),
+    ("ru", "holdout33"): (133 / 135, 76 / 78, 0),
+    ("ru", "holdout34"): (145 / 146, 74 / 80, 0),
+    ("ru", "holdout35"): (149 / 150, 76 / 80, 0),
+    ("ru", "holdout36"): (146 / 148, 72 / 78, 0),
+    ("ru", "holdout37"): (136 / 138, 73 / 79, 0),
+    ("ru", "holdout38"): (148 / 149, 75 / 80, 0),
+    ("ru", "holdout39"): (134 / 147, 76 / 80, 0),
+    ("ru", "holdout40"): (138 / 142, 77 / 80, 0),
+    ("ru", "holdout41"): (146 / 147, 77 / 78, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2423,8 +2423,31 @@ BLIND_SET_KINDS = [
         "bilateral_leg_symptoms",
         True,
     ),
+    # round 41
+    ("fainted when I saw the prices at the new gym", "faint_dizzy_or_clammy", False),
+    ("can't feel my legs after spin, figuratively, walking fine", "sudden_leg_paralysis", False),
+    ("can't feel my legs after spin, not figuratively", "sudden_leg_paralysis", True),
+    ("чуть не упала в обморок, увидев ценник на протеин", "faint_dizzy_or_clammy", False),
+    ("pee is pink after legs day and I didn't eat any beets", "flank_pain_or_blood_in_urine", True),
+    ("зубы стучат, трясёт, будто старика, озноб", "fever_or_chills", True),
+    ("coach, both my shins have gone numbish", "bilateral_leg_symptoms", True),
+    ("тренер, обе голени как отсиженные", "bilateral_leg_symptoms", True),
+    ("квадры как надутые, болят хуже обычной крепатуры", "muscle_swelling_after_training", True),
+    ("икры надулись, но это просто памп", "muscle_swelling_after_training", False),
+    ("ноги чуть не отказали на рекорде", "sudden_leg_paralysis", False),
+    ("dizzy? no. fever? no. just sore", "faint_dizzy_or_clammy", False),
+    ("cant. move. hurts. too. much", "severe_pain_unable_to_move", True),
+    ("у жены бок под рёбрами колет и моча розоватая", "flank_pain_or_blood_in_urine", True),
+    ("my kid has a fever so I skipped the gym", "fever_or_chills", False),
+    ("the bar came down onto the safeties, not on me", "major_trauma", False),
+    ("the bar slipped and smashed down across my lower back", "major_trauma", True),
+    ("day 1 weak leg, day 2 weaker, today it's going downhill", "leg_weakness_progressive", True),
+    ("left leg solid, right leg just couldn't push me up", "leg_weakness_one_side", True),
+    ("bol takaya chto ne mogu dazhe povernutsya", "severe_pain_unable_to_move", True),
+    ("ночью сплю как младенец, болит только при наклонах", "night_pain_not_eased_by_rest", False),
+    ("когда ложусь на бок, боль проходит", "flank_pain_or_blood_in_urine", False),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 39 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 41 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
@@ -2438,7 +2461,11 @@ def test_the_kinds_read_in_blind_sets(
     back", "husband here", "пишу за жену" make that person the patient; a question mark or a
     laugh does not undo a denial, and a checklist answered "Dizzy? No." denies; "ни" opening
     a denial list denies; a simile or a film's character is no injury of the person's; a
-    health worker's words for the signs; Russian diminutives."""
+    health worker's words for the signs; Russian diminutives; a price or "figuratively"
+    says a sign is not meant, and a denied or outdone explanation ("didn't eat any beets",
+    "хуже обычной крепатуры") explains nothing; a one-word address ("тренер, ...") is no
+    one else; words typed one per full stop are one sentence; someone else's symptom is
+    asked, a child's fever is not."""
     assert (finding in _hits(redflags, text)) is found, text
 
 
