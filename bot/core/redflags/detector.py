@@ -265,6 +265,8 @@ class RedFlagDetector:
         return sorted(i for i, bits in seen.items() if bits == self._all_slots[i])
 
     def _analyse(self, text: str) -> _Message:
+        if self._lexicon.pictographs:  # "🥚 swollen": the spelled pictographs as their words
+            text = text.translate(self._lexicon.pictographs)
         tokens = tokenise(text)
         if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
             tokens = self._lexicon.split_glued_negation(tokens)
@@ -284,11 +286,10 @@ class RedFlagDetector:
         denials = marks["negation_before"]
         if not lexicon.compared.isdisjoint(tokens.texts):  # "worse than normal DOMS"
             denials = denials | {i for i, t in enumerate(tokens.texts) if t in lexicon.compared}
-        if denials:
-            signs = [spans[t] for t in spans if t in self._slots_of_term]
-            for key in EXPLAINING:  # "didn't eat beets", "nothing like DOMS" explain nothing
-                if marks[key]:
-                    marks[key] = _undenied(key, spans, controls, denials, phrase, signs)
+        signs = [spans[t] for t in spans if t in self._slots_of_term] if denials else []
+        for key in EXPLAINING:  # "didn't eat beets", "nothing like DOMS" explain nothing
+            if marks[key]:
+                marks[key] = _undenied(key, spans, controls, denials, phrase, signs)
         if marks["other_person"]:
             marks["other_person"] -= _not_people(spans, controls, tokens, lexicon.similes)
         slot_terms = [t for t in spans if t in self._slots_of_term]
@@ -756,7 +757,7 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         return ""
     if (
         marks["other_person"]
-        and marks["self_person"].isdisjoint(covered)
+        and not _mine_inside(covered, message)
         and _named_before(min(covered), "other_person", message)
     ):
         # "my dad can't pee properly, it's his prostate": a cause named for someone else
@@ -772,6 +773,18 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""
+
+
+def _mine_inside(covered: set[int], message: _Message) -> bool:
+    """A self_person word among the match's words, or between them in the phrase it starts
+    in: "штаны на мне болтаются" (my wife says) is the person's own, whoever spoke first."""
+    start = min(covered)
+    phrase, clause = message.tokens.phrase, message.clause
+    return any(
+        i in covered or (phrase[i] == phrase[start] and clause[i] == clause[start])
+        for i in message.marks["self_person"]
+        if start <= i <= max(covered)
+    )
 
 
 def _someone_elses(fact: Occurrence, message: _Message) -> bool:

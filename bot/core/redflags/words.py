@@ -283,6 +283,8 @@ class Lexicon:
         self.laughs: set[str] = set()  # doubt words that, like "?", do not undo a denial
         self.bare_no: set[str] = set()  # a whole answer that says no: "Dizzy? No."
         self.similes: set[str] = set()  # "like": a person after it is a comparison
+        # a pictograph spelled as a word ("🥚 = testicle"): read as that word, set by finish
+        self.pictographs: dict[int, str] = {}
         self.compared: set[str] = set()  # "than": an explanation after it is outdone
         self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
@@ -390,6 +392,11 @@ class Lexicon:
         self.morphology.release_forms()
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
         self._prefixes = _with_respellings({t[:2] for t in (*exact, *self._stems, *self.spellings)})
+        self.pictographs = {  # no word for the tokeniser: swapped for its word before it runs
+            ord(typed): f" {listed} "
+            for typed, listed in self.spellings.items()
+            if len(typed) == 1 and not _WORD_RE.fullmatch(typed)
+        }
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
         del exact, skeleton_words
         self._fuzzy_words, self._fuzzy_stems = TypoTargets(fuzzy_words), TypoTargets(fuzzy_stems)

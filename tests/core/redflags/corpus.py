@@ -60,6 +60,7 @@ PARTS = (
     "holdout39",
     "holdout40",
     "holdout41",
+    "holdout42",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

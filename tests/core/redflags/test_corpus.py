@@ -449,6 +449,24 @@ fillers in Latin letters, "dazhe"): 100.0% / 98.7% / 0 and 100.0% / 100.0% / 0 a
 about others' symptoms cost one benign phrase of holdout14 ("grandpa had a kidney stone" is
 now a question), whose floor was lowered by it, for 21 more danger phrases caught across the
 older parts.
+
+``holdout42`` (5 per finding and 80 benign: voice-to-text without punctuation, emoji for
+words, what a partner sees rather than what is felt, medication and health workers' own
+jargon, polite and elderly writers, non-native English, temperatures in Fahrenheit) was
+measured once with the code after round 41 (``671c838``) before it was read: 90.3% / 97.5% /
+0 and 88.4% / 96.2% / 0 on all 235 phrases (89.7% and 87.1% without the 13 and 19
+near-duplicates of older parts, which were dropped). Read and fixed as kinds: a pictograph
+spelled as a word is read as that word ("🥚", "🍆", "🩸", and the "🥜" that no message
+could reach before); a self_person word between the match's words makes it the person's
+own ("жена говорит, штаны на мне болтаются"); "jk", "шучу" say a sign is not meant; a
+laugh that hurts beside a workout is the abs; "num", "p", "achoo", "апчхи"; a temperature
+"running 101.4F"; soaked pants "and I didn't notice"; a hernia that "stays out"; a calf
+raise lost by evening; osteoporosis said anywhere before lifting something; health
+workers' words ("reduced perianal sensation", "гипестезия в перианальной области",
+"загрудинная давящая боль", "иррадиация по ходу мочеточника", "снижение силы до 4 из 5");
+"вызвать мне врачей", "опять отключается", "на 8 кг меньше", "кбжу тот же"; and a bare
+"early" no longer explains everything ("early menopause"): 97.3% / 98.7% / 0 and 100.0% /
+100.0% / 0 after.
 """
 
 from __future__ import annotations
@@ -500,6 +518,7 @@ FLOORS = {
     ("en", "holdout39"): (143 / 146, 78 / 80, 0),
     ("en", "holdout40"): (142 / 144, 71 / 78, 0),
     ("en", "holdout41"): (142 / 143, 75 / 77, 0),
+    ("en", "holdout42"): (141 / 146, 74 / 76, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -541,6 +560,7 @@ FLOORS = {
     ("ru", "holdout39"): (134 / 147, 76 / 80, 0),
     ("ru", "holdout40"): (138 / 142, 77 / 80, 0),
     ("ru", "holdout41"): (146 / 147, 77 / 78, 0),
+    ("ru", "holdout42"): (139 / 140, 75 / 76, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2170,6 +2170,21 @@ def test_an_ellipsis_is_a_pause_not_a_stop() -> None:
     assert tokens.sentence == [0, 0, 0, 0, 0, 1, 1]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("cant. talk. hurts. too. much. barely moving", [0, 0, 0, 0, 0, 1, 1]),
+        ("dizzy? no. fever? no.", [0, 0, 1, 2, 2, 3]),  # answers stay their own sentences
+        ("Pain. I can't move", [0, 1, 1, 1]),  # a word, then a sentence: two sentences
+    ],
+)
+def test_words_typed_one_per_full_stop_are_one_sentence(text: str, sentences: list[int]) -> None:
+    """Someone in pain types a word at a time ("cant. talk. hurts."): a full stop between two
+    one-word chunks, with full stops (or the text's ends) around them, is a beat, not the end
+    of a sentence, so the rules that need the words together still hear them."""
+    assert tokenise(text).sentence == sentences
+
+
 def test_a_simile_of_an_injury_is_asked_about_not_alarmed(redflags: RedFlagDetector) -> None:
     """ "Feel like", "as if": a comparison, said with doubt; "I feel like I'm going to pass
     out" stays a warning (the faint rules are ``sure:``)."""
@@ -2446,8 +2461,25 @@ BLIND_SET_KINDS = [
     ("bol takaya chto ne mogu dazhe povernutsya", "severe_pain_unable_to_move", True),
     ("ночью сплю как младенец, болит только при наклонах", "night_pain_not_eased_by_rest", False),
     ("когда ложусь на бок, боль проходит", "flank_pain_or_blood_in_urine", False),
+    # round 42
+    ("my 🥚 is swollen and killing me since deadlifts", "groin_or_testicle_pain_swelling", True),
+    ("🍆 stopped working since my back went", "sexual_dysfunction_new", True),
+    ("жена говорит, джинсы на мне болтаются, минус 6 кг", "unexplained_weight_loss", True),
+    ("my legs are paralysed after that class jk, walking fine", "sudden_leg_paralysis", False),
+    ("sore abs after 300 crunches, laughing hurts", "pain_worse_on_cough_or_sneeze", False),
+    ("my bum feels num since the fall", "saddle_numbness", True),
+    ("running 102.2F and my back aches", "fever_or_chills", True),
+    ("squats at 100kg today, back's tight", "fever_or_chills", False),
+    ("my shorts were wet and I didn't notice", "bladder_or_bowel_dysfunction", True),
+    (
+        "I have osteoporosis and my back hurt after I lifted the shopping",
+        "minor_trauma_with_osteoporosis_risk",
+        True,
+    ),
+    ("Nurse: reduced perianal sensation since yesterday", "saddle_numbness", True),
+    ("не могли бы вы вызвать мне врачей, я одна", "asks_for_emergency_help", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 41 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 42 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
