@@ -265,9 +265,7 @@ class RedFlagDetector:
         return sorted(i for i, bits in seen.items() if bits == self._all_slots[i])
 
     def _analyse(self, text: str) -> _Message:
-        if self._lexicon.pictographs:  # "🥚 swollen": the spelled pictographs as their words
-            text = text.translate(self._lexicon.pictographs)
-        tokens = tokenise(text)
+        tokens = tokenise(self._lexicon.spell_pictographs(text))  # "🥚 swollen"
         if _GLUED_RE.search(text):  # a glued "не" is rare: most messages skip the scan
             tokens = self._lexicon.split_glued_negation(tokens)
         lexicon = self._lexicon
