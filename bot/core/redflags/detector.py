@@ -454,16 +454,18 @@ def _estimates(doubt: set[int], numbers: set[int], texts: list[str]) -> set[int]
 SLOT_CODES = 16  # slots a rule may have (the longest has far fewer)
 PURPOSE_REACH = 4  # a purpose word at most this many words before the negation it turns
 FALLS = ("major_trauma", "minor_fall_or_jolt")
-ASK_FOR_OTHERS = frozenset({*RED_FLAG_FINDINGS} - HISTORY_FINDINGS) - {
+ASK_FOR_OTHERS = frozenset(
+    {*RED_FLAG_FINDINGS} - HISTORY_FINDINGS | {"unexplained_weight_loss"}
+) - {
     "asks_for_emergency_help",
-    "bilateral_leg_symptoms",  # "my coach had sciatica in both legs": someone's history
     "fever_or_chills",  # "my kid has a fever": a child's illness, not a back after training
 }
 """Someone else's symptom ("my friend collapsed", "my husband wet himself and didn't feel
-it", "у мужа колики под рёбрами", "my mum's right leg is getting weaker"): a partner, a
-parent or a coach may be typing for the person, so it is asked about with the number
-visible; their history ("my mum had cancer", "dad has an aneurysm"), someone's old
-sciatica and a child's fever are not the person's own and are dropped."""
+it", "у мужа колики под рёбрами", "my mum's right leg is getting weaker", "my daughter has
+lost weight without dieting", "у мамы обе ноги немеют"): a partner, a parent or a coach may
+be typing for the person, so it is asked about with the number visible. Their history ("my
+mum had cancer", "dad has an aneurysm", "my coach had sciatica": a cleared phrase) and a
+child's fever are not the person's own and are dropped."""
 THINGS_CAN_FALL = frozenset({*FALLS, "faint_dizzy_or_clammy"})
 """Findings a thing can be the subject of: "the bar fell", "the tent collapsed"."""
 FOR_ANYONE = frozenset({"asks_for_emergency_help"})  # "someone call 911": whoever it is for

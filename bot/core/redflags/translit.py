@@ -41,8 +41,9 @@ _DOUBLE_I = re.compile("i{2,}")
 
 
 def cyrillic_skeleton(word: str) -> str:
-    """'чувствую' -> 'chuvstvuiu'; 'встать' -> 'vstat'."""
-    return _DOUBLE_I.sub("i", word.translate(_CYRILLIC))
+    """'чувствую' -> 'chuvstvuiu'; 'встать' -> 'vstat'. "сч" is read as the "щ" it sounds
+    like, as Latin "sch" is: "schastya" is "счастья"."""
+    return _DOUBLE_I.sub("i", word.replace("сч", "щ").translate(_CYRILLIC))
 
 
 def latin_skeleton(word: str) -> str:

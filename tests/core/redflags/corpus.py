@@ -61,6 +61,7 @@ PARTS = (
     "holdout40",
     "holdout41",
     "holdout42",
+    "holdout43",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

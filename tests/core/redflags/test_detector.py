@@ -2478,8 +2478,24 @@ BLIND_SET_KINDS = [
     ),
     ("Nurse: reduced perianal sensation since yesterday", "saddle_numbness", True),
     ("не могли бы вы вызвать мне врачей, я одна", "asks_for_emergency_help", True),
+    # round 43
+    ("в песне поётся «не чувствую ног», а я чувствую", "sudden_leg_paralysis", False),
+    ("ya upal v obmorok ot schastya posle rekorda", "faint_dizzy_or_clammy", False),
+    ("штанга упала на пол рядом со мной", "major_trauma", False),
+    ("fell straight back asleep after the dog woke me", "minor_fall_or_jolt", False),
+    ("my son's lost weight without dieting and his back hurts", "unexplained_weight_loss", True),
+    ("у мамы обе ноги немеют", "bilateral_leg_symptoms", True),
+    ("my coach had sciatica in both legs", "bilateral_leg_symptoms", False),
+    ("went 8 hours without any urge to pee", "bladder_or_bowel_dysfunction", True),
+    (
+        "the pain is exactly the same whether I sit or lie",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    ("hx prostate ca, new LBP after deadlifts", "history_of_cancer", True),
+    ("decked from 4 m at the crag onto my back", "major_trauma", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 42 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 43 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
