@@ -732,6 +732,8 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
             return "drop"  # "nearly fainted at the price", "can't feel my legs, figuratively"
     if near("past") and (not history or rule.mode == "recent"):
         return "drop"  # "I fainted years ago"; "a back operation in 2012" (recent ones count)
+    if rule.mode == "recent" and _cleared_after(max(covered), message, key="past"):
+        return "drop"  # "блокаду делали, но это было 3 года назад"
     cleared_after = not told and _cleared_after(max(covered), message, fall=fall)
     if cleared_after and (rule.finding == "minor_fall_or_jolt" or rule.mode == "concept"):
         return "drop"

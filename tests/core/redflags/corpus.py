@@ -62,6 +62,7 @@ PARTS = (
     "holdout41",
     "holdout42",
     "holdout43",
+    "holdout44",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

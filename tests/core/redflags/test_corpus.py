@@ -484,6 +484,23 @@ one, 24/7", "the same whether I sit, lie or walk", "hx breast ca", "decked from 
 "thrown in randori from standing height", "в груди стягивает, тяжело вдохнуть",
 "микродискэктомия", "у него заныла поясница"): 99.3% / 97.4% / 0 and 98.0% / 96.2% / 0
 after.
+
+``holdout44`` (5 per finding and 80 benign: angry messages and shaking hands, follow-ups and
+answers to the bot, pain on a scale, older lifters, travellers, night shifts, new parents,
+alarms of one to four words; benign gym words that sound like signs: drop sets, failure,
+"сорвался с диеты", occlusion bands, a tight belt) was measured once with the code after
+round 43 (``78102a4``) before it was read: 92.9% / 97.5% / 1 and 95.5% / 91.2% / 0 on all
+235 phrases (91.9% and 95.0% without the 22 and 17 near-duplicates of older parts, which
+were dropped). Read and fixed as kinds (the certain alarm first: pins and needles from a
+lifting belt "too tight, gone as soon as I loosened it" is now a question; then a spinal injection
+"but that was 3 years ago"; "the only thing that fell was my PR"; "сорвался с диеты";
+"всегда был ровный" no longer explains a crooked spine as lifelong; a "hard swelling" on the
+spine; "can't take even a few steps"; words "coming out jumbled"; a "small stumble" or
+bending over with a vertebra cracked before (any bone risk, said anywhere); "every sneeze"
+and the back "goes"; "frozen on the gym floor, 9 out of 10"; "tried last night and had no
+feeling"; "соедините с экстренной службой"; "позвоночник ушёл вбок"; "ни минуты без боли";
+"там где почка"; "ночью хуже всего"; and the Russian weight loss "а я для этого ничего не
+делал" across its "а"): 98.5% / 98.7% / 0 and 98.6% / 93.6% / 0 after.
 """
 
 from __future__ import annotations
@@ -537,6 +554,7 @@ FLOORS = {
     ("en", "holdout41"): (142 / 143, 75 / 77, 0),
     ("en", "holdout42"): (141 / 146, 74 / 76, 0),
     ("en", "holdout43"): (150 / 152, 75 / 78, 0),
+    ("en", "holdout44"): (132 / 135, 76 / 78, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -580,6 +598,7 @@ FLOORS = {
     ("ru", "holdout41"): (146 / 147, 77 / 78, 0),
     ("ru", "holdout42"): (139 / 140, 75 / 76, 0),
     ("ru", "holdout43"): (148 / 152, 76 / 80, 0),
+    ("ru", "holdout44"): (137 / 140, 72 / 78, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2494,8 +2494,25 @@ BLIND_SET_KINDS = [
     ),
     ("hx prostate ca, new LBP after deadlifts", "history_of_cancer", True),
     ("decked from 4 m at the crag onto my back", "major_trauma", True),
+    # round 44
+    (
+        "had an epidural injection in my back, but that was 4 years ago",
+        "immunosuppression_or_iv_drug_use",
+        False,
+    ),
+    ("the only thing that fell today was my bench PR", "minor_fall_or_jolt", False),
+    ("сорвалась с диеты, спина после тяги ноет", "major_trauma", False),
+    ("every sneeze and my lower back goes", "pain_worse_on_cough_or_sneeze", True),
+    (
+        "I broke a vertebra before, today I just bent down and it hurts",
+        "minor_trauma_with_osteoporosis_risk",
+        True,
+    ),
+    ("соедините меня с экстренной службой", "asks_for_emergency_help", True),
+    ("ни минуты без боли третий день", "constant_pain_unrelieved_by_any_position", True),
+    ("скинула 6 кг, а я для этого ничего не делала", "unexplained_weight_loss", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 43 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 44 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
