@@ -724,12 +724,13 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
         or (rule.mode == "maybe" and near("gym_context"))
     ):
         return "drop"  # a suggestive near miss with its explanation beside it is no hit
-    if max(covered) + 1 in marks["figurative"]:
+    after = max(covered) + 1
+    if after in marks["figurative"] or (  # "чуть в обморок не упал от счастья"
+        after in marks["negation_before"] and after + 2 in marks["figurative"]
+    ):
         return "drop"  # the words are a figure of speech: "passed out laughing", "a blow to my ego"
-    if marks["not_literal"]:
-        sentence = message.tokens.sentence
-        if any(sentence[i] == sentence[min(covered)] for i in marks["not_literal"] - covered):
-            return "drop"  # "nearly fainted at the price", "can't feel my legs, figuratively"
+    if marks["not_literal"] and _not_meant(covered, message):
+        return "drop"  # "nearly fainted at the price", "can't feel my legs, figuratively"
     if near("past") and (not history or rule.mode == "recent"):
         return "drop"  # "I fainted years ago"; "a back operation in 2012" (recent ones count)
     if rule.mode == "recent" and _cleared_after(max(covered), message, key="past"):
@@ -775,6 +776,18 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""
+
+
+def _not_meant(covered: set[int], message: _Message) -> bool:
+    """A not_literal phrase in the match's sentence, or in the next one when the match asks a
+    question: "is it bad if pee goes cola coloured? mine is totally normal"."""
+    texts, sentence = message.tokens.texts, message.tokens.sentence
+    own = sentence[min(covered)]
+    asked = any(texts[i] == "?" and sentence[i] == own for i in range(max(covered), len(texts)))
+    return any(
+        sentence[i] == own or (asked and sentence[i] == own + 1)
+        for i in message.marks["not_literal"] - covered
+    )
 
 
 def _mine_inside(covered: set[int], message: _Message) -> bool:

@@ -63,6 +63,7 @@ PARTS = (
     "holdout42",
     "holdout43",
     "holdout44",
+    "holdout45",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

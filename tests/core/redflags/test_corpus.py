@@ -501,6 +501,25 @@ and the back "goes"; "frozen on the gym floor, 9 out of 10"; "tried last night a
 feeling"; "соедините с экстренной службой"; "позвоночник ушёл вбок"; "ни минуты без боли";
 "там где почка"; "ночью хуже всего"; and the Russian weight loss "а я для этого ничего не
 делал" across its "а"): 98.5% / 98.7% / 0 and 98.6% / 93.6% / 0 after.
+
+``holdout45`` (5 per finding and 80 benign: signs told by what the person can or cannot do,
+everyday words for body parts, times and sequences, women's and men's health, messages with
+several topics, typos of the key words themselves) was measured once with the code after
+round 44 (``6e453c5``) before it was read: 92.3% / 95.0% / 1 and 89.7% / 93.8% / 1 on all
+235 phrases (91.6% and 89.0% without the 14 and 10 near-duplicates of older parts, which
+were dropped). Read and fixed as kinds (the certain alarms first: a PR attempt that was "a
+total car crash, form-wise", and fainting "чуть ... не упал от счастья", a figure of speech
+after the sign's own "не"; then "mine is totally normal", "не у меня", "before coffee" say
+a sign is not the person's; "feinted", "моч", "ичко"; someone "he's with me" or "он сейчас
+со мной в зале" makes their history theirs; "want emergency help"; "get into the shower",
+"doing everything for me", "носки мне надевает муж"; "my sides ... below the ribcage";
+"testicular cancer in 2015, surgery only" and "в детстве была лейкемия" told as histories;
+a spine fracture before and "a light weight"; a sneeze that "spikes" it; "felt almost
+nothing"; "носок не отрывается от пола", "мысок задевает пол"; "бубенцы", "хозяйство";
+"ногу приходится закидывать руками"; "мышцы набухли"; "в причинном месте"; "слова с
+трудом"; "встаёт, но сразу падает"; "с ним всё хорошо" after someone's fall; and a question
+followed by "mine is normal" in the next sentence is not the person's): 95.1% / 100.0% / 0
+and 99.3% / 97.5% / 0 after.
 """
 
 from __future__ import annotations
@@ -555,6 +574,7 @@ FLOORS = {
     ("en", "holdout42"): (141 / 146, 74 / 76, 0),
     ("en", "holdout43"): (150 / 152, 75 / 78, 0),
     ("en", "holdout44"): (132 / 135, 76 / 78, 0),
+    ("en", "holdout45"): (135 / 143, 77 / 78, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -599,6 +619,7 @@ FLOORS = {
     ("ru", "holdout42"): (139 / 140, 75 / 76, 0),
     ("ru", "holdout43"): (148 / 152, 76 / 80, 0),
     ("ru", "holdout44"): (137 / 140, 72 / 78, 0),
+    ("ru", "holdout45"): (143 / 145, 77 / 80, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

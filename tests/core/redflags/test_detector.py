@@ -2511,8 +2511,30 @@ BLIND_SET_KINDS = [
     ("соедините меня с экстренной службой", "asks_for_emergency_help", True),
     ("ни минуты без боли третий день", "constant_pain_unrelieved_by_any_position", True),
     ("скинула 6 кг, а я для этого ничего не делала", "unexplained_weight_loss", True),
+    # round 45
+    ("my squat PR was a total car crash, form-wise", "major_trauma", False),
+    ("чуть в обморок не упала от радости, рекорд!", "faint_dizzy_or_clammy", False),
+    (
+        "what does it mean if pee is brown after training? mine is normal",
+        "dark_urine_after_exercise",
+        False,
+    ),
+    ("i nearly feinted after the set, room spinning", "faint_dizzy_or_clammy", True),
+    (
+        "dad has an aneurysm, he's with me at the gym and his back went",
+        "pulsating_belly_or_known_aneurysm",
+        True,
+    ),
+    (
+        "can't get into the shower since the session, my wife is doing everything for me",
+        "cannot_walk_or_care_for_self",
+        True,
+    ),
+    ("ичко распухло после тяги", "groin_or_testicle_pain_swelling", True),
+    ("мысок левой ноги задевает пол", "foot_drop", True),
+    ("встаёт, но сразу падает, после травмы спины", "sexual_dysfunction_new", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 44 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 45 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
