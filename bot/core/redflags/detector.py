@@ -398,8 +398,8 @@ def _undenied(
     for term in spans.keys() & controls.keys():
         if key in controls[term]:
             for s, e in spans[term]:
-                if e in negations:
-                    continue
+                if e in negations and phrase[e] == phrase[s]:  # "свёклу не ел"
+                    continue  # ("my whole life, nothing new": the comma ends the phrase)
                 if s - 1 not in negations:
                     before = range(max(s - 1 - UNDENIED_REACH, -1) + 1, s - 1)
                     near = [i for i in before if i in negations and phrase[i] == phrase[s]]

@@ -64,6 +64,7 @@ PARTS = (
     "holdout43",
     "holdout44",
     "holdout45",
+    "holdout46",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -520,6 +520,21 @@ nothing"; "носок не отрывается от пола", "мысок за
 трудом"; "встаёт, но сразу падает"; "с ним всё хорошо" after someone's fall; and a question
 followed by "mine is normal" in the next sentence is not the person's): 95.1% / 100.0% / 0
 and 99.3% / 97.5% / 0 after.
+
+``holdout46`` (5 per finding and 80 benign, one persona per message: a powerlifter, a
+CrossFitter, a marathoner, a yoga teacher, a pensioner at aqua aerobics, a teenage
+footballer, a pregnant runner, a new dad, a warehouse worker, a nurse, a bodybuilder on a
+cut, a martial artist, a wheelchair user, a farmer, a delivery cyclist) was measured once
+with the code after round 45 (``7494bfe``) before it was read: 94.2% / 96.2% / 1 and 96.8% /
+96.2% / 1 on all 235 phrases (93.8% and 96.6% without the 12 and 11 near-duplicates of older
+parts, which were dropped). Read and fixed as kinds (the certain alarms first: a bump "there
+my whole life, nothing new" (a negation after a comma no longer denies the explanation before
+it) and back pain "но уже меньше" (easing); then "nearly fainted when I saw my 5k time",
+"laughed so hard I nearly wet myself", a heat rush "в сауне"; a bone "stepped in"; sciatica
+that moves to the other leg; "can't transfer from bed to my chair"; speech "gone garbled";
+"exactly the same all the time", "continuous, no break in it"; "can barely feel anything";
+"прооперировали грыжу диска"; a leg that "так и продолжает подламываться"; "ест хорошо"):
+97.9% / 100.0% / 0 and 98.6% / 98.7% / 0 after.
 """
 
 from __future__ import annotations
@@ -575,6 +590,7 @@ FLOORS = {
     ("en", "holdout43"): (150 / 152, 75 / 78, 0),
     ("en", "holdout44"): (132 / 135, 76 / 78, 0),
     ("en", "holdout45"): (135 / 143, 77 / 78, 0),
+    ("en", "holdout46"): (142 / 146, 76 / 77, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -620,6 +636,7 @@ FLOORS = {
     ("ru", "holdout43"): (148 / 152, 76 / 80, 0),
     ("ru", "holdout44"): (137 / 140, 72 / 78, 0),
     ("ru", "holdout45"): (143 / 145, 77 / 80, 0),
+    ("ru", "holdout46"): (144 / 147, 75 / 77, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2533,8 +2533,31 @@ BLIND_SET_KINDS = [
     ("ичко распухло после тяги", "groin_or_testicle_pain_swelling", True),
     ("мысок левой ноги задевает пол", "foot_drop", True),
     ("встаёт, но сразу падает, после травмы спины", "sexual_dysfunction_new", True),
+    # round 46
+    (
+        "that lump on my spine has been there my whole life, nothing new",
+        "back_deformity_or_lump",
+        False,
+    ),
+    (
+        "поясница ноет третьи сутки, но уже меньше",
+        "constant_pain_unrelieved_by_any_position",
+        False,
+    ),
+    ("nearly fainted when I saw my new deadlift number", "faint_dizzy_or_clammy", False),
+    (
+        "my sciatica was left only, now it's down the right leg as well",
+        "bilateral_leg_symptoms",
+        True,
+    ),
+    (
+        "since my back went I can't transfer from bed to my chair",
+        "cannot_walk_or_care_for_self",
+        True,
+    ),
+    ("her speech has gone garbled and her back hurts", "confused_or_drowsy", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 45 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 46 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
