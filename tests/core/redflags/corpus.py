@@ -65,6 +65,7 @@ PARTS = (
     "holdout44",
     "holdout45",
     "holdout46",
+    "holdout47",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

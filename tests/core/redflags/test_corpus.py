@@ -535,6 +535,23 @@ that moves to the other leg; "can't transfer from bed to my chair"; speech "gone
 "exactly the same all the time", "continuous, no break in it"; "can barely feel anything";
 "прооперировали грыжу диска"; a leg that "так и продолжает подламываться"; "ест хорошо"):
 97.9% / 100.0% / 0 and 98.6% / 98.7% / 0 after.
+
+``holdout47`` (5 per finding and 80 benign: writers who minimise, "probably nothing but",
+"my wife made me ask", and writers who give all the background first; texting, email and
+forum registers; Irish, Scottish, Indian, South African and Nigerian English) was measured
+once with the code after round 46 (``ac79cb9``) before it was read: 91.0% / 93.8% / 1 and
+97.4% / 95.0% / 1 on all 235 phrases (89.8% and 97.3% without the 22 and 11 near-duplicates
+of older parts, which were dropped). Read and fixed as kinds (the certain alarms first: "the
+only thing waking me at night is the baby"; "с ним всё обошлось" after someone's fall; a
+spine that looked crooked because "я просто стоял криво"; then "someone in my spin class",
+"help or hurt"; Nigerian "I no fit control my toilet, I mess myself and I no even feel am";
+"it's constant and doesn't budge", "no any position is giving relief"; "the room keeps
+spinning"; pain that "spreads into my groin"; a hernia that "won't go back"; a quad that
+"isn't firing", other leg normal; "barely push off it"; a weight stack that "slammed into my
+back"; "cracked a vertebra once"; "at night it gets really bad and nothing settles it";
+"cannot concentrate, even to turn in bed"; down a stone while "trying to bulk"; "сам не могу
+ни штаны надеть ... жена помогает"; "стопа хлопает об пол"; a baby that "шевелится намного
+меньше" at 34 weeks; "никакой диеты"): 98.5% / 97.4% / 0 and 100.0% / 97.4% / 0 after.
 """
 
 from __future__ import annotations
@@ -591,6 +608,7 @@ FLOORS = {
     ("en", "holdout44"): (132 / 135, 76 / 78, 0),
     ("en", "holdout45"): (135 / 143, 77 / 78, 0),
     ("en", "holdout46"): (142 / 146, 76 / 77, 0),
+    ("en", "holdout47"): (134 / 137, 73 / 76, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -637,6 +655,7 @@ FLOORS = {
     ("ru", "holdout44"): (137 / 140, 72 / 78, 0),
     ("ru", "holdout45"): (143 / 145, 77 / 80, 0),
     ("ru", "holdout46"): (144 / 147, 75 / 77, 0),
+    ("ru", "holdout47"): (147 / 148, 73 / 76, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

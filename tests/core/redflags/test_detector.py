@@ -2556,8 +2556,27 @@ BLIND_SET_KINDS = [
         True,
     ),
     ("her speech has gone garbled and her back hurts", "confused_or_drowsy", True),
+    # round 47
+    (
+        "the only thing keeping me up at night is the baby, not my back",
+        "night_pain_not_eased_by_rest",
+        False,
+    ),
+    ("do planks help or hurt a sore back?", "asks_for_emergency_help", False),
+    (
+        "I no fit control my toilet, I mess myself and I no even feel am",
+        "bladder_or_bowel_dysfunction",
+        True,
+    ),
+    (
+        "my left quad isn't firing since the squats, other leg is fine",
+        "leg_weakness_one_side",
+        True,
+    ),
+    ("беременна, 30 недель, малыш шевелится меньше обычного", "pregnancy_warning_signs", True),
+    ("kak ni lyag vse ravno bolit, bez pereryva", "constant_pain_unrelieved_by_any_position", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 46 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 47 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
