@@ -124,6 +124,12 @@ class _Message:
     bare_no: Set[str]  # a whole answer that says no (the bare_no list): see _answered_no
 
     @cached_property
+    def asked_sentences(self) -> set[int]:
+        """The sentences that hold a question mark (_not_meant: "...? mine is normal")."""
+        texts, sentence = self.tokens.texts, self.tokens.sentence
+        return {sentence[i] for i, text in enumerate(texts) if text == "?"}
+
+    @cached_property
     def symptom_words(self) -> set[int]:
         """Tokens inside any slot term ("и озноба" may precede "нет"); only negations need
         them, so most messages never pay for them."""
@@ -781,9 +787,9 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
 def _not_meant(covered: set[int], message: _Message) -> bool:
     """A not_literal phrase in the match's sentence, or in the next one when the match asks a
     question: "is it bad if pee goes cola coloured? mine is totally normal"."""
-    texts, sentence = message.tokens.texts, message.tokens.sentence
+    sentence = message.tokens.sentence
     own = sentence[min(covered)]
-    asked = any(texts[i] == "?" and sentence[i] == own for i in range(max(covered), len(texts)))
+    asked = own in message.asked_sentences
     return any(
         sentence[i] == own or (asked and sentence[i] == own + 1)
         for i in message.marks["not_literal"] - covered
@@ -793,12 +799,13 @@ def _not_meant(covered: set[int], message: _Message) -> bool:
 def _mine_inside(covered: set[int], message: _Message) -> bool:
     """A self_person word among the match's words, or between them in the phrase it starts
     in: "штаны на мне болтаются" (my wife says) is the person's own, whoever spoke first."""
-    start = min(covered)
-    phrase, clause = message.tokens.phrase, message.clause
+    start, end = min(covered), max(covered)
+    phrase, clause, mine = message.tokens.phrase, message.clause, message.marks["self_person"]
+    inside = mine if len(mine) < end - start else mine.intersection(range(start, end + 1))
     return any(
         i in covered or (phrase[i] == phrase[start] and clause[i] == clause[start])
-        for i in message.marks["self_person"]
-        if start <= i <= max(covered)
+        for i in inside
+        if start <= i <= end
     )
 
 
