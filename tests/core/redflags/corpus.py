@@ -66,6 +66,7 @@ PARTS = (
     "holdout45",
     "holdout46",
     "holdout47",
+    "holdout48",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -552,6 +552,23 @@ back"; "cracked a vertebra once"; "at night it gets really bad and nothing settl
 "cannot concentrate, even to turn in bed"; down a stone while "trying to bulk"; "сам не могу
 ни штаны надеть ... жена помогает"; "стопа хлопает об пол"; a baby that "шевелится намного
 меньше" at 34 weeks; "никакой диеты"): 98.5% / 97.4% / 0 and 100.0% / 97.4% / 0 after.
+
+``holdout48`` (5 per finding and 80 benign: every message a reply in an ongoing chat, begun
+mid-thought, "yeah and", "нет, но", naming the body part only as "it" or "there") was measured
+once with the code after round 47 (``6e76b02``) before it was read: 92.3% / 95.0% / 0 in
+both languages on all 235 phrases (91.9% and 91.9% without the 10 and 8 near-duplicates of
+older parts, which were dropped). Read and fixed as kinds: "every time I try to stand the
+back locks", "super sleepy, we had to shake her", a toilet bowl "like iced tea", the kidney
+"bit" on one side, a foot that "won't go" up, calf raises "impossible" on one side, "missed
+the last step", a hip "cracked" falling off a chair, "keeps waking me, nothing settles it",
+"resting doesn't touch it", "would a massage help?" is no plea; "не помню, как домой
+доехал", "все позы перепробовал, ни одна не помогает", "нет такого положения, где бы стало
+легче", "там, где почка ... кручусь", "на пятке на правой не стою", a sneeze like "волна по
+пояснице", "на седьмом месяце", "бьётся в такт пульсу", "весы показывают меньше, а я набрать
+пытаюсь", a belly that hurts "только от смеха". What stays missed is what a reply leaves to
+the question before it ("there's a hard bump there ... new", "розоватая какая-то": the
+detector reads one message, not the bot's question): 98.6% / 96.1% / 0 and 98.0% / 96.2% / 0
+after.
 """
 
 from __future__ import annotations
@@ -609,6 +626,7 @@ FLOORS = {
     ("en", "holdout45"): (135 / 143, 77 / 78, 0),
     ("en", "holdout46"): (142 / 146, 76 / 77, 0),
     ("en", "holdout47"): (134 / 137, 73 / 76, 0),
+    ("en", "holdout48"): (145 / 148, 73 / 77, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -656,6 +674,7 @@ FLOORS = {
     ("ru", "holdout45"): (143 / 145, 77 / 80, 0),
     ("ru", "holdout46"): (144 / 147, 75 / 77, 0),
     ("ru", "holdout47"): (147 / 148, 73 / 76, 0),
+    ("ru", "holdout48"): (144 / 148, 75 / 79, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

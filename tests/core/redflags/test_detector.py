@@ -2575,8 +2575,23 @@ BLIND_SET_KINDS = [
     ),
     ("беременна, 30 недель, малыш шевелится меньше обычного", "pregnancy_warning_signs", True),
     ("kak ni lyag vse ravno bolit, bez pereryva", "constant_pain_unrelieved_by_any_position", True),
+    # round 48
+    (
+        "every time I try to stand the back locks and I go straight back down",
+        "cannot_walk_or_care_for_self",
+        True,
+    ),
+    ("would stretching help?", "asks_for_emergency_help", False),
+    ("it keeps waking me up and nothing settles it", "night_pain_not_eased_by_rest", True),
+    ("не помню, как доехал домой из зала", "confused_or_drowsy", True),
+    (
+        "все позы перепробовал, ни одна не помогает",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
+    ("живот болит только от смеха, ржали весь вечер", "chest_or_abdominal_pain", False),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 47 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 48 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
