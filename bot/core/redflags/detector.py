@@ -786,12 +786,13 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
 
 def _not_meant(covered: set[int], message: _Message) -> bool:
     """A not_literal phrase in the match's sentence, or in the next one when the match asks a
-    question: "is it bad if pee goes cola coloured? mine is totally normal"."""
+    question ("is it bad if pee goes cola coloured? mine is totally normal") or when the
+    phrase opens it ("my mate yelled 'call an ambulance!' as a joke")."""
     sentence = message.tokens.sentence
     own = sentence[min(covered)]
     asked = own in message.asked_sentences
     return any(
-        sentence[i] == own or (asked and sentence[i] == own + 1)
+        sentence[i] == own or (sentence[i] == own + 1 and (asked or sentence[i - 1] == own))
         for i in message.marks["not_literal"] - covered
     )
 

@@ -67,6 +67,7 @@ PARTS = (
     "holdout46",
     "holdout47",
     "holdout48",
+    "holdout49",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -569,6 +569,22 @@ the last step", a hip "cracked" falling off a chair, "keeps waking me, nothing s
 the question before it ("there's a hard bump there ... new", "розоватая какая-то": the
 detector reads one message, not the bot's question): 98.6% / 96.1% / 0 and 98.0% / 96.2% / 0
 after.
+
+``holdout49`` (5 per finding and 80 benign, the writers' own mix: a crowd of gym-goers from
+many countries, and Russian speakers of different cities and ages, from a first message to a
+bystander's note) was measured once with the code after round 48 (``367cec9``) before it was
+read: 93.5% / 96.2% / 1 and 96.1% / 93.8% / 1 on all 235 phrases (92.6% and 95.6% without the
+27 and 21 near-duplicates of older parts, which were dropped). Read and fixed as kinds (the
+certain alarms first: "call an ambulance!" yelled "as a joke" (a not_literal phrase opening
+the next sentence counts), a heat rush with a normal "36,6"; then "my gym crush makes me
+dizzy", "техника кривая", calluses "от грифа", "не могу ходить в зал на этой неделе"; "a step
+in it", "lying doesn't help, sitting doesn't help", "big waves", "the tip of my shoe drags",
+"leg strength is slipping away", "gone from mild yesterday to really bad today",
+osteoporosis and "a light row", a baby "way quieter than normal", "a swelling on the main
+artery in my tummy"; "седалищный с двух сторон", "opyat' vyrubaetsya", "не бывает такого
+момента, чтобы не болело", "одна нога какая-то бессильная", "отдых ничего не даёт"; a "her
+back" in a rule slot must not make "nothing makes her back pain ease" a denial, so only
+"onto his back" is listed): 98.5% / 98.6% / 0 and 99.3% / 98.7% / 0 after.
 """
 
 from __future__ import annotations
@@ -627,6 +643,7 @@ FLOORS = {
     ("en", "holdout46"): (142 / 146, 76 / 77, 0),
     ("en", "holdout47"): (134 / 137, 73 / 76, 0),
     ("en", "holdout48"): (145 / 148, 73 / 77, 0),
+    ("en", "holdout49"): (132 / 135, 71 / 73, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -675,6 +692,7 @@ FLOORS = {
     ("ru", "holdout46"): (144 / 147, 75 / 77, 0),
     ("ru", "holdout47"): (147 / 148, 73 / 76, 0),
     ("ru", "holdout48"): (144 / 148, 75 / 79, 0),
+    ("ru", "holdout49"): (134 / 136, 76 / 78, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2590,8 +2590,16 @@ BLIND_SET_KINDS = [
         True,
     ),
     ("живот болит только от смеха, ржали весь вечер", "chest_or_abdominal_pain", False),
+    # round 49
+    ("my coach yelled 'call 911!' as a joke when I hit a PR", "asks_for_emergency_help", False),
+    ("I'm 31 weeks and the baby has been way quieter than normal", "pregnancy_warning_signs", True),
+    (
+        "my wife tried everything, it's constant and nothing makes her back pain ease",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 48 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 49 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
