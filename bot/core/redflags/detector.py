@@ -25,7 +25,8 @@ finds every known term, then judges each candidate rule:
   training that explains it ("gave out on the last rep") drops the match; another person's
   emergency ("my friend collapsed") is asked about, since a bystander may need the number,
   and their other findings ("my daughter has a fever") are dropped;
-* a ``figurative`` phrase right after the match ("passed out laughing") drops it; a
+* a ``figurative`` phrase right after the match ("passed out laughing") drops it, and so
+  does a ``not_literal`` one in its sentence ("figuratively", a price, "jk"); a
   ``relief`` phrase in its clause ("better at night") drops night and constant pain; a
   workout named in the sentence makes findings hard training mimics (spent legs, a cut)
   a question rather than an alarm;
