@@ -68,6 +68,7 @@ PARTS = (
     "holdout47",
     "holdout48",
     "holdout49",
+    "holdout50",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -585,6 +585,23 @@ artery in my tummy"; "седалищный с двух сторон", "opyat' vy
 момента, чтобы не болело", "одна нога какая-то бессильная", "отдых ничего не даёт"; a "her
 back" in a rule slot must not make "nothing makes her back pain ease" a denial, so only
 "onto his back" is listed): 98.5% / 98.6% / 0 and 99.3% / 98.7% / 0 after.
+
+``holdout50`` (5 per finding and 80 benign: plain everyday wording of a calm adult, complete
+sentences of 8 to 45 words) was measured once with the code of ``b2f8580`` before it was
+read: 92.3% / 95.0% / 1 and 92.3% / 93.8% / 2 on all 235 phrases (91.7% and 92.1% without
+the 12 and 3 near-duplicates of older parts, which were dropped). Read and fixed as kinds:
+"slept through the whole night" is relief; "would a standing desk help?" is no plea; a
+"harmless cyst" someone had removed; "no longer notice when my bladder is full"; "walking is
+impossible"; "suddenly muddled, mixing up names"; "present every minute"; "strong waves";
+"surgery on my lower spine ten weeks ago"; "struck me hard in the middle of the back"; a rib
+"cracked from a minor stumble" and "an easy set"; weight "falling steadily ... no idea
+why"; "связаться с неотложкой"; "путаница в голове, мысли разбегаются"; "иммунитет
+ослаблен", "биологический препарат"; "бёдра набухли"; a cough that "отдаётся в пояснице";
+"не в состоянии повернуться", "не может даже сдвинуться"; "онемения нигде нет"; "парализовало
+ленью". The two certain alarms left are one kind, recorded as measured: "Температуры нет,
+озноба тоже" (and its Latin-letter twin), where "тоже" carries the denial to the second
+sign; reading "тоже" as a denial would also deny "температура, озноб тоже". 97.9% / 98.7% / 0
+and 97.4% / 95.0% / 2 after.
 """
 
 from __future__ import annotations
@@ -644,6 +661,7 @@ FLOORS = {
     ("en", "holdout47"): (134 / 137, 73 / 76, 0),
     ("en", "holdout48"): (145 / 148, 73 / 77, 0),
     ("en", "holdout49"): (132 / 135, 71 / 73, 0),
+    ("en", "holdout50"): (140 / 144, 77 / 79, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -693,6 +711,7 @@ FLOORS = {
     ("ru", "holdout47"): (147 / 148, 73 / 76, 0),
     ("ru", "holdout48"): (144 / 148, 75 / 79, 0),
     ("ru", "holdout49"): (134 / 136, 76 / 78, 0),
+    ("ru", "holdout50"): (147 / 152, 75 / 80, 2),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2598,8 +2598,18 @@ BLIND_SET_KINDS = [
         "constant_pain_unrelieved_by_any_position",
         True,
     ),
+    # round 50
+    (
+        "I slept through the whole night without my back waking me",
+        "night_pain_not_eased_by_rest",
+        False,
+    ),
+    ("would a standing desk help?", "asks_for_emergency_help", False),
+    ("walking is impossible for me right now", "cannot_walk_or_care_for_self", True),
+    ("онемения нигде нет, просто спина забилась", "saddle_numbness", False),
+    ("тренер шутит, что меня парализовало ленью", "sudden_leg_paralysis", False),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 49 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 50 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
