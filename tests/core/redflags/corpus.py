@@ -69,6 +69,7 @@ PARTS = (
     "holdout48",
     "holdout49",
     "holdout50",
+    "holdout51",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -602,6 +602,18 @@ why"; "связаться с неотложкой"; "путаница в гол�
 озноба тоже" (and its Latin-letter twin), where "тоже" carries the denial to the second
 sign; reading "тоже" as a denial would also deny "температура, озноб тоже". 97.9% / 98.7% / 0
 and 97.4% / 95.0% / 2 after.
+
+``holdout51`` (5 per finding and 80 benign: casual texting by people aged 18 to 35,
+lowercase, abbreviations, emojis and fragments, about themselves or a friend with them) was
+measured once with the code after round 50 (``7655ca5``) before it was read: 97.4% / 95.0% /
+0 and 94.2% / 97.5% / 0 on all 235 phrases (97.2% and 93.2% without the 14 and 26
+near-duplicates of older parts, which were dropped). Read and fixed as kinds: a spine that
+"на фото прям видно" is crooked (a photo no longer explains a deformity away in Russian);
+"a vertebra fracture before" and "an easy goblet squat"; a friend's fall "on a youtube
+vid"; "сам не дохожу", "меня тащил брат"; speech that "заплетается"; urine "как крепкий чай"
+after a spin class; "разложился на трассе"; "ни о чём думать не могу". Someone else's fever,
+HIV or injected peptides stay dropped by design (a child's fever, someone's history):
+98.6% / 96.1% / 0 and 97.0% / 98.7% / 0 after.
 """
 
 from __future__ import annotations
@@ -662,6 +674,7 @@ FLOORS = {
     ("en", "holdout48"): (145 / 148, 73 / 77, 0),
     ("en", "holdout49"): (132 / 135, 71 / 73, 0),
     ("en", "holdout50"): (140 / 144, 77 / 79, 0),
+    ("en", "holdout51"): (142 / 145, 72 / 76, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -712,6 +725,7 @@ FLOORS = {
     ("ru", "holdout48"): (144 / 148, 75 / 79, 0),
     ("ru", "holdout49"): (134 / 136, 76 / 78, 0),
     ("ru", "holdout50"): (147 / 152, 75 / 80, 2),
+    ("ru", "holdout51"): (128 / 133, 74 / 76, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)
