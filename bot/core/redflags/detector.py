@@ -134,7 +134,7 @@ class _Message:
     def symptom_words(self) -> set[int]:
         """Tokens inside any slot term ("и озноба" may precede "нет"); only negations need
         them, so most messages never pay for them."""
-        return {i for t in self.slot_terms for s, e in self.spans[t] for i in range(s, e)}
+        return _sign_words(self.spans, self.slot_terms)
 
     @cached_property
     def mark_clauses(self) -> dict[str, Counter[int]]:
@@ -291,13 +291,12 @@ class RedFlagDetector:
         denials = marks["negation_before"]
         if not lexicon.compared.isdisjoint(tokens.texts):  # "worse than normal DOMS"
             denials = denials | {i for i, t in enumerate(tokens.texts) if t in lexicon.compared}
-        signs = [spans[t] for t in spans if t in self._slots_of_term] if denials else []
+        slot_terms = [t for t in spans if t in self._slots_of_term]
         for key in EXPLAINING:  # "didn't eat beets", "nothing like DOMS" explain nothing
             if marks[key]:
-                marks[key] = _undenied(key, spans, controls, denials, phrase, signs)
+                marks[key] = _undenied(key, spans, controls, denials, phrase, slot_terms)
         if marks["other_person"]:
             marks["other_person"] -= _not_people(spans, controls, tokens, lexicon.similes)
-        slot_terms = [t for t in spans if t in self._slots_of_term]
         doubt = marks["doubt"]
         if doubt:
             doubt -= _estimates(doubt, marks["numbers"], tokens.texts)
@@ -390,37 +389,46 @@ def _undenied(
     controls: dict[int, tuple[str, ...]],
     negations: set[int],
     phrase: list[int],
-    signs: list[list[Occurrence]],
+    slot_terms: list[int],
 ) -> set[int]:
     """The words of ``key``'s phrases that no negation touches: "свёклу не ел", "didn't eat
     any beetroot", "nothing like DOMS" name a harmless cause only to rule it out, so it
-    explains nothing. A negation counts right after the phrase or up to ``UNDENIED_REACH``
-    words before it in its phrase ("theyre not, just DOMS" is no denial: the comma ends
-    it), unless a sign's words (``signs``: where slot terms occur) stand in between or hold
-    it: "не могу встать рано", "ноги чуть не отказали на рекорде" deny the sign, not the
-    explanation.
+    explains nothing. A negation counts right after the phrase (in its phrase: "my whole
+    life, nothing new" is no denial) or before it (:func:`_denied_before`).
     """
     kept: set[int] = set()
-    own: set[int] | None = None  # the signs' words, gathered only when a negation is near
+    signs: set[int] | None = None  # the signs' words, gathered only when a negation is near
     for term in spans.keys() & controls.keys():
         if key in controls[term]:
             for s, e in spans[term]:
                 if e in negations and phrase[e] == phrase[s]:  # "свёклу не ел"
-                    continue  # ("my whole life, nothing new": the comma ends the phrase)
-                if s - 1 not in negations:
-                    before = range(max(s - 1 - UNDENIED_REACH, -1) + 1, s - 1)
-                    near = [i for i in before if i in negations and phrase[i] == phrase[s]]
-                    if not near:
-                        kept.update(range(s, e))
-                        continue
-                    if own is None:
-                        own = {i for occs in signs for a, b in occs for i in range(a, b)}
-                    if any(i in own for i in range(max(near), s - 1)) or max(near) in own:
-                        kept.update(range(s, e))
-                        continue
-                if phrase[s - 1] != phrase[s]:  # "not, just DOMS": the comma ends the denial
+                    continue
+                near = _negation_before(s, negations, phrase)
+                if near is not None and near != s - 1:
+                    signs = _sign_words(spans, slot_terms) if signs is None else signs
+                    if not signs.isdisjoint(range(near, s - 1)):
+                        near = None
+                if near is None:
                     kept.update(range(s, e))
     return kept
+
+
+def _negation_before(start: int, negations: set[int], phrase: list[int]) -> int | None:
+    """The closest negation in ``start``'s phrase at most ``UNDENIED_REACH`` words before it
+    ("theyre not, just DOMS" is no denial: the comma ends it)."""
+    for i in range(start - 1, max(start - 1 - UNDENIED_REACH, -1), -1):
+        if phrase[i] != phrase[start]:
+            return None
+        if i in negations:
+            return i
+    return None
+
+
+def _sign_words(spans: dict[int, list[Occurrence]], slot_terms: list[int]) -> set[int]:
+    """Tokens inside any slot term. A negation in a sign's words, or with them between it
+    and an explanation ("не могу встать рано", "ноги чуть не отказали на рекорде"), denies
+    the sign, not the explanation."""
+    return {i for term in slot_terms for s, e in spans[term] for i in range(s, e)}
 
 
 def _not_people(
