@@ -900,7 +900,39 @@ def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message
     if any(_negated_before(s, covered, message) for s, _ in combo):
         return True
     after = [occ for occ in message.negation_after if occ[0] not in covered]  # not the match's
-    return any(_negated_after(end, occ, message) for _, end in combo for occ in after)
+    if any(_negated_after(end, occ, message) for _, end in combo for occ in after):
+        return True
+    return bool(message.marks["negation_echo"]) and _echoes_denial(combo, covered, message)
+
+
+def _echoes_denial(combo: tuple[Occurrence, ...], covered: set[int], message: _Message) -> bool:
+    """'Температуры нет, озноба тоже': an echo word ("тоже") closing the match's phrase
+    repeats the denial of the phrase before it, when that phrase opens or closes with a
+    negation_after word ("нет температуры", "температуры не было"). A negation inside the
+    phrase before is not enough: "не могу пописать, покакать тоже" denies nothing."""
+    start, end = min(s for s, _ in combo), max(e for _, e in combo)
+    phrase, links = message.phrase, message.negation_transparent
+    if end not in message.marks["negation_echo"] or end in covered:
+        return False
+    stop = end
+    while stop < len(phrase) and stop in message.marks["negation_echo"]:
+        stop += 1
+    if not _closes_phrase(stop, message):
+        return False
+    opening = start
+    while opening > 0 and phrase[opening - 1] == phrase[start]:
+        opening -= 1
+        if opening not in links:
+            return False
+    if opening == 0:
+        return False
+    before = [i for i in range(opening) if phrase[i] == phrase[opening - 1]]
+    first, last = before[0], before[-1]
+    return any(
+        s == first or (e - 1 <= last and links.issuperset(range(e, last + 1)))
+        for s, e in message.negation_after
+        if first <= s <= last
+    )
 
 
 def _negated_before(start: int, covered: set[int], message: _Message) -> bool:

@@ -124,6 +124,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_before",
     "negation_after",
     "negation_links",
+    "negation_echo",
     "negation_stops",
     "list_joins",
     "purpose",

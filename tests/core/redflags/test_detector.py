@@ -482,6 +482,24 @@ def test_a_negation_covers_a_list_of_symptoms(redflags: RedFlagDetector, text: s
 
 
 @pytest.mark.parametrize(
+    ("text", "findings"),
+    [
+        ("Температуры нет, озноба тоже, просто поясница ноет", set()),
+        ("Нет температуры, озноба тоже", set()),
+        ("temperatury ne bylo, oznoba tozhe", set()),
+        ("fever: none, chills neither", set()),
+        ("у меня температура, озноба тоже", {"fever_or_chills"}),  # nothing to repeat
+        ("не могу пописать, покакать тоже", {"bladder_or_bowel_dysfunction"}),  # the match's не
+        ("температуры нет, а озноб тоже есть", {"fever_or_chills"}),  # "тоже" closes nothing
+    ],
+)
+def test_an_echo_word_repeats_the_denial_of_the_phrase_before(
+    redflags: RedFlagDetector, text: str, findings: set[str]
+) -> None:
+    assert set(_hits(redflags, text)) == findings
+
+
+@pytest.mark.parametrize(
     ("text", "finding"),
     [
         ("zero feeling in my butt cheeks", "saddle_numbness"),
