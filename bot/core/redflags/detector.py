@@ -359,13 +359,48 @@ def _ni_inside(start: int, end: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     return texts[before] not in lexicon.neither_openers
 
 
-def _answered_no(end: int, message: _Message) -> bool:
-    """The match is a question the message answers with a bare "no" (the bare_no list) in
-    the next sentence: "Dizzy? No. Faint? No." (a checklist the person went through)."""
+def _answered_no(end: int, rule: Rule, message: _Message) -> bool:
+    """The match is in a question the message answers with a bare "no" (the bare_no list): as
+    a sentence of its own ("Dizzy? No. Faint? No.", a checklist the person went through), or
+    before a phrase that says what it is instead ("рак? нет, просто паникую", "упал? нет,
+    нога соскользнула"). A phrase that repeats the rule's words or has a negation of its own
+    confirms the sign instead ("can't feel my legs? no, I can't", "нет, вообще не чувствую").
+    A sentence of nothing but a ``cleared`` phrase answers no too ("Температура? 36,6."),
+    except for the emergencies no cleared phrase silences (NEVER_CLEARED).
+    """
     texts, sentence = message.tokens.texts, message.tokens.sentence
-    if end + 1 >= len(texts) or texts[end] != "?" or texts[end + 1] not in message.bare_no:
+    if sentence[end - 1] not in message.asked_sentences:
         return False
-    return end + 2 == len(texts) or sentence[end + 2] != sentence[end + 1]
+    asked = end  # the question mark closing the match's sentence: "rabdo u menya? net"
+    while asked < len(texts) and texts[asked] != "?" and sentence[asked] == sentence[end - 1]:
+        asked += 1
+    answer = asked + 1
+    if answer >= len(texts) or texts[asked] != "?":
+        return False
+    if texts[answer] not in message.bare_no:  # "Температура? 36,6." answers with a clear value
+        if rule.finding in NEVER_CLEARED:
+            return False
+        reply = [i for i in range(answer, len(texts)) if sentence[i] == sentence[answer]]
+        return message.marks["cleared"].issuperset(reply)
+    if answer + 1 == len(texts) or sentence[answer + 1] != sentence[answer]:
+        return True
+    phrase, marks = message.phrase, message.marks
+    if phrase[answer + 1] == phrase[answer] or rule.finding in FOR_ANYONE:
+        return False  # "no I can't": the answer goes on; "ambulance? no, call one now"
+    instead = [answer + 1]
+    while instead[-1] + 1 < len(texts) and phrase[instead[-1] + 1] == phrase[answer + 1]:
+        instead.append(instead[-1] + 1)
+    denials = marks["negation_before"] | marks["negation_after"] | marks["urgent_now"]
+    if not denials.isdisjoint(instead) or not message.concord.isdisjoint(texts[i] for i in instead):
+        return False
+    first, last = instead[0], instead[-1]
+    spans = message.spans
+    return not any(
+        first <= s <= last or first < e <= last + 1
+        for slot in rule.slots
+        for term in message.found.intersection(slot)
+        for s, e in spans[term]
+    )
 
 
 def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> set[int]:
@@ -690,7 +725,7 @@ def _judge_combo(rule: Rule, combo: tuple[Occurrence, ...], message: _Message) -
         # a doubt word beats the negation ("not sure if it's numb"); a question mark or a
         # laugh does not ("not dizzy, just curious: should I stretch?", "not confused lol")
         return False if doubt and _has_doubt(said, message, words_only=True) else None
-    if any(_answered_no(end, message) for _, end in combo):
+    if any(_answered_no(end, rule, message) for _, end in combo):
         return None  # "Dizzy? No. Faint? No.": the person answered their own question
     if rule.mode == "alone" and len(covered) < len(message.tokens.texts):
         return None  # "help!" is a plea; "help, which protein?" and "help! my PR" are not

@@ -70,6 +70,8 @@ PARTS = (
     "holdout49",
     "holdout50",
     "holdout51",
+    "holdout52",
+    "holdout53",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

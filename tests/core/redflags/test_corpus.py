@@ -614,6 +614,36 @@ vid"; "сам не дохожу", "меня тащил брат"; speech that "�
 after a spin class; "разложился на трассе"; "ни о чём думать не могу". Someone else's fever,
 HIV or injected peptides stay dropped by design (a child's fever, someone's history):
 98.6% / 96.1% / 0 and 97.0% / 98.7% / 0 after.
+
+Round 52 opened by fixing holdout50's two certain alarms ("Температуры нет, озноба тоже"): a
+``negation_echo`` word closing a phrase repeats the denial of the phrase before it when that
+phrase opens or closes with a negation_after word, so "температура, озноб тоже" still counts.
+``holdout52`` (googled half-medical words, forum posts with a title line, symptom lists with
+semicolons or slashes, messages typed by a partner or coach) and ``holdout53`` (stories told
+in order, signs told by what the person cannot do, vivid metaphors, panicked two-word
+alarms, non-native English) were then written blind and measured once with that code
+(``a6089fd``) before they were read: holdout52 95.5% / 95.0% / 0 and 95.5% / 80.0% / 3,
+holdout53 90.3% / 93.8% / 0 and 97.4% / 88.8% / 3 on all 235 phrases each (the writers'
+painful_urination phrases left out: no typed red flag; near-duplicates of older parts
+dropped: holdout52 95.4% / 96.1% / 0 and 95.3% / 79.5% / 3, holdout53 89.3% / 93.6% / 0 and
+97.4% / 88.3% / 3 without them). Read and fixed as kinds: a question answered "no" before a
+phrase that says what it is instead ("рак? нет, просто паникую", "rabdo u menya? net, mocha
+svetlaya"; a phrase repeating the sign's words or holding a negation of its own still
+confirms it, and a plea is never answered away) and a checklist answered with a clear value
+("Температура? 36,6."); English "can't", "don't" in a match agree with a negation before it
+as Russian "не" does; "so I guess" ends a clause; "googled rhabdo"; a horoscope's "Рак"; a
+sock picked up off the floor ("носок с пола"), crooked technique, a child carried "на
+руках", a weak core; "нужно ли к врачу" is no plea (only "врача", "врач" call one);
+paraesthesia; "when I run my fingers down my spine" no longer reads as running; "missed the
+last step", "sat down hard", "сел на попу"; "he now has back pain" makes him the patient;
+"they took a melanoma off my shoulder"; a leg "I tell to move and nothing happens";
+"couldn't finish" in bed (not "the set"); a bowel movement "I didn't realise"; "rolling over
+does nothing" at 3 a.m., "haven't slept a full night"; "stuck in the car", "every tiny
+movement is white hot"; a belt "на две дырки", "лицо осунулось"; "сижу — болит, встаю —
+болит, ложусь — болит"; "hit across the lower back by a plate". Left by policy: chest or
+belly soreness named with its exercise is asked (as ``dev`` labels it), a relative's fragile
+bones or aneurysm without a proxy, a past call for someone else's ambulance: 100% / 98.7% / 0
+and 98.0% / 87.2% / 0 (holdout52), 100% / 93.6% / 0 and 99.3% / 96.1% / 0 (holdout53) after.
 """
 
 from __future__ import annotations
@@ -675,6 +705,8 @@ FLOORS = {
     ("en", "holdout49"): (132 / 135, 71 / 73, 0),
     ("en", "holdout50"): (140 / 144, 77 / 79, 0),
     ("en", "holdout51"): (142 / 145, 72 / 76, 0),
+    ("en", "holdout52"): (152 / 153, 74 / 76, 0),
+    ("en", "holdout53"): (139 / 140, 72 / 78, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -724,8 +756,10 @@ FLOORS = {
     ("ru", "holdout47"): (147 / 148, 73 / 76, 0),
     ("ru", "holdout48"): (144 / 148, 75 / 79, 0),
     ("ru", "holdout49"): (134 / 136, 76 / 78, 0),
-    ("ru", "holdout50"): (147 / 152, 75 / 80, 2),
+    ("ru", "holdout50"): (147 / 152, 77 / 80, 0),
     ("ru", "holdout51"): (128 / 133, 74 / 76, 0),
+    ("ru", "holdout52"): (145 / 149, 67 / 78, 0),
+    ("ru", "holdout53"): (149 / 151, 73 / 77, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2626,8 +2626,38 @@ BLIND_SET_KINDS = [
     ("walking is impossible for me right now", "cannot_walk_or_care_for_self", True),
     ("онемения нигде нет, просто спина забилась", "saddle_numbness", False),
     ("тренер шутит, что меня парализовало ленью", "sudden_leg_paralysis", False),
+    # rounds 52 and 53
+    ("рак? нет, просто паникую после гугла", "history_of_cancer", False),
+    ("rabdo u menya? net, mocha svetlaya", "dark_urine_after_exercise", False),
+    ("онемение? нет. температура? 36,6. просто поясница", "fever_or_chills", False),
+    ("ambulance? no, call one now", "asks_for_emergency_help", True),
+    ("ноги не чувствую? нет, вообще не чувствую", "sudden_leg_paralysis", True),
+    (
+        "sneezed and nothing hurt, so I guess it's not a disc?",
+        "pain_worse_on_cough_or_sneeze",
+        False,
+    ),
+    ("гуглил рабдомиолиз, моча светлая", "dark_urine_after_exercise", False),
+    ("По гороскопу я Рак, а спина ноет после становой", "history_of_cancer", False),
+    ("не могу нагнуться поднять носок с пола", "foot_drop", False),
+    ("Ему нужно к врачу или само пройдёт?", "asks_for_emergency_help", False),
+    ("paresthesia in both legs after deadlifts", "bilateral_leg_symptoms", True),
+    ("when I run my fingers down my spine there's a step", "back_deformity_or_lump", True),
+    ("missed the last step and jarred my lower back", "minor_fall_or_jolt", True),
+    ("my dad had cancer and now has back pain from the gym", "history_of_cancer", True),
+    ("they took a melanoma off my shoulder two years ago", "history_of_cancer", True),
+    ("I tell it to move and nothing happens, not even a twitch", "sudden_leg_paralysis", True),
+    ("couldn't finish the set with my partner spotting", "sexual_dysfunction_new", False),
+    ("waking at 3am, rolling over does nothing", "night_pain_not_eased_by_rest", True),
+    ("i am stuck in the car, the pain is so big i cannot turn", "severe_pain_unable_to_move", True),
+    ("ремень застёгиваю на две дырки дальше", "unexplained_weight_loss", True),
+    (
+        "сижу — болит, встаю — болит, ложусь — болит",
+        "constant_pain_unrelieved_by_any_position",
+        True,
+    ),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 50 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 53 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
