@@ -51,7 +51,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -123,6 +123,7 @@ class _Message:
     concord: Set[str]  # a match's own "не" (the concord list): see _agrees
     soft_doubt: set[int]  # doubt marks that do not undo a denial: "?" and laughs
     bare_no: Set[str]  # a whole answer that says no (the bare_no list): see _answered_no
+    _answers: dict[int, str | tuple[int, ...] | None] = field(default_factory=dict)
 
     @cached_property
     def asked_sentences(self) -> set[int]:
@@ -142,6 +143,35 @@ class _Message:
         this match" is then a sum over the match's clauses, not a walk over every mark of a
         long message for every combination judged."""
         return {key: Counter(self.clause[i] for i in idx) for key, idx in self.marks.items()}
+
+    def answer_after(self, end: int) -> str | tuple[int, ...] | None:
+        """How the message answers the question a match ending at ``end`` is in: BARE_NO ("?
+        No."), CLEAR_VALUE ("? 36,6."), the tokens of the phrase after a "no," that says
+        what it is instead, or None (no question, no answer, or one that confirms it). The
+        same for every rule, so computed once per question mark: a flood of answered
+        questions judges hundreds of matches."""
+        if end not in self._answers:
+            self._answers[end] = _answer_after(end, self)
+        return self._answers[end]
+
+    @cached_property
+    def negation_after_at(self) -> dict[int, list[Occurrence]]:
+        """The negation_after occurrences by their first token: a match looks only at the few
+        tokens after it, not at every "нет" of a long message."""
+        at: dict[int, list[Occurrence]] = {}
+        for occ in self.negation_after:
+            at.setdefault(occ[0], []).append(occ)
+        return at
+
+    @cached_property
+    def terms_at(self) -> dict[int, set[int]]:
+        """Per token, the found terms with an occurrence covering it (_answered_no)."""
+        at: dict[int, set[int]] = {}
+        for term, occurrences in self.spans.items():
+            for start, end in occurrences:
+                for i in range(start, end):
+                    at.setdefault(i, set()).add(term)
+        return at
 
     @cached_property
     def negation_transparent(self) -> set[int]:
@@ -368,39 +398,54 @@ def _answered_no(end: int, rule: Rule, message: _Message) -> bool:
     A sentence of nothing but a ``cleared`` phrase answers no too ("Температура? 36,6."),
     except for the emergencies no cleared phrase silences (NEVER_CLEARED).
     """
+    answer = message.answer_after(end)
+    if answer is None:
+        return False
+    if isinstance(answer, str):  # BARE_NO or CLEAR_VALUE
+        return answer == BARE_NO or rule.finding not in NEVER_CLEARED
+    if rule.finding in FOR_ANYONE:
+        return False  # "ambulance? no, call one now"
+    terms_at = message.terms_at
+    return not any(
+        term in slot for i in answer for term in terms_at.get(i, ()) for slot in rule.slots
+    )
+
+
+BARE_NO, CLEAR_VALUE = "no", "clear"  # Message.answer_after: "Dizzy? No.", "Температура? 36,6."
+
+
+def _answer_after(end: int, message: _Message) -> str | tuple[int, ...] | None:
+    """See _Message.answer_after."""
     texts, sentence = message.tokens.texts, message.tokens.sentence
     if sentence[end - 1] not in message.asked_sentences:
-        return False
+        return None
     asked = end  # the question mark closing the match's sentence: "rabdo u menya? net"
     while asked < len(texts) and texts[asked] != "?" and sentence[asked] == sentence[end - 1]:
         asked += 1
     answer = asked + 1
     if answer >= len(texts) or texts[asked] != "?":
-        return False
+        return None
     if texts[answer] not in message.bare_no:  # "Температура? 36,6." answers with a clear value
-        if rule.finding in NEVER_CLEARED:
-            return False
-        reply = [i for i in range(answer, len(texts)) if sentence[i] == sentence[answer]]
-        return message.marks["cleared"].issuperset(reply)
+        cleared, reply = message.marks["cleared"], answer
+        while reply < len(texts) and sentence[reply] == sentence[answer]:
+            if reply not in cleared:
+                return None
+            reply += 1
+        return CLEAR_VALUE
     if answer + 1 == len(texts) or sentence[answer + 1] != sentence[answer]:
-        return True
+        return BARE_NO
     phrase, marks = message.phrase, message.marks
-    if phrase[answer + 1] == phrase[answer] or rule.finding in FOR_ANYONE:
-        return False  # "no I can't": the answer goes on; "ambulance? no, call one now"
+    if phrase[answer + 1] == phrase[answer]:
+        return None  # "no I can't": the answer goes on in one breath
     instead = [answer + 1]
     while instead[-1] + 1 < len(texts) and phrase[instead[-1] + 1] == phrase[answer + 1]:
         instead.append(instead[-1] + 1)
-    denials = marks["negation_before"] | marks["negation_after"] | marks["urgent_now"]
-    if not denials.isdisjoint(instead) or not message.concord.isdisjoint(texts[i] for i in instead):
-        return False
-    first, last = instead[0], instead[-1]
-    spans = message.spans
-    return not any(
-        first <= s <= last or first < e <= last + 1
-        for slot in rule.slots
-        for term in message.found.intersection(slot)
-        for s, e in spans[term]
-    )
+    for key in ("negation_before", "negation_after", "urgent_now"):
+        if not marks[key].isdisjoint(instead):
+            return None
+    if not message.concord.isdisjoint(texts[i] for i in instead):
+        return None
+    return tuple(instead)
 
 
 def _asking_what_to_do(doubt: set[int], urgent: set[int], texts: list[str]) -> set[int]:
@@ -657,7 +702,7 @@ def _slot_occurrences(slot: Terms, blocked: set[int], message: _Message) -> list
     found = [occ for term in message.found.intersection(slot) for occ in message.spans[term]]
     if blocked:
         found = [occ for occ in found if blocked.isdisjoint(range(*occ))]
-    return sorted(found)
+    return sorted(set(found))  # one span found by several terms of the slot is one occurrence
 
 
 def _nearby_combinations(
@@ -934,8 +979,13 @@ def _negated(combo: tuple[Occurrence, ...], covered: set[int], message: _Message
     negation word that is part of the match ("стопа не поднимается") denies nothing."""
     if any(_negated_before(s, covered, message) for s, _ in combo):
         return True
-    after = [occ for occ in message.negation_after if occ[0] not in covered]  # not the match's
-    if any(_negated_after(end, occ, message) for _, end in combo for occ in after):
+    at = message.negation_after_at
+    if at and any(
+        occ[0] not in covered and _negated_after(end, occ, message)  # not the match's own
+        for _, end in combo
+        for start in range(end, end + NEGATION_AFTER_REACH)
+        for occ in at.get(start, ())
+    ):
         return True
     return bool(message.marks["negation_echo"]) and _echoes_denial(combo, covered, message)
 
@@ -961,12 +1011,14 @@ def _echoes_denial(combo: tuple[Occurrence, ...], covered: set[int], message: _M
             return False
     if opening == 0:
         return False
-    before = [i for i in range(opening) if phrase[i] == phrase[opening - 1]]
-    first, last = before[0], before[-1]
+    last = first = opening - 1  # the phrase before: its first and last token
+    while first > 0 and phrase[first - 1] == phrase[last]:
+        first -= 1
+    at = message.negation_after_at
     return any(
         s == first or (e - 1 <= last and links.issuperset(range(e, last + 1)))
-        for s, e in message.negation_after
-        if first <= s <= last
+        for token in range(first, last + 1)
+        for s, e in at.get(token, ())
     )
 
 
