@@ -58,6 +58,7 @@ from pathlib import Path
 from bot.core.errors import ContentError
 from bot.core.redflags import compiled
 from bot.core.redflags.cache import ByteBoundedCache
+from bot.core.redflags.morphology import is_cyrillic
 from bot.core.redflags.phrases import (
     CONTROL_KEYS,
     EASED_BY_RELIEF,
@@ -332,18 +333,20 @@ class RedFlagDetector:
             doubt -= _estimates(doubt, marks["numbers"], tokens.texts)
             if marks["urgent_now"]:
                 doubt -= _asking_what_to_do(doubt, marks["urgent_now"], tokens.texts)
+        # "такого никогда не было", "never had this before" say the sign is new: no denial
+        quiet = doubt | marks["novelty"] if marks["novelty"] else doubt
         reach = {
             e - 1: self._negation_reach[term]
             for term in spans.keys() & self._negation_reach.keys()
             for s, e in spans[term]
-            if doubt.isdisjoint(range(s, e)) and not _ni_inside(s, e, tokens, lexicon)
+            if quiet.isdisjoint(range(s, e)) and not _ni_inside(s, e, tokens, lexicon)
         }
         after = [
             occ
             for term in spans.keys() & self._controls_of_term.keys()
             if "negation_after" in self._controls_of_term[term]
             for occ in spans[term]
-            if doubt.isdisjoint(range(*occ))
+            if quiet.isdisjoint(range(*occ))
         ]
         return _Message(
             tokens,
@@ -848,7 +851,10 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if (
         rule.finding in THINGS_CAN_FALL
         and marks["objects"].isdisjoint(covered)  # "со стоек сорвалась штанга": the bar is
-        and _named_before(min(covered), "objects", message)  # in it, the rack is before it
+        and (  # in it, the rack is before it
+            _named_before(min(covered), "objects", message)
+            or _subject_after_verb(min(covered), covered, message)
+        )
     ):
         return "drop"
     if rule.finding in FOR_ANYONE:
@@ -871,6 +877,17 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if cleared or cleared_after or trained:
         return "ask"  # "quads rock hard from the pump": training may explain it, or not
     return ""
+
+
+def _subject_after_verb(start: int, covered: set[int], message: _Message) -> bool:
+    """Russian puts the subject after its verb: in "упал телефон со скамьи" the thing right
+    after the match's first word is what fell (English says "the phone fell": before it)."""
+    after = start + 1
+    return (
+        after in message.marks["objects"]
+        and after not in covered
+        and is_cyrillic(message.tokens.texts[after])
+    )
 
 
 def _not_meant(covered: set[int], message: _Message) -> bool:

@@ -125,6 +125,7 @@ CONTROL_KEYS: tuple[str, ...] = (
     "negation_after",
     "negation_links",
     "negation_echo",
+    "novelty",
     "negation_stops",
     "list_joins",
     "purpose",

@@ -72,6 +72,8 @@ PARTS = (
     "holdout51",
     "holdout52",
     "holdout53",
+    "holdout54",
+    "holdout55",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

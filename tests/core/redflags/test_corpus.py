@@ -644,6 +644,29 @@ movement is white hot"; a belt "на две дырки", "лицо осунул�
 belly soreness named with its exercise is asked (as ``dev`` labels it), a relative's fragile
 bones or aneurysm without a proxy, a past call for someone else's ambulance: 100% / 98.7% / 0
 and 98.0% / 87.2% / 0 (holdout52), 100% / 93.6% / 0 and 99.3% / 96.1% / 0 (holdout53) after.
+
+``holdout54`` (typed at the gym mid-session: kg, reps, RPE and lift jargon, set counts,
+updates to a partner or coach) and ``holdout55`` (other conditions and medicines named in
+passing, long health histories with the sign buried inside, short teenage messages) were
+written blind in the same round and measured once with ``482cf7c`` before they were read:
+93.5% / 98.8% / 0 and 96.8% / 96.2% / 0, 98.1% / 97.5% / 0 and 96.8% / 95.0% / 2 on all 235
+phrases each (without the near-duplicates of older parts, which were dropped: 93.8% / 98.8% /
+0 and 96.6% / 96.2% / 0, 97.9% / 97.5% / 0 and 96.4% / 94.9% / 2). Read and fixed as kinds: a
+``novelty`` phrase ("такого никогда не было", "never had this before") says the sign is new,
+so its "не было" denies nothing (it had silenced "ноги онемели, такого никогда не было"); a
+thing named right after a Russian fall verb is what fell ("упал телефон со скамьи"); "с"
+links a denied list ("проблем с туалетом нет"); "пульс упал", "техника поплыла", a warm-up
+exercise called "рак", "what drills help" are no signs; "no sleep" no longer explains night
+pain away; a plural "thighs" is not one leg; far more painful or weak than the person's usual
+soreness (clinical.md 5) and muscles that "распухли"; "took a leak ... reddish brown"; a
+urinal where "nothing comes"; toilet paper that "wasn't even there"; a leg that "stopped
+working completely"; woken four times with no relief; weight told as numbers "and I'm not on
+a cut", "dropped almost a stone", "весы показали минус 5 кг" on a bulk; "левой не могу
+оттолкнуться"; "сдвинуться не могу", "каждую попытку повернуться останавливает боль";
+"при близости чувствительность пропала"; straining on the toilet; a knot "right on the bone";
+"landed heavy". Left by policy: a mother's fragile bones and a father's aneurysm told as
+hearsay ("отцу говорили"): 100% / 98.8% / 0 and 99.3% / 98.7% / 0 (holdout54), 100% / 98.7% /
+0 and 99.3% / 98.7% / 0 (holdout55) after.
 """
 
 from __future__ import annotations
@@ -707,6 +730,8 @@ FLOORS = {
     ("en", "holdout51"): (142 / 145, 72 / 76, 0),
     ("en", "holdout52"): (152 / 153, 74 / 76, 0),
     ("en", "holdout53"): (139 / 140, 72 / 78, 0),
+    ("en", "holdout54"): (144 / 145, 78 / 80, 0),
+    ("en", "holdout55"): (140 / 141, 77 / 79, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -760,6 +785,8 @@ FLOORS = {
     ("ru", "holdout51"): (128 / 133, 74 / 76, 0),
     ("ru", "holdout52"): (145 / 149, 67 / 78, 0),
     ("ru", "holdout53"): (149 / 151, 73 / 77, 0),
+    ("ru", "holdout54"): (144 / 146, 77 / 79, 0),
+    ("ru", "holdout55"): (138 / 140, 76 / 78, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

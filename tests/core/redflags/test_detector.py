@@ -2656,8 +2656,30 @@ BLIND_SET_KINDS = [
         "constant_pain_unrelieved_by_any_position",
         True,
     ),
+    # rounds 54 and 55
+    ("ноги онемели, такого никогда не было", "bilateral_leg_symptoms", True),
+    ("my groin went numb, never had this before", "saddle_numbness", True),
+    ("онемения нет, такого никогда не было", "saddle_numbness", False),
+    ("упал телефон со скамьи, пока снимал подход", "minor_fall_or_jolt", False),
+    ("упала штанга мне на спину", "major_trauma", True),
+    ("Онемения, слабости в ногах, проблем с туалетом нет.", "bilateral_leg_symptoms", False),
+    ("Пульс после кардио упал до 60", "minor_fall_or_jolt", False),
+    ("Weak glutes. What drills help?", "asks_for_emergency_help", False),
+    (
+        "thighs and back so weak after class, way beyond my usual soreness",
+        "leg_weakness_one_side",
+        False,
+    ),
+    ("way beyond my usual soreness, pee still clear", "muscle_swelling_after_training", True),
+    (
+        "woke up 4 times last night, tried different positions, no relief, no sleep",
+        "night_pain_not_eased_by_rest",
+        True,
+    ),
+    ("78 kg, I was 84 in March and I'm not on a cut", "unexplained_weight_loss", True),
+    ("при близости чувствительность внизу пропала", "sexual_dysfunction_new", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 53 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 55 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
