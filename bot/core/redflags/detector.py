@@ -124,6 +124,7 @@ class _Message:
     concord: Set[str]  # a match's own "не" (the concord list): see _agrees
     soft_doubt: set[int]  # doubt marks that do not undo a denial: "?" and laughs
     bare_no: Set[str]  # a whole answer that says no (the bare_no list): see _answered_no
+    places: Set[str]  # "in", "в": "my" after one names a place, not the person (_named_before)
     _answers: dict[int, str | tuple[int, ...] | None] = field(default_factory=dict)
 
     @cached_property
@@ -325,7 +326,15 @@ class RedFlagDetector:
         slot_terms = [t for t in spans if t in self._slots_of_term]
         for key in EXPLAINING:  # "didn't eat beets", "nothing like DOMS" explain nothing
             if marks[key]:
-                marks[key] = _undenied(key, spans, controls, denials, phrase, slot_terms)
+                marks[key] = _undenied(
+                    key, spans, controls, denials, phrase, slot_terms, marks["self_person"]
+                )
+        if marks["cleared"] and marks["doubt"]:  # "ничего серьёзного, наверное" clears nothing
+            texts = tokens.texts
+            hedges = {
+                i for i in marks["doubt"] if texts[i] != "?" and texts[i] not in lexicon.laughs
+            }
+            marks["cleared"] -= _hedged(spans, controls, hedges)
         if marks["other_person"]:
             marks["other_person"] -= _not_people(spans, controls, tokens, lexicon.similes)
         doubt = marks["doubt"]
@@ -361,6 +370,7 @@ class RedFlagDetector:
             lexicon.concord,
             {i for i in doubt if tokens.texts[i] == "?" or tokens.texts[i] in lexicon.laughs},
             lexicon.bare_no,
+            lexicon.places,
         )
 
 
@@ -473,18 +483,21 @@ def _undenied(
     negations: set[int],
     phrase: list[int],
     slot_terms: list[int],
+    mine: set[int],
 ) -> set[int]:
     """The words of ``key``'s phrases that no negation touches: "свёклу не ел", "didn't eat
     any beetroot", "nothing like DOMS" name a harmless cause only to rule it out, so it
-    explains nothing. A negation counts right after the phrase (in its phrase: "my whole
-    life, nothing new" is no denial) or before it (:func:`_denied_before`).
+    explains nothing. A negation counts right after the phrase or after an "I" (``mine``) there
+    (in its phrase: "my whole life, nothing new" is no denial) or before it
+    (:func:`_negation_before`).
     """
     kept: set[int] = set()
     signs: set[int] | None = None  # the signs' words, gathered only when a negation is near
     for term in spans.keys() & controls.keys():
         if key in controls[term]:
             for s, e in spans[term]:
-                if e in negations and phrase[e] == phrase[s]:  # "свёклу не ел"
+                after = e + (e in mine)  # "свёклу не ел", "на сушке я не сидел"
+                if after in negations and phrase[after] == phrase[s]:
                     continue
                 near = _negation_before(s, negations, phrase)
                 if near is not None and near != s - 1:
@@ -494,6 +507,22 @@ def _undenied(
                 if near is None:
                     kept.update(range(s, e))
     return kept
+
+
+def _hedged(
+    spans: dict[int, list[Occurrence]], controls: dict[int, tuple[str, ...]], doubt: set[int]
+) -> set[int]:
+    """The words of ``cleared`` phrases said with a doubt word right beside them: "probably
+    nothing serious", "ничего серьёзного, наверное" are the person's hope, not a test that
+    came back clear, so they explain nothing away. A question mark or a laugh is no hedge
+    ("Температура? 36,6.", "on a night out lol")."""
+    hedged: set[int] = set()
+    for term in spans.keys() & controls.keys():
+        if "cleared" in controls[term]:
+            for s, e in spans[term]:
+                if s - 1 in doubt or e in doubt:
+                    hedged.update(range(s, e))
+    return hedged
 
 
 def _negation_before(start: int, negations: set[int], phrase: list[int]) -> int | None:
@@ -973,8 +1002,8 @@ def _named_before(start: int, key: str, message: _Message) -> bool:
             return False
         if i in marks:
             return True
-        if i in self_person:
-            return False
+        if i in self_person and (i == 0 or message.tokens.texts[i - 1] not in message.places):
+            return False  # "a lady in my class has": "my" after a place word is no "I"
     return False
 
 

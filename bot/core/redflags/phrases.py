@@ -115,6 +115,7 @@ WORD_LISTS: tuple[str, ...] = (
     "bare_no",
     "similes",
     "compared",
+    "places",
 )
 """Control lists of plain words compared with the typed tokens (no terms, forms or typos),
 for one language's grammar; another language's file may leave them empty ([])."""

@@ -287,6 +287,7 @@ class Lexicon:
         self.pictographs: dict[str, str] = {}
         self.pictograph_re: re.Pattern[str] | None = None
         self.compared: set[str] = set()  # "than": an explanation after it is outdone
+        self.places: set[str] = set()  # "in": "my" after it is a place ("in my class")
         self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})

@@ -74,6 +74,8 @@ PARTS = (
     "holdout53",
     "holdout54",
     "holdout55",
+    "holdout56",
+    "holdout57",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -667,6 +667,30 @@ a cut", "dropped almost a stone", "весы показали минус 5 кг" 
 "landed heavy". Left by policy: a mother's fragile bones and a father's aneurysm told as
 hearsay ("отцу говорили"): 100% / 98.8% / 0 and 99.3% / 98.7% / 0 (holdout54), 100% / 98.7% /
 0 and 99.3% / 98.7% / 0 (holdout55) after.
+
+``holdout56`` (embarrassed and euphemistic wording: "down there", "number two", "spent a
+penny", "where the sun doesn't shine", "по-маленькому", "по мужской части", apologies and
+understatement, older and religious writers) and ``holdout57`` (hypothetical questions beside
+real signs, with what the person tried and whether it helped) were written blind next and
+measured once with ``2c03fb6`` before they were read: 80.6% / 95.0% / 2 and 87.7% / 95.0% /
+1, 96.1% / 86.2% / 0 and 96.8% / 87.5% / 2 on all 235 phrases each (80.0% / 94.9% / 2 and
+87.1% / 94.9% / 1, 95.8% / 85.9% / 0 and 96.5% / 87.3% / 2 without the near-duplicates of
+older parts, which were dropped): the euphemisms were the widest gap any round has found.
+Read and fixed as kinds: the euphemisms joined the word classes of both languages (toilet,
+urine, the saddle area, sex, cancer: "the big C", "нехорошая болезнь"); a ``cleared`` phrase
+said with a doubt word beside it is a hope, not a clearance ("nothing serious, probably",
+"ничего серьёзного, наверное"); an explanation denied after an "I" ("на сушке я не сидел");
+"my" after a place word ("a lady in my class has osteoporosis") is no "I", a new ``places``
+list; "helping me in the garden" is no plea (only the word "help" itself); hypothetical
+questions ("what if I ever", "if my leg ever", "если когда-нибудь", "чисто теоретически",
+"хочу знать заранее") explain their signs away, except the emergencies, which are still asked;
+"раньше её не было" is novelty; "упал духом", "упал жим", "упал — отжался", a dream of an
+ambulance, "St John Ambulance", a toy phone; a cough that "сильнее не болит"; a baby that moves
+less, "жду ребёночка" and contractions; a dizzy head said with a word between ("голова сильно
+кружится", asked); "нет ни одной позы, чтобы полегчало"; "the same whether I'm lying,
+sitting or walking"; losing feeling during sex. Left: a relative's history or fragile bones,
+a lump told too far from its place: 97.3% / 100% / 0 and 97.3% / 100% / 0 (holdout56), 100% /
+93.6% / 0 and 98.6% / 93.7% / 0 (holdout57) after.
 """
 
 from __future__ import annotations
@@ -732,6 +756,8 @@ FLOORS = {
     ("en", "holdout53"): (139 / 140, 72 / 78, 0),
     ("en", "holdout54"): (144 / 145, 78 / 80, 0),
     ("en", "holdout55"): (140 / 141, 77 / 79, 0),
+    ("en", "holdout56"): (145 / 150, 78 / 79, 0),
+    ("en", "holdout57"): (141 / 142, 72 / 78, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -787,6 +813,8 @@ FLOORS = {
     ("ru", "holdout53"): (149 / 151, 73 / 77, 0),
     ("ru", "holdout54"): (144 / 146, 77 / 79, 0),
     ("ru", "holdout55"): (138 / 140, 76 / 78, 0),
+    ("ru", "holdout56"): (142 / 147, 78 / 79, 0),
+    ("ru", "holdout57"): (139 / 142, 73 / 79, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2678,8 +2678,35 @@ BLIND_SET_KINDS = [
     ),
     ("78 kg, I was 84 in March and I'm not on a cut", "unexplained_weight_loss", True),
     ("при близости чувствительность внизу пропала", "sexual_dysfunction_new", True),
+    # rounds 56 and 57
+    (
+        "Оступился на ступеньке, ничего серьёзного, наверное, но спина ноет",
+        "minor_fall_or_jolt",
+        True,
+    ),
+    ("Вещи болтаются, вес ушёл сам собой, на сушке я не сидел", "unexplained_weight_loss", True),
+    (
+        "A lady in my aqua class has osteoporosis, I don't",
+        "minor_trauma_with_osteoporosis_risk",
+        False,
+    ),
+    ("My husband's back is sore after helping me in the garden", "asks_for_emergency_help", False),
+    ("What if I ever have a fever with back pain?", "fever_or_chills", False),
+    ("Если я когда-нибудь увижу тёмную мочу после тренировки?", "dark_urine_after_exercise", True),
+    ("на пояснице появилась шишка, раньше её не было", "back_deformity_or_lump", True),
+    ("упал жим на 5 кг за месяц", "minor_fall_or_jolt", False),
+    ("Кашляю, но спина от этого сильнее не болит", "pain_worse_on_cough_or_sneeze", False),
+    ("Малыш со вчерашнего дня шевелится гораздо меньше", "pregnancy_warning_signs", True),
+    (
+        "my water has been brown like strong tea since the CrossFit session",
+        "dark_urine_after_exercise",
+        True,
+    ),
+    ("Where the sun doesn't shine has gone tingly and numb", "saddle_numbness", True),
+    ("I had the big C years ago, they told me I was all clear", "history_of_cancer", True),
+    ("I volunteer with St John Ambulance", "asks_for_emergency_help", False),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 55 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 57 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
