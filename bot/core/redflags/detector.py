@@ -166,6 +166,21 @@ class _Message:
         return at
 
     @cached_property
+    def sign_starts(self) -> set[int]:
+        """Tokens where a slot term starts (_closes_phrase: "нет моча обычная")."""
+        return {s for term in self.slot_terms for s, _ in self.spans[term]}
+
+    @cached_property
+    def sign_ends(self) -> dict[int, int]:
+        """Token right after a slot term -> where the longest such term starts
+        (_negated_before: "онемения нет ноги отнялись")."""
+        ends: dict[int, int] = {}
+        for term in self.slot_terms:
+            for start, end in self.spans[term]:
+                ends[end] = min(start, ends.get(end, start))
+        return ends
+
+    @cached_property
     def terms_at(self) -> dict[int, set[int]]:
         """Per token, the found terms with an occurrence covering it (_answered_no)."""
         at: dict[int, set[int]] = {}
@@ -586,6 +601,7 @@ ASK_FOR_OTHERS = frozenset(
 ) - {
     "asks_for_emergency_help",
     "fever_or_chills",  # "my kid has a fever": a child's illness, not a back after training
+    "minor_fall_or_jolt",  # "подруга упала на катке": a small fall matters to a back that hurts
 }
 """Someone else's symptom ("my friend collapsed", "my husband wet himself and didn't feel
 it", "у мужа колики под рёбрами", "my mum's right leg is getting weaker", "my daughter has
@@ -1083,6 +1099,8 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
         if i in covered:
             continue
         if distance <= message.negation_reach.get(i, 0):
+            if _closes_item(i, message):
+                return False  # "онемения нет ноги отнялись": the "нет" closes the item before
             return not _in_purpose(i, message) and not _agrees(i, covered, message)
         if i in message.marks["negation_stops"]:
             return False
@@ -1090,6 +1108,17 @@ def _negated_before(start: int, covered: set[int], message: _Message) -> bool:
         if distance > MAX_NEGATION_REACH:
             return False
     return False
+
+
+def _closes_item(negation: int, message: _Message) -> bool:
+    """A one-word negation_after ("нет") right after a sign that no negation opens: it denies
+    that sign ("онемения нет"), not the next one ("... ноги отнялись"). In "нет температуры
+    нет слабости" each "нет" opens its own item instead."""
+    start = message.sign_ends.get(negation)
+    if start is None or (negation, negation + 1) not in message.negation_after_at.get(negation, ()):
+        return False
+    stops = message.marks["negation_stops"]  # "у меня нет температуры": no sign before it
+    return negation - 1 not in stops and start - 1 not in message.marks["negation_before"]
 
 
 def _agrees(negation: int, covered: set[int], message: _Message) -> bool:
@@ -1127,7 +1156,13 @@ def _negated_after(end: int, negation: Occurrence, message: _Message) -> bool:
 
 
 def _closes_phrase(end: int, message: _Message) -> bool:
-    """Nothing but a link word ("и", "and") follows the negation in its phrase."""
+    """Nothing but a link word ("и", "and") follows the negation in its phrase, or a bare
+    "нет" is followed by the next sign or a stop word: dictated lists have no commas
+    ("температуры нет моча обычная", "озноба нет просто спина устала")."""
     if end >= len(message.phrase) or message.phrase[end] != message.phrase[end - 1]:
         return True
-    return end in message.marks["negation_links"]
+    if end in message.marks["negation_links"]:
+        return True
+    if message.tokens.texts[end - 1] not in message.bare_no:
+        return False
+    return end in message.sign_starts or end in message.marks["negation_stops"]

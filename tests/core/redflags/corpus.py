@@ -76,6 +76,8 @@ PARTS = (
     "holdout55",
     "holdout56",
     "holdout57",
+    "holdout58",
+    "holdout59",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

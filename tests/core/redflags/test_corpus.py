@@ -691,6 +691,27 @@ less, "жду ребёночка" and contractions; a dizzy head said with a wor
 sitting or walking"; losing feeling during sex. Left: a relative's history or fragile bones,
 a lump told too far from its place: 97.3% / 100% / 0 and 97.3% / 100% / 0 (holdout56), 100% /
 93.6% / 0 and 98.6% / 93.7% / 0 (holdout57) after.
+
+``holdout58`` (code-switching and dictation: English mixed with Spanish, Hindi or Polish words,
+Russian with English gym words, run-ons without punctuation) and ``holdout59`` (one to eight
+words: fragments, all-caps panic, emoji for words) were written blind next and measured once
+with ``3c2602f`` before they were read: 92.3% / 96.2% / 0 and 96.8% / 92.5% / 1, 94.8% / 98.8%
+/ 0 and 89.7% / 100% / 0 on all 235 phrases each (91.0% / 96.2% / 0 and 96.4% / 92.3% / 1,
+93.8% / 98.6% / 0 and 87.0% / 100% / 0 without the near-duplicates of older parts, which were
+dropped; many short phrases were near-duplicates). Read and fixed as kinds: in a dictated list
+without commas a bare "нет" before the next sign or a stop word closes its item ("температуры
+нет моча обычная", "озноба нет просто спина"), and so denies the sign before it, not the one
+after ("онемения нет ноги отнялись" is paralysis); "то есть", "I mean" end a negation's reach
+("нет то есть вызови неотложку"); someone else's small fall is not asked about any more (a
+friend who "упала на катке"), unless the person types for them ("typing this for my son");
+emoji for fever, chills, sneezing, the heart and a star sign; "neither leg responds"; "works as
+an ambulance paramedic", "скорая помощь для спины", "упал мой PR"; a thermometer read in words;
+"frozen on the floor", "too much pain to speak", "любое движение боль"; "weakness worse each
+day", "правая всё слабее"; "носок падает"; a small-fall fracture told without "my"; "кровянит"
+at 28 weeks; "крепатура в 10 раз хуже обычного"; "кашляю и в спину бьёт". Left: the words of
+languages the bot does not speak (Spanish, Hindi, Polish: English and Russian only), a
+grandmother's fragile bones: 91.7% / 97.5% / 0 and 99.3% / 97.4% / 0 (holdout58), 98.4% / 100%
+/ 0 and 99.2% / 100% / 0 (holdout59) after.
 """
 
 from __future__ import annotations
@@ -758,6 +779,8 @@ FLOORS = {
     ("en", "holdout55"): (140 / 141, 77 / 79, 0),
     ("en", "holdout56"): (145 / 150, 78 / 79, 0),
     ("en", "holdout57"): (141 / 142, 72 / 78, 0),
+    ("en", "holdout58"): (121 / 133, 76 / 79, 0),
+    ("en", "holdout59"): (125 / 128, 70 / 71, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -815,6 +838,8 @@ FLOORS = {
     ("ru", "holdout55"): (138 / 140, 76 / 78, 0),
     ("ru", "holdout56"): (142 / 147, 78 / 79, 0),
     ("ru", "holdout57"): (139 / 142, 73 / 79, 0),
+    ("ru", "holdout58"): (138 / 140, 75 / 78, 0),
+    ("ru", "holdout59"): (121 / 123, 75 / 76, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2705,8 +2705,22 @@ BLIND_SET_KINDS = [
     ("Where the sun doesn't shine has gone tingly and numb", "saddle_numbness", True),
     ("I had the big C years ago, they told me I was all clear", "history_of_cancer", True),
     ("I volunteer with St John Ambulance", "asks_for_emergency_help", False),
+    # rounds 58 and 59
+    ("температуры нет моча обычная просто спина после бурпи", "fever_or_chills", False),
+    ("онемения нет ноги отнялись", "sudden_leg_paralysis", True),
+    ("окей гугл нет то есть бот вызови неотложку срочно", "asks_for_emergency_help", True),
+    ("подруга упала на катке и сломала руку", "minor_fall_or_jolt", False),
+    ("Typing this for my son: he lost his footing and sat down hard", "minor_fall_or_jolt", True),
+    ("🤒🥶 и спина", "fever_or_chills", True),
+    ("im a cancer ♋ lol, leg day", "history_of_cancer", False),
+    ("suddenly neither leg responds", "sudden_leg_paralysis", True),
+    ("my mum works as an ambulance paramedic", "asks_for_emergency_help", False),
+    ("скорая помощь для спины после присед", "asks_for_emergency_help", False),
+    ("градусник показал тридцать восемь и два", "fever_or_chills", True),
+    ("frozen on floor, cant turn", "severe_pain_unable_to_move", True),
+    ("28 нед, кровянит", "pregnancy_warning_signs", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 57 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 59 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
