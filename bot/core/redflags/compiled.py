@@ -14,7 +14,8 @@ count toward its memory, and every bot process on the machine shares the ones it
 Where the file cannot be mapped it is read, and the same tables are on the heap.
 
 The file is used only when its key matches: a hash of this format's version, the Python
-version, the morphology fingerprint (dictionary versions), every ``redflags.yaml`` it was
+version, the morphology fingerprint (dictionary versions), the jellyfish version (sound
+codes), every ``redflags.yaml`` it was
 compiled from and the source of this package (a code change that alters the lexicon's shape
 or rules recompiles). A file that does not match, is shorter than its tables, fails its
 CRC-32, cannot be read or does not unpickle to a detector is ignored and replaced; a
@@ -42,6 +43,7 @@ import struct
 import sys
 import zlib
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -60,7 +62,8 @@ T = TypeVar("T")
 def key_of(sources: Sequence[Path], fingerprint: str) -> str | None:
     """The cache key of a detector compiled from ``sources``; None when one cannot be read
     (then the compile names the file and its problem)."""
-    digest = hashlib.sha256(f"{FORMAT};{sys.version};{fingerprint}".encode())
+    sounds = metadata.version("jellyfish")  # the words' sound codes (words.py) come from it
+    digest = hashlib.sha256(f"{FORMAT};{sys.version};{fingerprint};{sounds}".encode())
     try:
         for path in (*sources, *sorted(_PACKAGE.glob("*.py"))):
             data = Path(path).read_bytes()

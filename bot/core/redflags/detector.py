@@ -399,12 +399,15 @@ def _ni_inside(start: int, end: int, tokens: Tokens, lexicon: Lexicon) -> bool:
     ("не чувствую ни ног, ни паха": the neither_negations list), inside its phrase ("не могу
     поднять ни одну ногу"), or before a word of "in no way" ("ни лёжа, ни сидя", "ни капли":
     the neither_any list); "ни температуры, ни слабости" (opening its phrase, or after a
-    neither_openers word, "и", "при этом") denies what follows."""
+    neither_openers word, "и", "при этом") denies what follows, and so does a "ни" before a
+    verb's ending of the ni_as_ne list ("ноги ни немеют": "не" spelt as it sounds)."""
     texts = tokens.texts
     if end - start != 1 or texts[start] not in lexicon.neither_verbs:
         return False
     if end < len(texts) and texts[end] in lexicon.neither_any:
         return True
+    if end < len(texts) and lexicon.ni_as_ne and texts[end].endswith(tuple(lexicon.ni_as_ne)):
+        return False  # "ноги ни немеют", "ни магу": "не" typed as it sounds, a denial
     sentence = tokens.sentence[start]
     for i in range(start - 1, max(start - 1 - NI_CONCORD_LOOKBACK, -1), -1):
         if tokens.sentence[i] != sentence:

@@ -116,6 +116,7 @@ WORD_LISTS: tuple[str, ...] = (
     "similes",
     "compared",
     "places",
+    "ni_as_ne",
 )
 """Control lists of plain words compared with the typed tokens (no terms, forms or typos),
 for one language's grammar; another language's file may leave them empty ([])."""

@@ -72,11 +72,25 @@ _LATIN_VOWELS = {"o": "a", "a": "o", "e": "i", "i": "e"}  # the same swaps in a 
 MAX_VOWEL_SWAPS = 4  # vowels considered per word: at most 15 spellings tried
 
 
+_SIBILANT_RE = re.compile("(?<=[жш])ы|(?<=[чщ])[яю]")  # "шышка", "чяй": the spelling rules
+_SIBILANT_FIX = {"ы": "и", "я": "а", "ю": "у"}
+
+
 def vowel_variants(word: str) -> list[tuple[int, str]]:
     """Other spellings of ``word`` with unstressed vowels swapped, with how many, fewest first.
 
-    Cyrillic words swap о/а, е/и and я for е; a Latin skeleton (:func:`latin_skeleton`) swaps
-    o/a and e/i. Only the first ``MAX_VOWEL_SWAPS`` vowels are considered."""
+    Cyrillic words swap о/а, е/и and я for е, and a vowel the spelling rules forbid after a
+    sibilant counts as one swap ("шышка" is "шишка", "чяй" is "чай"); a Latin skeleton
+    (:func:`latin_skeleton`) swaps o/a and e/i. Only the first ``MAX_VOWEL_SWAPS`` vowels are
+    considered."""
+    if not word.isascii():
+        fixed = _SIBILANT_RE.sub(lambda m: _SIBILANT_FIX[m.group()], word)
+        if fixed != word:
+            return sorted([(1, fixed)] + [(n + 1, v) for n, v in _swapped(fixed)])
+    return _swapped(word)
+
+
+def _swapped(word: str) -> list[tuple[int, str]]:
     swaps = _LATIN_VOWELS if word.isascii() else _CYRILLIC_VOWELS
     at = [i for i, letter in enumerate(word) if letter in swaps][:MAX_VOWEL_SWAPS]
     masks = sorted(range(1, 1 << len(at)), key=int.bit_count)

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
+from jellyfish import metaphone
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -40,6 +41,8 @@ from bot.core.redflags.trie import Occurrence, TermTrie
 MIN_FUZZY_LEN = 4  # typo tolerance only for words this long ...
 MIN_FUZZY_STEM_LEN = 6  # ... and stems this long (a short stem plus a typo matches too much)
 TWO_TYPOS_LEN = 9  # words this long may have two typos
+MIN_SOUND_LEN = 5  # English words this long may be spelt as they sound ("lukemia", "blud")
+MIN_SOUND_CODE = 3  # ... when their sound code is this long ("dizzy" and "daisy" are "TS")
 MAX_WORD_LEN = 40  # longer "words" are noise: matched exactly, never fuzzed or transliterated
 MIN_GLUED_LEN = 6  # "немогу": shorter tokens starting with "не" are left whole
 MAX_GLUED_PER_MESSAGE = 20  # glued-negation checks per message (each a dictionary look-up)
@@ -105,6 +108,15 @@ def normalise(text: str) -> str:
 
 def _spell_out_slash(match: re.Match[str]) -> str:
     return "without" if match.group(1) else "with "
+
+
+def _sound_key(word: str) -> str:
+    """First letter and metaphone code of an English word long enough to be spelt by ear,
+    else "" (Russian, digits and short words are left to the other look-ups)."""
+    if len(word) < MIN_SOUND_LEN or not word.isascii() or not word.isalpha():
+        return ""
+    code = metaphone(word)
+    return f"{word[0]}{code}" if len(code) >= MIN_SOUND_CODE else ""
 
 
 def _fix_mixed_script(word: str) -> str:
@@ -288,9 +300,13 @@ class Lexicon:
         self.pictograph_re: re.Pattern[str] | None = None
         self.compared: set[str] = set()  # "than": an explanation after it is outdone
         self.places: set[str] = set()  # "in": "my" after it is a place ("in my class")
+        self.ni_as_ne: set[str] = set()  # endings after which "ни" is "не" typed ("ни магу")
         self.trie = TermTrie({})
         self._lengths: dict[int, int] = {}
         self._exact = WordTable({})
+        # first letter + metaphone code -> indices of the listed English words in _sound_texts
+        self._sounds = WordTable({})
+        self._sound_texts: tuple[str, ...] = ()
         self._stems: dict[str, tuple[int, ...]] = {}
         self._stem_index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         self._short_stems: list[tuple[str, tuple[int, ...]]] = []
@@ -373,6 +389,8 @@ class Lexicon:
         skeleton_words: dict[str, tuple[int, ...]] = {}
         fuzzy_words: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
         fuzzy_stems: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
+        sounds: dict[str, tuple[int, ...]] = {}
+        sound_texts: dict[str, int] = {}
 
         def add(table: dict[str, tuple[int, ...]], key: str, wid: int) -> None:
             ids = (*table.get(key, ()), wid)
@@ -390,6 +408,10 @@ class Lexicon:
                     add(skeletons, cyrillic_skeleton(text), wid)
                 if word.fuzzy and len(text) >= MIN_FUZZY_LEN and text == form:
                     add(fuzzy.setdefault((text[:2], len(text)), {}), text, wid)
+                    if not word.stem and (key := _sound_key(text)):
+                        index = sound_texts.setdefault(text, len(sound_texts))
+                        if index not in sounds.get(key, ()):
+                            add(sounds, key, index)
         del expanded
         self.morphology.release_forms()
         self._first_letters = {text[:1] for text in (*exact, *self._stems)}
@@ -402,7 +424,8 @@ class Lexicon:
         if self.pictographs:  # one C scan finds them ("str.translate" cost 0.3 ms a flood)
             self.pictograph_re = re.compile("[" + "".join(map(re.escape, self.pictographs)) + "]")
         self._exact, self._skeletons = WordTable(exact), WordTable(skeleton_words)
-        del exact, skeleton_words
+        self._sounds, self._sound_texts = WordTable(sounds), tuple(sound_texts)
+        del exact, skeleton_words, sounds, sound_texts
         self._fuzzy_words, self._fuzzy_stems = TypoTargets(fuzzy_words), TypoTargets(fuzzy_stems)
         for stem, ids in self._stems.items():  # stems by their first two letters
             if len(stem) < 2:
@@ -455,10 +478,28 @@ class Lexicon:
                     ids.update(self._typo_match(variants[0]))
             if not ids and respell and typo and is_cyrillic(word):
                 ids.update(self._vowel_match(self._exact.get, word))
+            elif not ids and typo:
+                ids.update(self._sound_match(word))
             hit = frozenset(ids)
             if (fuzzy and respell) or ids:  # past a budget a miss is not final: not cached
                 self._cache.put(token, hit)
         return hit
+
+    def _sound_match(self, word: str) -> tuple[int, ...]:
+        """English words spelt as they sound ("lukemia", "lymfoma", "groyne", "stoped"): the
+        listed words with the same first letter and metaphone code, when the typo look-up found
+        none and the token is no real word of its own ("barley" stays barley)."""
+        key = _sound_key(word)
+        heard = self._sounds.get(key) if key else ()
+        if not heard or self.morphology.is_known(word):
+            return ()
+        limit = max(1, (len(word) + 1) // 4)  # "lymfoma" is two letters off, "lagos" no "legs"
+        ids: list[int] = []
+        for index in heard:
+            text = self._sound_texts[index]
+            if OSA.distance(word, text, score_cutoff=limit) <= limit:
+                ids += self._exact.get(text)
+        return tuple(ids)
 
     def _may_match(self, word: str) -> bool:
         """False when no look-up of :meth:`classify` can find this word: no listed text (word,

@@ -78,6 +78,8 @@ PARTS = (
     "holdout57",
     "holdout58",
     "holdout59",
+    "holdout60",
+    "holdout61",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

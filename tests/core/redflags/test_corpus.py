@@ -712,6 +712,29 @@ at 28 weeks; "крепатура в 10 раз хуже обычного"; "ка�
 languages the bot does not speak (Spanish, Hindi, Polish: English and Russian only), a
 grandmother's fragile bones: 91.7% / 97.5% / 0 and 99.3% / 97.4% / 0 (holdout58), 98.4% / 100%
 / 0 and 99.2% / 100% / 0 (holdout59) after.
+
+``holdout60`` (heavy misspelling: phonetic and dyslexic spelling, keyboard slips, autocorrect,
+words glued or split) and ``holdout61`` (handover notes by nurses, physiotherapists and first
+aiders with clinical terms and abbreviations, and lay people repeating a leaflet) were written
+blind next and measured once with ``5c190fb`` before they were read: 89.0% / 98.8% / 0 and
+85.2% / 96.2% / 2, 86.5% / 95.0% / 1 and 85.8% / 95.0% / 2 on all 235 phrases each (90.3% /
+100% / 0 and 84.1% / 96.2% / 2, 85.4% / 94.9% / 1 and 85.3% / 94.8% / 2 without the
+near-duplicates of older parts, which were dropped). Read and fixed as kinds: English words
+spelt as they sound are found by their metaphone code (jellyfish) when the typo look-up finds
+nothing and the token is no real word, within a quarter of its letters ("lukemia", "lymfoma",
+"werking", "crookid"; "Lagos" is no "legs"); chat spellings of real or short words ("rite",
+"blud", "coffing", "moove", "barley" for barely); Russian "ни" typed for "не" ("ни магу",
+"скорая ни нужна") and, before a verb's ending of the new ``ni_as_ne`` list, read as a denial
+("ноги ни немеют"); a vowel the spelling rules forbid after a sibilant ("шышка") is respelt;
+the clinical words of both languages ("non-ambulant", "syncopal", "febrile", "haematuria",
+"saddle anaesthesia", "IVDU", "RTC", "pulsatile mass", "PV bleed", "самостоятельно не
+передвигается", "плегия", "гипестезия S3-S5", "немотивированная потеря массы", "АБА", "Ca
+лёгкого в анамнезе", "бригаду СМП"); safety-netting advice ("return if", "при появлении",
+"памятка") and a sponsored walk for a hospice are no signs; "rolled off the low bench"; "can
+hardly move even to roll over" (a filler had turned it into "move to"). Left: misspellings that
+make another real word ("spin", "heal", "нагой"), words glued together ("lowerback"), and
+Russian spelt so far from its words that no look-up reaches them: 97.6% / 100% / 0 and 87.6% /
+98.7% / 0 (holdout60), 99.3% / 98.7% / 0 and 98.7% / 98.7% / 0 (holdout61) after.
 """
 
 from __future__ import annotations
@@ -781,6 +804,8 @@ FLOORS = {
     ("en", "holdout57"): (141 / 142, 72 / 78, 0),
     ("en", "holdout58"): (121 / 133, 76 / 79, 0),
     ("en", "holdout59"): (125 / 128, 70 / 71, 0),
+    ("en", "holdout60"): (120 / 124, 72 / 73, 0),
+    ("en", "holdout61"): (142 / 144, 76 / 78, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -840,6 +865,8 @@ FLOORS = {
     ("ru", "holdout57"): (139 / 142, 73 / 79, 0),
     ("ru", "holdout58"): (138 / 140, 75 / 78, 0),
     ("ru", "holdout59"): (121 / 123, 75 / 76, 0),
+    ("ru", "holdout60"): (126 / 145, 77 / 79, 0),
+    ("ru", "holdout61"): (147 / 150, 75 / 77, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2719,8 +2719,34 @@ BLIND_SET_KINDS = [
     ("градусник показал тридцать восемь и два", "fever_or_chills", True),
     ("frozen on floor, cant turn", "severe_pain_unable_to_move", True),
     ("28 нед, кровянит", "pregnancy_warning_signs", True),
+    # rounds 60 and 61
+    ("beat lukemia as a kid, been fine sinse", "history_of_cancer", True),
+    ("both legs just stoped werking", "sudden_leg_paralysis", True),
+    ("Hi, I am from Lagos, my back is little tired after gym", "bilateral_leg_symptoms", False),
+    ("the pain is so bad i can barley talk", "severe_pain_unable_to_move", True),
+    ("скорая ни нужна, прасто хачу совет как растянуца", "asks_for_emergency_help", False),
+    ("ноги ни немеют, в пах ни атдаёт, тупо ноет в мышцах", "bilateral_leg_symptoms", False),
+    ("в паху шышка стала твёрдая и бальная", "groin_or_testicle_pain_swelling", True),
+    (
+        "Non-ambulant since the lift, requires assistance with all ADLs",
+        "cannot_walk_or_care_for_self",
+        True,
+    ),
+    ("Saddle anaesthesia reported", "saddle_numbness", True),
+    (
+        "Safety-netting given: return if saddle numbness or urinary retention develop",
+        "saddle_numbness",
+        False,
+    ),
+    (
+        "Памятка при выписке: при появлении онемения в промежности — сразу за помощью",
+        "saddle_numbness",
+        False,
+    ),
+    ("Острая плегия правой нижней конечности", "sudden_leg_paralysis", True),
+    ("i can hardly move even to roll over", "severe_pain_unable_to_move", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 59 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 61 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
