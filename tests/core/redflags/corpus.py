@@ -80,6 +80,8 @@ PARTS = (
     "holdout59",
     "holdout60",
     "holdout61",
+    "holdout62",
+    "holdout63",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

@@ -735,6 +735,23 @@ hardly move even to roll over" (a filler had turned it into "move to"). Left: mi
 make another real word ("spin", "heal", "нагой"), words glued together ("lowerback"), and
 Russian spelt so far from its words that no look-up reaches them: 97.6% / 100% / 0 and 87.6% /
 98.7% / 0 (holdout60), 99.3% / 98.7% / 0 and 98.7% / 98.7% / 0 (holdout61) after.
+
+``holdout62`` (diaries over several days: what got better, what got worse, what is new today)
+and ``holdout63`` (periods, pregnancy and the weeks after birth, the menopause, lifters over 60
+and teenagers) were written blind last and measured once with ``a056ecf`` before they were
+read: 96.8% / 95.0% / 2 and 95.5% / 91.2% / 2, 94.8% / 93.8% / 0 and 98.1% / 96.2% / 1 on all
+235 phrases each (96.8% / 95.0% / 2 and 95.5% / 91.0% / 2, 93.7% / 93.7% / 0 and 97.8% / 96.2%
+/ 1 without the near-duplicates of older parts, which were dropped). Read and fixed as kinds:
+"проснулся с болью" is no night pain (only waking from it, "просыпаюсь", "проснулся от");
+"вторые сутки" is no day-and-night pain; "got help from a PT", "would more rows help", "dropped
+a plate on my foot but caught it", "drive an ambulance for a living", "works on the ambulance",
+a teenager's growth spurt, "menopause brain fog", "чихать не больно" are no signs; "send
+somebody please, it's urgent"; a spine whose shape "has changed", one bone that "sits further
+out"; a foot that "doesn't come up"; "can't do a single-leg raise"; a fall off the high beam;
+pain that "drags me out of sleep"; "боль не зависит от положения"; toilet paper felt "будто
+через ткань". Left: a sign that grows across the days of a diary, each day a sentence of its
+own ("Day 1 weak. Day 2 weaker. Day 3 it gave way"), is not yet read as one: 96.8% / 100% / 0
+and 95.5% / 93.6% / 0 (holdout62), 99.2% / 97.5% / 0 and 99.3% / 96.2% / 0 (holdout63) after.
 """
 
 from __future__ import annotations
@@ -806,6 +823,8 @@ FLOORS = {
     ("en", "holdout59"): (125 / 128, 70 / 71, 0),
     ("en", "holdout60"): (120 / 124, 72 / 73, 0),
     ("en", "holdout61"): (142 / 144, 76 / 78, 0),
+    ("en", "holdout62"): (149 / 155, 79 / 80, 0),
+    ("en", "holdout63"): (124 / 126, 76 / 79, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -867,6 +886,8 @@ FLOORS = {
     ("ru", "holdout59"): (121 / 123, 75 / 76, 0),
     ("ru", "holdout60"): (126 / 145, 77 / 79, 0),
     ("ru", "holdout61"): (147 / 150, 75 / 77, 0),
+    ("ru", "holdout62"): (147 / 155, 72 / 78, 0),
+    ("ru", "holdout63"): (135 / 137, 75 / 79, 0),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

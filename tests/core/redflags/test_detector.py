@@ -2745,8 +2745,18 @@ BLIND_SET_KINDS = [
     ),
     ("Острая плегия правой нижней конечности", "sudden_leg_paralysis", True),
     ("i can hardly move even to roll over", "severe_pain_unable_to_move", True),
+    # rounds 62 and 63
+    ("Среда: проснулся с тупой болью в мышцах спины", "night_pain_not_eased_by_rest", False),
+    ("просыпаюсь от боли в пояснице каждую ночь", "night_pain_not_eased_by_rest", True),
+    ("Got help from a PT to fix my rounded back", "asks_for_emergency_help", False),
+    ("I nearly dropped a plate on my foot but caught it in time", "foot_drop", False),
+    ("My 13 year old daughter just had a growth spurt", "history_of_cancer", False),
+    ("I was treated for a growth on my prostate", "history_of_cancer", True),
+    ("Send somebody please, it's urgent", "asks_for_emergency_help", True),
+    ("Чихать не больно, просто болят мышцы", "pain_worse_on_cough_or_sneeze", False),
+    ("Боль вообще не зависит от положения тела", "constant_pain_unrelieved_by_any_position", True),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 61 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 63 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
