@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
-from jellyfish import metaphone
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -115,6 +114,10 @@ def _sound_key(word: str) -> str:
     else "" (Russian, digits and short words are left to the other look-ups)."""
     if len(word) < MIN_SOUND_LEN or not word.isascii() or not word.isalpha():
         return ""
+    # imported on first use: its library is 0.8 MB of RSS that a bot whose people press
+    # buttons and spell well never needs (the compiled lexicon already holds the codes)
+    from jellyfish import metaphone
+
     code = metaphone(word)
     return f"{word[0]}{code}" if len(code) >= MIN_SOUND_CODE else ""
 
