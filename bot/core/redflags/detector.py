@@ -910,7 +910,10 @@ def _context(rule: Rule, covered: set[int], message: _Message) -> str:
     if (
         marks["other_person"]
         and not _mine_inside(covered, message)
-        and _named_before(min(covered), "other_person", message)
+        and (
+            _named_before(min(covered), "other_person", message)
+            or _possessor_after(max(covered), message)
+        )
     ):
         # "my dad can't pee properly, it's his prostate": a cause named for someone else
         explained = cleared or cleared_after
@@ -936,6 +939,21 @@ def _subject_after_verb(start: int, covered: set[int], message: _Message) -> boo
         and after not in covered
         and is_cyrillic(message.tokens.texts[after])
     )
+
+
+def _possessor_after(last: int, message: _Message) -> bool:
+    """Russian names whose it is after it too: "рак был у бабушки", "инсульт у отца": an
+    other_person "у ..." within POSSESSOR_REACH words after the match, in its phrase."""
+    texts, phrase, others = message.tokens.texts, message.phrase, message.marks["other_person"]
+    for i in range(last + 1, min(last + 1 + POSSESSOR_REACH, len(texts) - 1)):
+        if phrase[i] != phrase[last]:
+            return False
+        if texts[i] in ("у", "u") and i in others and i + 1 in others:
+            return True
+    return False
+
+
+POSSESSOR_REACH = 3  # "рак | был | у бабушки"
 
 
 def _not_meant(covered: set[int], message: _Message) -> bool:

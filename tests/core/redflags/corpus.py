@@ -82,6 +82,8 @@ PARTS = (
     "holdout61",
     "holdout62",
     "holdout63",
+    "holdout64",
+    "holdout65",
 )
 """Parts written in both languages."""
 ONLY_IN: dict[str, tuple[str, ...]] = {

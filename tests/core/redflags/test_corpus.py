@@ -752,6 +752,23 @@ pain that "drags me out of sleep"; "боль не зависит от полож
 через ткань". Left: a sign that grows across the days of a diary, each day a sentence of its
 own ("Day 1 weak. Day 2 weaker. Day 3 it gave way"), is not yet read as one: 96.8% / 100% / 0
 and 95.5% / 93.6% / 0 (holdout62), 99.2% / 97.5% / 0 and 99.3% / 96.2% / 0 (holdout63) after.
+
+``holdout64`` (long rambles of 60 to 150 words with the sign told once, in passing) and
+``holdout65`` (messages that talk to the bot itself: is it a real doctor, the buttons, wanting
+a human) were written blind at the end of the session and measured once with ``efa1a4e``: 93.5%
+/ 82.5% / 6 and 97.4% / 76.2% / 6, 97.4% / 92.5% / 1 and 96.8% / 87.5% / 2 on all their phrases
+(one near-duplicate dropped). Long harmless messages are the widest specificity gap found: over
+150 words a rule's words turn up far apart in unrelated sentences. Only their certain alarms
+were read, in the time left: "bloods all normal ... urine test clear" is no blood in the urine;
+"gym fever"; "I'm a paramedic"; "a bit more sore than usual" is no muscle swelling (only far
+more is, clinical.md 5, so "сильнее чем обычно" alone is asked); "it didn't hurt any more";
+"встаю со стула" is a chair; "путаюсь кто говорит" is reading, not confusion; "the icon
+confused me"; "вопросами про рак"; Russian names the person after the sign too ("рак был у
+бабушки" is hers); thighs that "are swollen" are asked. Left: "нет у меня рака" (the "у меня"
+stops the denial, as it must in "нет, у меня немеет пах"), a rule's words far apart in a long
+story, buttocks "почти не чувствуются" after an exercise (asked as numbness would be). After:
+93.5% / 88.8% / 0 and 97.4% / 78.8% / 2 (holdout64), 97.4% / 92.5% / 0 and 96.8% / 88.8% / 1
+(holdout65), their floors as measured; the rest of both sets is unread.
 """
 
 from __future__ import annotations
@@ -825,6 +842,8 @@ FLOORS = {
     ("en", "holdout61"): (142 / 144, 76 / 78, 0),
     ("en", "holdout62"): (149 / 155, 79 / 80, 0),
     ("en", "holdout63"): (124 / 126, 76 / 79, 0),
+    ("en", "holdout64"): (144 / 155, 70 / 80, 0),
+    ("en", "holdout65"): (149 / 154, 73 / 80, 0),
     ("en", "holdout14"): (136 / 139, 52 / 55, 0),  # round 41: others' flank pain is asked
     ("en", "holdout15"): (117 / 120, 52 / 54, 0),
     ("en", "holdout20"): (151 / 163, 57 / 61, 0),
@@ -888,6 +907,8 @@ FLOORS = {
     ("ru", "holdout61"): (147 / 150, 75 / 77, 0),
     ("ru", "holdout62"): (147 / 155, 72 / 78, 0),
     ("ru", "holdout63"): (135 / 137, 75 / 79, 0),
+    ("ru", "holdout64"): (150 / 155, 62 / 80, 2),
+    ("ru", "holdout65"): (149 / 155, 70 / 80, 1),
 }
 # (language, part) -> certain alarms where a confirming question was right, at most, as measured
 # (0 unless listed: a held-out part measured with one is recorded as it is, never tuned on)

@@ -2755,8 +2755,26 @@ BLIND_SET_KINDS = [
     ("Send somebody please, it's urgent", "asks_for_emergency_help", True),
     ("Чихать не больно, просто болят мышцы", "pain_worse_on_cough_or_sneeze", False),
     ("Боль вообще не зависит от положения тела", "constant_pain_unrelieved_by_any_position", True),
+    # rounds 64 and 65
+    (
+        "bloods all normal, blood pressure textbook, urine test clear",
+        "flank_pain_or_blood_in_urine",
+        False,
+    ),
+    ("saw blood in the toilet bowl after i peed", "flank_pain_or_blood_in_urine", True),
+    ("I've been dealing with gym fever, I want to go every day", "fever_or_chills", False),
+    ("my lower back is a bit more sore than usual, dull", "muscle_swelling_after_training", False),
+    (
+        "встаю со стула а если сижу спокойно почти не чувствую",
+        "bladder_or_bowel_dysfunction",
+        False,
+    ),
+    ("my thighs are swollen and I can hardly lift them", "muscle_swelling_after_training", True),
+    ("рак был у бабушки давно, у меня ничего такого", "history_of_cancer", False),
+    ("ноги отнялись у мужа", "sudden_leg_paralysis", True),
+    ("The ambulance icon on your screen confused me", "confused_or_drowsy", False),
 ]
-"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 63 (each
+"""(text, finding, found): one example per kind read and fixed in blind rounds 31 to 65 (each
 round's whole set is a corpus part, ``tests/core/redflags/corpus/*_holdoutN.yaml``)."""
 
 
