@@ -344,12 +344,10 @@ class RedFlagDetector:
                 marks[key] = _undenied(
                     key, spans, controls, denials, phrase, slot_terms, marks["self_person"]
                 )
+        texts = tokens.texts
+        soft = {i for i in marks["doubt"] if texts[i] == "?" or texts[i] in lexicon.laughs}
         if marks["cleared"] and marks["doubt"]:  # "ничего серьёзного, наверное" clears nothing
-            texts = tokens.texts
-            hedges = {
-                i for i in marks["doubt"] if texts[i] != "?" and texts[i] not in lexicon.laughs
-            }
-            marks["cleared"] -= _hedged(spans, controls, hedges)
+            marks["cleared"] -= _hedged(spans, controls, marks["doubt"] - soft)
         if marks["other_person"]:
             marks["other_person"] -= _not_people(spans, controls, tokens, lexicon.similes)
         doubt = marks["doubt"]
@@ -367,9 +365,7 @@ class RedFlagDetector:
         }
         after = [
             occ
-            for term in spans.keys() & self._controls_of_term.keys()
-            if "negation_after" in self._controls_of_term[term]
-            for occ in spans[term]
+            for occ in _control_spans("negation_after", spans, controls)
             if quiet.isdisjoint(range(*occ))
         ]
         return _Message(
@@ -383,7 +379,7 @@ class RedFlagDetector:
             after,
             slot_terms,
             lexicon.concord,
-            {i for i in doubt if tokens.texts[i] == "?" or tokens.texts[i] in lexicon.laughs},
+            soft & doubt,
             lexicon.bare_no,
             lexicon.places,
         )
@@ -511,19 +507,17 @@ def _undenied(
     """
     kept: set[int] = set()
     signs: set[int] | None = None  # the signs' words, gathered only when a negation is near
-    for term in spans.keys() & controls.keys():
-        if key in controls[term]:
-            for s, e in spans[term]:
-                after = e + (e in mine)  # "свёклу не ел", "на сушке я не сидел"
-                if after in negations and phrase[after] == phrase[s]:
-                    continue
-                near = _negation_before(s, negations, phrase)
-                if near is not None and near != s - 1:
-                    signs = _sign_words(spans, slot_terms) if signs is None else signs
-                    if not signs.isdisjoint(range(near, s - 1)):
-                        near = None
-                if near is None:
-                    kept.update(range(s, e))
+    for s, e in _control_spans(key, spans, controls):
+        after = e + (e in mine)  # "свёклу не ел", "на сушке я не сидел"
+        if after in negations and phrase[after] == phrase[s]:
+            continue
+        near = _negation_before(s, negations, phrase)
+        if near is not None and near != s - 1:
+            signs = _sign_words(spans, slot_terms) if signs is None else signs
+            if not signs.isdisjoint(range(near, s - 1)):
+                near = None
+        if near is None:
+            kept.update(range(s, e))
     return kept
 
 
@@ -535,12 +529,19 @@ def _hedged(
     came back clear, so they explain nothing away. A question mark or a laugh is no hedge
     ("Температура? 36,6.", "on a night out lol")."""
     hedged: set[int] = set()
-    for term in spans.keys() & controls.keys():
-        if "cleared" in controls[term]:
-            for s, e in spans[term]:
-                if s - 1 in doubt or e in doubt:
-                    hedged.update(range(s, e))
+    for s, e in _control_spans("cleared", spans, controls):
+        if s - 1 in doubt or e in doubt:
+            hedged.update(range(s, e))
     return hedged
+
+
+def _control_spans(
+    key: str, spans: dict[int, list[Occurrence]], controls: dict[int, tuple[str, ...]]
+) -> Iterator[Occurrence]:
+    """Where the phrases of control list ``key`` occur in the message."""
+    for term in spans.keys() & controls.keys():
+        if key in controls[term]:
+            yield from spans[term]
 
 
 def _negation_before(start: int, negations: set[int], phrase: list[int]) -> int | None:
@@ -572,12 +573,10 @@ def _not_people(
     opening the message ("тренер, обе ноги немеют", "coach, my legs are numb")."""
     found: set[int] = set()
     texts, phrase = tokens.texts, tokens.phrase
-    for term in spans.keys() & controls.keys():
-        if "other_person" in controls[term]:
-            for s, e in spans[term]:
-                addressed = s == 0 and e == 1 and e < len(phrase) and phrase[e] != phrase[0]
-                if addressed or (s and texts[s - 1] in similes):
-                    found.update(range(s, e))
+    for s, e in _control_spans("other_person", spans, controls):
+        addressed = s == 0 and e == 1 and e < len(phrase) and phrase[e] != phrase[0]
+        if addressed or (s and texts[s - 1] in similes):
+            found.update(range(s, e))
     return found
 
 
